@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Build of tracee-rec (recorder, needs clang + bpftool + libbpf) and
+# tracee-extract (extractor, needs only a C compiler, liblz4, libpcap and
+# libarchive). The format library in format/ is shared by both.
+#
+#   make            build both tools into the repository root
+#   make deps       install every build and test dependency (apt-get)
+#   make check      run the whole test suite (end-to-end tests need root)
+#   make check SAN=1  the same suite built with ASan+UBSan (in .output-san/)
+#   make bench      print the benchmark figures
+#   make fuzz       build the libFuzzer target for the trace reader (clang)
+#   make extractor  build only tracee-extract (no BPF toolchain needed)
+
+VERSION := 0.1.0
+
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+LLVM_STRIP ?= llvm-strip
+PKG_CONFIG ?= pkg-config
+
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+
+ifeq ($(SAN),1)
+OUTPUT := .output-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+OUTPUT := .output
+SAN_FLAGS :=
+endif
+
+ifeq ($(V),1)
+Q :=
+msg =
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+BASE_CFLAGS := -O2 -g -std=gnu11 -Wall -Wextra -Werror -Wno-missing-field-initializers \
+	-D_GNU_SOURCE -DTRACEE_REC_VERSION='"$(VERSION)"' -MMD -MP $(SAN_FLAGS)
+INCLUDES := -I. -I$(OUTPUT)
+CFLAGS ?=
+LDFLAGS ?=
+ALL_CFLAGS := $(BASE_CFLAGS) $(INCLUDES) $(CFLAGS)
+ALL_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
+
+# Libraries, one variable per tool so the extractor never pulls in libbpf.
+FORMAT_LIBS := -llz4
+EXTRACT_LIBS := -lpcap -larchive $(FORMAT_LIBS)
+RECORD_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz $(FORMAT_LIBS)
+
+# ---------------------------------------------------------------- sources
+FORMAT_SRCS := $(wildcard format/*.c)
+FORMAT_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(FORMAT_SRCS))
+FORMAT_LIB := $(OUTPUT)/libtraceformat.a
+
+EXTRACT_SRCS := $(filter-out extractor/main.c,$(wildcard extractor/*.c))
+EXTRACT_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(EXTRACT_SRCS))
+EXTRACT_LIB := $(OUTPUT)/libextract.a
+
+RECORD_SRCS := $(filter-out recorder/main.c,$(wildcard recorder/*.c))
+RECORD_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(RECORD_SRCS))
+RECORD_LIB := $(OUTPUT)/librecord.a
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/bpf/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(OUTPUT)/%.skel.h,$(BPF_SRCS))
+
+# Unit tests: tests/unit/ links format + extractor code only (runs anywhere);
+# tests/unit-recorder/ also links the recorder's user-space code and libbpf.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+UNIT_REC_SRCS := $(wildcard tests/unit-recorder/test_*.c)
+UNIT_REC_BINS := $(patsubst tests/unit-recorder/%.c,$(OUTPUT)/tests/%,$(UNIT_REC_SRCS))
+# Helper programs used by tests and benchmarks (generators, workloads).
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(OUTPUT)/tests/tools/%,$(TOOL_SRCS))
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_BINS := $(patsubst bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
+
+.PHONY: all recorder extractor deps check bench fuzz clean test-programs vmlinux demo
+
+all: tracee-rec tracee-extract
+
+recorder: tracee-rec
+extractor: tracee-extract
+
+# ---------------------------------------------------------------- format library
+$(OUTPUT)/%.o: %.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(FORMAT_LIB): $(FORMAT_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(EXTRACT_LIB): $(EXTRACT_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# ---------------------------------------------------------------- extractor
+tracee-extract: $(OUTPUT)/extractor/main.o $(EXTRACT_LIB) $(FORMAT_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(EXTRACT_LIBS) -o $@
+
+# ---------------------------------------------------------------- BPF side
+# Header search path for `-target bpf`: clang's own system include dirs
+# re-added with -idirafter so asm/types.h is found on every distribution.
+CLANG_BPF_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 \
+	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
+VMLINUX_DIR := bpf/vmlinux/$(ARCH)
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(VMLINUX_DIR) -I. -Wall \
+	-Wno-unused-function -MMD -MP
+
+$(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c
+	$(call msg,BPF,$@)
+	@test -f $(VMLINUX_DIR)/vmlinux.h || { echo "architecture $(ARCH) is not supported: no $(VMLINUX_DIR)/vmlinux.h (make vmlinux)"; exit 1; }
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+# Regenerate the checked-in kernel type header from the running kernel.
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX_DIR)/vmlinux.h
+
+# ---------------------------------------------------------------- recorder
+# Every recorder object may include any skeleton; generate them first.
+$(RECORD_OBJS) $(OUTPUT)/recorder/main.o: | $(SKELS)
+$(RECORD_OBJS) $(OUTPUT)/recorder/main.o: $(SKELS)
+
+$(RECORD_LIB): $(RECORD_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+tracee-rec: $(OUTPUT)/recorder/main.o $(RECORD_LIB) $(FORMAT_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(RECORD_LIBS) -o $@
+
+# ---------------------------------------------------------------- tests
+$(OUTPUT)/tests/%: tests/unit/%.c $(EXTRACT_LIB) $(FORMAT_LIB)
+	$(call msg,TEST-CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $< $(EXTRACT_LIB) $(FORMAT_LIB) $(ALL_LDFLAGS) $(EXTRACT_LIBS) -o $@
+
+$(OUTPUT)/tests/%: tests/unit-recorder/%.c $(RECORD_LIB) $(FORMAT_LIB)
+	$(call msg,TEST-CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $< $(RECORD_LIB) $(FORMAT_LIB) $(ALL_LDFLAGS) $(RECORD_LIBS) -o $@
+
+$(OUTPUT)/tests/tools/%: tests/tools/%.c $(EXTRACT_LIB) $(FORMAT_LIB)
+	$(call msg,TOOL-CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $< $(EXTRACT_LIB) $(FORMAT_LIB) $(ALL_LDFLAGS) $(EXTRACT_LIBS) -lpthread -o $@
+
+$(OUTPUT)/tests/fuzz_replay: tests/fuzz/fuzz_reader.c tests/fuzz/replay_driver.c $(FORMAT_LIB)
+	$(call msg,TEST-CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(ALL_LDFLAGS) $(FORMAT_LIBS) -o $@
+
+test-programs: all $(UNIT_BINS) $(UNIT_REC_BINS) $(TOOL_BINS) $(OUTPUT)/tests/fuzz_replay
+
+# The runner prints one line per test and closes with "N passed, N failed".
+check: test-programs
+	$(Q)OUTPUT=$(OUTPUT) tests/run-tests.sh
+
+# libFuzzer build of the reader target, with ASan+UBSan (clang only).
+fuzz: tests/fuzz/fuzz_reader.c $(wildcard format/*.c)
+	@mkdir -p .output-fuzz
+	$(CLANG) -O1 -g -std=gnu11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
+		tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) -llz4 -o .output-fuzz/fuzz_reader
+	@echo "run: .output-fuzz/fuzz_reader -max_total_time=60 tests/fuzz/corpus"
+
+# ---------------------------------------------------------------- benchmarks
+$(OUTPUT)/bench/%: bench/%.c $(EXTRACT_LIB) $(FORMAT_LIB)
+	$(call msg,BENCH-CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $< $(EXTRACT_LIB) $(FORMAT_LIB) $(ALL_LDFLAGS) $(EXTRACT_LIBS) -lpthread -o $@
+
+bench: all $(BENCH_BINS) $(TOOL_BINS)
+	$(Q)OUTPUT=$(OUTPUT) bench/run-bench.sh
+
+# ---------------------------------------------------------------- demo
+demo: all
+	$(Q)tests/demo.sh
+
+# ---------------------------------------------------------------- dependencies
+# Idempotent: apt-get install does nothing for packages already present.
+DEB_PACKAGES := build-essential libbpf-dev bpftool clang llvm libelf-dev liblz4-dev lz4 \
+	libpcap-dev libarchive-dev zlib1g-dev pkg-config tcpdump tshark libarchive-tools jq \
+	binutils-bpf strace hyperfine iproute2 iputils-ping dnsutils python3 libclang-rt-14-dev \
+	coreutils procps
+deps:
+	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (sudo make deps)"; exit 1; fi
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES)
+
+clean:
+	rm -rf .output .output-san .output-fuzz tracee-rec tracee-extract
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+-include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)

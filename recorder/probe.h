@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * One capture concern = one BPF object (bpf/<name>.bpf.c + bpf/<name>.h)
+ * and its user-space half (recorder/<name>.c) exporting a `struct probe`.
+ * The recorder core (recorder/recorder.c) walks the table in
+ * recorder/probes.c: for each probe the capture options ask for, it opens
+ * the skeleton, shares the common maps with it, loads and attaches it, and
+ * hands it the ring buffer samples whose type it owns.
+ */
+#ifndef TRACEE_REC_PROBE_H
+#define TRACEE_REC_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct recorder;
+struct capture_options;
+
+struct probe {
+	const char *name;
+	/* Sample types [first_event, last_event] go to handle_sample. */
+	unsigned int first_event, last_event;
+	/* Does this capture configuration need the probe? */
+	bool (*wanted)(const struct capture_options *opts);
+	/*
+	 * Open the skeleton, call recorder_share_maps() on its bpf_object, set
+	 * rodata from the options. *state is the probe's own context.
+	 * Return 0 or -errno; on error print a message naming what failed.
+	 */
+	int (*open)(struct recorder *rec, void **state);
+	int (*load)(void *state);
+	int (*attach)(void *state);
+	/* Translate one sample into trace records. 0 or -errno (stops recording). */
+	int (*handle_sample)(void *state, struct recorder *rec, const void *data, size_t len);
+	/* Called about once a second from the main loop (may be NULL). */
+	int (*tick)(void *state, struct recorder *rec);
+	void (*destroy)(void *state);
+};
+
+#endif /* TRACEE_REC_PROBE_H */

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The recorder core: what every probe may use while recording.
+ */
+#ifndef TRACEE_REC_RECORDER_H
+#define TRACEE_REC_RECORDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#include "recorder/capture_options.h"
+
+struct bpf_object;
+struct tr_writer;
+
+struct recorder {
+	const struct capture_options *opts;
+	struct tr_writer *writer;
+	/* fds of the maps every BPF object shares (recorder/shared_maps.c) */
+	int events_fd, losses_fd, scope_config_fd, scope_tasks_fd;
+	/* wall clock = boot ns + boot_wall_offset_ns */
+	int64_t boot_wall_offset_ns;
+	/* the recorder's own pid, so probes can exclude it */
+	uint32_t self_pid;
+};
+
+/* Make obj use the shared maps (events, losses, scope_*); call before load. */
+int recorder_share_maps(struct recorder *rec, struct bpf_object *obj);
+
+/* Append one record to the trace (see format/trace_writer.h). 0 or -errno. */
+int recorder_append(struct recorder *rec, uint16_t type, const void *fixed, uint16_t fixed_len,
+		    const void *tail, size_t tail_len);
+int recorder_appendv(struct recorder *rec, uint16_t type, const void *fixed, uint16_t fixed_len,
+		     const struct iovec *tail, int tail_cnt);
+
+/* Record a loss detected in user space (e.g. a binary that could not be copied). */
+int recorder_note_loss(struct recorder *rec, uint32_t kind, uint32_t pid, uint64_t bytes,
+		       const char *detail);
+
+#endif /* TRACEE_REC_RECORDER_H */
