@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The extractor core: what every artifact handler may use.
+ *
+ * The extractor reads the trace once, as a stream. Every record goes to the
+ * process/cgroup tables first, then to each artifact handler
+ * (extractor/handlers.c lists them). A handler keeps what it needs on disk,
+ * in spool files (extractor/spool.h), never the trace in memory, and at the
+ * end adds its finished artifacts to the archive.
+ */
+#ifndef TRACEE_EXTRACT_EXTRACT_H
+#define TRACEE_EXTRACT_EXTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "format/trace_header.h"
+#include "format/trace_reader.h"
+
+struct archive_out; /* extractor/archive_out.h */
+struct process_table; /* extractor/process_table.h */
+struct summary; /* extractor/summary.h */
+
+struct extract_options {
+	const char *trace_path; /* "-" = stdin */
+	const char *output_path; /* "-" = stdout */
+	const char *spool_dir; /* where temporary files go; NULL = $TMPDIR or /tmp */
+	/* network: unset values default to what the trace header says */
+	bool snaplen_set;
+	uint32_t snaplen; /* SNAPLEN_* meaning of recorder/capture_options.h */
+	bool pcap_layouts_set;
+	uint32_t pcap_layouts; /* PCAP_* bits */
+	bool pcap_filtered_set;
+	bool pcap_filtered;
+	uint32_t net_events; /* NET_EV_* bits */
+	bool quiet; /* no summary */
+};
+
+struct extract_ctx {
+	const struct extract_options *opts;
+	const struct tr_header *header;
+	struct process_table *procs;
+	struct archive_out *out;
+	struct summary *summary;
+	const char *spool_dir;
+};
+
+struct artifact_handler {
+	const char *name;
+	/* Allocate the handler's state; NULL with errno set on failure. */
+	void *(*create)(struct extract_ctx *ctx);
+	/* One record of the trace (every type; ignore the others). 0 or -errno. */
+	int (*on_record)(void *state, struct extract_ctx *ctx, const struct tr_record *rec);
+	/* End of trace (clean or damaged): add finished artifacts to ctx->out. */
+	int (*finish)(void *state, struct extract_ctx *ctx);
+	void (*destroy)(void *state);
+};
+
+/* Wall-clock ns of a boot-time ns value, from the trace header. */
+int64_t extract_wall_ns(const struct extract_ctx *ctx, uint64_t boot_ns);
+
+#endif /* TRACEE_EXTRACT_EXTRACT_H */
