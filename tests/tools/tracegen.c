@@ -6,7 +6,9 @@
  *		the sample trace: one small story holding every record type
  *		(what samples/sample.trc is made of)
  *	tracegen -o OUT.trc [-r RECORDS.bin] -R SEED [-n RECORDS] [-b FRAME_BOUND]
+ *		 [-t MAX_TAIL]
  *		a random trace: IO/packet/binary chunks with payload-like tails
+ *		of 0..MAX_TAIL bytes (default 16384)
  *
  * With -r, the records are also written as raw bytes (head, fixed part,
  * tail, back to back), built here independently of the reader, so that
@@ -262,7 +264,7 @@ static uint64_t rnd(uint64_t *s)
 	return *s * 0x2545F4914F6CDD1Dull;
 }
 
-static void random_trace(struct gen *g, uint64_t seed, unsigned long n)
+static void random_trace(struct gen *g, uint64_t seed, unsigned long n, size_t max_tail)
 {
 	static const char *const words[] = {"GET /api/v1/items HTTP/1.1\r\n", "user=", "ERROR ",
 					    "/var/lib/data/", "lorem ipsum dolor sit amet ",
@@ -285,7 +287,7 @@ static void random_trace(struct gen *g, uint64_t seed, unsigned long n)
 		}
 	}
 	for (unsigned long i = 0; i < n; i++) {
-		size_t len = (size_t)(rnd(&s) % 16384);
+		size_t len = (size_t)(rnd(&s) % (max_tail + 1));
 		const uint8_t *tail = pool + rnd(&s) % (pool_len - len);
 
 		switch (rnd(&s) % 3) {
@@ -317,7 +319,7 @@ static void random_trace(struct gen *g, uint64_t seed, unsigned long n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: tracegen -o OUT.trc [-r RECORDS.bin] [-R SEED [-n RECORDS] "
-			"[-b FRAME_BOUND]]\n");
+			"[-b FRAME_BOUND] [-t MAX_TAIL]]\n");
 	exit(2);
 }
 
@@ -326,13 +328,14 @@ int main(int argc, char **argv)
 	const char *out = NULL, *records = NULL;
 	unsigned long long seed = 0;
 	unsigned long n = 1000;
+	size_t max_tail = 16384;
 	int random_mode = 0, opt, fd;
 	struct tr_writer_opts opts = {0};
 	struct tr_header hdr = {0};
 	struct gen g = {0};
 	char err[TR_ERRMSG_LEN];
 
-	while ((opt = getopt(argc, argv, "o:r:R:n:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "o:r:R:n:b:t:")) != -1) {
 		switch (opt) {
 		case 'o':
 			out = optarg;
@@ -346,6 +349,11 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			n = strtoul(optarg, NULL, 0);
+			break;
+		case 't':
+			max_tail = strtoul(optarg, NULL, 0);
+			if (max_tail > (1u << 19))
+				usage();
 			break;
 		case 'b':
 			opts.frame_bound = strtoul(optarg, NULL, 0);
@@ -384,7 +392,7 @@ int main(int argc, char **argv)
 		die(out, err);
 	tr_header_clear(&hdr);
 	if (random_mode)
-		random_trace(&g, seed, n);
+		random_trace(&g, seed, n, max_tail);
 	else
 		sample(&g);
 	tr_writer_free(g.w);
