@@ -12,7 +12,7 @@
  *     contiguously, default preferences + content checksum, into /dev/null;
  *   - reader: tr_reader_next() over the written trace (from a file);
  *   - raw: LZ4F_decompress() of the same trace's frames, no record walking.
- * Best of 3 runs each. It leaves DIR/bench.trc, DIR/records.bin and
+ * Best of 5 runs each. It leaves DIR/bench.trc, DIR/records.bin and
  * DIR/payloads.bin for bench/format.sh to compare with the lz4 tool.
  */
 #include <errno.h>
@@ -28,7 +28,7 @@
 #include "format/trace_reader.h"
 #include "format/trace_writer.h"
 
-#define RUNS 3
+#define RUNS 5
 #define FRAME_BOUND (1u << 20)
 
 struct rec {
