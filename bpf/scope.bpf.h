@@ -9,7 +9,11 @@
  *
  * The verdict is cached per thread group in scope_tasks; the process
  * tracker (process_tracker.bpf.c) propagates it to children for `follow`
- * and drops it on exit and re-evaluates on exec.
+ * and drops it on exit and re-evaluates on exec. A task the cache does not
+ * know yet (it started before the recorder, or between the snapshot and
+ * the attach) is evaluated on the spot.
+ *
+ * Needs vmlinux.h, bpf_helpers.h and bpf_core_read.h included first.
  */
 #ifndef TRACEE_REC_SCOPE_BPF_H
 #define TRACEE_REC_SCOPE_BPF_H
@@ -23,7 +27,7 @@ struct {
 	__type(value, struct scope_config);
 } scope_config SEC(".maps");
 
-/* tgid -> enum scope_verdict */
+/* tgid -> SCOPE_IN/SCOPE_OUT | SCOPE_TREE | SCOPE_INHERITED */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, SCOPE_MAX_TASKS);
@@ -31,17 +35,276 @@ struct {
 	__type(value, __u8);
 } scope_tasks SEC(".maps");
 
-static __always_inline bool task_in_scope(void)
+/* cgroup v2 id -> 1 when it looks like a container's cgroup, else 0 (a cache) */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} scope_cgroups SEC(".maps");
+
+/* kernfs_node.parent was renamed __parent in 6.15 */
+struct kernfs_node___pre615 {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *scope_kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node___pre615, parent))
+		return BPF_CORE_READ((struct kernfs_node___pre615 *)kn, parent);
+	return BPF_CORE_READ(kn, __parent);
+}
+
+#define SCOPE_NAME_BUF 128 /* power of two: indexes are masked with it */
+#define SCOPE_CONTAINER_ID_LEN 64
+
+static __always_inline bool scope_has_prefix(const char *buf, const char *prefix, int len)
+{
+	for (int i = 0; i < len; i++)
+		if (buf[i] != prefix[i])
+			return false;
+	return true;
+}
+
+/*
+ * Does this cgroup directory name look like a container's? Runtimes name
+ * them <64 hex> (docker with the cgroupfs driver, under docker/ or
+ * kubepods/...), docker-<64 hex>.scope, cri-containerd-<64 hex>.scope,
+ * crio-<64 hex>.scope and libpod-<64 hex>.scope (systemd driver).
+ */
+static __noinline bool scope_name_is_container(const char *kname)
+{
+	char buf[SCOPE_NAME_BUF] = {};
+	int len, start = 0, idlen;
+
+	len = bpf_probe_read_kernel_str(buf, sizeof(buf), kname);
+	if (len <= 0)
+		return false;
+	len--; /* without the NUL */
+	if (scope_has_prefix(buf, "docker-", 7))
+		start = 7;
+	else if (scope_has_prefix(buf, "cri-containerd-", 15))
+		start = 15;
+	else if (scope_has_prefix(buf, "crio-", 5))
+		start = 5;
+	else if (scope_has_prefix(buf, "libpod-", 7))
+		start = 7;
+	idlen = len - start;
+	if (idlen == SCOPE_CONTAINER_ID_LEN + 6) {
+		int s = start + SCOPE_CONTAINER_ID_LEN;
+
+		if (!start || s > SCOPE_NAME_BUF - 7 ||
+		    buf[s & (SCOPE_NAME_BUF - 1)] != '.' ||
+		    buf[(s + 1) & (SCOPE_NAME_BUF - 1)] != 's' ||
+		    buf[(s + 2) & (SCOPE_NAME_BUF - 1)] != 'c' ||
+		    buf[(s + 3) & (SCOPE_NAME_BUF - 1)] != 'o' ||
+		    buf[(s + 4) & (SCOPE_NAME_BUF - 1)] != 'p' ||
+		    buf[(s + 5) & (SCOPE_NAME_BUF - 1)] != 'e')
+			return false;
+	} else if (idlen != SCOPE_CONTAINER_ID_LEN) {
+		return false;
+	}
+	for (int i = 0; i < SCOPE_CONTAINER_ID_LEN; i++) {
+		char c = buf[(start + i) & (SCOPE_NAME_BUF - 1)];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return false;
+	}
+	return true;
+}
+
+/* The task's cgroup v2 leaf, or its parent, is a container's cgroup. */
+static __always_inline bool scope_task_in_container(struct task_struct *task)
+{
+	struct kernfs_node *kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+	struct kernfs_node *parent;
+	__u64 id;
+	__u8 *cached, verdict;
+
+	if (!kn)
+		return false;
+	id = BPF_CORE_READ(kn, id);
+	cached = bpf_map_lookup_elem(&scope_cgroups, &id);
+	if (cached)
+		return *cached;
+	verdict = scope_name_is_container(BPF_CORE_READ(kn, name));
+	if (!verdict) {
+		parent = scope_kn_parent(kn);
+		if (parent)
+			verdict = scope_name_is_container(BPF_CORE_READ(parent, name));
+	}
+	bpf_map_update_elem(&scope_cgroups, &id, &verdict, BPF_ANY);
+	return verdict;
+}
+
+/* pid/uid conditions: one of the = conditions (if any) and all others hold. */
+static __always_inline bool scope_conds_match(const struct scope_cond *conds, __u32 count,
+					      __u32 v)
+{
+	bool has_eq = false, eq_hit = false;
+
+	for (int i = 0; i < SCOPE_MAX_CONDS; i++) {
+		__u32 c;
+
+		if (i >= count)
+			break;
+		c = conds[i].value;
+		switch (conds[i].op) {
+		case SCOPE_COND_EQ:
+			has_eq = true;
+			eq_hit |= v == c;
+			break;
+		case SCOPE_COND_NE:
+			if (v == c)
+				return false;
+			break;
+		case SCOPE_COND_LT:
+			if (!(v < c))
+				return false;
+			break;
+		case SCOPE_COND_GT:
+			if (!(v > c))
+				return false;
+			break;
+		case SCOPE_COND_LE:
+			if (!(v <= c))
+				return false;
+			break;
+		case SCOPE_COND_GE:
+			if (!(v >= c))
+				return false;
+			break;
+		}
+	}
+	return !has_eq || eq_hit;
+}
+
+static __always_inline bool scope_comm_match(const struct scope_config *cfg,
+					     struct task_struct *task)
+{
+	__u64 comm[2] = {};
+	bool hit = false;
+
+	if (!cfg->comm_count)
+		return true;
+	bpf_probe_read_kernel(comm, sizeof(comm), &task->comm);
+	for (int i = 0; i < SCOPE_MAX_CONDS; i++) {
+		const __u64 *want;
+
+		if (i >= cfg->comm_count)
+			break;
+		want = (const __u64 *)cfg->comms[i];
+		if (want[0] == comm[0] && want[1] == comm[1]) {
+			hit = true;
+			break;
+		}
+	}
+	return cfg->comm_negate ? !hit : hit;
+}
+
+/* Do the task's own attributes pass every --scope filter? */
+static __noinline bool scope_filters_match(const struct scope_config *cfg,
+					   struct task_struct *task)
+{
+	__u32 tgid, uid;
+
+	if (!cfg || !task)
+		return false;
+	tgid = BPF_CORE_READ(task, tgid);
+	uid = BPF_CORE_READ(task, cred, uid.val);
+	if (!scope_conds_match(cfg->pids, cfg->pid_count, tgid))
+		return false;
+	if (!scope_conds_match(cfg->uids, cfg->uid_count, uid))
+		return false;
+	if (!scope_comm_match(cfg, task))
+		return false;
+	if (cfg->container != SCOPE_CONTAINER_ANY) {
+		bool in = scope_task_in_container(task);
+
+		if (in != (cfg->container == SCOPE_CONTAINER_ONLY))
+			return false;
+	}
+	return true;
+}
+
+/* A verdict from the task's own attributes; tree is the SCOPE_TREE bit. */
+static __always_inline __u8 scope_evaluate(const struct scope_config *cfg,
+					   struct task_struct *task, __u8 tree)
+{
+	if (BPF_CORE_READ(task, tgid) == cfg->self_pid)
+		return SCOPE_OUT;
+	if (cfg->command_tree && !tree)
+		return SCOPE_OUT;
+	return (scope_filters_match(cfg, task) ? SCOPE_IN : SCOPE_OUT) | tree;
+}
+
+/* Verdict of a new thread group whose parent had parent_val (0: unknown). */
+static __always_inline __u8 scope_decide_child(const struct scope_config *cfg,
+					       struct task_struct *child, __u8 parent_val)
+{
+	__u8 tree = parent_val & SCOPE_TREE;
+
+	if (cfg->follow && (parent_val & SCOPE_VERDICT_MASK) == SCOPE_IN)
+		return SCOPE_IN | SCOPE_INHERITED | tree;
+	return scope_evaluate(cfg, child, tree);
+}
+
+/*
+ * Verdict of a task the cache does not know: with follow, the nearest
+ * known ancestor that is in scope brings it in; else its own attributes.
+ */
+static __noinline __u8 scope_evaluate_unknown(const struct scope_config *cfg,
+					      struct task_struct *task)
+{
+	struct task_struct *t = task;
+
+	if (!cfg || !task)
+		return SCOPE_OUT;
+	if (cfg->follow) {
+		for (int i = 0; i < 16; i++) {
+			__u32 ptgid;
+			__u8 *v;
+
+			t = BPF_CORE_READ(t, real_parent);
+			if (!t)
+				break;
+			ptgid = BPF_CORE_READ(t, tgid);
+			if (ptgid <= 1)
+				break;
+			v = bpf_map_lookup_elem(&scope_tasks, &ptgid);
+			if (v && (*v & SCOPE_VERDICT_MASK) == SCOPE_IN)
+				return SCOPE_IN | SCOPE_INHERITED | (*v & SCOPE_TREE);
+		}
+	}
+	return scope_evaluate(cfg, task, 0);
+}
+
+static __always_inline struct scope_config *scope_get_config(void)
 {
 	__u32 zero = 0;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct scope_config *cfg = bpf_map_lookup_elem(&scope_config, &zero);
-	__u8 *verdict;
 
-	if (!cfg || !cfg->enabled)
+	return bpf_map_lookup_elem(&scope_config, &zero);
+}
+
+static __always_inline bool task_in_scope(void)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct scope_config *cfg = scope_get_config();
+	__u8 *cached, verdict;
+
+	if (!cfg)
+		return false;
+	if (tgid == cfg->self_pid)
+		return false;
+	if (!cfg->enabled)
 		return true;
-	verdict = bpf_map_lookup_elem(&scope_tasks, &tgid);
-	return verdict && *verdict == SCOPE_IN;
+	cached = bpf_map_lookup_elem(&scope_tasks, &tgid);
+	if (cached)
+		return (*cached & SCOPE_VERDICT_MASK) == SCOPE_IN;
+	verdict = scope_evaluate_unknown(cfg, bpf_get_current_task_btf());
+	/* NOEXIST: the process tracker may have decided meanwhile */
+	bpf_map_update_elem(&scope_tasks, &tgid, &verdict, BPF_NOEXIST);
+	return (verdict & SCOPE_VERDICT_MASK) == SCOPE_IN;
 }
 
 #endif /* TRACEE_REC_SCOPE_BPF_H */

@@ -35,6 +35,12 @@ struct probe {
 	/* Called about once a second from the main loop (may be NULL). */
 	int (*tick)(void *state, struct recorder *rec);
 	void (*destroy)(void *state);
+	/* Further sample types outside [first_event, last_event] this probe
+	 * owns, 0-terminated; may be NULL (added by recorder-core). */
+	const unsigned int *more_events;
 };
+
+/* The probe table (recorder/probes.c), NULL-terminated. */
+extern const struct probe *const recorder_probes[];
 
 #endif /* TRACEE_REC_PROBE_H */
