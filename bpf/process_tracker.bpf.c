@@ -32,9 +32,10 @@ static __always_inline __u64 inode_ctime_ns(struct inode *inode)
 	struct inode___pre611 *mid = (void *)inode;
 	struct inode___pre66 *old = (void *)inode;
 
+	/* since 6.13 bit 31 of i_ctime_nsec flags a queried multigrain stamp */
 	if (bpf_core_field_exists(inode->i_ctime_sec))
 		return BPF_CORE_READ(inode, i_ctime_sec) * 1000000000ULL +
-		       BPF_CORE_READ(inode, i_ctime_nsec);
+		       (BPF_CORE_READ(inode, i_ctime_nsec) & ~(1U << 31));
 	if (bpf_core_field_exists(mid->__i_ctime))
 		return BPF_CORE_READ(mid, __i_ctime.tv_sec) * 1000000000ULL +
 		       BPF_CORE_READ(mid, __i_ctime.tv_nsec);

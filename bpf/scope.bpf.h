@@ -43,6 +43,20 @@ struct {
 	__type(value, __u8);
 } scope_cgroups SEC(".maps");
 
+#define SCOPE_NAME_BUF 128 /* power of two: indexes are masked with it */
+#define SCOPE_CONTAINER_ID_LEN 64
+
+/* scratch space for a cgroup name: map memory, not the 512-byte stack */
+struct scope_name_buf {
+	char name[SCOPE_NAME_BUF];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scope_name_buf);
+} scope_scratch SEC(".maps");
+
 /* kernfs_node.parent was renamed __parent in 6.15 */
 struct kernfs_node___pre615 {
 	struct kernfs_node *parent;
@@ -54,9 +68,6 @@ static __always_inline struct kernfs_node *scope_kn_parent(struct kernfs_node *k
 		return BPF_CORE_READ((struct kernfs_node___pre615 *)kn, parent);
 	return BPF_CORE_READ(kn, __parent);
 }
-
-#define SCOPE_NAME_BUF 128 /* power of two: indexes are masked with it */
-#define SCOPE_CONTAINER_ID_LEN 64
 
 static __always_inline bool scope_has_prefix(const char *buf, const char *prefix, int len)
 {
@@ -74,10 +85,15 @@ static __always_inline bool scope_has_prefix(const char *buf, const char *prefix
  */
 static __noinline bool scope_name_is_container(const char *kname)
 {
-	char buf[SCOPE_NAME_BUF] = {};
+	__u32 zero = 0;
+	struct scope_name_buf *scratch = bpf_map_lookup_elem(&scope_scratch, &zero);
+	char *buf;
 	int len, start = 0, idlen;
 
-	len = bpf_probe_read_kernel_str(buf, sizeof(buf), kname);
+	if (!scratch)
+		return false;
+	buf = scratch->name;
+	len = bpf_probe_read_kernel_str(buf, SCOPE_NAME_BUF, kname);
 	if (len <= 0)
 		return false;
 	len--; /* without the NUL */
