@@ -78,25 +78,22 @@ static __always_inline bool scope_has_prefix(const char *buf, const char *prefix
 }
 
 /*
- * Does this cgroup directory name look like a container's? Runtimes name
- * them <64 hex> (docker with the cgroupfs driver, under docker/ or
- * kubepods/...), docker-<64 hex>.scope, cri-containerd-<64 hex>.scope,
- * crio-<64 hex>.scope and libpod-<64 hex>.scope (systemd driver).
+ * Does this cgroup directory name (len bytes in b) look like a
+ * container's? Runtimes name them <64 hex> (docker with the cgroupfs
+ * driver, under docker/ or kubepods/...), docker-<64 hex>.scope,
+ * cri-containerd-<64 hex>.scope, crio-<64 hex>.scope and
+ * libpod-<64 hex>.scope (systemd driver). A global function: the verifier
+ * checks it once, not once per caller and path (its loop is the costly
+ * part of the scope code).
  */
-static __noinline bool scope_name_is_container(const char *kname)
+__noinline int scope_name_buf_is_container(const struct scope_name_buf *b, int len)
 {
-	__u32 zero = 0;
-	struct scope_name_buf *scratch = bpf_map_lookup_elem(&scope_scratch, &zero);
-	char *buf;
-	int len, start = 0, idlen;
+	const char *buf;
+	int start = 0, idlen, i;
 
-	if (!scratch)
-		return false;
-	buf = scratch->name;
-	len = bpf_probe_read_kernel_str(buf, SCOPE_NAME_BUF, kname);
-	if (len <= 0)
-		return false;
-	len--; /* without the NUL */
+	if (!b || len <= 0 || len >= SCOPE_NAME_BUF)
+		return 0;
+	buf = b->name;
 	if (scope_has_prefix(buf, "docker-", 7))
 		start = 7;
 	else if (scope_has_prefix(buf, "cri-containerd-", 15))
@@ -106,27 +103,35 @@ static __noinline bool scope_name_is_container(const char *kname)
 	else if (scope_has_prefix(buf, "libpod-", 7))
 		start = 7;
 	idlen = len - start;
-	if (idlen == SCOPE_CONTAINER_ID_LEN + 6) {
-		int s = start + SCOPE_CONTAINER_ID_LEN;
+	if (start && idlen == SCOPE_CONTAINER_ID_LEN + 6) {
+		const char *suffix = ".scope";
 
-		if (!start || s > SCOPE_NAME_BUF - 7 ||
-		    buf[s & (SCOPE_NAME_BUF - 1)] != '.' ||
-		    buf[(s + 1) & (SCOPE_NAME_BUF - 1)] != 's' ||
-		    buf[(s + 2) & (SCOPE_NAME_BUF - 1)] != 'c' ||
-		    buf[(s + 3) & (SCOPE_NAME_BUF - 1)] != 'o' ||
-		    buf[(s + 4) & (SCOPE_NAME_BUF - 1)] != 'p' ||
-		    buf[(s + 5) & (SCOPE_NAME_BUF - 1)] != 'e')
-			return false;
+		for (i = 0; i < 6; i++)
+			if (buf[(start + SCOPE_CONTAINER_ID_LEN + i) & (SCOPE_NAME_BUF - 1)] !=
+			    suffix[i])
+				return 0;
 	} else if (idlen != SCOPE_CONTAINER_ID_LEN) {
-		return false;
+		return 0;
 	}
-	for (int i = 0; i < SCOPE_CONTAINER_ID_LEN; i++) {
+	for (i = 0; i < SCOPE_CONTAINER_ID_LEN; i++) {
 		char c = buf[(start + i) & (SCOPE_NAME_BUF - 1)];
 
 		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return false;
+			return 0;
 	}
-	return true;
+	return 1;
+}
+
+static __always_inline bool scope_name_is_container(const char *kname)
+{
+	__u32 zero = 0;
+	struct scope_name_buf *scratch = bpf_map_lookup_elem(&scope_scratch, &zero);
+	long len;
+
+	if (!scratch)
+		return false;
+	len = bpf_probe_read_kernel_str(scratch->name, SCOPE_NAME_BUF, kname);
+	return len > 1 && scope_name_buf_is_container(scratch, len - 1);
 }
 
 /* The task's cgroup v2 leaf, or its parent, is a container's cgroup. */
@@ -153,69 +158,46 @@ static __always_inline bool scope_task_in_container(struct task_struct *task)
 	return verdict;
 }
 
-/* pid/uid conditions: one of the = conditions (if any) and all others hold. */
-static __always_inline bool scope_conds_match(const struct scope_cond *conds, __u32 count,
-					      __u32 v)
+static __always_inline bool scope_num_match(const struct scope_num *f, __u32 v)
 {
-	bool has_eq = false, eq_hit = false;
-
+	if (v < f->min || v > f->max)
+		return false;
 	for (int i = 0; i < SCOPE_MAX_CONDS; i++) {
-		__u32 c;
-
-		if (i >= count)
+		if (i >= f->ne_count)
 			break;
-		c = conds[i].value;
-		switch (conds[i].op) {
-		case SCOPE_COND_EQ:
-			has_eq = true;
-			eq_hit |= v == c;
-			break;
-		case SCOPE_COND_NE:
-			if (v == c)
-				return false;
-			break;
-		case SCOPE_COND_LT:
-			if (!(v < c))
-				return false;
-			break;
-		case SCOPE_COND_GT:
-			if (!(v > c))
-				return false;
-			break;
-		case SCOPE_COND_LE:
-			if (!(v <= c))
-				return false;
-			break;
-		case SCOPE_COND_GE:
-			if (!(v >= c))
-				return false;
-			break;
-		}
+		if (f->ne[i] == v)
+			return false;
 	}
-	return !has_eq || eq_hit;
+	if (!f->eq_count)
+		return true;
+	for (int i = 0; i < SCOPE_MAX_CONDS; i++) {
+		if (i >= f->eq_count)
+			break;
+		if (f->eq[i] == v)
+			return true;
+	}
+	return false;
 }
 
 static __always_inline bool scope_comm_match(const struct scope_config *cfg,
 					     struct task_struct *task)
 {
 	__u64 comm[2] = {};
-	bool hit = false;
+	int i;
 
 	if (!cfg->comm_count)
 		return true;
 	bpf_probe_read_kernel(comm, sizeof(comm), &task->comm);
-	for (int i = 0; i < SCOPE_MAX_CONDS; i++) {
+	for (i = 0; i < SCOPE_MAX_CONDS; i++) {
 		const __u64 *want;
 
 		if (i >= cfg->comm_count)
 			break;
 		want = (const __u64 *)cfg->comms[i];
-		if (want[0] == comm[0] && want[1] == comm[1]) {
-			hit = true;
-			break;
-		}
+		if (want[0] == comm[0] && want[1] == comm[1])
+			return !cfg->comm_negate;
 	}
-	return cfg->comm_negate ? !hit : hit;
+	return cfg->comm_negate;
 }
 
 /* Do the task's own attributes pass every --scope filter? */
@@ -228,9 +210,7 @@ static __noinline bool scope_filters_match(const struct scope_config *cfg,
 		return false;
 	tgid = BPF_CORE_READ(task, tgid);
 	uid = BPF_CORE_READ(task, cred, uid.val);
-	if (!scope_conds_match(cfg->pids, cfg->pid_count, tgid))
-		return false;
-	if (!scope_conds_match(cfg->uids, cfg->uid_count, uid))
+	if (!scope_num_match(&cfg->pid, tgid) || !scope_num_match(&cfg->uid, uid))
 		return false;
 	if (!scope_comm_match(cfg, task))
 		return false;

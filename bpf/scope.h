@@ -25,19 +25,16 @@ enum scope_verdict {
 /* inherited from an in-scope parent (follow): an exec does not undo it */
 #define SCOPE_INHERITED 0x80
 
-/* Operators of pid/uid conditions (same numbers as enum scope_op). */
-enum scope_cond_op {
-	SCOPE_COND_EQ = 0,
-	SCOPE_COND_NE = 1,
-	SCOPE_COND_LT = 2,
-	SCOPE_COND_GT = 3,
-	SCOPE_COND_LE = 4,
-	SCOPE_COND_GE = 5,
-};
-
-struct scope_cond {
-	__u32 op; /* enum scope_cond_op */
-	__u32 value;
+/*
+ * pid or uid conditions, folded by user space so BPF only compares:
+ * the value must be within [min, max] (from <, >, <=, >=), equal none of
+ * ne[] and, when eq_count is not 0, equal one of eq[].
+ */
+struct scope_num {
+	__u32 min, max;
+	__u32 eq_count, ne_count;
+	__u32 eq[SCOPE_MAX_CONDS];
+	__u32 ne[SCOPE_MAX_CONDS];
 };
 
 /* What container-ness a task must have. */
@@ -56,12 +53,8 @@ struct scope_config {
 	__u32 container; /* enum scope_container_mode */
 	__u32 comm_count; /* comm=a,b: one must match (comm_negate: none may) */
 	__u32 comm_negate;
-	__u32 pid_count, uid_count;
-	__u32 reserved;
 	char comms[SCOPE_MAX_CONDS][SCOPE_COMM_LEN];
-	/* = conditions are ORed among themselves; every other condition must hold */
-	struct scope_cond pids[SCOPE_MAX_CONDS];
-	struct scope_cond uids[SCOPE_MAX_CONDS];
+	struct scope_num pid, uid;
 };
 
 #endif /* TRACEE_REC_SCOPE_H */

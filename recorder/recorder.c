@@ -58,8 +58,8 @@ struct recording {
 	uint64_t lost_events[TR_LOSS_KIND_COUNT], lost_bytes[TR_LOSS_KIND_COUNT];
 };
 
-static volatile sig_atomic_t stop_signals;
-static volatile pid_t command_pid;
+static volatile sig_atomic_t stop_signals, last_signal;
+static volatile pid_t command_pid; /* set once the command runs */
 
 static struct recording *recording_of(struct recorder *rec)
 {
@@ -241,6 +241,7 @@ static void on_stop_signal(int sig, siginfo_t *info, void *uctx)
 	 * kill(1) aimed at us alone is passed on, once. */
 	if (command_pid > 0 && stop_signals == 0 && info->si_code != SI_KERNEL)
 		kill(command_pid, sig);
+	last_signal = sig;
 	stop_signals++;
 }
 
@@ -521,7 +522,7 @@ int recorder_run(const struct capture_options *opts)
 	struct tr_header hdr;
 	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
 	char err_msg[TR_ERRMSG_LEN + 256];
-	bool finished = false;
+	bool finished = false, aborted_command = false;
 	int err, status = 1;
 
 	r = calloc(1, sizeof(*r));
@@ -618,10 +619,13 @@ int recorder_run(const struct capture_options *opts)
 		fprintf(stderr, "tracee-rec: recording to %s (%zu probes)\n", opts->output_path,
 			r->nprobes);
 	if (r->has_cmd) {
-		err = command_runner_release(&r->cmd);
-		if (err) {
-			fprintf(stderr, "tracee-rec: the command did not start\n");
-			goto cleanup;
+		/* a stop asked for during set-up: the command never runs */
+		if (stop_signals || command_runner_release(&r->cmd)) {
+			fprintf(stderr, "tracee-rec: interrupted before the command started\n");
+			command_runner_abort(&r->cmd);
+			aborted_command = true;
+		} else {
+			command_pid = r->cmd.pid;
 		}
 	}
 	err = tr_writer_flush(r->rec.writer) ? writer_error(r, -EIO) : 0;
@@ -636,6 +640,8 @@ cleanup:
 	if (r->has_cmd) {
 		if (r->cmd.release_fd >= 0) {
 			command_runner_abort(&r->cmd); /* never started: it exits at once */
+		} else if (aborted_command) {
+			status = 128 + (last_signal ? last_signal : SIGTERM);
 		} else if (command_runner_poll(&r->cmd)) {
 			if (finished)
 				status = command_runner_exit_status(&r->cmd);

@@ -9,6 +9,49 @@
 
 #include "recorder/scope_setup.h"
 
+/* <, >, <=, >= narrow one range; = and != become lists (bpf/scope.h). */
+static void fold_conditions(const struct scope_num_filter *in, struct scope_num *out)
+{
+	uint64_t min = 0, max = UINT32_MAX;
+
+	memset(out, 0, sizeof(*out));
+	for (unsigned int i = 0; i < in->count && i < SCOPE_MAX_CONDS; i++) {
+		uint64_t v = in->values[i];
+
+		switch (in->ops[i]) {
+		case SCOPE_OP_EQ:
+			out->eq[out->eq_count++] = v;
+			break;
+		case SCOPE_OP_NE:
+			out->ne[out->ne_count++] = v;
+			break;
+		case SCOPE_OP_LT:
+			if (v == 0)
+				min = 1, max = 0; /* nothing is below 0 */
+			else if (v - 1 < max)
+				max = v - 1;
+			break;
+		case SCOPE_OP_LE:
+			if (v < max)
+				max = v;
+			break;
+		case SCOPE_OP_GT:
+			if (v == UINT32_MAX)
+				min = 1, max = 0;
+			else if (v + 1 > min)
+				min = v + 1;
+			break;
+		case SCOPE_OP_GE:
+			if (v > min)
+				min = v;
+			break;
+		}
+	}
+	/* an empty range stays empty: min > max matches nothing */
+	out->min = (uint32_t)min;
+	out->max = (uint32_t)max;
+}
+
 void scope_setup_config(const struct capture_options *opts, uint32_t self_pid, bool command,
 			struct scope_config *cfg)
 {
@@ -27,61 +70,28 @@ void scope_setup_config(const struct capture_options *opts, uint32_t self_pid, b
 	cfg->comm_negate = s->comm_negate;
 	for (unsigned int i = 0; i < s->comm_count && i < SCOPE_MAX_CONDS; i++)
 		memcpy(cfg->comms[i], s->comms[i], SCOPE_COMM_LEN);
-	cfg->pid_count = s->pid.count;
-	for (unsigned int i = 0; i < s->pid.count && i < SCOPE_MAX_CONDS; i++) {
-		cfg->pids[i].op = s->pid.ops[i];
-		cfg->pids[i].value = s->pid.values[i];
-	}
-	cfg->uid_count = s->uid.count;
-	for (unsigned int i = 0; i < s->uid.count && i < SCOPE_MAX_CONDS; i++) {
-		cfg->uids[i].op = s->uid.ops[i];
-		cfg->uids[i].value = s->uid.values[i];
-	}
+	fold_conditions(&s->pid, &cfg->pid);
+	fold_conditions(&s->uid, &cfg->uid);
 }
 
-static bool conds_match(const struct scope_cond *conds, uint32_t count, uint32_t v)
+static bool num_match(const struct scope_num *f, uint32_t v)
 {
-	bool has_eq = false, eq_hit = false;
+	bool hit = false;
 
-	for (uint32_t i = 0; i < count && i < SCOPE_MAX_CONDS; i++) {
-		uint32_t c = conds[i].value;
-
-		switch (conds[i].op) {
-		case SCOPE_COND_EQ:
-			has_eq = true;
-			eq_hit |= v == c;
-			break;
-		case SCOPE_COND_NE:
-			if (v == c)
-				return false;
-			break;
-		case SCOPE_COND_LT:
-			if (!(v < c))
-				return false;
-			break;
-		case SCOPE_COND_GT:
-			if (!(v > c))
-				return false;
-			break;
-		case SCOPE_COND_LE:
-			if (!(v <= c))
-				return false;
-			break;
-		case SCOPE_COND_GE:
-			if (!(v >= c))
-				return false;
-			break;
-		}
-	}
-	return !has_eq || eq_hit;
+	if (v < f->min || v > f->max)
+		return false;
+	for (uint32_t i = 0; i < f->ne_count && i < SCOPE_MAX_CONDS; i++)
+		if (f->ne[i] == v)
+			return false;
+	for (uint32_t i = 0; i < f->eq_count && i < SCOPE_MAX_CONDS; i++)
+		hit |= f->eq[i] == v;
+	return !f->eq_count || hit;
 }
 
 bool scope_setup_filters_match(const struct scope_config *cfg, const char *comm, uint32_t tgid,
 			       uint32_t uid, bool in_container)
 {
-	if (!conds_match(cfg->pids, cfg->pid_count, tgid))
-		return false;
-	if (!conds_match(cfg->uids, cfg->uid_count, uid))
+	if (!num_match(&cfg->pid, tgid) || !num_match(&cfg->uid, uid))
 		return false;
 	if (cfg->comm_count) {
 		bool hit = false;
