@@ -32,10 +32,19 @@
 #include "recorder/scope_setup.h"
 
 #define COPY_CHUNK (1u << 20) /* BINARY_CHUNK payload bound */
+#define MAX_PENDING_COPIES 64 /* open files waiting to be copied */
 #define SNAPSHOT_MAX_DEPTH 64
 
 struct binary_key {
 	uint64_t dev, ino, ctime_ns;
+};
+
+/* A binary opened at its exec, copied a chunk at a time between polls. */
+struct pending_copy {
+	int fd;
+	struct binary_key key;
+	uint64_t offset;
+	uint32_t mode, pid;
 };
 
 struct tracker {
@@ -45,6 +54,8 @@ struct tracker {
 	struct binary_key *copied;
 	size_t copied_cap, copied_used;
 	uint8_t *buf; /* COPY_CHUNK bytes */
+	struct pending_copy pending[MAX_PENDING_COPIES]; /* FIFO */
+	size_t npending;
 	uint64_t binaries, binary_bytes, copy_failures;
 };
 
@@ -240,56 +251,105 @@ static int write_binary_end(struct tracker *t, const struct binary_key *k, uint6
 			       why ? strlen(why) : 0);
 }
 
-/* Copy the binary into BINARY_CHUNK records, then BINARY_END. */
-static int copy_binary(struct tracker *t, const struct exec_sample *s, const struct binary_key *k)
+static int copy_failed(struct tracker *t, const struct binary_key *k, uint64_t size, int error,
+		       uint32_t mode, uint32_t pid, const char *why)
 {
-	struct tr_binary_chunk chunk = { .dev = k->dev, .ino = k->ino, .ctime_ns = k->ctime_ns };
+	int err;
+
+	t->copy_failures++;
+	err = write_binary_end(t, k, size, error, mode, why);
+	if (!err)
+		err = recorder_note_loss(t->rec, TR_LOSS_BINARY_COPY_FAILED, pid, 0, why);
+	key_remove(t, k);
+	return err;
+}
+
+/*
+ * One BINARY_CHUNK of the oldest pending copy, or its BINARY_END when it
+ * is complete. 0 or -errno (writer failure).
+ */
+static int copy_step(struct tracker *t)
+{
+	struct pending_copy *c = &t->pending[0];
+	struct tr_binary_chunk chunk = {
+		.dev = c->key.dev,
+		.ino = c->key.ino,
+		.ctime_ns = c->key.ctime_ns,
+		.offset = c->offset,
+	};
 	uint8_t fixed[TR_BINARY_CHUNK_FIXED_LEN];
+	char why[128];
+	ssize_t n;
+	int err;
+
+	do {
+		n = pread(c->fd, t->buf, COPY_CHUNK, c->offset);
+	} while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		tr_binary_chunk_encode(&chunk, fixed);
+		c->offset += n;
+		return recorder_append(t->rec, TR_REC_BINARY_CHUNK, fixed, sizeof(fixed), t->buf, n);
+	}
+	if (n == 0) {
+		t->binaries++;
+		t->binary_bytes += c->offset;
+		err = write_binary_end(t, &c->key, c->offset, 0, c->mode, NULL);
+	} else {
+		snprintf(why, sizeof(why), "reading the binary at offset %llu: %s",
+			 (unsigned long long)c->offset, strerror(errno));
+		err = copy_failed(t, &c->key, c->offset, errno, c->mode, c->pid, why);
+	}
+	close(c->fd);
+	t->npending--;
+	memmove(&t->pending[0], &t->pending[1], t->npending * sizeof(t->pending[0]));
+	return err;
+}
+
+/*
+ * Open the binary now, while the process runs (an open file stays
+ * readable when the process exits and the file is deleted), and queue the
+ * copy; the main loop copies it a chunk at a time between ring buffer
+ * polls, so a large binary does not stall the samples.
+ */
+static int start_copy(struct tracker *t, const struct exec_sample *s, const struct binary_key *k)
+{
 	char why[PATH_MAX + 128] = "";
+	struct pending_copy *c;
 	struct stat st;
-	uint64_t off = 0;
-	int fd, err, copy_err = 0;
+	int fd, err;
 
 	fd = open_binary(s, k, &st, why, sizeof(why));
-	if (fd < 0) {
-		copy_err = -fd;
-		goto failed;
-	}
-	for (;;) {
-		ssize_t n = read(fd, t->buf, COPY_CHUNK);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			copy_err = errno;
-			snprintf(why, sizeof(why), "reading the binary at offset %llu: %s",
-				 (unsigned long long)off, strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		chunk.offset = off;
-		tr_binary_chunk_encode(&chunk, fixed);
-		err = recorder_append(t->rec, TR_REC_BINARY_CHUNK, fixed, sizeof(fixed), t->buf, n);
+	if (fd < 0)
+		return copy_failed(t, k, 0, -fd, s->mode, s->hdr.pid, why);
+	/* a full queue: finish the oldest copy first */
+	while (t->npending == MAX_PENDING_COPIES) {
+		err = copy_step(t);
 		if (err) {
 			close(fd);
 			return err;
 		}
-		off += n;
 	}
-	close(fd);
-	if (!copy_err) {
-		t->binaries++;
-		t->binary_bytes += off;
-		return write_binary_end(t, k, off, 0, st.st_mode, NULL);
-	}
-failed:
-	t->copy_failures++;
-	err = write_binary_end(t, k, off, copy_err, fd >= 0 ? st.st_mode : s->mode, why);
-	if (!err)
-		err = recorder_note_loss(t->rec, TR_LOSS_BINARY_COPY_FAILED, s->hdr.pid, 0, why);
-	key_remove(t, k);
-	return err;
+	c = &t->pending[t->npending++];
+	c->fd = fd;
+	c->key = *k;
+	c->offset = 0;
+	c->mode = st.st_mode;
+	c->pid = s->hdr.pid;
+	return 0;
+}
+
+static int tracker_work(void *state, struct recorder *rec)
+{
+	struct tracker *t = state;
+	int err;
+
+	(void)rec;
+	if (!t->npending)
+		return 0;
+	err = copy_step(t);
+	if (err)
+		return err;
+	return t->npending > 0;
 }
 
 static int handle_exec(struct tracker *t, const struct exec_sample *s)
@@ -320,7 +380,7 @@ static int handle_exec(struct tracker *t, const struct exec_sample *s)
 	fresh = key_add(t, &k);
 	if (fresh < 0)
 		return fresh;
-	return fresh ? copy_binary(t, s, &k) : 0;
+	return fresh ? start_copy(t, s, &k) : 0;
 }
 
 static int tracker_handle_sample(void *state, struct recorder *rec, const void *data, size_t len)
@@ -618,6 +678,8 @@ static void tracker_destroy(void *state)
 		fprintf(stderr, "tracee-rec: %llu binaries copied (%llu bytes), %llu copies failed\n",
 			(unsigned long long)t->binaries, (unsigned long long)t->binary_bytes,
 			(unsigned long long)t->copy_failures);
+	for (size_t i = 0; i < t->npending; i++)
+		close(t->pending[i].fd);
 	process_tracker_bpf__destroy(t->skel);
 	free(t->copied);
 	free(t->buf);
@@ -637,4 +699,5 @@ const struct probe process_tracker_probe = {
 	.handle_sample = tracker_handle_sample,
 	.destroy = tracker_destroy,
 	.more_events = tracker_more_events,
+	.work = tracker_work,
 };

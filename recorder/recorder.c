@@ -210,6 +210,24 @@ static int handle_sample(void *ctx, void *data, size_t len)
 	return 0;
 }
 
+/* One step of every probe's background work: 1 when more is pending. */
+static int work(struct recording *r)
+{
+	int pending = 0;
+
+	for (size_t i = 0; i < r->nprobes; i++) {
+		int ret;
+
+		if (!r->probes[i]->work)
+			continue;
+		ret = r->probes[i]->work(r->states[i], &r->rec);
+		if (ret < 0)
+			return ret;
+		pending |= ret;
+	}
+	return pending;
+}
+
 static int tick(struct recording *r)
 {
 	int err = poll_losses(r);
@@ -480,7 +498,7 @@ static int record_loop(struct recording *r)
 	uint64_t next_tick = recorder_now_ns() + interval;
 	int poll_ms = r->rec.opts->flush_interval_ms < POLL_MS ? (int)r->rec.opts->flush_interval_ms
 							       : POLL_MS;
-	int err = 0;
+	int err = 0, pending = 0;
 
 	for (;;) {
 		/* with a running command the first signal was passed on to it */
@@ -488,13 +506,18 @@ static int record_loop(struct recording *r)
 
 		if (stop_signals >= signals_to_stop)
 			break;
-		err = ring_buffer__poll(r->rb, poll_ms);
+		err = ring_buffer__poll(r->rb, pending ? 0 : poll_ms);
 		if (err == -EINTR)
 			err = 0;
 		if (err < 0) {
 			if (!r->sample_err)
 				fprintf(stderr, "tracee-rec: reading the ring buffer failed: %s\n",
 					strerror(-err));
+			break;
+		}
+		pending = work(r);
+		if (pending < 0) {
+			err = pending;
 			break;
 		}
 		err = 0;
@@ -513,7 +536,10 @@ static int record_loop(struct recording *r)
 	err = ring_buffer__consume(r->rb);
 	if (err < 0)
 		return r->sample_err ? r->sample_err : err;
-	return tick(r);
+	/* finish what was started (copies hold their files open) */
+	while ((err = work(r)) > 0)
+		;
+	return err < 0 ? err : tick(r);
 }
 
 int recorder_run(const struct capture_options *opts)
