@@ -549,6 +549,7 @@ int recorder_run(const struct capture_options *opts)
 	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
 	char err_msg[TR_ERRMSG_LEN + 256];
 	bool finished = false, aborted_command = false;
+	struct stat st;
 	int err, status = 1;
 
 	r = calloc(1, sizeof(*r));
@@ -599,10 +600,15 @@ int recorder_run(const struct capture_options *opts)
 			strerror(errno));
 		goto cleanup;
 	}
-	/* an existing file keeps its mode through O_CREAT: the trace holds secrets */
-	if (fchmod(r->out_fd, 0600) && opts->verbose)
-		fprintf(stderr, "tracee-rec: cannot chmod %s: %s\n", opts->output_path,
-			strerror(errno));
+	/* an existing file keeps its mode through O_CREAT: the trace holds
+	 * secrets (never touch a device or pipe given as output, though) */
+	if (fstat(r->out_fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) &&
+	    fchmod(r->out_fd, 0600)) {
+		err = -errno;
+		fprintf(stderr, "tracee-rec: cannot make %s private (mode 0600): %s\n",
+			opts->output_path, strerror(errno));
+		goto cleanup;
+	}
 	err = build_header(opts, &hdr);
 	if (!err)
 		err = tr_writer_open_fd(&r->rec.writer, r->out_fd, &hdr, NULL, err_msg,
