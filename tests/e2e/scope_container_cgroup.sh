@@ -13,11 +13,15 @@ V2=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
 id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 [ ${#id} = 64 ] || fail "could not make a container id"
 cg=$V2/docker/$id
-mkdir -p "$cg" || skip "cannot create a cgroup under $V2"
+# the systemd driver's name, for the scope filter
+scg=$V2/rec-test-$$.slice/docker-$id.scope
+mkdir -p "$cg" "$scg" || skip "cannot create a cgroup under $V2"
 cleanup() {
-	# processes leave when they exit; then the cgroup can go
-	rmdir "$cg" 2>/dev/null || { sleep 0.2; rmdir "$cg" 2>/dev/null; } || true
-	rmdir "$V2/docker" 2>/dev/null || true
+	# processes leave when they exit; then the cgroups can go
+	for d in "$cg" "$scg"; do
+		rmdir "$d" 2>/dev/null || { sleep 0.2; rmdir "$d" 2>/dev/null; } || true
+	done
+	rmdir "$V2/docker" "$V2/rec-test-$$.slice" 2>/dev/null || true
 	cleanup_tmp
 }
 trap cleanup EXIT
@@ -50,7 +54,7 @@ stop() {
 	wait "$RECPID" || fail "recorder exit status $?"
 }
 workload() {
-	sh -c "echo \$\$ >'$cg/cgroup.procs' && exec /bin/echo in-container" >/dev/null
+	sh -c "echo \$\$ >'$scg/cgroup.procs' && exec /bin/echo in-container" >/dev/null
 	/bin/uname >/dev/null
 }
 record "$TMP/in.trc" --scope container
