@@ -297,7 +297,9 @@ static __always_inline bool task_in_scope(void)
 	cached = bpf_map_lookup_elem(&scope_tasks, &tgid);
 	if (cached)
 		return (*cached & SCOPE_VERDICT_MASK) == SCOPE_IN;
-	verdict = scope_evaluate_unknown(cfg, bpf_get_current_task_btf());
+	/* not _btf: every read goes through BPF_CORE_READ, and this helper is
+	 * also offered to non-tracing programs (cgroup/sock_create) */
+	verdict = scope_evaluate_unknown(cfg, (struct task_struct *)bpf_get_current_task());
 	/* NOEXIST: the process tracker may have decided meanwhile */
 	bpf_map_update_elem(&scope_tasks, &tgid, &verdict, BPF_NOEXIST);
 	return (verdict & SCOPE_VERDICT_MASK) == SCOPE_IN;
