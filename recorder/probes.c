@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Every capture concern the recorder knows, in attach order. The process
+ * tracker comes first: it seeds the scope cache and writes the snapshot of
+ * running processes before the other probes start sending samples.
+ * To add a concern: one extern line and one table entry.
+ */
+#include <stddef.h>
+
+#include "recorder/probe.h"
+
+extern const struct probe process_tracker_probe;
+
+const struct probe *const recorder_probes[] = {
+	&process_tracker_probe,
+	NULL,
+};
