@@ -148,14 +148,17 @@ static int on_file(struct io_state *st, const struct tr_record *rec)
 		free(n->path);
 	} else {
 		n = calloc(1, sizeof(*n));
+		if (n) {
+			/* the key, before insertion */
+			n->dev = f.dev;
+			n->ino = f.ino;
+			n->pid = f.pid;
+		}
 		if (!n || !tsearch(n, &st->names, cmp_name)) {
 			free(n);
 			free(path);
 			return -ENOMEM;
 		}
-		n->dev = f.dev;
-		n->ino = f.ino;
-		n->pid = f.pid;
 	}
 	n->path = path;
 	n->mode = f.mode;

@@ -104,6 +104,8 @@ static int on_process(struct process_table *pt, const struct tr_process *p)
 		}
 	} else {
 		pi = calloc(1, sizeof(*pi));
+		if (pi)
+			pi->tid = p->tid; /* the key, before insertion */
 		if (!pi || !tsearch(pi, &pt->by_tid, cmp_tid)) {
 			free(pi);
 			free(exe);
@@ -163,12 +165,13 @@ static int on_cgroup(struct process_table *pt, const struct tr_cgroup *c)
 		free(cg->path);
 	} else {
 		cg = calloc(1, sizeof(*cg));
+		if (cg)
+			cg->id = c->cgroup_id; /* the key, before insertion */
 		if (!cg || !tsearch(cg, &pt->cgroups, cmp_cgroup)) {
 			free(cg);
 			free(path);
 			return -ENOMEM;
 		}
-		cg->id = c->cgroup_id;
 	}
 	cg->path = path;
 	container_id_from_cgroup_path(path, c->path_len, cg->container_id);
