@@ -70,7 +70,10 @@ struct archive_out *archive_out_open(const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	if (archive_write_open_filename(ao->a, to_stdout ? NULL : path) != ARCHIVE_OK) {
-		snprintf(err, errlen, "cannot write %s: %s", ao->name, lib_err(ao));
+		/* libarchive's text here is "Failed to open"; the errno says why. */
+		int e = archive_errno(ao->a);
+		snprintf(err, errlen, "cannot write %s: %s", ao->name,
+			 e > 0 ? strerror(e) : lib_err(ao));
 		goto fail;
 	}
 	return ao;
