@@ -197,6 +197,14 @@ static int open_trace(const char *path, const char *name, FILE *err)
 	return fd;
 }
 
+/* True when path names the file open on fd (writing it would destroy the trace). */
+static int same_file(int fd, const char *path)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
 int extract_run(const struct extract_options *opts, FILE *err)
 {
 	struct run run = {.opts = opts, .err = err};
@@ -229,6 +237,12 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		goto cleanup;
 	}
 	run.ctx.spool_dir = spool_dir(run.ctx.spool);
+	summary_time(run.ctx.summary, run.ctx.header->start_boot_ns);
+	if (!to_stdout && same_file(fd, opts->output_path)) {
+		fprintf(err, "tracee-extract: %s: the archive would overwrite the trace\n",
+			opts->output_path);
+		goto cleanup;
+	}
 	/* The archive is created only once the trace is known to be one. */
 	out = archive_out_open(opts->output_path, msg, sizeof(msg));
 	if (!out) {
@@ -271,8 +285,7 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		goto cleanup;
 	}
 	if (!opts->quiet)
-		summary_print(run.ctx.summary, err, run.ctx.header->boot_wall_offset_ns, files,
-			      bytes);
+		summary_print(run.ctx.summary, err, run.ctx.header, files, bytes);
 	code = run.partial ? EXTRACT_EXIT_PARTIAL : EXTRACT_EXIT_OK;
 	if (run.partial)
 		fprintf(err, "tracee-extract: %s is damaged: the archive holds what could be read "

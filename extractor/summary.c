@@ -166,10 +166,29 @@ static void print_lines(FILE *f, const char *title, char lines[MAX_LINES][LINE_L
 		fprintf(f, "    ... and %" PRIu64 " more\n", n - MAX_LINES);
 }
 
-void summary_print(const struct summary *s, FILE *f, int64_t boot_wall_offset_ns,
+static void print_list(FILE *f, const char *title, const struct tr_strlist *l)
+{
+	if (!l->count)
+		return;
+	fprintf(f, "  %s:", title);
+	for (size_t i = 0; i < l->count; i++)
+		fprintf(f, " %s", l->items[i]);
+	fputc('\n', f);
+}
+
+void summary_print(const struct summary *s, FILE *f, const struct tr_header *hdr,
 		   uint64_t archive_files, uint64_t archive_bytes)
 {
+	int64_t boot_wall_offset_ns = hdr->boot_wall_offset_ns;
+
 	fprintf(f, "tracee-extract summary\n");
+	fprintf(f, "  recorded on: %s (kernel %s, %s) by tracee-rec %s\n",
+		hdr->hostname ? hdr->hostname : "?", hdr->kernel_release ? hdr->kernel_release : "?",
+		hdr->machine ? hdr->machine : "?",
+		hdr->recorder_version ? hdr->recorder_version : "?");
+	print_list(f, "capture", &hdr->capture_options);
+	print_list(f, "scope", &hdr->scope_options);
+	print_list(f, "command", &hdr->command);
 	if (s->first_ns) {
 		char a[64], b[64];
 		format_wall(a, sizeof(a), (int64_t)s->first_ns + boot_wall_offset_ns);

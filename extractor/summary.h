@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "format/trace_header.h"
+
 struct summary;
 
 struct summary *summary_new(void); /* NULL with errno on failure */
@@ -48,10 +50,10 @@ uint64_t summary_damaged_count(const struct summary *s);
 uint64_t summary_trace_damage_count(const struct summary *s);
 
 /*
- * Print the summary. boot_wall_offset_ns turns boot times into wall-clock
- * time; archive_files/archive_bytes are what went into the tar.
+ * Print the summary: where the trace comes from (its header), the time span
+ * in wall-clock time, and what went into the tar (archive_files/bytes).
  */
-void summary_print(const struct summary *s, FILE *f, int64_t boot_wall_offset_ns,
+void summary_print(const struct summary *s, FILE *f, const struct tr_header *hdr,
 		   uint64_t archive_files, uint64_t archive_bytes);
 
 #endif /* TRACEE_EXTRACT_SUMMARY_H */

@@ -33,6 +33,10 @@ expect 1 "cannot read trace dir.trc: Is a directory" dir.trc -o a.tar
 expect 1 "cannot write no/such/dir/a.tar: No such file or directory" good.trc -o no/such/dir/a.tar
 expect 1 "spool directory no/such/spool: No such file or directory" good.trc -o a.tar --spool-dir no/such/spool
 [ ! -e a.tar ] || fail "archive created without a spool"
+# the archive must not overwrite the trace it reads
+cp good.trc self.trc
+expect 1 "self.trc: the archive would overwrite the trace" self.trc -o self.trc
+cmp -s good.trc self.trc || fail "the trace was overwritten"
 # the old version of another format (major 2) is refused by name
 python3 - <<'PY'
 data = bytearray(open("good.trc", "rb").read())
