@@ -289,6 +289,13 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, const struct
 				a->copy_failed ? " (the recorder could not copy it)" : "");
 		return 0;
 	}
+	/* A copy that failed before its first byte: an empty file would look like evidence. */
+	if (b->ended && b->error && spool_file_bytes(ctx->spool, b->sid) == 0) {
+		summary_damaged(ctx->summary, name, "not extracted: the recorder could not copy it: %s%s%s",
+				strerror(b->error), b->detail ? ": " : "",
+				b->detail ? b->detail : "");
+		return 0;
+	}
 	err = spool_materialize(ctx->spool, b->sid, &fd);
 	if (err)
 		return err;

@@ -12,18 +12,22 @@
  * trace order (pipes, sockets, character devices). Later writes win at
  * overlapping offsets; bytes never written stay holes.
  *
- * Index files, one per folder and direction, one line per artifact:
+ * Index files at the archive root, one line per artifact, in order of first
+ * appearance:
  *
- *	<folder>/written_files, <folder>/read_files:
- *	<folder>/<artifact> <original path> pid=<pid> comm=<comm>[ lost_events=N][ truncated_chunks=N]
+ *	written_files, read_files: Tracee's format, "<folder>/<artifact> <path>"
+ *	    (Tracee fills only written_files; read_files is filled here too)
+ *	written_files.tsv, read_files.tsv: the same artifacts with the process
+ *	    that first touched the file; a header line, then tab-separated
+ *	    artifact, path, pid, comm, size, lost_events, truncated_chunks
  *
- * The first two fields are the line Tracee writes in its written_files
- * (artifact key, then path); pid and comm are those of the first process
- * that touched the file. In the path and comm, bytes below 0x21, 0x7f and
- * the backslash are written as a backslash and three octal digits (\040 for
- * a space), as /proc/mounts does, so a line always splits on spaces.
- * Damage (events lost by a process that wrote or read the file, payloads cut
- * by the recorder) is also reported in the summary.
+ * Text fields are written as recorded, except that the bytes that would
+ * break a line or a field (newline, and in the .tsv also tab and carriage
+ * return) and the backslash become a backslash and three octal digits
+ * (\012 for a newline), as /proc/mounts does. lost_events counts the events
+ * lost by a process that wrote or read the file (LOSS records with its pid),
+ * truncated_chunks the payloads cut by the recorder; both are also reported
+ * in the summary.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -55,7 +59,6 @@ struct io_file {
 	uint64_t dev, ino;
 	char folder[CONTAINER_ID_LEN + 1];
 	spool_id sid;
-	size_t seq; /* position in the order of first appearance */
 	uint32_t pid, tid; /* the first to touch it */
 	char comm[TR_COMM_LEN + 1];
 	uint32_t pids[TRACKED_PIDS];
@@ -217,7 +220,6 @@ static struct io_file *get_file(struct io_state *st, struct extract_ctx *ctx,
 		free(f);
 		return NULL;
 	}
-	f->seq = st->nlist;
 	st->list[st->nlist++] = f;
 	return st->last = f;
 }
@@ -302,11 +304,11 @@ static int io_on_record(void *state, struct extract_ctx *ctx, const struct tr_re
 	}
 }
 
-/* Write s with the index escapes (see the top of this file). */
-static void put_escaped(FILE *f, const char *s)
+/* Write s with the index escapes (see the top of this file); tsv escapes tab and CR too. */
+static void put_escaped(FILE *f, const char *s, bool tsv)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p <= ' ' || *p == 0x7f || *p == '\\')
+		if (*p == '\n' || *p == '\\' || (tsv && (*p == '\t' || *p == '\r')))
 			fprintf(f, "\\%03o", *p);
 		else
 			fputc(*p, f);
@@ -321,79 +323,56 @@ static void artifact_name(const struct io_file *f, char *buf, size_t len)
 		snprintf(buf + n, len - (size_t)n, ".pid-%" PRIu32, f->keypid);
 }
 
-/* One index (folder, direction) of the files in sorted[from..to): their lines, then the file. */
-static int write_index(struct io_state *st, struct extract_ctx *ctx, struct io_file **sorted,
-		       size_t from, size_t to, int direction, int64_t mtime_ns)
-{
-	char *text = NULL, path[256];
-	size_t len = 0;
-	int err = 0;
-	FILE *mem = open_memstream(&text, &len);
-
-	if (!mem)
-		return -ENOMEM;
-	for (size_t i = from; i < to; i++) {
-		const struct io_file *f = sorted[i];
-		char name[256];
-		if (f->direction != direction)
-			continue;
-		const struct file_name *fn = find_name(st, f->dev, f->ino);
-		artifact_name(f, name, sizeof(name));
-		fprintf(mem, "%s ", name);
-		put_escaped(mem, fn && fn->path[0] ? fn->path : "?");
-		fprintf(mem, " pid=%" PRIu32 " comm=", f->pid);
-		put_escaped(mem, f->comm[0] ? f->comm : "?");
-		if (f->lost_events)
-			fprintf(mem, " lost_events=%" PRIu64, f->lost_events);
-		if (f->truncated_chunks)
-			fprintf(mem, " truncated_chunks=%" PRIu64, f->truncated_chunks);
-		fputc('\n', mem);
-	}
-	if (fclose(mem) != 0) {
-		free(text);
-		return -ENOMEM;
-	}
-	if (len) {
-		snprintf(path, sizeof(path), "%s/%s", sorted[from]->folder,
-			 direction == TR_IO_WRITE ? "written_files" : "read_files");
-		err = archive_out_add_buffer(ctx->out, path, text, len, 0644, mtime_ns);
-	}
-	free(text);
-	return err;
-}
-
-/* Folder order, and within a folder the order of first appearance (list positions). */
-static int cmp_by_folder(const void *a, const void *b)
-{
-	const struct io_file *const *x = a, *const *y = b;
-	int c = strcmp((*x)->folder, (*y)->folder);
-	if (c)
-		return c;
-	return (*x)->seq < (*y)->seq ? -1 : (*x)->seq > (*y)->seq;
-}
-
-/* Index files of every folder. */
+/* The four index files (see the top of this file). */
 static int write_indexes(struct io_state *st, struct extract_ctx *ctx, int64_t mtime_ns)
 {
-	struct io_file **sorted;
+	static const char *const names[2][2] = {
+		{"written_files", "written_files.tsv"},
+		{"read_files", "read_files.tsv"},
+	};
+	char *text[2][2] = {{NULL}};
+	size_t len[2][2] = {{0}};
+	FILE *mem[2][2] = {{NULL}};
 	int err = 0;
 
-	if (!st->nlist)
-		return 0;
-	sorted = malloc(st->nlist * sizeof(*sorted));
-	if (!sorted)
-		return -ENOMEM;
-	memcpy(sorted, st->list, st->nlist * sizeof(*sorted));
-	qsort(sorted, st->nlist, sizeof(*sorted), cmp_by_folder);
-	for (size_t from = 0; from < st->nlist && !err;) {
-		size_t to = from + 1;
-		while (to < st->nlist && strcmp(sorted[to]->folder, sorted[from]->folder) == 0)
-			to++;
-		for (int dir = TR_IO_WRITE; dir <= TR_IO_READ && !err; dir++)
-			err = write_index(st, ctx, sorted, from, to, dir, mtime_ns);
-		from = to;
+	for (int d = 0; d < 2; d++) {
+		for (int k = 0; k < 2; k++) {
+			mem[d][k] = open_memstream(&text[d][k], &len[d][k]);
+			if (!mem[d][k])
+				err = -ENOMEM;
+		}
 	}
-	free(sorted);
+	for (size_t i = 0; i < st->nlist && !err; i++) {
+		const struct io_file *f = st->list[i];
+		const struct file_name *fn = find_name(st, f->dev, f->ino);
+		const char *path = fn && fn->path[0] ? fn->path : "?";
+		int d = f->direction == TR_IO_WRITE ? 0 : 1;
+		char name[256];
+
+		artifact_name(f, name, sizeof(name));
+		fprintf(mem[d][0], "%s ", name);
+		put_escaped(mem[d][0], path, false);
+		fputc('\n', mem[d][0]);
+		if (ftell(mem[d][1]) == 0)
+			fprintf(mem[d][1],
+				"artifact\tpath\tpid\tcomm\tsize\tlost_events\ttruncated_chunks\n");
+		fprintf(mem[d][1], "%s\t", name);
+		put_escaped(mem[d][1], path, true);
+		fprintf(mem[d][1], "\t%" PRIu32 "\t", f->pid);
+		put_escaped(mem[d][1], f->comm, true);
+		fprintf(mem[d][1], "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\n",
+			spool_file_size(ctx->spool, f->sid), f->lost_events, f->truncated_chunks);
+	}
+	for (int d = 0; d < 2; d++) {
+		for (int k = 0; k < 2; k++) {
+			if (mem[d][k] && fclose(mem[d][k]) != 0 && !err)
+				err = -ENOMEM;
+			if (!err && len[d][k])
+				err = archive_out_add_buffer(ctx->out, names[d][k], text[d][k],
+							     len[d][k], 0644, mtime_ns);
+			free(text[d][k]);
+		}
+	}
 	return err;
 }
 

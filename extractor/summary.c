@@ -171,8 +171,16 @@ static void print_list(FILE *f, const char *title, const struct tr_strlist *l)
 	if (!l->count)
 		return;
 	fprintf(f, "  %s:", title);
-	for (size_t i = 0; i < l->count; i++)
-		fprintf(f, " %s", l->items[i]);
+	for (size_t i = 0; i < l->count; i++) {
+		/* One line, whatever the command held (sh -c scripts have newlines). */
+		fputc(' ', f);
+		for (const unsigned char *p = (const unsigned char *)l->items[i]; *p; p++) {
+			if (*p < 0x20 || *p == 0x7f)
+				fprintf(f, "\\x%02x", *p);
+			else
+				fputc(*p, f);
+		}
+	}
 	fputc('\n', f);
 }
 

@@ -33,6 +33,9 @@ head -c 1000 "$BIN" >partial
 	echo "exec time_ns=9000 pid=13 tid=13 cgroup_id=1 dev=2049 ino=56 ctime_ns=1 mode=0100700 flags=1 path=/opt/tool"
 	echo "binary_chunk dev=2049 ino=56 ctime_ns=1 offset=0 data=file:partial"
 	echo "binary_end dev=2049 ino=56 ctime_ns=1 size=1000 error=5 mode=0700 detail=read%20error"
+	# a copy that failed before its first byte: reported, no empty file
+	echo "exec time_ns=9500 pid=15 tid=15 cgroup_id=1 dev=2049 ino=58 ctime_ns=1 mode=0100755 flags=1 path=/opt/quick"
+	echo "binary_end dev=2049 ino=58 ctime_ns=1 size=0 error=2 mode=0755 detail=/proc/15/exe"
 	# never copied
 	echo "exec time_ns=10000 pid=14 tid=14 cgroup_id=1 dev=2049 ino=57 ctime_ns=1 mode=0100755 path=/opt/gone"
 	echo "loss time_ns=10001 kind=11 pid=14 count=1 detail=/opt/gone"
@@ -60,5 +63,7 @@ grep -q "host/exec.1600000000000009000.tool: incomplete: the copy stopped after 
 grep -q "host/exec.1600000000000010000.gone: not extracted: the binary is not in the trace (the recorder could not copy it)" summary.txt ||
 	fail "missing binary not reported: $(cat summary.txt)"
 grep -q "binary_copy_failed  *1 events" summary.txt || fail "loss not in summary: $(cat summary.txt)"
+grep -q "host/exec.1600000000000009500.quick: not extracted: the recorder could not copy it: No such file or directory: /proc/15/exe" summary.txt ||
+	fail "failed copy not reported: $(cat summary.txt)"
 grep -q "exec  *3 files" summary.txt || fail "exec count: $(cat summary.txt)"
 echo "exec: ok"

@@ -57,18 +57,18 @@ bsdtar tf out.tar | sort >list.bsd || fail "bsdtar cannot list"
 diff list.gnu list.bsd || fail "GNU tar and bsdtar list different entries"
 cat >list.want <<LIST
 $CID/
-$CID/read_files
 $CID/write.dev-13.inode-777
-$CID/written_files
 host/
 host/read.dev-2049.inode-12
-host/read_files
 host/write.dev-2049.inode-12
 host/write.dev-6.inode-4.pid-100
 host/write.dev-6.inode-4.pid-400
-host/written_files
+read_files
+read_files.tsv
+written_files
+written_files.tsv
 LIST
-sort list.want | grep -v "^$CID/read_files" >list.want.sorted
+sort list.want >list.want.sorted
 diff list.want.sorted list.gnu || fail "unexpected archive entries"
 
 mkdir gnu bsd
@@ -91,18 +91,24 @@ tarsize=$(stat -c %s out.tar)
 # Tracee's file modes.
 assert_eq "artifact mode" "-rw-r-----" "$(stat -c %A gnu/host/write.dev-2049.inode-12)"
 
-# Index files: Tracee's "<folder>/<artifact> <path>" then pid and comm, escaped.
-cat >want.host.written <<IDX
-host/write.dev-2049.inode-12 /tmp/data\\040file pid=100 comm=writer
-host/write.dev-6.inode-4.pid-100 /dev/null pid=100 comm=writer
-host/write.dev-6.inode-4.pid-400 /dev/null pid=400 comm=nuller
+# Index files at the root: Tracee's "<folder>/<artifact> <path>" lines, and
+# the same artifacts with pid, comm, size and damage in a .tsv.
+cat >want.written <<IDX
+host/write.dev-2049.inode-12 /tmp/data file
+$CID/write.dev-13.inode-777 pipe:[777]
+host/write.dev-6.inode-4.pid-100 /dev/null
+host/write.dev-6.inode-4.pid-400 /dev/null
 IDX
-diff want.host.written gnu/host/written_files || fail "host/written_files differs"
-assert_eq "host read_files" "host/read.dev-2049.inode-12 /tmp/data\\040file pid=100 comm=writer" \
-	"$(cat gnu/host/read_files)"
-assert_eq "container written_files" "$CID/write.dev-13.inode-777 pipe:[777] pid=300 comm=in\\040ctr" \
-	"$(cat gnu/$CID/written_files)"
-[ ! -e gnu/$CID/read_files ] || fail "empty read index written"
+diff want.written gnu/written_files || fail "written_files differs"
+assert_eq "read_files" "host/read.dev-2049.inode-12 /tmp/data file" "$(cat gnu/read_files)"
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' artifact path pid comm size lost_events truncated_chunks \
+	host/write.dev-2049.inode-12 "/tmp/data file" 100 writer 4199304 0 0 \
+	"$CID/write.dev-13.inode-777" "pipe:[777]" 300 "in ctr" "$(stat -c %s want.pipe)" 0 0 \
+	host/write.dev-6.inode-4.pid-100 /dev/null 100 writer 7 0 0 \
+	host/write.dev-6.inode-4.pid-400 /dev/null 400 nuller 7 0 0 >want.written.tsv
+diff want.written.tsv gnu/written_files.tsv || fail "written_files.tsv differs"
+# awk reads it as a table: the columns line up
+assert_eq "tsv columns" "7 7 7 7 7" "$(awk -F'\t' '{printf "%s%d", (NR > 1 ? " " : ""), NF}' gnu/written_files.tsv)"
 
 # Summary on stderr.
 grep -q "write  *4 files" summary.txt || fail "summary: write count: $(cat summary.txt)"

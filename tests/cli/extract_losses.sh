@@ -22,10 +22,12 @@ cd "$TMP"
 "$TOOLS/trace_builder" -o t.trc script
 "$EXTRACT" t.trc -o out.tar 2>summary.txt || fail "exit $?: $(cat summary.txt)"
 mkdir x && tar xf out.tar -C x
-assert_eq "written index" "host/write.dev-1.inode-10 /busy pid=100 comm=busy lost_events=5
-host/write.dev-1.inode-20 /quiet pid=200 comm=quiet" "$(cat x/host/written_files)"
-assert_eq "read index" "host/read.dev-1.inode-30 /busy-read pid=100 comm=busy truncated_chunks=1" \
-	"$(cat x/host/read_files)"
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' artifact path pid comm size lost_events truncated_chunks \
+	host/write.dev-1.inode-10 /busy 100 busy 4 5 0 \
+	host/write.dev-1.inode-20 /quiet 200 quiet 4 0 0 >want.written
+diff want.written x/written_files.tsv || fail "written_files.tsv differs"
+assert_eq "read index" "host/read.dev-1.inode-30	/busy-read	100	busy	4	0	1" \
+	"$(tail -n1 x/read_files.tsv)"
 grep -q "host/write.dev-1.inode-10: 5 events of pid 100's file I/O were lost" summary.txt ||
 	fail "damaged write file not reported: $(cat summary.txt)"
 grep -q "host/read.dev-1.inode-30: 1 chunks cut by the recorder's payload limit" summary.txt ||
