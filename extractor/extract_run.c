@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -197,6 +198,31 @@ static int open_trace(const char *path, const char *name, FILE *err)
 	return fd;
 }
 
+/*
+ * The archive being written, removed if the extraction is interrupted:
+ * a half-written archive would look like evidence.
+ */
+static const char *volatile archive_in_progress;
+
+static void on_fatal_signal(int sig)
+{
+	const char *path = archive_in_progress;
+	if (path)
+		unlink(path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void guard_archive(const char *path)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa = {.sa_handler = path ? on_fatal_signal : SIG_DFL};
+
+	archive_in_progress = path;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 /* True when path names the file open on fd (writing it would destroy the trace). */
 static int same_file(int fd, const char *path)
 {
@@ -250,6 +276,8 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		goto cleanup;
 	}
 	run.ctx.out = out;
+	if (!to_stdout)
+		guard_archive(opts->output_path);
 
 	for (; extract_handlers[run.nhandlers]; run.nhandlers++) {
 		const struct artifact_handler *h = extract_handlers[run.nhandlers];
@@ -282,8 +310,11 @@ int extract_run(const struct extract_options *opts, FILE *err)
 	out = NULL;
 	if (closed < 0) {
 		fprintf(err, "tracee-extract: %s\n", msg);
+		if (!to_stdout)
+			unlink(opts->output_path);
 		goto cleanup;
 	}
+	guard_archive(NULL);
 	if (!opts->quiet)
 		summary_print(run.ctx.summary, err, run.ctx.header, files, bytes);
 	code = run.partial ? EXTRACT_EXIT_PARTIAL : EXTRACT_EXIT_OK;
@@ -298,6 +329,8 @@ cleanup:
 		if (!to_stdout)
 			unlink(opts->output_path);
 	}
+	if (archive_in_progress)
+		guard_archive(NULL);
 	for (size_t i = 0; i < run.nhandlers; i++)
 		if (run.states[i])
 			extract_handlers[i]->destroy(run.states[i]);

@@ -3,7 +3,8 @@
 # Bounded resources: a 64 MiB artifact and 3000 small ones are extracted
 # with at most 32 open descriptors (the spool keeps all artifacts in two
 # files), and the peak RSS does not grow with the artifact size: the big
-# trace needs no more than 16 MiB more than a tiny one.
+# trace needs no more than 16 MiB more than a tiny one. An extraction
+# stopped by SIGTERM leaves no half-written archive.
 source "$(dirname "$0")/../lib.sh"
 cd "$TMP"
 [ -x /usr/bin/time ] || fail "/usr/bin/time (package time) is needed to measure RSS"
@@ -33,4 +34,17 @@ echo "peak RSS: tiny trace $tiny KiB, 64 MiB trace $big KiB"
 assert_eq "big artifact" "$(sha256sum <big)" "$(tar xOf big.tar host/write.dev-1.inode-1 | sha256sum)"
 assert_eq "artifact count" 3001 "$(tar tf big.tar | grep -c "^host/write\.")"
 assert_eq "small artifact" small2999 "$(tar xOf big.tar host/write.dev-2.inode-2999)"
+
+# Interrupted (SIGTERM) while writing: no half-written archive is left.
+"$EXTRACT" -q big.trc -o killed.tar &
+pid=$!
+for _ in $(seq 1 500); do [ -e killed.tar ] && break; sleep 0.01; done
+[ -e killed.tar ] || fail "the archive never appeared"
+kill -TERM "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+assert_eq "exit status after SIGTERM" 143 "$rc"
+[ ! -e killed.tar ] || fail "interrupted extraction left killed.tar behind"
 echo "bounded: ok"
