@@ -17,8 +17,8 @@
 
 struct archive_out {
 	struct archive *a;
-	char *name; /* for messages: the path, or "standard output" */
-	void *paths; /* tsearch tree of every path added (char *) */
+	char *name;   /* for messages: the path, or "standard output" */
+	void *paths;  /* tsearch tree of every path added (char *) */
 	uint8_t *buf; /* CHUNK_SIZE bytes, for streaming */
 	uint64_t files, bytes;
 	char errmsg[512];

@@ -6,10 +6,10 @@
 
 /* Prefixes runtimes put before the id in a systemd scope name. */
 static const char *const scope_prefixes[] = {
-	"docker-",
-	"cri-containerd-",
-	"crio-",
-	"libpod-",
+    "docker-",
+    "cri-containerd-",
+    "crio-",
+    "libpod-",
 };
 
 static bool is_hex_id(const char *s, size_t len)

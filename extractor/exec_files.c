@@ -50,8 +50,8 @@ struct exec_art {
 };
 
 struct exec_state {
-	void *binaries; /* struct binary by (dev, ino, ctime) */
-	void *arts; /* struct exec_art by (folder, dev, ino, ctime) */
+	void *binaries;		/* struct binary by (dev, ino, ctime) */
+	void *arts;		/* struct exec_art by (folder, dev, ino, ctime) */
 	struct exec_art **list; /* order of first exec */
 	size_t nlist, cap;
 };
@@ -285,15 +285,16 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, const struct
 		snprintf(name, sizeof(name), "%s/exec.%" PRId64 ".%s.%d", a->folder, wall, a->base,
 			 i);
 	if (!b) {
-		summary_damaged(ctx->summary, name, "not extracted: the binary is not in the trace%s",
+		summary_damaged(ctx->summary, name,
+				"not extracted: the binary is not in the trace%s",
 				a->copy_failed ? " (the recorder could not copy it)" : "");
 		return 0;
 	}
 	/* A copy that failed before its first byte: an empty file would look like evidence. */
 	if (b->ended && b->error && spool_file_bytes(ctx->spool, b->sid) == 0) {
-		summary_damaged(ctx->summary, name, "not extracted: the recorder could not copy it: %s%s%s",
-				strerror(b->error), b->detail ? ": " : "",
-				b->detail ? b->detail : "");
+		summary_damaged(
+		    ctx->summary, name, "not extracted: the recorder could not copy it: %s%s%s",
+		    strerror(b->error), b->detail ? ": " : "", b->detail ? b->detail : "");
 		return 0;
 	}
 	err = spool_materialize(ctx->spool, b->sid, &fd);
@@ -312,9 +313,10 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, const struct
 				" bytes)",
 				have);
 	else if (b->error)
-		summary_damaged(ctx->summary, name, "incomplete: the copy stopped after %" PRIu64
-				" bytes: %s%s%s", b->size, strerror(b->error),
-				b->detail ? ": " : "", b->detail ? b->detail : "");
+		summary_damaged(ctx->summary, name,
+				"incomplete: the copy stopped after %" PRIu64 " bytes: %s%s%s",
+				b->size, strerror(b->error), b->detail ? ": " : "",
+				b->detail ? b->detail : "");
 	else if (have != b->size || spool_file_bytes(ctx->spool, b->sid) < b->size)
 		summary_damaged(ctx->summary, name,
 				"incomplete: %" PRIu64 " of %" PRIu64 " bytes in the trace",
@@ -335,9 +337,9 @@ static int exec_finish(void *state, struct extract_ctx *ctx)
 }
 
 const struct artifact_handler exec_files_handler = {
-	.name = "exec",
-	.create = exec_create,
-	.on_record = exec_on_record,
-	.finish = exec_finish,
-	.destroy = exec_destroy,
+    .name = "exec",
+    .create = exec_create,
+    .on_record = exec_on_record,
+    .finish = exec_finish,
+    .destroy = exec_destroy,
 };

@@ -14,37 +14,37 @@
 #include "recorder/capture_options.h"
 
 static const char usage_text[] =
-	"Usage: tracee-extract TRACE -o ARCHIVE.tar [OPTION]...\n"
-	"Turn a trace recorded by tracee-rec into a tar archive of artifacts named as\n"
-	"Tracee names them: host/ or <container id>/ holding write.dev-D.inode-I,\n"
-	"read.dev-D.inode-I, exec.<time>.<name>, the index files written_files and\n"
-	"read_files, and the artifacts of the other capture types.\n"
-	"\n"
-	"  TRACE                 the trace file; - reads standard input\n"
-	"  -o, --output FILE     the archive to write (pax tar); - writes standard output\n"
-	"      --snaplen VALUE   pcap snap length: default (96 payload bytes), headers,\n"
-	"                        max, <N>b or <N>kb (default: what the recorder was given)\n"
-	"      --pcap LAYOUTS    pcap layouts, comma separated: single,process,container,command\n"
-	"      --pcap-options none|filtered\n"
-	"                        filtered keeps only packets of the --events selected\n"
-	"      --events LIST     net_packet_ipv4,net_packet_ipv6,net_packet_tcp,\n"
-	"                        net_packet_udp,net_packet_icmp,net_packet_icmpv6,\n"
-	"                        net_packet_dns,net_packet_http (repeatable)\n"
-	"      --spool-dir DIR   temporary files go here (default $TMPDIR or /tmp); it needs\n"
-	"                        about the trace's uncompressed payload size plus the largest\n"
-	"                        artifact\n"
-	"  -q, --quiet           no summary on standard error\n"
-	"  -h, --help            this help\n"
-	"  -V, --version         the version\n"
-	"\n"
-	"Exit status:\n"
-	"  0  the whole trace was extracted\n"
-	"  1  error: TRACE missing or unreadable, not a trace, or the archive could not be\n"
-	"     written\n"
-	"  2  usage error\n"
-	"  3  partial: the trace is damaged (truncated, corrupt frames, or cut short\n"
-	"     without its trailer); the archive holds everything readable, the summary\n"
-	"     says what was skipped\n";
+    "Usage: tracee-extract TRACE -o ARCHIVE.tar [OPTION]...\n"
+    "Turn a trace recorded by tracee-rec into a tar archive of artifacts named as\n"
+    "Tracee names them: host/ or <container id>/ holding write.dev-D.inode-I,\n"
+    "read.dev-D.inode-I, exec.<time>.<name>, the index files written_files and\n"
+    "read_files, and the artifacts of the other capture types.\n"
+    "\n"
+    "  TRACE                 the trace file; - reads standard input\n"
+    "  -o, --output FILE     the archive to write (pax tar); - writes standard output\n"
+    "      --snaplen VALUE   pcap snap length: default (96 payload bytes), headers,\n"
+    "                        max, <N>b or <N>kb (default: what the recorder was given)\n"
+    "      --pcap LAYOUTS    pcap layouts, comma separated: single,process,container,command\n"
+    "      --pcap-options none|filtered\n"
+    "                        filtered keeps only packets of the --events selected\n"
+    "      --events LIST     net_packet_ipv4,net_packet_ipv6,net_packet_tcp,\n"
+    "                        net_packet_udp,net_packet_icmp,net_packet_icmpv6,\n"
+    "                        net_packet_dns,net_packet_http (repeatable)\n"
+    "      --spool-dir DIR   temporary files go here (default $TMPDIR or /tmp); it needs\n"
+    "                        about the trace's uncompressed payload size plus the largest\n"
+    "                        artifact\n"
+    "  -q, --quiet           no summary on standard error\n"
+    "  -h, --help            this help\n"
+    "  -V, --version         the version\n"
+    "\n"
+    "Exit status:\n"
+    "  0  the whole trace was extracted\n"
+    "  1  error: TRACE missing or unreadable, not a trace, or the archive could not be\n"
+    "     written\n"
+    "  2  usage error\n"
+    "  3  partial: the trace is damaged (truncated, corrupt frames, or cut short\n"
+    "     without its trailer); the archive holds everything readable, the summary\n"
+    "     says what was skipped\n";
 
 static void usage_error(FILE *err, const char *fmt, const char *arg)
 {
@@ -97,19 +97,23 @@ struct word {
 };
 
 static const struct word layout_words[] = {
-	{"single", PCAP_SINGLE},
-	{"process", PCAP_PROCESS},
-	{"container", PCAP_CONTAINER},
-	{"command", PCAP_COMMAND},
-	{NULL, 0},
+    {"single", PCAP_SINGLE},
+    {"process", PCAP_PROCESS},
+    {"container", PCAP_CONTAINER},
+    {"command", PCAP_COMMAND},
+    {NULL, 0},
 };
 
 static const struct word event_words[] = {
-	{"net_packet_ipv4", NET_EV_IPV4},     {"net_packet_ipv6", NET_EV_IPV6},
-	{"net_packet_tcp", NET_EV_TCP},       {"net_packet_udp", NET_EV_UDP},
-	{"net_packet_icmp", NET_EV_ICMP},     {"net_packet_icmpv6", NET_EV_ICMPV6},
-	{"net_packet_dns", NET_EV_DNS},       {"net_packet_http", NET_EV_HTTP},
-	{NULL, 0},
+    {"net_packet_ipv4", NET_EV_IPV4},
+    {"net_packet_ipv6", NET_EV_IPV6},
+    {"net_packet_tcp", NET_EV_TCP},
+    {"net_packet_udp", NET_EV_UDP},
+    {"net_packet_icmp", NET_EV_ICMP},
+    {"net_packet_icmpv6", NET_EV_ICMPV6},
+    {"net_packet_dns", NET_EV_DNS},
+    {"net_packet_http", NET_EV_HTTP},
+    {NULL, 0},
 };
 
 /* A comma-separated list of words; 0, or -1 with *bad pointing at the bad word (strdup'd). */
@@ -152,16 +156,16 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 {
 	enum { OPT_SNAPLEN = 256, OPT_PCAP, OPT_PCAP_OPTIONS, OPT_EVENTS, OPT_SPOOL_DIR };
 	static const struct option long_opts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"snaplen", required_argument, NULL, OPT_SNAPLEN},
-		{"pcap", required_argument, NULL, OPT_PCAP},
-		{"pcap-options", required_argument, NULL, OPT_PCAP_OPTIONS},
-		{"events", required_argument, NULL, OPT_EVENTS},
-		{"spool-dir", required_argument, NULL, OPT_SPOOL_DIR},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"output", required_argument, NULL, 'o'},
+	    {"snaplen", required_argument, NULL, OPT_SNAPLEN},
+	    {"pcap", required_argument, NULL, OPT_PCAP},
+	    {"pcap-options", required_argument, NULL, OPT_PCAP_OPTIONS},
+	    {"events", required_argument, NULL, OPT_EVENTS},
+	    {"spool-dir", required_argument, NULL, OPT_SPOOL_DIR},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	char *bad = NULL;
 	int c;
@@ -196,10 +200,11 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 		case OPT_PCAP:
 			opts->pcap_layouts = 0;
 			if (parse_words(optarg, layout_words, &opts->pcap_layouts, &bad) < 0) {
-				usage_error(err,
-					    "invalid --pcap layout '%s' (single, process, container, "
-					    "command)",
-					    bad ? bad : optarg);
+				usage_error(
+				    err,
+				    "invalid --pcap layout '%s' (single, process, container, "
+				    "command)",
+				    bad ? bad : optarg);
 				free(bad);
 				return -1;
 			}
@@ -211,7 +216,8 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 			} else if (strcasecmp(optarg, "filtered") == 0) {
 				opts->pcap_filtered = true;
 			} else {
-				usage_error(err, "invalid --pcap-options value '%s' (none, filtered)",
+				usage_error(err,
+					    "invalid --pcap-options value '%s' (none, filtered)",
 					    optarg);
 				return -1;
 			}
@@ -250,7 +256,8 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 	}
 	opts->trace_path = argv[optind];
 	if (!opts->output_path) {
-		usage_error(err, "%s", "no archive given (-o ARCHIVE.tar, or -o - for standard output)");
+		usage_error(err, "%s",
+			    "no archive given (-o ARCHIVE.tar, or -o - for standard output)");
 		return -1;
 	}
 	return 0;

@@ -145,7 +145,8 @@ static int read_loop(struct run *run, struct tr_reader *r)
 		}
 		if (n == 0)
 			break;
-		/* Damage: say so now (the user may wait for a long extraction) and in the summary. */
+		/* Damage: say so now (the user may wait for a long extraction) and in the summary.
+		 */
 		fprintf(run->err, "tracee-extract: %s: %s\n", run->trace_name, tr_reader_errmsg(r));
 		summary_trace_damage(run->ctx.summary, "%s", tr_reader_errmsg(r));
 		run->partial = 1;
@@ -287,7 +288,8 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		}
 		run.states[run.nhandlers] = h->create(&run.ctx);
 		if (!run.states[run.nhandlers]) {
-			fprintf(err, "tracee-extract: %s artifacts: %s\n", h->name, strerror(errno));
+			fprintf(err, "tracee-extract: %s artifacts: %s\n", h->name,
+				strerror(errno));
 			goto cleanup;
 		}
 	}
@@ -299,8 +301,9 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		const struct artifact_handler *h = extract_handlers[i];
 		int e = h->finish(run.states[i], &run.ctx);
 		if (e < 0) {
-			fprintf(err, "tracee-extract: %s artifacts: %s%s%s\n", h->name, strerror(-e),
-				archive_out_errmsg(out)[0] ? ": " : "", archive_out_errmsg(out));
+			fprintf(err, "tracee-extract: %s artifacts: %s%s%s\n", h->name,
+				strerror(-e), archive_out_errmsg(out)[0] ? ": " : "",
+				archive_out_errmsg(out));
 			goto cleanup;
 		}
 	}
@@ -319,8 +322,9 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		summary_print(run.ctx.summary, err, run.ctx.header, files, bytes);
 	code = run.partial ? EXTRACT_EXIT_PARTIAL : EXTRACT_EXIT_OK;
 	if (run.partial)
-		fprintf(err, "tracee-extract: %s is damaged: the archive holds what could be read "
-			     "(exit status 3)\n",
+		fprintf(err,
+			"tracee-extract: %s is damaged: the archive holds what could be read "
+			"(exit status 3)\n",
 			run.trace_name);
 cleanup:
 	if (out) {

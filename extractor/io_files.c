@@ -55,7 +55,7 @@ struct file_name {
 
 struct io_file {
 	uint8_t direction; /* TR_IO_WRITE / TR_IO_READ */
-	uint32_t keypid; /* writes to /dev/null only, else 0 */
+	uint32_t keypid;   /* writes to /dev/null only, else 0 */
 	uint64_t dev, ino;
 	char folder[CONTAINER_ID_LEN + 1];
 	spool_id sid;
@@ -68,8 +68,8 @@ struct io_file {
 };
 
 struct io_state {
-	void *names; /* struct file_name, by (dev, ino) */
-	void *files; /* struct io_file, by key */
+	void *names;	       /* struct file_name, by (dev, ino) */
+	void *files;	       /* struct io_file, by key */
 	struct io_file **list; /* in order of first appearance */
 	size_t nlist, cap;
 	struct io_file *last; /* the file of the previous chunk: chunks come in runs */
@@ -327,8 +327,8 @@ static void artifact_name(const struct io_file *f, char *buf, size_t len)
 static int write_indexes(struct io_state *st, struct extract_ctx *ctx, int64_t mtime_ns)
 {
 	static const char *const names[2][2] = {
-		{"written_files", "written_files.tsv"},
-		{"read_files", "read_files.tsv"},
+	    {"written_files", "written_files.tsv"},
+	    {"read_files", "read_files.tsv"},
 	};
 	char *text[2][2] = {{NULL}};
 	size_t len[2][2] = {{0}};
@@ -391,7 +391,8 @@ static int io_finish(void *state, struct extract_ctx *ctx)
 		err = spool_materialize(ctx->spool, f->sid, &fd);
 		if (err)
 			return err;
-		err = archive_out_add_fd(ctx->out, name, fd, 0640, extract_wall_ns(ctx, f->last_ns));
+		err =
+		    archive_out_add_fd(ctx->out, name, fd, 0640, extract_wall_ns(ctx, f->last_ns));
 		close(fd);
 		if (err)
 			return err;
@@ -413,9 +414,9 @@ static int io_finish(void *state, struct extract_ctx *ctx)
 }
 
 const struct artifact_handler io_files_handler = {
-	.name = "write/read",
-	.create = io_create,
-	.on_record = io_on_record,
-	.finish = io_finish,
-	.destroy = io_destroy,
+    .name = "write/read",
+    .create = io_create,
+    .on_record = io_on_record,
+    .finish = io_finish,
+    .destroy = io_destroy,
 };

@@ -17,8 +17,8 @@ struct cgroup_info {
 };
 
 struct process_table {
-	void *by_tid; /* struct proc_info *, owned */
-	void *by_pid; /* struct proc_info *, borrowed from by_tid: leader or first thread seen */
+	void *by_tid;  /* struct proc_info *, owned */
+	void *by_pid;  /* struct proc_info *, borrowed from by_tid: leader or first thread seen */
 	void *cgroups; /* struct cgroup_info *, owned */
 };
 

@@ -24,10 +24,10 @@ struct process_table;
 struct proc_info {
 	uint32_t pid, tid, ppid, uid, gid;
 	uint64_t cgroup_id;
-	uint64_t start_ns; /* CLOCK_BOOTTIME ns */
-	uint64_t seen_ns; /* time of the PROCESS record */
+	uint64_t start_ns;	    /* CLOCK_BOOTTIME ns */
+	uint64_t seen_ns;	    /* time of the PROCESS record */
 	char comm[TR_COMM_LEN + 1]; /* NUL-terminated */
-	char *exe; /* executable path, NULL when unknown */
+	char *exe;		    /* executable path, NULL when unknown */
 	bool exited;
 	int32_t exit_code;
 };

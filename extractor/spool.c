@@ -30,8 +30,8 @@ struct extent {
 };
 
 struct spool_file {
-	uint64_t size; /* furthest byte end */
-	uint64_t bytes; /* bytes handed in */
+	uint64_t size;	      /* furthest byte end */
+	uint64_t bytes;	      /* bytes handed in */
 	uint32_t first, last; /* extents in the index, NO_EXTENT when none */
 	bool has_open;
 	struct extent open; /* the extent still growing, not yet in the index */
@@ -43,8 +43,8 @@ struct spool {
 	uint64_t log_size; /* bytes in the log, buffered ones included */
 	uint8_t *log_buf;
 	size_t log_buf_len;
-	uint32_t idx_count; /* extents in the index, buffered ones included */
-	uint8_t *idx_buf; /* encoded extents not yet written */
+	uint32_t idx_count;	/* extents in the index, buffered ones included */
+	uint8_t *idx_buf;	/* encoded extents not yet written */
 	uint32_t idx_buf_start; /* index of the first buffered extent */
 	uint32_t idx_buf_count;
 	struct spool_file *files; /* files[id - 1] */
@@ -353,8 +353,8 @@ int spool_pwrite(struct spool *s, spool_id id, uint64_t off, const void *data, s
 			err = close_open_extent(s, f);
 			if (err)
 				return err;
-			f->open = (struct extent){.art_off = off, .log_off = log_off,
-						  .len = (uint32_t)piece};
+			f->open = (struct extent){
+			    .art_off = off, .log_off = log_off, .len = (uint32_t)piece};
 			f->has_open = true;
 		}
 		if (off + piece > f->size)

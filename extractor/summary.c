@@ -191,8 +191,8 @@ void summary_print(const struct summary *s, FILE *f, const struct tr_header *hdr
 
 	fprintf(f, "tracee-extract summary\n");
 	fprintf(f, "  recorded on: %s (kernel %s, %s) by tracee-rec %s\n",
-		hdr->hostname ? hdr->hostname : "?", hdr->kernel_release ? hdr->kernel_release : "?",
-		hdr->machine ? hdr->machine : "?",
+		hdr->hostname ? hdr->hostname : "?",
+		hdr->kernel_release ? hdr->kernel_release : "?", hdr->machine ? hdr->machine : "?",
 		hdr->recorder_version ? hdr->recorder_version : "?");
 	print_list(f, "capture", &hdr->capture_options);
 	print_list(f, "scope", &hdr->scope_options);

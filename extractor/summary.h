@@ -36,11 +36,11 @@ void summary_trailer(struct summary *s, uint64_t end_boot_ns, uint64_t total_los
  * printing; all are counted.
  */
 void summary_damaged(struct summary *s, const char *artifact, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Damage to the trace itself (truncated, corrupt frames), one line each. */
 void summary_trace_damage(struct summary *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* A record time (CLOCK_BOOTTIME ns) seen: widens the time span. */
 void summary_time(struct summary *s, uint64_t boot_ns);

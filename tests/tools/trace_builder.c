@@ -93,71 +93,115 @@ struct type_desc {
 	ptrdiff_t tail_ptr, tail_len; /* offsets of the tail members, -1 when none */
 };
 
-#define FU(st, m) {#m, offsetof(struct tr_##st, m), sizeof(((struct tr_##st *)0)->m), F_UNSIGNED}
-#define FS(st, m) {#m, offsetof(struct tr_##st, m), sizeof(((struct tr_##st *)0)->m), F_SIGNED}
-#define FT(st, m) {#m, offsetof(struct tr_##st, m), sizeof(((struct tr_##st *)0)->m), F_TEXT16}
-#define FEND {NULL, 0, 0, F_UNSIGNED}
+#define FU(st, m)                                                                             \
+	{                                                                                     \
+#m, offsetof(struct tr_##st, m), sizeof(((struct tr_##st *)0)->m), F_UNSIGNED \
+	}
+#define FS(st, m)                                                                           \
+	{                                                                                   \
+#m, offsetof(struct tr_##st, m), sizeof(((struct tr_##st *)0)->m), F_SIGNED \
+	}
+#define FT(st, m)                                                                           \
+	{                                                                                   \
+#m, offsetof(struct tr_##st, m), sizeof(((struct tr_##st *)0)->m), F_TEXT16 \
+	}
+#define FEND                           \
+	{                              \
+		NULL, 0, 0, F_UNSIGNED \
+	}
 
-static const struct field loss_f[] = {FU(loss, time_ns), FU(loss, kind), FU(loss, pid),
-				      FU(loss, count), FU(loss, bytes), FEND};
-static const struct field process_f[] = {
-	FU(process, time_ns), FU(process, pid),	      FU(process, tid),	     FU(process, ppid),
-	FU(process, uid),     FU(process, gid),	      FU(process, flags),    FU(process, cgroup_id),
-	FU(process, start_ns), FT(process, comm),     FEND};
-static const struct field process_exit_f[] = {FU(process_exit, time_ns), FU(process_exit, pid),
-					      FU(process_exit, tid), FS(process_exit, exit_code),
-					      FU(process_exit, flags), FEND};
+static const struct field loss_f[] = {FU(loss, time_ns), FU(loss, kind),  FU(loss, pid),
+				      FU(loss, count),	 FU(loss, bytes), FEND};
+static const struct field process_f[] = {FU(process, time_ns),
+					 FU(process, pid),
+					 FU(process, tid),
+					 FU(process, ppid),
+					 FU(process, uid),
+					 FU(process, gid),
+					 FU(process, flags),
+					 FU(process, cgroup_id),
+					 FU(process, start_ns),
+					 FT(process, comm),
+					 FEND};
+static const struct field process_exit_f[] = {
+    FU(process_exit, time_ns),	 FU(process_exit, pid),	  FU(process_exit, tid),
+    FS(process_exit, exit_code), FU(process_exit, flags), FEND};
 static const struct field cgroup_f[] = {FU(cgroup, cgroup_id), FEND};
 static const struct field file_f[] = {FU(file, time_ns), FU(file, dev), FU(file, ino),
-				      FU(file, mode), FU(file, pid), FEND};
-static const struct field io_f[] = {
-	FU(io_chunk, time_ns),	FU(io_chunk, pid),    FU(io_chunk, tid),   FU(io_chunk, cgroup_id),
-	FU(io_chunk, dev),	FU(io_chunk, ino),    FU(io_chunk, offset), FU(io_chunk, mode),
-	FU(io_chunk, direction), FU(io_chunk, flags), FU(io_chunk, fd),	   FU(io_chunk, syscall_nr),
-	FEND};
-static const struct field exec_f[] = {FU(exec, time_ns), FU(exec, pid),	     FU(exec, tid),
-				      FU(exec, cgroup_id), FU(exec, dev),    FU(exec, ino),
-				      FU(exec, ctime_ns),  FU(exec, mode),   FU(exec, flags),
-				      FEND};
+				      FU(file, mode),	 FU(file, pid), FEND};
+static const struct field io_f[] = {FU(io_chunk, time_ns),
+				    FU(io_chunk, pid),
+				    FU(io_chunk, tid),
+				    FU(io_chunk, cgroup_id),
+				    FU(io_chunk, dev),
+				    FU(io_chunk, ino),
+				    FU(io_chunk, offset),
+				    FU(io_chunk, mode),
+				    FU(io_chunk, direction),
+				    FU(io_chunk, flags),
+				    FU(io_chunk, fd),
+				    FU(io_chunk, syscall_nr),
+				    FEND};
+static const struct field exec_f[] = {
+    FU(exec, time_ns), FU(exec, pid),	   FU(exec, tid),  FU(exec, cgroup_id), FU(exec, dev),
+    FU(exec, ino),     FU(exec, ctime_ns), FU(exec, mode), FU(exec, flags),	FEND};
 static const struct field binary_chunk_f[] = {FU(binary_chunk, dev), FU(binary_chunk, ino),
-					      FU(binary_chunk, ctime_ns),
-					      FU(binary_chunk, offset), FEND};
-static const struct field binary_end_f[] = {FU(binary_end, dev),      FU(binary_end, ino),
-					    FU(binary_end, ctime_ns), FU(binary_end, size),
-					    FS(binary_end, error),    FU(binary_end, mode),
+					      FU(binary_chunk, ctime_ns), FU(binary_chunk, offset),
+					      FEND};
+static const struct field binary_end_f[] = {FU(binary_end, dev),
+					    FU(binary_end, ino),
+					    FU(binary_end, ctime_ns),
+					    FU(binary_end, size),
+					    FS(binary_end, error),
+					    FU(binary_end, mode),
 					    FEND};
-static const struct field packet_f[] = {
-	FU(packet, time_ns),  FU(packet, pid),	     FU(packet, tid),	   FU(packet, cgroup_id),
-	FU(packet, owner_start_ns), FU(packet, orig_len), FU(packet, ifindex),
-	FU(packet, direction), FU(packet, family),  FU(packet, l4_proto), FU(packet, flags),
-	FT(packet, comm),     FEND};
+static const struct field packet_f[] = {FU(packet, time_ns),
+					FU(packet, pid),
+					FU(packet, tid),
+					FU(packet, cgroup_id),
+					FU(packet, owner_start_ns),
+					FU(packet, orig_len),
+					FU(packet, ifindex),
+					FU(packet, direction),
+					FU(packet, family),
+					FU(packet, l4_proto),
+					FU(packet, flags),
+					FT(packet, comm),
+					FEND};
 static const struct field mem_chunk_f[] = {
-	FU(mem_chunk, time_ns),	 FU(mem_chunk, pid),	     FU(mem_chunk, tid),
-	FU(mem_chunk, cgroup_id), FU(mem_chunk, region_start), FU(mem_chunk, region_len),
-	FU(mem_chunk, offset),	 FU(mem_chunk, prev_prot),   FU(mem_chunk, new_prot),
-	FU(mem_chunk, syscall_nr), FU(mem_chunk, flags),     FEND};
+    FU(mem_chunk, time_ns),    FU(mem_chunk, pid),	    FU(mem_chunk, tid),
+    FU(mem_chunk, cgroup_id),  FU(mem_chunk, region_start), FU(mem_chunk, region_len),
+    FU(mem_chunk, offset),     FU(mem_chunk, prev_prot),    FU(mem_chunk, new_prot),
+    FU(mem_chunk, syscall_nr), FU(mem_chunk, flags),	    FEND};
 static const struct field wx_mapping_f[] = {
-	FU(wx_mapping, time_ns), FU(wx_mapping, pid),  FU(wx_mapping, tid),
-	FU(wx_mapping, cgroup_id), FU(wx_mapping, addr), FU(wx_mapping, len),
-	FU(wx_mapping, prot),	 FU(wx_mapping, syscall_nr), FEND};
-static const struct field module_chunk_f[] = {
-	FU(module_chunk, time_ns),  FU(module_chunk, pid),	 FU(module_chunk, tid),
-	FU(module_chunk, cgroup_id), FU(module_chunk, dev),	 FU(module_chunk, ino),
-	FU(module_chunk, total_len), FU(module_chunk, offset), FU(module_chunk, syscall_nr),
-	FU(module_chunk, flags),    FEND};
+    FU(wx_mapping, time_ns),   FU(wx_mapping, pid),	   FU(wx_mapping, tid),
+    FU(wx_mapping, cgroup_id), FU(wx_mapping, addr),	   FU(wx_mapping, len),
+    FU(wx_mapping, prot),      FU(wx_mapping, syscall_nr), FEND};
+static const struct field module_chunk_f[] = {FU(module_chunk, time_ns),
+					      FU(module_chunk, pid),
+					      FU(module_chunk, tid),
+					      FU(module_chunk, cgroup_id),
+					      FU(module_chunk, dev),
+					      FU(module_chunk, ino),
+					      FU(module_chunk, total_len),
+					      FU(module_chunk, offset),
+					      FU(module_chunk, syscall_nr),
+					      FU(module_chunk, flags),
+					      FEND};
 static const struct field bpf_prog_chunk_f[] = {
-	FU(bpf_prog_chunk, time_ns),   FU(bpf_prog_chunk, pid),	     FU(bpf_prog_chunk, tid),
-	FU(bpf_prog_chunk, cgroup_id), FU(bpf_prog_chunk, prog_type), FU(bpf_prog_chunk, insn_cnt),
-	FU(bpf_prog_chunk, offset),    FT(bpf_prog_chunk, name),     FU(bpf_prog_chunk, flags),
-	FEND};
+    FU(bpf_prog_chunk, time_ns),   FU(bpf_prog_chunk, pid),
+    FU(bpf_prog_chunk, tid),	   FU(bpf_prog_chunk, cgroup_id),
+    FU(bpf_prog_chunk, prog_type), FU(bpf_prog_chunk, insn_cnt),
+    FU(bpf_prog_chunk, offset),	   FT(bpf_prog_chunk, name),
+    FU(bpf_prog_chunk, flags),	   FEND};
 static const struct field syscall_result_f[] = {
-	FU(syscall_result, entry_time_ns), FU(syscall_result, pid), FU(syscall_result, tid),
-	FU(syscall_result, syscall_nr),	   FS(syscall_result, ret), FEND};
+    FU(syscall_result, entry_time_ns), FU(syscall_result, pid), FU(syscall_result, tid),
+    FU(syscall_result, syscall_nr),    FS(syscall_result, ret), FEND};
 
-#define ENC(n)                                                                  \
-	static void enc_##n(const void *in, uint8_t *fixed)                     \
-	{                                                                       \
-		tr_##n##_encode(in, fixed);                                     \
+#define ENC(n)                                              \
+	static void enc_##n(const void *in, uint8_t *fixed) \
+	{                                                   \
+		tr_##n##_encode(in, fixed);                 \
 	}
 ENC(loss)
 ENC(process)
@@ -175,44 +219,41 @@ ENC(module_chunk)
 ENC(bpf_prog_chunk)
 ENC(syscall_result)
 
-#define TYPE(word, st, TYPENUM, FIXED, fields, tailp, taill)                    \
-	{word,                                                                  \
-	 TYPENUM,                                                               \
-	 FIXED,                                                                 \
-	 sizeof(struct tr_##st),                                                \
-	 fields,                                                                \
-	 enc_##st,                                                              \
-	 offsetof(struct tr_##st, tailp),                                       \
-	 offsetof(struct tr_##st, taill)}
-#define TYPE_NOTAIL(word, st, TYPENUM, FIXED, fields)                           \
-	{word, TYPENUM, FIXED, sizeof(struct tr_##st), fields, enc_##st, -1, -1}
+#define TYPE(word, st, TYPENUM, FIXED, fields, tailp, taill)                         \
+	{                                                                            \
+		word, TYPENUM, FIXED, sizeof(struct tr_##st), fields, enc_##st,      \
+		    offsetof(struct tr_##st, tailp), offsetof(struct tr_##st, taill) \
+	}
+#define TYPE_NOTAIL(word, st, TYPENUM, FIXED, fields)                                  \
+	{                                                                              \
+		word, TYPENUM, FIXED, sizeof(struct tr_##st), fields, enc_##st, -1, -1 \
+	}
 
 static const struct type_desc types[] = {
-	TYPE("loss", loss, TR_REC_LOSS, TR_LOSS_FIXED_LEN, loss_f, detail, detail_len),
-	TYPE("process", process, TR_REC_PROCESS, TR_PROCESS_FIXED_LEN, process_f, exe_path,
-	     exe_path_len),
-	TYPE_NOTAIL("process_exit", process_exit, TR_REC_PROCESS_EXIT, TR_PROCESS_EXIT_FIXED_LEN,
-		    process_exit_f),
-	TYPE("cgroup", cgroup, TR_REC_CGROUP, TR_CGROUP_FIXED_LEN, cgroup_f, path, path_len),
-	TYPE("file", file, TR_REC_FILE, TR_FILE_FIXED_LEN, file_f, path, path_len),
-	TYPE("io", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN, io_f, data, data_len),
-	TYPE("io_chunk", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN, io_f, data, data_len),
-	TYPE("exec", exec, TR_REC_EXEC, TR_EXEC_FIXED_LEN, exec_f, path, path_len),
-	TYPE("binary_chunk", binary_chunk, TR_REC_BINARY_CHUNK, TR_BINARY_CHUNK_FIXED_LEN,
-	     binary_chunk_f, data, data_len),
-	TYPE("binary_end", binary_end, TR_REC_BINARY_END, TR_BINARY_END_FIXED_LEN, binary_end_f,
-	     detail, detail_len),
-	TYPE("packet", packet, TR_REC_PACKET, TR_PACKET_FIXED_LEN, packet_f, data, data_len),
-	TYPE("mem_chunk", mem_chunk, TR_REC_MEM_CHUNK, TR_MEM_CHUNK_FIXED_LEN, mem_chunk_f, data,
-	     data_len),
-	TYPE_NOTAIL("wx_mapping", wx_mapping, TR_REC_WX_MAPPING, TR_WX_MAPPING_FIXED_LEN,
-		    wx_mapping_f),
-	TYPE("module_chunk", module_chunk, TR_REC_MODULE_CHUNK, TR_MODULE_CHUNK_FIXED_LEN,
-	     module_chunk_f, data, data_len),
-	TYPE("bpf_prog_chunk", bpf_prog_chunk, TR_REC_BPF_PROG_CHUNK, TR_BPF_PROG_CHUNK_FIXED_LEN,
-	     bpf_prog_chunk_f, data, data_len),
-	TYPE_NOTAIL("syscall_result", syscall_result, TR_REC_SYSCALL_RESULT,
-		    TR_SYSCALL_RESULT_FIXED_LEN, syscall_result_f),
+    TYPE("loss", loss, TR_REC_LOSS, TR_LOSS_FIXED_LEN, loss_f, detail, detail_len),
+    TYPE("process", process, TR_REC_PROCESS, TR_PROCESS_FIXED_LEN, process_f, exe_path,
+	 exe_path_len),
+    TYPE_NOTAIL("process_exit", process_exit, TR_REC_PROCESS_EXIT, TR_PROCESS_EXIT_FIXED_LEN,
+		process_exit_f),
+    TYPE("cgroup", cgroup, TR_REC_CGROUP, TR_CGROUP_FIXED_LEN, cgroup_f, path, path_len),
+    TYPE("file", file, TR_REC_FILE, TR_FILE_FIXED_LEN, file_f, path, path_len),
+    TYPE("io", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN, io_f, data, data_len),
+    TYPE("io_chunk", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN, io_f, data, data_len),
+    TYPE("exec", exec, TR_REC_EXEC, TR_EXEC_FIXED_LEN, exec_f, path, path_len),
+    TYPE("binary_chunk", binary_chunk, TR_REC_BINARY_CHUNK, TR_BINARY_CHUNK_FIXED_LEN,
+	 binary_chunk_f, data, data_len),
+    TYPE("binary_end", binary_end, TR_REC_BINARY_END, TR_BINARY_END_FIXED_LEN, binary_end_f, detail,
+	 detail_len),
+    TYPE("packet", packet, TR_REC_PACKET, TR_PACKET_FIXED_LEN, packet_f, data, data_len),
+    TYPE("mem_chunk", mem_chunk, TR_REC_MEM_CHUNK, TR_MEM_CHUNK_FIXED_LEN, mem_chunk_f, data,
+	 data_len),
+    TYPE_NOTAIL("wx_mapping", wx_mapping, TR_REC_WX_MAPPING, TR_WX_MAPPING_FIXED_LEN, wx_mapping_f),
+    TYPE("module_chunk", module_chunk, TR_REC_MODULE_CHUNK, TR_MODULE_CHUNK_FIXED_LEN,
+	 module_chunk_f, data, data_len),
+    TYPE("bpf_prog_chunk", bpf_prog_chunk, TR_REC_BPF_PROG_CHUNK, TR_BPF_PROG_CHUNK_FIXED_LEN,
+	 bpf_prog_chunk_f, data, data_len),
+    TYPE_NOTAIL("syscall_result", syscall_result, TR_REC_SYSCALL_RESULT,
+		TR_SYSCALL_RESULT_FIXED_LEN, syscall_result_f),
 };
 
 static const char *script_name;
@@ -497,7 +538,8 @@ static void record(const struct type_desc *t, char **words, int n)
 		if (split && piece > split)
 			piece = split;
 		if (t->tail_ptr >= 0) {
-			*(const uint8_t **)(void *)(rec + t->tail_ptr) = tail.p ? tail.p + done : NULL;
+			*(const uint8_t **)(void *)(rec + t->tail_ptr) =
+			    tail.p ? tail.p + done : NULL;
 			*(size_t *)(void *)(rec + t->tail_len) = piece;
 		}
 		t->encode(rec, fixed);
@@ -523,8 +565,8 @@ static void finish(uint64_t end_ns, uint64_t lost)
 			totals[n + 4 + i] = (uint8_t)(loss_totals[k] >> (8 * i));
 		n += 12;
 	}
-	struct tr_trailer trl = {.end_boot_ns = end_ns, .total_lost = lost,
-				 .loss_totals = totals, .loss_totals_len = n};
+	struct tr_trailer trl = {
+	    .end_boot_ns = end_ns, .total_lost = lost, .loss_totals = totals, .loss_totals_len = n};
 	open_writer();
 	check(tr_writer_finish(writer, &trl), "finish");
 	finished = 1;
@@ -550,7 +592,8 @@ int main(int argc, char **argv)
 			frame_bound = strtoull(optarg, NULL, 0);
 			break;
 		default:
-			fprintf(stderr, "usage: trace_builder [-o TRACE] [-b FRAME_BOUND] [SCRIPT]\n");
+			fprintf(stderr,
+				"usage: trace_builder [-o TRACE] [-b FRAME_BOUND] [SCRIPT]\n");
 			return 2;
 		}
 	}

@@ -60,9 +60,13 @@ int main(void)
 	expect("", "");
 	expect("/user.slice/user-0.slice/session-1.scope", "");
 	expect("/system.slice/docker.service", "");
-	expect("/docker/" "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde", "");
+	expect("/docker/"
+	       "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde",
+	       "");
 	expect("/docker/" ID "0", "");
-	expect("/docker/" "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF", "");
+	expect("/docker/"
+	       "0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
+	       "");
 	expect("/system.slice/docker-" ID ".scopex", "");
 	expect("/system.slice/unknown-" ID ".scope", "");
 	expect("/system.slice/docker-" ID, "");

@@ -70,8 +70,8 @@ int main(void)
 	CHECK(!o.snaplen_set && !o.pcap_layouts_set && !o.pcap_filtered_set && !o.quiet);
 	CHECK(o.net_events == 0 && o.spool_dir == NULL);
 
-	CHECK(parse(&o, err, sizeof(err), "-q", "-o", "-", "-", "--spool-dir", "/var/tmp",
-		    NULL) == 0);
+	CHECK(parse(&o, err, sizeof(err), "-q", "-o", "-", "-", "--spool-dir", "/var/tmp", NULL) ==
+	      0);
 	CHECK(!strcmp(o.trace_path, "-") && !strcmp(o.output_path, "-") && o.quiet);
 	CHECK(!strcmp(o.spool_dir, "/var/tmp"));
 
@@ -80,10 +80,16 @@ int main(void)
 		const char *in;
 		uint32_t want;
 	} snap[] = {
-		{"default", SNAPLEN_DEFAULT}, {"headers", SNAPLEN_HEADERS}, {"max", SNAPLEN_MAX},
-		{"MAX", SNAPLEN_MAX},	      {"256b", 256},		    {"2kb", 2048},
-		{"3k", 3072},		      {"0b", 0},		    {"64kb", SNAPLEN_MAX},
-		{"100000b", SNAPLEN_MAX},
+	    {"default", SNAPLEN_DEFAULT},
+	    {"headers", SNAPLEN_HEADERS},
+	    {"max", SNAPLEN_MAX},
+	    {"MAX", SNAPLEN_MAX},
+	    {"256b", 256},
+	    {"2kb", 2048},
+	    {"3k", 3072},
+	    {"0b", 0},
+	    {"64kb", SNAPLEN_MAX},
+	    {"100000b", SNAPLEN_MAX},
 	};
 	for (size_t i = 0; i < sizeof(snap) / sizeof(snap[0]); i++) {
 		CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--snaplen", snap[i].in, NULL) ==
@@ -96,15 +102,15 @@ int main(void)
 
 	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap", "process,command", NULL) == 0);
 	CHECK(o.pcap_layouts_set && o.pcap_layouts == (PCAP_PROCESS | PCAP_COMMAND));
-	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap", "single", "--pcap",
-		    "container", NULL) == 0);
+	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap", "single", "--pcap", "container",
+		    NULL) == 0);
 	CHECK(o.pcap_layouts == PCAP_CONTAINER); /* the last one given counts */
 	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap-options", "filtered", NULL) == 0);
 	CHECK(o.pcap_filtered_set && o.pcap_filtered);
 	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap-options", "NONE", NULL) == 0);
 	CHECK(o.pcap_filtered_set && !o.pcap_filtered);
-	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--events", "net_packet_dns",
-		    "--events", "net_packet_tcp,net_packet_icmpv6", NULL) == 0);
+	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--events", "net_packet_dns", "--events",
+		    "net_packet_tcp,net_packet_icmpv6", NULL) == 0);
 	CHECK(o.net_events == (NET_EV_DNS | NET_EV_TCP | NET_EV_ICMPV6));
 
 	CHECK(parse(&o, err, sizeof(err), "--help", NULL) == 1);
@@ -125,8 +131,8 @@ int main(void)
 	bad("invalid --pcap layout ''", "t", "-o", "a", "--pcap", "", NULL);
 	bad("invalid --pcap layout ''", "t", "-o", "a", "--pcap", "single,,process", NULL);
 	bad("invalid --pcap-options value 'all'", "t", "-o", "a", "--pcap-options", "all", NULL);
-	bad("invalid --events name 'net_packet_ftp'", "t", "-o", "a", "--events",
-	    "net_packet_ftp", NULL);
+	bad("invalid --events name 'net_packet_ftp'", "t", "-o", "a", "--events", "net_packet_ftp",
+	    NULL);
 
 	if (failures) {
 		fprintf(stderr, "%d failures\n", failures);

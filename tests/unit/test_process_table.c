@@ -36,7 +36,11 @@ static struct tr_record make(uint16_t type, uint16_t fixed_len, const char *tail
 static int process(struct process_table *pt, uint32_t pid, uint32_t tid, uint64_t cgroup,
 		   const char *comm, const char *exe)
 {
-	struct tr_process p = {.time_ns = 1, .pid = pid, .tid = tid, .ppid = 1, .cgroup_id = cgroup,
+	struct tr_process p = {.time_ns = 1,
+			       .pid = pid,
+			       .tid = tid,
+			       .ppid = 1,
+			       .cgroup_id = cgroup,
 			       .start_ns = 1000 + tid};
 	memcpy(p.comm, comm, strnlen(comm, sizeof(p.comm)));
 	tr_process_encode(&p, fixed);
@@ -67,7 +71,7 @@ int main(void)
 	CHECK(pi && pi->pid == 100 && !strcmp(pi->comm, "worker") && pi->start_ns == 1101);
 	CHECK(!strcmp(process_table_comm(pt, 100, 101), "worker"));
 	CHECK(!strcmp(process_table_comm(pt, 100, 555), "app")); /* unknown thread: the process */
-	CHECK(!strcmp(process_table_comm(pt, 777, 777), "")); /* unknown: empty, never NULL */
+	CHECK(!strcmp(process_table_comm(pt, 777, 777), ""));	 /* unknown: empty, never NULL */
 
 	/* a fork record has no executable: the one known is kept */
 	CHECK(process(pt, 100, 100, 1, "app", NULL) == 0);
@@ -79,8 +83,8 @@ int main(void)
 	CHECK(pi && !strcmp(pi->comm, "sh") && !strcmp(pi->exe, "/bin/sh"));
 
 	/* exit: kept (artifacts are named at the end), marked */
-	struct tr_process_exit e = {.time_ns = 5, .pid = 100, .tid = 100, .exit_code = 256,
-				    .flags = TR_EXIT_GROUP_DEAD};
+	struct tr_process_exit e = {
+	    .time_ns = 5, .pid = 100, .tid = 100, .exit_code = 256, .flags = TR_EXIT_GROUP_DEAD};
 	tr_process_exit_encode(&e, fixed);
 	struct tr_record r = make(TR_REC_PROCESS_EXIT, TR_PROCESS_EXIT_FIXED_LEN, NULL);
 	CHECK(process_table_on_record(pt, &r) == 0);

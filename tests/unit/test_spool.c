@@ -131,7 +131,8 @@ int main(void)
 		failures++;
 	}
 	if (hole < 0 || hole >= (64 << 20)) {
-		fprintf(stderr, "holey file: no hole found (SEEK_HOLE gave %lld)\n", (long long)hole);
+		fprintf(stderr, "holey file: no hole found (SEEK_HOLE gave %lld)\n",
+			(long long)hole);
 		failures++;
 	}
 	close(fd);
