@@ -414,9 +414,81 @@ static int replay_extent(struct spool *s, const struct extent *e, int fd, uint8_
 	return 0;
 }
 
+/*
+ * A read window over one of the spool's files: an artifact's extents sit
+ * close together in the index and in the log (they were written in trace
+ * order), so reading both through a window turns the replay of many small
+ * pieces (a pipe written 64 bytes at a time) into few large reads.
+ */
+struct window {
+	uint8_t *buf;
+	size_t cap, len;
+	uint64_t start;
+};
+
+/* Point *out at bytes [off, off + need) of fd, reading a new window if needed. */
+static int window_get(int fd, struct window *w, uint64_t off, size_t need, const uint8_t **out)
+{
+	if (off < w->start || off + need > w->start + w->len) {
+		ssize_t n;
+		do
+			n = pread(fd, w->buf, w->cap, (off_t)off);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return -errno;
+		if ((size_t)n < need)
+			return -EIO; /* our own file is shorter than we wrote: never expected */
+		w->start = off;
+		w->len = (size_t)n;
+	}
+	*out = w->buf + (off - w->start);
+	return 0;
+}
+
+/* Small extents that continue one another are gathered here and written at once. */
+struct pending {
+	uint8_t *buf;
+	size_t cap, len;
+	uint64_t off;
+};
+
+static int pending_flush(struct pending *p, int fd)
+{
+	int err = p->len ? pwrite_all(fd, p->buf, p->len, p->off) : 0;
+	p->len = 0;
+	return err;
+}
+
+#define SMALL_EXTENT (64u * 1024u)
+#define WINDOW_SIZE (1u << 20)
+
+static int replay_small(struct spool *s, const struct extent *e, int fd, struct window *log,
+			struct pending *p)
+{
+	const uint8_t *data;
+	int err;
+
+	/* Writes apply in trace order: flush before anything that does not just continue. */
+	if (p->len && (p->off + p->len != e->art_off || p->len + e->len > p->cap)) {
+		err = pending_flush(p, fd);
+		if (err)
+			return err;
+	}
+	err = window_get(s->log_fd, log, e->log_off, e->len, &data);
+	if (err)
+		return err;
+	if (!p->len)
+		p->off = e->art_off;
+	memcpy(p->buf + p->len, data, e->len);
+	p->len += e->len;
+	return 0;
+}
+
 int spool_materialize(struct spool *s, spool_id id, int *fd_out)
 {
 	struct spool_file *f = file_of(s, id);
+	struct window idx_win = {.cap = WINDOW_SIZE / 16}, log_win = {.cap = WINDOW_SIZE};
+	struct pending pend = {.cap = WINDOW_SIZE};
 	uint8_t *buf = NULL;
 	int fd = -1, err;
 
@@ -431,25 +503,39 @@ int spool_materialize(struct spool *s, spool_id id, int *fd_out)
 	if (err)
 		return err;
 	buf = malloc(COPY_BUF_SIZE);
-	if (!buf)
-		return -ENOMEM;
+	idx_win.buf = malloc(idx_win.cap);
+	log_win.buf = malloc(log_win.cap);
+	pend.buf = malloc(pend.cap);
+	if (!buf || !idx_win.buf || !log_win.buf || !pend.buf) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
 	fd = tmpfile_in(s->dir);
 	if (fd < 0) {
 		err = fd;
 		goto cleanup;
 	}
 	for (uint32_t idx = f->first; idx != NO_EXTENT;) {
-		uint8_t raw[EXTENT_LEN];
+		const uint8_t *raw;
 		struct extent e;
-		err = pread_all(s->idx_fd, raw, sizeof(raw), (uint64_t)idx * EXTENT_LEN);
+		err = window_get(s->idx_fd, &idx_win, (uint64_t)idx * EXTENT_LEN, EXTENT_LEN, &raw);
 		if (err)
 			goto cleanup;
 		decode_extent(raw, &e);
-		err = replay_extent(s, &e, fd, buf);
+		if (e.len <= SMALL_EXTENT) {
+			err = replay_small(s, &e, fd, &log_win, &pend);
+		} else {
+			err = pending_flush(&pend, fd);
+			if (!err)
+				err = replay_extent(s, &e, fd, buf);
+		}
 		if (err)
 			goto cleanup;
 		idx = e.next;
 	}
+	err = pending_flush(&pend, fd);
+	if (err)
+		goto cleanup;
 	/* The size is the furthest byte; ftruncate also makes an all-hole file the right size. */
 	if (ftruncate(fd, (off_t)f->size) < 0) {
 		err = -errno;
@@ -466,5 +552,8 @@ cleanup:
 	if (fd >= 0)
 		close(fd);
 	free(buf);
+	free(idx_win.buf);
+	free(log_win.buf);
+	free(pend.buf);
 	return err;
 }
