@@ -508,7 +508,8 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 		p.flags = FILE_IO_OFFSET_VALID;
 	}
 	p.direction = direction;
-	if (!st->named)
+	/* a file that passes only as ELF is named at exit, once its bytes said so */
+	if (!st->named && !p.check_elf)
 		send_file_info(f, &p, s, st, path_built, &bp);
 
 	p.ubuf = ubuf;
@@ -722,6 +723,30 @@ static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_i
 	return elf;
 }
 
+/* Name a file that passed the filters as ELF (see file_io_stash). */
+static __always_inline void name_elf_file(const struct pending_io *p)
+{
+	struct io_file_key key = { .dev = p->dev, .ino = p->ino };
+	struct io_file_state *st = bpf_map_lookup_elem(&io_files, &key);
+	struct built_path bp = {};
+	struct path_scratch *s;
+	struct inode *inode;
+	struct file *f;
+	__u32 zero = 0;
+
+	if (!st || st->named)
+		return;
+	s = bpf_map_lookup_elem(&io_path_scratch, &zero);
+	f = file_of_fd(bpf_get_current_task_btf(), p->fd);
+	if (!s || !f)
+		return;
+	/* the descriptor may have been closed and reused by another thread meanwhile */
+	inode = BPF_CORE_READ(f, f_inode);
+	if (BPF_CORE_READ(inode, i_ino) != p->ino || BPF_CORE_READ(inode, i_sb, s_dev) != p->dev)
+		return;
+	send_file_info(f, p, s, st, false, &bp);
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 {
@@ -761,8 +786,11 @@ int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 		c.iov_cnt = m.msg_iovlen;
 		c.iov_idx = p->iov_first;
 	}
-	if (p->check_elf && !elf_check(&c, p))
-		goto done;
+	if (p->check_elf) {
+		if (!elf_check(&c, p))
+			goto done;
+		name_elf_file(p);
+	}
 	if (c.remaining > SYSCALL_BYTES_MAX) {
 		c.cut = c.remaining - SYSCALL_BYTES_MAX;
 		c.remaining = SYSCALL_BYTES_MAX;
