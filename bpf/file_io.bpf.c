@@ -46,6 +46,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_preadv2 327
 #define NR_pwritev2 328
 #define SYSCALL_NR(regs) BPF_CORE_READ(regs, orig_ax)
+#define SYSCALL_ARG6(regs) BPF_CORE_READ(regs, r9) /* libbpf 1.1 has no PARM6 */
 #elif defined(__TARGET_ARCH_arm64)
 #define NR_read 63
 #define NR_write 64
@@ -62,6 +63,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_preadv2 286
 #define NR_pwritev2 287
 #define SYSCALL_NR(regs) BPF_CORE_READ(regs, syscallno)
+#define SYSCALL_ARG6(regs) BPF_CORE_READ(regs, regs[5])
 #else
 #error "file_io.bpf.c: syscall numbers are defined for x86 and arm64 only"
 #endif
@@ -71,6 +73,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define S_IFREG 0100000
 #define S_IFIFO 0010000
 #define O_APPEND 00002000
+#define RWF_APPEND 0x10 /* pwritev2 flag: append whatever the offset */
+#define MSG_PEEK 0x2 /* recv flag: the data stays queued and is read again */
 
 /* Largest vector the kernel accepts (UIO_MAXIOV); all of it is followed. */
 #define IOV_FOLLOWED 1024
@@ -434,6 +438,9 @@ static __always_inline void send_file_info(struct file *f, const struct pending_
 	st->named = 1;
 }
 
+/* op_word: syscall number | direction << 32 | buf_kind << 40 | OP_APPEND */
+#define OP_APPEND (1ull << 48)
+
 /*
  * Entry of a write or read syscall that passed the cheap checks: filters,
  * file identity, offset; the payload is taken at exit. A global function,
@@ -502,7 +509,8 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 		/* pwritev2/preadv2 take -1 for the file position; O_APPEND ignores pwrite's offset */
 		if (pos < 0)
 			pos = BPF_CORE_READ(f, f_pos);
-		if (direction == FILE_IO_WRITE && (BPF_CORE_READ(f, f_flags) & O_APPEND))
+		if (direction == FILE_IO_WRITE &&
+		    ((BPF_CORE_READ(f, f_flags) & O_APPEND) || (op_word & OP_APPEND)))
 			pos = BPF_CORE_READ(inode, i_size);
 		p.offset = pos;
 		p.flags = FILE_IO_OFFSET_VALID;
@@ -545,9 +553,16 @@ int BPF_PROG(file_io_enter, struct pt_regs *regs, long nr)
 	/* a stale entry of a thread that died inside a syscall must not be used */
 	bpf_map_delete_elem(&io_pending, &tid);
 
+	/* a peeked message is read again later: capture it then, once */
+	if (nr == NR_recvfrom && (PT_REGS_PARM4_CORE_SYSCALL(regs) & MSG_PEEK))
+		return 0;
+	if (nr == NR_recvmsg && (PT_REGS_PARM3_CORE_SYSCALL(regs) & MSG_PEEK))
+		return 0;
 	if (op.positional)
 		pos = (__s64)PT_REGS_PARM4_CORE_SYSCALL(regs);
 	op_word = (__u32)nr | ((__u64)op.direction << 32) | ((__u64)op.kind << 40);
+	if (nr == NR_pwritev2 && (SYSCALL_ARG6(regs) & RWF_APPEND))
+		op_word |= OP_APPEND;
 	return file_io_stash(PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs),
 			     PT_REGS_PARM3_CORE_SYSCALL(regs), pos, op_word);
 }
