@@ -45,8 +45,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_pwritev 296
 #define NR_preadv2 327
 #define NR_pwritev2 328
-#define SYSCALL_NR(regs) BPF_CORE_READ(regs, orig_ax)
-#define SYSCALL_ARG6(regs) BPF_CORE_READ(regs, r9) /* libbpf 1.1 has no PARM6 */
+#define SYSCALL_NR(regs) ((regs)->orig_ax)
+#define SYSCALL_ARG6(regs) ((regs)->r9) /* libbpf 1.1 has no PARM6 */
 #elif defined(__TARGET_ARCH_arm64)
 #define NR_read 63
 #define NR_write 64
@@ -62,8 +62,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_recvmsg 212
 #define NR_preadv2 286
 #define NR_pwritev2 287
-#define SYSCALL_NR(regs) BPF_CORE_READ(regs, syscallno)
-#define SYSCALL_ARG6(regs) BPF_CORE_READ(regs, regs[5])
+#define SYSCALL_NR(regs) ((regs)->syscallno)
+#define SYSCALL_ARG6(regs) ((regs)->regs[5])
 #else
 #error "file_io.bpf.c: syscall numbers are defined for x86 and arm64 only"
 #endif
@@ -91,6 +91,8 @@ const volatile struct file_io_filter write_filter = {};
 const volatile struct file_io_filter read_filter = {};
 /* Payload bytes per chunk sample, at most FILE_IO_CHUNK_MAX. */
 const volatile __u32 chunk_bytes = FILE_IO_CHUNK_MAX;
+/* Pending bytes in the ring buffer that make a sample wake the consumer up. */
+const volatile __u64 wakeup_bytes = (16 << 20) / 8;
 
 struct io_file_key {
 	__u64 dev;
@@ -138,12 +140,18 @@ struct pending_io {
 	/* 0, read back from the map so the verifier does not follow each value
 	 * of the vector index one by one (see path_scratch) */
 	__u32 iov_first;
+	__u32 valid; /* set at entry, cleared at exit */
 };
 
+/*
+ * Per thread, in the task's local storage: cheaper than a hash keyed by
+ * tid on this path (two updates per syscall), and freed with the thread,
+ * so a thread that dies inside a syscall leaves nothing stale behind.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32); /* tid */
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct pending_io);
 } io_pending SEC(".maps");
 
@@ -453,8 +461,8 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 	const volatile struct file_io_filter *flt =
 		direction == FILE_IO_WRITE ? &write_filter : &read_filter;
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct io_file_state *st, fresh = {};
+	struct pending_io *stash;
 	struct built_path bp = {};
 	struct pending_io p = {};
 	struct path_scratch *s;
@@ -525,8 +533,13 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 	p.nr = (__u32)op_word;
 	p.kind = (op_word >> 40) & 3;
 	p.time_ns = bpf_ktime_get_boot_ns();
-	if (bpf_map_update_elem(&io_pending, &tid, &p, BPF_ANY))
+	p.valid = 1;
+	stash = bpf_task_storage_get(&io_pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!stash) {
 		count_loss(LOSS_RINGBUF_OTHER, 0);
+		return 0;
+	}
+	*stash = p;
 	return 0;
 }
 
@@ -537,7 +550,6 @@ int BPF_PROG(file_io_enter, struct pt_regs *regs, long nr)
 	struct io_op op;
 	__u64 id, op_word;
 	__s64 pos = -1;
-	__u32 tid;
 
 	if (!classify(nr, &op))
 		return 0;
@@ -549,22 +561,19 @@ int BPF_PROG(file_io_enter, struct pt_regs *regs, long nr)
 	id = bpf_get_current_pid_tgid();
 	if ((id >> 32) == self_pid || !task_in_scope())
 		return 0;
-	tid = (__u32)id;
-	/* a stale entry of a thread that died inside a syscall must not be used */
-	bpf_map_delete_elem(&io_pending, &tid);
 
 	/* a peeked message is read again later: capture it then, once */
-	if (nr == NR_recvfrom && (PT_REGS_PARM4_CORE_SYSCALL(regs) & MSG_PEEK))
+	if (nr == NR_recvfrom && (PT_REGS_PARM4_SYSCALL(regs) & MSG_PEEK))
 		return 0;
-	if (nr == NR_recvmsg && (PT_REGS_PARM3_CORE_SYSCALL(regs) & MSG_PEEK))
+	if (nr == NR_recvmsg && (PT_REGS_PARM3_SYSCALL(regs) & MSG_PEEK))
 		return 0;
 	if (op.positional)
-		pos = (__s64)PT_REGS_PARM4_CORE_SYSCALL(regs);
+		pos = (__s64)PT_REGS_PARM4_SYSCALL(regs);
 	op_word = (__u32)nr | ((__u64)op.direction << 32) | ((__u64)op.kind << 40);
 	if (nr == NR_pwritev2 && (SYSCALL_ARG6(regs) & RWF_APPEND))
 		op_word |= OP_APPEND;
-	return file_io_stash(PT_REGS_PARM1_CORE_SYSCALL(regs), PT_REGS_PARM2_CORE_SYSCALL(regs),
-			     PT_REGS_PARM3_CORE_SYSCALL(regs), pos, op_word);
+	return file_io_stash(PT_REGS_PARM1_SYSCALL(regs), PT_REGS_PARM2_SYSCALL(regs),
+			     PT_REGS_PARM3_SYSCALL(regs), pos, op_word);
 }
 
 /* Walk state of one syscall's payload, handed to bpf_loop. */
@@ -582,14 +591,12 @@ struct emit_ctx {
 static __always_inline __u64 wakeup_flags(void)
 {
 	/*
-	 * Wake the consumer only once an eighth of the ring is filled: it reads
-	 * on a timer otherwise. One wakeup per small sample costs more than the
-	 * copy of the sample itself.
+	 * Wake the consumer only once wakeup_bytes (an eighth of the ring) are
+	 * pending: it reads on a timer otherwise. A wakeup per small sample
+	 * costs more than the copy of the sample itself.
 	 */
-	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	__u64 size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
-
-	return avail >= (size >> 3) ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									   : BPF_RB_NO_WAKEUP;
 }
 
 /* Reserve a sample with room for `room` payload bytes (a constant) and fill it. */
@@ -774,13 +781,13 @@ int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 	/* only the syscalls the entry program stashed: no map lookup for the rest */
 	if (!classify(SYSCALL_NR(regs), &op))
 		return 0;
-	id = bpf_get_current_pid_tgid();
-	tid = (__u32)id;
-	p = bpf_map_lookup_elem(&io_pending, &tid);
-	if (!p)
+	p = bpf_task_storage_get(&io_pending, bpf_get_current_task_btf(), 0, 0);
+	if (!p || !p->valid)
 		return 0;
 	if (ret <= 0)
 		goto done;
+	id = bpf_get_current_pid_tgid();
+	tid = (__u32)id;
 
 	c.remaining = ret;
 	if (p->kind == BUF_FLAT) {
@@ -827,11 +834,17 @@ int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 	c.offset = p->offset;
 	c.ringbuf_loss = p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ;
 
-	bpf_loop(EMIT_LOOPS_MAX, emit_step, &c, 0);
+	if (!c.iov && c.remaining <= c.seg_len && c.remaining <= chunk_bytes) {
+		/* one buffer, one chunk: the common case, without the loop */
+		emit_chunk(&c, c.remaining);
+		c.remaining = 0;
+	} else {
+		bpf_loop(EMIT_LOOPS_MAX, emit_step, &c, 0);
+	}
 	if (c.remaining)
 		/* the loop bound was reached: what is left was not captured */
 		count_loss(LOSS_PAYLOAD_TRUNCATED, c.remaining);
 done:
-	bpf_map_delete_elem(&io_pending, &tid);
+	p->valid = 0;
 	return 0;
 }

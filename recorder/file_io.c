@@ -75,6 +75,8 @@ static int file_io_open(struct recorder *rec, void **state)
 		goto cleanup;
 	}
 	fio->skel->rodata->self_pid = rec->self_pid;
+	/* the ring's size is known once the shared map is reused */
+	fio->skel->rodata->wakeup_bytes = bpf_map__max_entries(fio->skel->maps.events) / 8;
 	set_filter(&fio->skel->rodata->write_filter, &rec->opts->write);
 	set_filter(&fio->skel->rodata->read_filter, &rec->opts->read);
 	*state = fio;
