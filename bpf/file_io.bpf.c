@@ -16,7 +16,23 @@
  *
  * The file is named once per (dev, ino) by an EV_FILE_INFO sample; the
  * io_files LRU map remembers which files were named and their path filter
- * verdicts, so the path is built from the dentries only once per file.
+ * verdicts, so the path is built from the dentries only once per file (a
+ * file evicted from the map is named again; a rename is not seen).
+ *
+ * Filters (Tracee's semantics: one kind ORed, kinds ANDed):
+ * - path: prefix of the path built from the dentry names up to the root
+ *   of the task's mount tree (bpf_d_path is not available on tp_btf), so
+ *   inside a container it is the container's path. Pipes and sockets have
+ *   no such path; they never match a path filter.
+ * - type: regular/pipe/socket compare the S_IFMT field; elf is decided by
+ *   the payload: a regular file is ELF if the last write or read at offset
+ *   0 started with \x7fELF (remembered per file, so later chunks at other
+ *   offsets pass too); a pipe or socket chunk if it starts with it.
+ * - fd: the file is the task's stdin/stdout/stderr (dup'ed fds included).
+ * send/sendto/sendmsg and recvfrom/recvmsg are hooked only when the type
+ * filter asks for sockets, as in Tracee. Not seen: splice, sendfile,
+ * copy_file_range, io_uring and writes through mmap, which do not pass
+ * through these syscalls.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
