@@ -23,19 +23,21 @@ case $OUTPUT in /*) ;; *) OUTPUT=$ROOT/$OUTPUT ;; esac
 REC=$ROOT/tracee-rec
 EXTRACT=$ROOT/tracee-extract
 W=$OUTPUT/tests/tools/io_workload
+STATS=$OUTPUT/tests/tools/io_trace_stats
 RUNS=${RUNS:-3}
 SIZE=1G
 SIZE_BYTES=$((1 << 30))
 PIPE_SECONDS=5
 
 [ "$(id -u)" = 0 ] || { echo "file_io bench: needs root (BPF)"; exit 77; }
-for f in "$REC" "$EXTRACT" "$W"; do
+for f in "$REC" "$EXTRACT" "$W" "$STATS"; do
 	[ -x "$f" ] || { echo "file_io bench: $f not built (make all test-programs)"; exit 1; }
 done
 DIR=$(mktemp -d "${BENCH_DIR:-/tmp}/file-io-bench.XXXXXX")
 trap 'rm -rf "$DIR"' EXIT
 
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; } # STATS-LINE KEY
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 # The file is removed and its dirty pages written back before each run, so
@@ -55,11 +57,12 @@ for i in $(seq "$RUNS"); do
 		{ cat "$DIR/rec.err"; exit 1; }
 	cat "$DIR/rss.one" >>"$DIR/rss"
 	if [ "$i" = "$RUNS" ]; then
-		# captured bytes: the artifact extracted from the last trace
+		# captured bytes: counted in the trace, and the artifact extracted from it
+		stats=$("$STATS" "$DIR/big.trc")
 		want=$(sha256sum <"$DIR/big" | cut -d' ' -f1)
 		trace_bytes=$(stat -c %s "$DIR/big.trc")
-		member=$("$EXTRACT" "$DIR/big.trc" -o - 2>"$DIR/ext.err" | tar -t | grep '/write\.dev-' | head -n1)
-		got=$("$EXTRACT" "$DIR/big.trc" -o - 2>>"$DIR/ext.err" | tar -xO "$member" | tee >(wc -c >"$DIR/got.len") | sha256sum | cut -d' ' -f1)
+		member=$("$EXTRACT" -q "$DIR/big.trc" -o - | tar -t | grep '/write\.dev-' | head -n1)
+		got=$("$EXTRACT" -q "$DIR/big.trc" -o - | tar -xO "$member" | sha256sum | cut -d' ' -f1)
 	fi
 	fresh
 	strace -f -e trace=write -e write=all -o "$DIR/strace.out" \
@@ -72,11 +75,10 @@ str=$(median <"$DIR/t.strace")
 echo "   without recording   ${base} s   (runs: $(tr '\n' ' ' <"$DIR/t.base"))"
 echo "   tracee-rec          ${rec} s   ratio $(ratio "$rec" "$base")   (target <= 1.15)"
 echo "   strace write=all    ${str} s   ratio $(ratio "$str" "$base")"
-sleep 0.2 # the tee'd byte count
-echo "   bytes written ${SIZE_BYTES}, captured $(cat "$DIR/got.len") ($([ "$want" = "$got" ] &&
-	echo "SHA-256 identical" || echo "SHA-256 DIFFERS")), trace file ${trace_bytes} bytes"
-grep -i -m3 'lost\|loss' "$DIR/rec.err" | sed 's/^/   recorder: /' || true
-
+echo "   bytes written ${SIZE_BYTES}, captured $(field "$stats" write_bytes) in $(field "$stats" write_chunks) chunks," \
+	"lost $(field "$stats" lost_bytes) bytes in $(field "$stats" lost_events) events"
+echo "   extracted artifact: SHA-256 $([ "$want" = "$got" ] && echo identical || echo DIFFERS) to the file written;" \
+	"trace file ${trace_bytes} bytes"
 echo "== file_io: 64-byte writes into a pipe for ${PIPE_SECONDS} s ($RUNS runs each)"
 : >"$DIR/p.base" ; : >"$DIR/p.rec" ; : >"$DIR/p.strace" ; : >"$DIR/p.lost"
 for i in $(seq "$RUNS"); do
@@ -87,10 +89,10 @@ for i in $(seq "$RUNS"); do
 		{ cat "$DIR/rec.err"; exit 1; }
 	cat "$DIR/rss.one" >>"$DIR/rss"
 	awk '{ print $3 }' "$DIR/p.one" >>"$DIR/p.rec"
-	# lost writes: writes made minus 64-byte chunks found in the pipe artifact
+	# lost writes: writes made minus 64-byte chunks in the trace (one per write)
 	writes=$(awk '{ print $1 }' "$DIR/p.one")
-	captured=$("$EXTRACT" "$DIR/pipe.trc" -o - 2>"$DIR/ext.err" | tar -xO --wildcards '*/write.dev-*' | wc -c)
-	echo $((writes - captured / 64)) >>"$DIR/p.lost"
+	stats=$("$STATS" "$DIR/pipe.trc")
+	echo "$((writes - $(field "$stats" write_chunks)))/$(field "$stats" lost_events)" >>"$DIR/p.lost"
 	rm -f "$DIR/pipe.trc"
 	strace -f -e trace=write -e write=all -o "$DIR/strace.out" \
 		"$W" pipe $PIPE_SECONDS 64 | awk '{ print $3 }' >>"$DIR/p.strace"
@@ -102,5 +104,5 @@ str=$(median <"$DIR/p.strace")
 echo "   without recording   ${base} writes/s"
 echo "   tracee-rec          ${rec} writes/s   ratio $(ratio "$base" "$rec")   (target <= 1.5)"
 echo "   strace write=all    ${str} writes/s   ratio $(ratio "$base" "$str")"
-echo "   writes lost per run: $(tr '\n' ' ' <"$DIR/p.lost")  (target 0)"
+echo "   writes missing from the trace / loss events recorded, per run: $(tr '\n' ' ' <"$DIR/p.lost")  (target 0)"
 echo "== file_io: recorder peak RSS $(sort -n "$DIR/rss" | tail -n1) KiB (max over all recorded runs)"
