@@ -13,6 +13,8 @@ done
 CGROOT=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 [ -n "$CGROOT" ] || skip "no cgroup v2 hierarchy mounted"
 
+PY=/usr/bin/python3
+[ -x $PY ] || PY=$(command -v python3)
 PEER=$TOOLS/net_peer
 DNS=$TOOLS/net_dns_server
 [ -x "$PEER" ] && [ -x "$DNS" ] || fail "test tools not built ($TOOLS)"
@@ -59,7 +61,7 @@ ping -n -q -c 3 -i 0.2 127.0.0.1 >/dev/null & role ping \$!; wait
 $DNS 127.0.0.1 $P_DNS 1 >dns.out & role dns-server \$!; started dns.out
 dig +short +tries=1 +time=5 @127.0.0.1 -p $P_DNS example.test A >dig.out & role dig \$!; wait
 
-python3 -m http.server $P_HTTP --bind 127.0.0.1 >http.log 2>&1 & HTTP_PID=\$!; role http-server \$HTTP_PID
+$PY -m http.server $P_HTTP --bind 127.0.0.1 >http.log 2>&1 & HTTP_PID=\$!; role http-server \$HTTP_PID
 for i in \$(seq 100); do curl -s -o /dev/null http://127.0.0.1:$P_HTTP/ 2>/dev/null && break; sleep 0.1; done
 curl -s -o index.html http://127.0.0.1:$P_HTTP/ & role curl \$!; wait \$!
 kill \$HTTP_PID; wait \$HTTP_PID || true
