@@ -17,13 +17,13 @@
  * holds the packet; hdr.size tells the real length.
  */
 #include "vmlinux.h"
-#include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
 
-#include "bpf/shared_maps.bpf.h"
-#include "bpf/scope.bpf.h"
 #include "bpf/net_capture.h"
+#include "bpf/scope.bpf.h"
+#include "bpf/shared_maps.bpf.h"
 
 #define AF_INET 2
 #define AF_INET6 10
@@ -195,7 +195,7 @@ static __always_inline bool scope_enabled(void)
 
 static __always_inline int capture_packet(struct __sk_buff *skb, __u8 direction)
 {
-	struct packet_meta m = { .direction = direction };
+	struct packet_meta m = {.direction = direction};
 	__u8 proto;
 
 	if (skb->protocol == bpf_htons(ETH_P_IP)) {

@@ -97,7 +97,8 @@ bool payload_is_dns(const uint8_t *p, size_t len, bool over_tcp)
 		if (r < 0)
 			return false;
 		if (r == 0)
-			return i > 0 || off > DNS_HEADER_LEN; /* cut by the capture: what we saw fits */
+			return i > 0 ||
+			       off > DNS_HEADER_LEN; /* cut by the capture: what we saw fits */
 		if (off + 4 > len)
 			return off + 4 <= msg_len; /* cut by the capture */
 		if (get_be16(p + off) == 0 || !dns_class_valid(get_be16(p + off + 2)))
@@ -109,7 +110,7 @@ bool payload_is_dns(const uint8_t *p, size_t len, bool over_tcp)
 }
 
 static const char *const http_methods[] = {
-	"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE",
+    "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE",
 };
 
 /* "HTTP/d.d" at p (as far as len allows; at least "HTTP/"). */
@@ -209,18 +210,12 @@ static const struct {
 	const char *name;
 	uint32_t bit;
 } packet_events[] = {
-	{ "net_packet_ipv4", PKT_EV_IPV4 },
-	{ "net_packet_ipv6", PKT_EV_IPV6 },
-	{ "net_packet_tcp", PKT_EV_TCP },
-	{ "net_packet_udp", PKT_EV_UDP },
-	{ "net_packet_icmp", PKT_EV_ICMP },
-	{ "net_packet_icmpv6", PKT_EV_ICMPV6 },
-	{ "net_packet_dns", PKT_EV_DNS },
-	{ "net_packet_dns_request", PKT_EV_DNS },
-	{ "net_packet_dns_response", PKT_EV_DNS },
-	{ "net_packet_http", PKT_EV_HTTP },
-	{ "net_packet_http_request", PKT_EV_HTTP },
-	{ "net_packet_http_response", PKT_EV_HTTP },
+    {"net_packet_ipv4", PKT_EV_IPV4},	      {"net_packet_ipv6", PKT_EV_IPV6},
+    {"net_packet_tcp", PKT_EV_TCP},	      {"net_packet_udp", PKT_EV_UDP},
+    {"net_packet_icmp", PKT_EV_ICMP},	      {"net_packet_icmpv6", PKT_EV_ICMPV6},
+    {"net_packet_dns", PKT_EV_DNS},	      {"net_packet_dns_request", PKT_EV_DNS},
+    {"net_packet_dns_response", PKT_EV_DNS},  {"net_packet_http", PKT_EV_HTTP},
+    {"net_packet_http_request", PKT_EV_HTTP}, {"net_packet_http_response", PKT_EV_HTTP},
 };
 
 uint32_t packet_event_bit(const char *name, size_t len)
@@ -228,7 +223,8 @@ uint32_t packet_event_bit(const char *name, size_t len)
 	size_t i;
 
 	for (i = 0; i < sizeof(packet_events) / sizeof(packet_events[0]); i++) {
-		if (strlen(packet_events[i].name) == len && memcmp(packet_events[i].name, name, len) == 0)
+		if (strlen(packet_events[i].name) == len &&
+		    memcmp(packet_events[i].name, name, len) == 0)
 			return packet_events[i].bit;
 	}
 	return 0;

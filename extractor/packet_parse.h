@@ -17,11 +17,11 @@
 #define PKT_PROTO_ICMPV6 58
 
 struct packet_layers {
-	uint8_t family; /* 4 or 6 */
-	uint8_t l4_proto; /* IPPROTO_* after IPv6 extension headers */
-	bool has_l4; /* an L4 header starts at l4_off (not a later fragment) */
-	bool l4_complete; /* the whole L4 header is among the captured bytes */
-	uint32_t l4_off; /* first byte after the network headers */
+	uint8_t family;	      /* 4 or 6 */
+	uint8_t l4_proto;     /* IPPROTO_* after IPv6 extension headers */
+	bool has_l4;	      /* an L4 header starts at l4_off (not a later fragment) */
+	bool l4_complete;     /* the whole L4 header is among the captured bytes */
+	uint32_t l4_off;      /* first byte after the network headers */
 	uint32_t payload_off; /* first byte after the L4 header (== l4_off without one) */
 };
 

@@ -62,8 +62,8 @@ int packet_snaplen_parse(const char *value, uint32_t *snaplen, char *err, size_t
 									    : (uint32_t)(n * unit);
 	return 0;
 bad:
-	snprintf(err, errlen,
-		 "invalid snaplen '%s': expected default, headers, max, <N>b or <N>kb", value);
+	snprintf(err, errlen, "invalid snaplen '%s': expected default, headers, max, <N>b or <N>kb",
+		 value);
 	return -1;
 }
 

@@ -14,18 +14,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "extractor/archive_out.h"
 #include "extractor/container_id.h"
 #include "extractor/extract.h"
-#include "extractor/pcap_handler.h"
 #include "extractor/packet_classify.h"
 #include "extractor/packet_snap.h"
+#include "extractor/pcap_handler.h"
 #include "extractor/pcap_layouts.h"
 #include "extractor/pcap_options.h"
 #include "extractor/pcap_writer.h"
 #include "extractor/process_table.h"
+#include "extractor/summary.h"
 #include "format/trace_records.h"
 
 #define PCAP_FILE_MODE 0644
@@ -38,7 +40,7 @@ struct pcap_handler {
 	uint64_t written; /* packets kept (each once, whatever the layouts) */
 	uint64_t unattributed;
 	uint64_t filtered_out;
-	uint64_t capped; /* cut by the recorder's packet cap */
+	uint64_t capped;	   /* cut by the recorder's packet cap */
 	uint64_t lost, lost_bytes; /* LOSS records of kind ringbuf_packet */
 	int64_t last_wall_ns;
 };
@@ -73,7 +75,7 @@ static int write_packet(struct pcap_handler *h, struct extract_ctx *ctx,
 {
 	bool attributed = pkt->flags & TR_PACKET_ATTRIBUTED;
 	char comm[TR_COMM_LEN + 1], cid[CONTAINER_SHORT_ID_LEN + 1], path[512];
-	struct pcap_owner owner = { .comm = comm, .cid = cid, .tid = pkt->tid };
+	struct pcap_owner owner = {.comm = comm, .cid = cid, .tid = pkt->tid};
 	uint32_t layout;
 	int err;
 
@@ -155,8 +157,8 @@ static void print_summary(const struct pcap_handler *h)
 	packet_snaplen_format(h->opts.snaplen, snaplen, sizeof(snaplen));
 	for (layout = 1; layout < (1u << PCAP_LAYOUT_COUNT); layout <<= 1)
 		if (h->opts.layouts & layout)
-			snprintf(layouts + strlen(layouts), sizeof(layouts) - strlen(layouts), "%s%s",
-				 layouts[0] ? "," : "", pcap_layout_name(layout));
+			snprintf(layouts + strlen(layouts), sizeof(layouts) - strlen(layouts),
+				 "%s%s", layouts[0] ? "," : "", pcap_layout_name(layout));
 	fprintf(stderr,
 		"pcap: %" PRIu64 " packets recorded, %" PRIu64 " written (snaplen %s, layouts %s%s)"
 		", %" PRIu64 " unattributed, %" PRIu64 " filtered out, %" PRIu64
@@ -166,10 +168,12 @@ static void print_summary(const struct pcap_handler *h)
 		h->lost);
 	if (h->unattributed && h->opts.layouts & ~PCAP_LAYOUT_SINGLE)
 		fprintf(stderr, "pcap: unattributed packets are only in pcap/single.pcap%s\n",
-			h->opts.layouts & PCAP_LAYOUT_SINGLE ? "" : " (not asked for: not written)");
+			h->opts.layouts & PCAP_LAYOUT_SINGLE ? ""
+							     : " (not asked for: not written)");
 	for (i = 0; i < n && i < SUMMARY_FILES_LISTED; i++) {
 		pcap_files_info(h->files, i, &info);
-		fprintf(stderr, "pcap:   %s: %" PRIu64 " packets\n", info.archive_path, info.packets);
+		fprintf(stderr, "pcap:   %s: %" PRIu64 " packets\n", info.archive_path,
+			info.packets);
 	}
 	if (n > SUMMARY_FILES_LISTED)
 		fprintf(stderr, "pcap:   ... and %zu more files\n", n - SUMMARY_FILES_LISTED);
@@ -179,6 +183,7 @@ static int pcap_finish(void *state, struct extract_ctx *ctx)
 {
 	struct pcap_handler *h = state;
 	struct pcap_file_info info;
+	struct stat st;
 	size_t i;
 	int err, fd;
 
@@ -191,18 +196,33 @@ static int pcap_finish(void *state, struct extract_ctx *ctx)
 		pcap_files_info(h->files, i, &info);
 		fd = pcap_files_open_read(h->files, i);
 		if (fd < 0) {
-			fprintf(stderr, "tracee-extract: cannot read back %s: %s\n", info.archive_path,
-				strerror(-fd));
+			fprintf(stderr, "tracee-extract: cannot read back %s: %s\n",
+				info.archive_path, strerror(-fd));
 			return fd;
 		}
 		err = archive_out_add_fd(ctx->out, info.archive_path, fd, PCAP_FILE_MODE,
 					 h->last_wall_ns);
+		if (!err)
+			summary_artifact(ctx->summary, "pcap",
+					 fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0);
 		close(fd);
 		if (err) {
 			fprintf(stderr, "tracee-extract: %s\n", archive_out_errmsg(ctx->out));
 			return err;
 		}
 	}
+	if (h->unattributed)
+		summary_count(ctx->summary, "packets unattributed (pcap/single.pcap only)",
+			      h->unattributed);
+	if (h->filtered_out)
+		summary_count(ctx->summary, "packets filtered out (pcap-options filtered)",
+			      h->filtered_out);
+	if (h->lost)
+		summary_damaged(ctx->summary, "pcap/",
+				"%" PRIu64
+				" packets lost by the recorder (ringbuf_packet): every pcap "
+				"may miss some",
+				h->lost);
 	if (!ctx->opts->quiet && (h->packets || h->lost || h->opts.network))
 		print_summary(h);
 	return 0;
@@ -219,9 +239,9 @@ static void pcap_destroy(void *state)
 }
 
 const struct artifact_handler pcap_handler = {
-	.name = "pcap",
-	.create = pcap_create,
-	.on_record = pcap_on_record,
-	.finish = pcap_finish,
-	.destroy = pcap_destroy,
+    .name = "pcap",
+    .create = pcap_create,
+    .on_record = pcap_on_record,
+    .finish = pcap_finish,
+    .destroy = pcap_destroy,
 };

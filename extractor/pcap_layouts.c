@@ -10,10 +10,10 @@ static const struct {
 	const char *name, *alias;
 	uint32_t bit;
 } layouts[] = {
-	{ "single", "single", PCAP_LAYOUT_SINGLE },
-	{ "process", "processes", PCAP_LAYOUT_PROCESS },
-	{ "container", "containers", PCAP_LAYOUT_CONTAINER },
-	{ "command", "commands", PCAP_LAYOUT_COMMAND },
+    {"single", "single", PCAP_LAYOUT_SINGLE},
+    {"process", "processes", PCAP_LAYOUT_PROCESS},
+    {"container", "containers", PCAP_LAYOUT_CONTAINER},
+    {"command", "commands", PCAP_LAYOUT_COMMAND},
 };
 
 const char *pcap_layout_name(uint32_t layout)
@@ -38,15 +38,18 @@ int pcap_layouts_parse(const char *list, size_t len, uint32_t *out, char *err, s
 		bool found = false;
 
 		for (i = 0; i < sizeof(layouts) / sizeof(layouts[0]) && !found; i++) {
-			if ((strlen(layouts[i].name) == wlen && memcmp(layouts[i].name, p, wlen) == 0) ||
-			    (strlen(layouts[i].alias) == wlen && memcmp(layouts[i].alias, p, wlen) == 0)) {
+			if ((strlen(layouts[i].name) == wlen &&
+			     memcmp(layouts[i].name, p, wlen) == 0) ||
+			    (strlen(layouts[i].alias) == wlen &&
+			     memcmp(layouts[i].alias, p, wlen) == 0)) {
 				bits |= layouts[i].bit;
 				found = true;
 			}
 		}
 		if (!found) {
 			snprintf(err, errlen,
-				 "unknown pcap layout '%.*s' (expected single, process, container, command)",
+				 "unknown pcap layout '%.*s' (expected single, process, container, "
+				 "command)",
 				 (int)wlen, p);
 			return -1;
 		}
@@ -89,8 +92,8 @@ int pcap_layout_path(uint32_t layout, const struct pcap_owner *owner, char *buf,
 		break;
 	case PCAP_LAYOUT_PROCESS:
 		safe_comm(owner->comm, comm);
-		n = snprintf(buf, len, "pcap/processes/%s/%s_%" PRIu32 "_%" PRId64 ".pcap", owner->cid,
-			     comm, owner->tid, owner->start_wall_ns);
+		n = snprintf(buf, len, "pcap/processes/%s/%s_%" PRIu32 "_%" PRId64 ".pcap",
+			     owner->cid, comm, owner->tid, owner->start_wall_ns);
 		break;
 	case PCAP_LAYOUT_CONTAINER:
 		n = snprintf(buf, len, "pcap/containers/%s.pcap", owner->cid);

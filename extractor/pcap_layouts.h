@@ -26,7 +26,7 @@
 #define PCAP_LAYOUT_COUNT 4
 
 struct pcap_owner {
-	const char *cid; /* "host" or the short container id */
+	const char *cid;  /* "host" or the short container id */
 	const char *comm; /* NUL-terminated, as recorded */
 	uint32_t tid;
 	int64_t start_wall_ns;

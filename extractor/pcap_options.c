@@ -42,7 +42,8 @@ static int apply_capture_token(const char *tok, struct pcap_options *o, bool *la
 	}
 	if (has_prefix(tok, "pcap-snaplen:")) {
 		o->network = true;
-		return packet_snaplen_parse(tok + strlen("pcap-snaplen:"), &o->snaplen, err, errlen);
+		return packet_snaplen_parse(tok + strlen("pcap-snaplen:"), &o->snaplen, err,
+					    errlen);
 	}
 	return 0; /* not about network */
 }
@@ -66,7 +67,7 @@ static void apply_event_token(const char *tok, struct pcap_options *o)
 int pcap_options_resolve(const struct tr_header *hdr, const struct extract_options *xo,
 			 struct pcap_options *out, char *err, size_t errlen)
 {
-	struct pcap_options o = { .snaplen = PACKET_SNAPLEN_DEFAULT };
+	struct pcap_options o = {.snaplen = PACKET_SNAPLEN_DEFAULT};
 	bool layouts_given = false;
 	size_t i;
 

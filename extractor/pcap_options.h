@@ -15,7 +15,7 @@
 #include "extractor/extract.h"
 
 struct pcap_options {
-	bool network; /* the recording asked for packets */
+	bool network;	  /* the recording asked for packets */
 	uint32_t layouts; /* PCAP_LAYOUT_* */
 	uint32_t snaplen; /* packet_snap.h meaning */
 	bool filtered;

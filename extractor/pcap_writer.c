@@ -121,8 +121,9 @@ static int close_file(struct pcap_files *pf, struct pcap_file *f)
 	fp = pcap_dump_file(f->dumper);
 	if (pcap_dump_flush(f->dumper) == -1 || ferror(fp)) {
 		err = errno ? -errno : -EIO;
-		snprintf(pf->errmsg, sizeof(pf->errmsg), "pcap: cannot write %s (spool file %s): %s",
-			 f->archive_path, f->spool_path, strerror(-err));
+		snprintf(pf->errmsg, sizeof(pf->errmsg),
+			 "pcap: cannot write %s (spool file %s): %s", f->archive_path,
+			 f->spool_path, strerror(-err));
 	}
 	pcap_dump_close(f->dumper);
 	f->dumper = NULL;
@@ -214,8 +215,9 @@ static int open_file(struct pcap_files *pf, struct pcap_file *f)
 	else
 		f->dumper = pcap_dump_open_append(pf->dead, f->spool_path);
 	if (!f->dumper) {
-		snprintf(pf->errmsg, sizeof(pf->errmsg), "pcap: cannot open spool file %s for %s: %s",
-			 f->spool_path, f->archive_path, pcap_geterr(pf->dead));
+		snprintf(pf->errmsg, sizeof(pf->errmsg),
+			 "pcap: cannot open spool file %s for %s: %s", f->spool_path,
+			 f->archive_path, pcap_geterr(pf->dead));
 		return -EIO;
 	}
 	lru_push_front(pf, f);
@@ -235,8 +237,8 @@ int pcap_files_write(struct pcap_files *pf, const char *archive_path, int64_t wa
 
 	if (caplen > PACKET_MAX_BYTES || caplen > orig_len) {
 		snprintf(pf->errmsg, sizeof(pf->errmsg),
-			 "pcap: packet of %u captured bytes (wire length %u) does not fit %s", caplen,
-			 orig_len, archive_path);
+			 "pcap: packet of %u captured bytes (wire length %u) does not fit %s",
+			 caplen, orig_len, archive_path);
 		return -EINVAL;
 	}
 	f = find_file(pf, archive_path);
@@ -260,8 +262,9 @@ int pcap_files_write(struct pcap_files *pf, const char *archive_path, int64_t wa
 	memcpy(pf->frame + NULL_HEADER_LEN, data, caplen);
 	pcap_dump((u_char *)f->dumper, &hdr, pf->frame);
 	if (ferror(pcap_dump_file(f->dumper))) {
-		snprintf(pf->errmsg, sizeof(pf->errmsg), "pcap: cannot write %s (spool file %s): %s",
-			 archive_path, f->spool_path, strerror(errno ? errno : EIO));
+		snprintf(pf->errmsg, sizeof(pf->errmsg),
+			 "pcap: cannot write %s (spool file %s): %s", archive_path, f->spool_path,
+			 strerror(errno ? errno : EIO));
 		return -EIO;
 	}
 	f->packets++;

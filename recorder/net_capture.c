@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <linux/types.h>
 #include <bpf/libbpf.h>
+#include <linux/types.h>
 
 #include "bpf/net_capture.h"
 #include "format/trace_records.h"
@@ -130,14 +130,16 @@ static int net_capture_attach(void *state)
 
 	err = find_cgroup2_mount(cgroup_path, sizeof(cgroup_path));
 	if (err) {
-		fprintf(stderr, "network capture: no cgroup v2 hierarchy is mounted (/proc/mounts); "
-				"packet capture attaches to its root\n");
+		fprintf(stderr,
+			"network capture: no cgroup v2 hierarchy is mounted (/proc/mounts); "
+			"packet capture attaches to its root\n");
 		return err;
 	}
 	nc->cgroup_fd = open(cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (nc->cgroup_fd < 0) {
 		err = -errno;
-		fprintf(stderr, "network capture: cannot open %s: %s\n", cgroup_path, strerror(-err));
+		fprintf(stderr, "network capture: cannot open %s: %s\n", cgroup_path,
+			strerror(-err));
 		return err;
 	}
 	/* stamp sockets first, so packets of new sockets are attributed */
@@ -196,13 +198,13 @@ static void net_capture_destroy(void *state)
 }
 
 const struct probe net_capture_probe = {
-	.name = "network",
-	.first_event = EV_PACKET,
-	.last_event = EV_PACKET,
-	.wanted = net_capture_wanted,
-	.open = net_capture_open,
-	.load = net_capture_load,
-	.attach = net_capture_attach,
-	.handle_sample = net_capture_handle_sample,
-	.destroy = net_capture_destroy,
+    .name = "network",
+    .first_event = EV_PACKET,
+    .last_event = EV_PACKET,
+    .wanted = net_capture_wanted,
+    .open = net_capture_open,
+    .load = net_capture_load,
+    .attach = net_capture_attach,
+    .handle_sample = net_capture_handle_sample,
+    .destroy = net_capture_destroy,
 };

@@ -22,12 +22,12 @@
 int main(int argc, char **argv)
 {
 	static const uint8_t answer_a[] = {
-		0xc0, 0x0c, /* name: pointer to the question */
-		0x00, 0x01, 0x00, 0x01, /* type A, class IN */
-		0x00, 0x00, 0x00, 0x3c, /* TTL 60 */
-		0x00, 0x04, 127, 0, 0, 1,
+	    0xc0, 0x0c,		    /* name: pointer to the question */
+	    0x00, 0x01, 0x00, 0x01, /* type A, class IN */
+	    0x00, 0x00, 0x00, 0x3c, /* TTL 60 */
+	    0x00, 0x04, 127,  0,    0, 1,
 	};
-	struct sockaddr_storage ss = { 0 }, peer;
+	struct sockaddr_storage ss = {0}, peer;
 	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
 	uint8_t msg[1500];
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 		qtype = (uint16_t)(msg[off + 1] << 8 | msg[off + 2]);
 		msg[2] = 0x81; /* QR, RD */
 		msg[3] = 0x80; /* RA, no error */
-		msg[5] = 1; /* one question (extra ones and the OPT record are dropped) */
+		msg[5] = 1;    /* one question (extra ones and the OPT record are dropped) */
 		msg[6] = 0, msg[7] = qtype == 1;
 		memset(msg + 8, 0, 4);
 		len = (ssize_t)qend;

@@ -68,19 +68,19 @@ static void test_dns(void)
 static void test_http(void)
 {
 	static const char *const yes[] = {
-		"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
-		"POST /api/v1 HTTP/1.0\r\n",
-		"HEAD /index.html HTTP/1.1\r\n",
-		"DELETE /x HTTP/1.1\r\n",
-		"PUT /upload HTTP/1.1\r\n",
-		"HTTP/1.0 200 OK\r\nServer: SimpleHTTP\r\n",
-		"HTTP/1.1 404 Not Found\r\n",
-		"GET /very/long/path/cut/by/the/capture", /* cut before the version */
+	    "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+	    "POST /api/v1 HTTP/1.0\r\n",
+	    "HEAD /index.html HTTP/1.1\r\n",
+	    "DELETE /x HTTP/1.1\r\n",
+	    "PUT /upload HTTP/1.1\r\n",
+	    "HTTP/1.0 200 OK\r\nServer: SimpleHTTP\r\n",
+	    "HTTP/1.1 404 Not Found\r\n",
+	    "GET /very/long/path/cut/by/the/capture", /* cut before the version */
 	};
 	static const char *const no[] = {
-		"GETX / HTTP/1.1\r\n", "get / HTTP/1.1\r\n", "GET  HTTP/1.1\r\n",
-		"HTTP/x.1 200 OK\r\n", "HTTP/1.1 2OO OK\r\n", "SSH-2.0-OpenSSH_9.2\r\n",
-		"GET / FTP/1.0\r\n",  "\x16\x03\x01\x02\x00",
+	    "GETX / HTTP/1.1\r\n", "get / HTTP/1.1\r\n",   "GET  HTTP/1.1\r\n",
+	    "HTTP/x.1 200 OK\r\n", "HTTP/1.1 2OO OK\r\n",  "SSH-2.0-OpenSSH_9.2\r\n",
+	    "GET / FTP/1.0\r\n",   "\x16\x03\x01\x02\x00",
 	};
 	size_t i;
 

@@ -13,14 +13,14 @@
 
 static int test_failures;
 
-#define CHECK(cond, ...)                                                        \
-	do {                                                                    \
-		if (!(cond)) {                                                  \
+#define CHECK(cond, ...)                                                                         \
+	do {                                                                                     \
+		if (!(cond)) {                                                                   \
 			fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                           \
-			fputc('\n', stderr);                                    \
-			test_failures++;                                        \
-		}                                                               \
+			fprintf(stderr, __VA_ARGS__);                                            \
+			fputc('\n', stderr);                                                     \
+			test_failures++;                                                         \
+		}                                                                                \
 	} while (0)
 
 static inline void put16(uint8_t *p, uint16_t v)
@@ -35,7 +35,7 @@ static inline void put16(uint8_t *p, uint16_t v)
  * Returns the packet length; buf must hold 40 + 60 + plen bytes.
  */
 static inline size_t craft_packet(uint8_t *buf, int family, uint8_t proto, unsigned int tcp_hlen,
-			   uint16_t sport, uint16_t dport, const void *payload, size_t plen)
+				  uint16_t sport, uint16_t dport, const void *payload, size_t plen)
 {
 	size_t l3 = family == 4 ? 20 : 40, l4, total;
 

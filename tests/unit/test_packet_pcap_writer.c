@@ -80,10 +80,9 @@ int main(void)
 			craft_packet(buf, family, 17, 0, 1, 2, "", 0);
 			memset(buf + (family == 4 ? 28 : 48), (int)i, 200);
 			snprintf(path, sizeof(path), "pcap/processes/host/p_%zu_1.pcap", i);
-			CHECK(pcap_files_write(pf, path, (1700000000LL + (int64_t)k) * 1000000000LL +
-							   123456789,
-					       (uint8_t)family, buf, 100 + (uint32_t)k,
-					       1000 + (uint32_t)k) == 0,
+			CHECK(pcap_files_write(
+				  pf, path, (1700000000LL + (int64_t)k) * 1000000000LL + 123456789,
+				  (uint8_t)family, buf, 100 + (uint32_t)k, 1000 + (uint32_t)k) == 0,
 			      "write: %s", pcap_files_errmsg(pf));
 			CHECK(pcap_files_open_now(pf) <= MAX_OPEN, "open files %u",
 			      pcap_files_open_now(pf));
@@ -91,7 +90,8 @@ int main(void)
 	}
 	CHECK(pcap_files_open_peak(pf) == MAX_OPEN, "peak %u", pcap_files_open_peak(pf));
 	/* a packet claiming more captured bytes than it had is refused */
-	CHECK(pcap_files_write(pf, "pcap/single.pcap", 0, 4, buf, 100, 50) == -EINVAL, "caplen > len");
+	CHECK(pcap_files_write(pf, "pcap/single.pcap", 0, 4, buf, 100, 50) == -EINVAL,
+	      "caplen > len");
 	CHECK(pcap_files_close_all(pf) == 0, "close: %s", pcap_files_errmsg(pf));
 	CHECK(pcap_files_count(pf) == FILES, "count %zu", pcap_files_count(pf));
 	for (i = 0; i < FILES; i++)
