@@ -59,6 +59,14 @@ struct {
 	__type(value, struct sock_owner);
 } sock_owners SEC(".maps");
 
+static __always_inline bool scope_enabled(void)
+{
+	__u32 zero = 0;
+	struct scope_config *cfg = bpf_map_lookup_elem(&scope_config, &zero);
+
+	return cfg && cfg->enabled;
+}
+
 SEC("cgroup/sock_create")
 int stamp_socket_owner(struct bpf_sock *sk)
 {
@@ -80,6 +88,53 @@ int stamp_socket_owner(struct bpf_sock *sk)
 	bpf_get_current_comm(owner->comm, sizeof(owner->comm));
 	owner->in_scope = task_in_scope();
 	return 1; /* never deny a socket */
+}
+
+/*
+ * Sockets that existed before the recorder started (a server already
+ * listening, a long-lived connection) were never seen by sock_create. The
+ * recorder runs this iterator once, after attaching stamp_socket_owner: it
+ * walks every open file of every task and stamps the sockets that have no
+ * owner yet with the first task found holding them. Accepted connections
+ * of such a listener then inherit its stamp like any other.
+ */
+SEC("iter/task_file")
+int stamp_existing_sockets(struct bpf_iter__task_file *ctx)
+{
+	struct task_struct *task = ctx->task;
+	struct file *file = ctx->file;
+	struct sock_owner *owner;
+	struct socket *sock;
+	struct sock *sk;
+	__u32 tgid;
+	__u8 *verdict;
+
+	if (!task || !file)
+		return 0;
+	sock = bpf_sock_from_file(file);
+	if (!sock)
+		return 0;
+	sk = sock->sk;
+	if (!sk)
+		return 0;
+	if (sk->__sk_common.skc_family != AF_INET && sk->__sk_common.skc_family != AF_INET6)
+		return 0;
+	owner = bpf_sk_storage_get(&sock_owners, sk, 0, 0);
+	if (owner)
+		return 0; /* stamped by sock_create meanwhile, or by an earlier holder */
+	owner = bpf_sk_storage_get(&sock_owners, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+	if (!owner)
+		return 0;
+	tgid = task->tgid;
+	owner->pid = tgid;
+	owner->tid = task->pid;
+	owner->start_ns = task->start_boottime;
+	owner->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	bpf_probe_read_kernel(owner->comm, sizeof(owner->comm), task->comm);
+	/* the process tracker's snapshot has given every running process a verdict */
+	verdict = bpf_map_lookup_elem(&scope_tasks, &tgid);
+	owner->in_scope = !scope_enabled() || (verdict && (*verdict & 0x0f) == SCOPE_IN);
+	return 0;
 }
 
 /* Layer 4 protocol of an IPv6 packet, past the usual extension headers. */
@@ -183,14 +238,6 @@ static __always_inline const struct sock_owner *socket_owner(struct __sk_buff *s
 	if (!listener)
 		return NULL;
 	return bpf_sk_storage_get(&sock_owners, listener, 0, 0);
-}
-
-static __always_inline bool scope_enabled(void)
-{
-	__u32 zero = 0;
-	struct scope_config *cfg = bpf_map_lookup_elem(&scope_config, &zero);
-
-	return cfg && cfg->enabled;
 }
 
 static __always_inline int capture_packet(struct __sk_buff *skb, __u8 direction)

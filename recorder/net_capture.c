@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 
@@ -122,6 +123,43 @@ static int attach_one(struct net_capture *nc, struct bpf_program *prog, const ch
 	return 0;
 }
 
+/*
+ * Stamp the sockets that were open before sock_create was attached: run the
+ * task_file iterator once, to its end (it produces no output).
+ */
+static int stamp_existing_sockets(struct net_capture *nc)
+{
+	struct bpf_link *link;
+	char buf[256];
+	ssize_t n;
+	int fd, err = 0;
+
+	link = bpf_program__attach_iter(nc->skel->progs.stamp_existing_sockets, NULL);
+	if (!link) {
+		err = -errno;
+		goto cleanup;
+	}
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n < 0)
+		err = -errno;
+	close(fd);
+cleanup:
+	bpf_link__destroy(link);
+	if (err)
+		fprintf(
+		    stderr,
+		    "network capture: cannot stamp the sockets opened before the recording (%s);"
+		    " their packets will be unattributed\n",
+		    strerror(-err));
+	return err;
+}
+
 static int net_capture_attach(void *state)
 {
 	struct net_capture *nc = state;
@@ -144,8 +182,11 @@ static int net_capture_attach(void *state)
 	}
 	/* stamp sockets first, so packets of new sockets are attributed */
 	err = attach_one(nc, nc->skel->progs.stamp_socket_owner, cgroup_path);
-	if (!err)
-		err = attach_one(nc, nc->skel->progs.capture_ingress, cgroup_path);
+	if (err)
+		return err;
+	/* not fatal: new sockets are still attributed */
+	stamp_existing_sockets(nc);
+	err = attach_one(nc, nc->skel->progs.capture_ingress, cgroup_path);
 	if (!err)
 		err = attach_one(nc, nc->skel->progs.capture_egress, cgroup_path);
 	return err;

@@ -38,18 +38,29 @@ count() { tshark -r "$1" -Y "${2:-frame}" 2>/dev/null | wc -l; }
 
 # ---- 1. the whole host: ping's requests and replies are ping's, the
 # kernel's replies are unattributed but present in single.pcap
+# A TCP server that listens before the recording starts: its sockets were
+# never seen by sock_create; the recorder stamps them when it starts.
+$PEER tcp-server 127.0.0.1 $PORT 3 >"$TMP/old.out" &
+OLD=$!
+for i in $(seq 100); do grep -q ready "$TMP/old.out" && break; sleep 0.05; done
 record -c network -c pcap:single,process -o "$TMP/all.trc"
 ping -n -q -c 3 -i 0.2 127.0.0.1 >/dev/null & PING=$!
 wait $PING
+$PEER tcp-client 127.0.0.1 $PORT 3 150
+wait $OLD
 stop
 extract "$TMP/all.trc" "$TMP/all" --snaplen max
-pf=$(ls "$TMP"/all/pcap/processes/host/ping_${PING}_*.pcap 2>/dev/null | head -n1)
+pf=$(ls "$TMP"/all/pcap/processes/host/ping_${PING}_*.pcap 2>/dev/null | head -n1 || true)
 [ -n "$pf" ] || fail "no process pcap for ping (pid $PING)"
 assert_eq "ping's own packets" 6 "$(count "$pf")"
 ident=$(tshark -r "$pf" -Y "icmp.type == 8" -T fields -e icmp.ident 2>/dev/null | head -n1)
 [ -n "$ident" ] || fail "no echo request in ping's file"
 # 3 replies leave the kernel's ICMP socket (unattributed) and reach ping's socket
 assert_eq "echo replies in single.pcap" 6 "$(count "$TMP/all/pcap/single.pcap" "icmp.type == 0 && icmp.ident == $ident")"
+of=$(ls "$TMP"/all/pcap/processes/host/tcp-server_${OLD}_*.pcap 2>/dev/null | head -n1 || true)
+[ -n "$of" ] || fail "no process pcap for the server started before the recording (pid $OLD)"
+assert_eq "replies of the server started before the recording" 3 \
+	"$(count "$of" "tcp.srcport == $PORT && tcp.len == 150")"
 unattr=$(sed -n 's/.* \([0-9]*\) unattributed.*/\1/p' "$TMP/all.err")
 [ -n "$unattr" ] && [ "$unattr" -ge 3 ] || fail "summary counts $unattr unattributed packets: $(cat "$TMP/all.err")"
 grep -q "unattributed packets are only in pcap/single.pcap" "$TMP/all.err" || fail "no note about unattributed packets"
