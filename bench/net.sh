@@ -67,6 +67,15 @@ for r in $(seq "$RUNS"); do
 	rm -f "$TMP/td.pcap" "$TMP/t.trc" "$TMP/t.tar"
 done
 
+# The same flood once more with a larger ring buffer: how much of the loss
+# is the buffer's size rather than the recorder's speed.
+"$REC" -c network --buffer-size 128M -o "$TMP/t.trc" -- bash "$TMP/flood.sh" "$TMP/big" 2>"$TMP/rec.err" ||
+	{ cat "$TMP/rec.err"; exit 1; }
+"$EXTRACT" "$TMP/t.trc" -o "$TMP/t.tar" --snaplen headers --pcap single 2>"$TMP/x.err" ||
+	{ cat "$TMP/x.err"; exit 1; }
+lost_big=$(sed -n 's/^pcap: .*, \([0-9]*\) lost$/\1/p' "$TMP/x.err")
+rm -f "$TMP/t.trc" "$TMP/t.tar"
+
 b=$(printf '%s\n' "${base_us[@]}" | median)
 w=$(printf '%s\n' "${rec_us[@]}" | median)
 t=$(printf '%s\n' "${td_us[@]}" | median)
@@ -79,4 +88,5 @@ echo "net:   tcpdump -i lo -w    $(pps "$t") packets/s  ratio $(ratio "$t" "$b")
 echo "net:   recording vs tcpdump: $(ratio "$w" "$t") (target <= 1.0)"
 echo "net:   packets recorded (last run) $recorded (2 per datagram: egress + ingress), trace $((tsize / 1024)) KiB"
 echo "net:   lost by the recorder: $lost over $RUNS runs (target 0); tcpdump dropped ${td_drop:-?} (last run)"
+echo "net:   lost with --buffer-size 128M: ${lost_big:-?} (one run)"
 echo "net:   datagrams received by the sink while recording (last run): $rec_recv of $N"
