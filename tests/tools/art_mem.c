@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Workloads for the memory capture tests and benchmark.
+ *
+ *   art_mem unpack SIZE SEED OUT   write SIZE pseudo-random bytes (from SEED)
+ *                                  into an RW mapping, save them to OUT, then
+ *                                  mprotect the mapping RX (an unpacker);
+ *                                  prints the region's address
+ *   art_mem benign                 mprotects that never turn writable memory
+ *                                  executable: RW -> R, R -> RX, RX -> R
+ *   art_mem wx                     mmap RWX, then mprotect RW -> RWX
+ *   art_mem loop N                 N mprotects R <-> RX of a never-writable
+ *                                  page (nothing to capture), for timing
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+static void die(const char *what)
+{
+	fprintf(stderr, "art_mem: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void *map(size_t len, int prot)
+{
+	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		die("mmap");
+	return p;
+}
+
+static void protect(void *p, size_t len, int prot)
+{
+	if (mprotect(p, len, prot) < 0)
+		die("mprotect");
+}
+
+static int unpack(size_t size, unsigned int seed, const char *out)
+{
+	size_t page = sysconf(_SC_PAGESIZE), len = (size + page - 1) / page * page, i;
+	unsigned char *p = map(len, PROT_READ | PROT_WRITE);
+	FILE *f;
+
+	/* The whole region counts: bytes past SIZE stay zero but are written too. */
+	for (i = 0; i < len; i++)
+		p[i] = i < size ? (unsigned char)rand_r(&seed) : 0;
+	f = fopen(out, "wb");
+	if (!f || fwrite(p, 1, len, f) != len || fclose(f) != 0)
+		die(out);
+	protect(p, len, PROT_READ | PROT_EXEC);
+	printf("%p %zu\n", (void *)p, len);
+	return 0;
+}
+
+static int benign(void)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	unsigned char *rw = map(page, PROT_READ | PROT_WRITE);
+	unsigned char *ro = map(page, PROT_READ);
+
+	memset(rw, 0xcc, page);
+	protect(rw, page, PROT_READ); /* write dropped, nothing executable */
+	protect(ro, page, PROT_READ | PROT_EXEC); /* executable, but never writable */
+	protect(ro, page, PROT_READ);
+	return 0;
+}
+
+static int wx(void)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	unsigned char *p = map(page, PROT_READ | PROT_WRITE | PROT_EXEC);
+	unsigned char *q = map(page, PROT_READ | PROT_WRITE);
+
+	p[0] = 0xc3;
+	protect(q, page, PROT_READ | PROT_WRITE | PROT_EXEC);
+	return 0;
+}
+
+static int loop(long n)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+	unsigned char *p = map(page, PROT_READ);
+	long i;
+
+	for (i = 0; i < n; i++)
+		protect(p, page, i & 1 ? PROT_READ : PROT_READ | PROT_EXEC);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 5 && strcmp(argv[1], "unpack") == 0)
+		return unpack(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0), argv[4]);
+	if (argc == 2 && strcmp(argv[1], "benign") == 0)
+		return benign();
+	if (argc == 2 && strcmp(argv[1], "wx") == 0)
+		return wx();
+	if (argc == 3 && strcmp(argv[1], "loop") == 0)
+		return loop(strtol(argv[2], NULL, 0));
+	fprintf(stderr, "usage: art_mem unpack SIZE SEED OUT | benign | wx | loop N\n");
+	return 2;
+}
