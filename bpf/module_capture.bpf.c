@@ -106,67 +106,89 @@ static void capture_image(const struct event_header *hdr, __u64 image, __u64 len
 	bpf_loop(ic.chunks, copy_one_chunk, &ic, 0);
 }
 
-/* Names of the path components of f, from the file up to its namespace's root. */
-static void read_path_names(struct file *f, struct module_file_event *e)
+/*
+ * The file event is built in a per-CPU scratch slot (it is too big for the
+ * stack) and copied to the ring buffer once complete.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct module_file_event);
+} module_file_scratch SEC(".maps");
+
+/* State of the walk from a file's dentry up to its namespace's root. */
+struct path_walk {
+	struct vfsmount *vfsmnt;
+	struct dentry *dentry;
+	__u32 depth;
+	__u32 complete;
+};
+
+/*
+ * One step of the walk (a bpf_loop callback, so the verifier checks one step
+ * rather than every path through all of them): either store the name of the
+ * current component and go to its parent, or cross from a mount's root to
+ * where that mount is mounted. Returns 1 to stop.
+ */
+static int path_step(__u32 index, void *data)
 {
-	struct vfsmount *vfsmnt = BPF_CORE_READ(f, f_path.mnt);
-	struct dentry *dentry = BPF_CORE_READ(f, f_path.dentry);
+	struct path_walk *w = data;
+	/* Plain copies: CO-RE relocations must not apply to our own struct. */
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct dentry *dentry = w->dentry;
 	struct mount *mnt = container_of(vfsmnt, struct mount, mnt);
-	__u32 depth = 0;
-	int step;
+	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct module_file_event *e;
+	__u32 zero = 0, depth = w->depth;
+	const unsigned char *name;
+	long n;
 
-	e->path_complete = 0;
-	for (step = 0; step < MODULE_PATH_STEPS; step++) {
-		struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-		struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-		const unsigned char *name;
-		__u32 name_len;
-		long n;
+	if (dentry == mnt_root || dentry == parent) {
+		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 
-		if (dentry == mnt_root || dentry == parent) {
-			struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-
-			if (dentry != mnt_root || mnt_parent == mnt) {
-				e->path_complete = 1; /* the root of the namespace */
-				break;
-			}
-			/* Go on from where this mount is mounted. */
-			dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = mnt_parent;
-			vfsmnt = &mnt_parent->mnt;
-			continue;
+		if (dentry != mnt_root || mnt_parent == mnt) {
+			w->complete = 1; /* the root of the namespace */
+			return 1;
 		}
-		if (depth >= MODULE_PATH_DEPTH)
-			break;
-		name = BPF_CORE_READ(dentry, d_name.name);
-		name_len = BPF_CORE_READ(dentry, d_name.len);
-		n = bpf_probe_read_kernel_str(e->names[depth], MODULE_NAME_LEN, name);
-		if (n < 0 || name_len >= MODULE_NAME_LEN)
-			break; /* a cut name cannot be opened again */
-		depth++;
-		dentry = parent;
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->vfsmnt = &mnt_parent->mnt;
+		return 0;
 	}
-	e->path_depth = depth;
+	e = bpf_map_lookup_elem(&module_file_scratch, &zero);
+	if (!e || depth >= MODULE_PATH_DEPTH)
+		return 1;
+	/* A name that does not fit cannot be used to open the file again. */
+	if (BPF_CORE_READ(dentry, d_name.len) >= MODULE_NAME_LEN)
+		return 1;
+	name = BPF_CORE_READ(dentry, d_name.name);
+	n = bpf_probe_read_kernel_str(e->names[depth], MODULE_NAME_LEN, name);
+	if (n < 0)
+		return 1;
+	w->depth = depth + 1;
+	w->dentry = parent;
+	return 0;
 }
 
 static void report_module_file(const struct event_header *hdr, __u32 fd, __u32 nr)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
+	struct path_walk walk = {};
 	struct module_file_event *e;
 	struct file **fds;
 	struct file *f = NULL;
 	struct inode *inode;
+	__u32 zero = 0;
 
 	if (fd >= BPF_CORE_READ(task, files, fdt, max_fds))
 		return; /* EBADF: no file was passed */
 	fds = BPF_CORE_READ(task, files, fdt, fd);
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
 		return;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_loss(LOSS_RINGBUF_MODULE, 0);
+	e = bpf_map_lookup_elem(&module_file_scratch, &zero);
+	if (!e)
 		return;
-	}
 	__builtin_memcpy(&e->hdr, hdr, sizeof(e->hdr));
 	e->hdr.type = EV_MODULE_LOAD;
 	e->hdr.flags = MODULE_LOAD_FILE;
@@ -177,8 +199,14 @@ static void report_module_file(const struct event_header *hdr, __u32 fd, __u32 n
 	e->size = BPF_CORE_READ(inode, i_size);
 	e->fd = fd;
 	e->syscall_nr = nr;
-	read_path_names(f, e);
-	bpf_ringbuf_submit(e, 0);
+
+	walk.vfsmnt = BPF_CORE_READ(f, f_path.mnt);
+	walk.dentry = BPF_CORE_READ(f, f_path.dentry);
+	bpf_loop(MODULE_PATH_STEPS, path_step, &walk, 0);
+	e->path_depth = walk.depth;
+	e->path_complete = walk.complete;
+	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0))
+		count_loss(LOSS_RINGBUF_MODULE, 0);
 }
 
 SEC("tp_btf/sys_enter")
