@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* SHA-256 as specified in FIPS 180-4, section 6.2. */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "extractor/sha256.h"
 
@@ -139,4 +141,27 @@ void sha256_hex(const uint8_t digest[SHA256_DIGEST_LEN], char hex[SHA256_HEX_LEN
 		hex[2 * i + 1] = digits[digest[i] & 0xf];
 	}
 	hex[2 * SHA256_DIGEST_LEN] = '\0';
+}
+
+int sha256_fd(int fd, uint8_t digest[SHA256_DIGEST_LEN])
+{
+	uint8_t buf[64 * 1024];
+	struct sha256 s;
+	off_t off = 0;
+	ssize_t n;
+
+	sha256_init(&s);
+	for (;;) {
+		n = pread(fd, buf, sizeof(buf), off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		sha256_update(&s, buf, n);
+		off += n;
+	}
+	sha256_final(&s, digest);
+	return 0;
 }

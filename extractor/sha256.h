@@ -33,4 +33,7 @@ void sha256_final(struct sha256 *s, uint8_t digest[SHA256_DIGEST_LEN]);
 /* Lower-case hex of a digest, NUL-terminated (sha256sum's spelling). */
 void sha256_hex(const uint8_t digest[SHA256_DIGEST_LEN], char hex[SHA256_HEX_LEN]);
 
+/* Digest of everything in fd from offset 0 to its end (pread; the position is kept). 0 or -errno. */
+int sha256_fd(int fd, uint8_t digest[SHA256_DIGEST_LEN]);
+
 #endif /* TRACEE_EXTRACT_SHA256_H */

@@ -4,6 +4,7 @@
  * sha256sum on seeded random buffers, and fed in random pieces (the
  * extractor hashes spool files in whatever pieces read() returns).
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +104,17 @@ static void against_sha256sum(void)
 			exit(1);
 		}
 		pclose(p);
+
+		/* The file itself, through sha256_fd (larger than its read buffer for 65537). */
+		fd = open(path, O_RDONLY);
+		if (fd < 0 || sha256_fd(fd, d) < 0) {
+			perror(path);
+			exit(1);
+		}
+		close(fd);
+		sha256_hex(d, hex);
+		snprintf(what, sizeof(what), "sha256_fd of %zu random bytes", len);
+		expect(what, want, hex);
 		unlink(path);
 		strcpy(path, "/tmp/test_sha256.XXXXXX");
 
