@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "art_bpf: BPF_PROG_LOAD: %s\n%s\n", strerror(errno), log);
 		return 1;
 	}
-	printf("loaded %s: %d instructions, fd %ld\n", argv[1], count, fd);
+	printf("pid %d loaded %s: %d instructions, fd %ld\n", (int)getpid(), argv[1], count, fd);
 	close(fd);
 	free(insns);
 	return 0;

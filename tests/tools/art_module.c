@@ -9,7 +9,8 @@
  *   art_module init IMAGE COUNT    init_module(IMAGE's bytes) COUNT times
  *   art_module finit FILE COUNT    finit_module(fd of FILE) COUNT times
  *
- * Prints each call's result as "init_module: -1 ENOSYS", then exits at once
+ * Prints its pid ("pid N") and each call's result ("init_module: -1 ENOSYS"),
+ * then exits at once
  * (the recorder must not rely on the caller staying around).
  */
 #include <elf.h>
@@ -82,6 +83,7 @@ static int init(const char *path, int count)
 	if (!image || read(fd, image, st.st_size) != st.st_size)
 		die("read image");
 	close(fd);
+	printf("pid %d\n", (int)getpid());
 	for (i = 0; i < count; i++)
 		report("init_module", syscall(SYS_init_module, image, (unsigned long)st.st_size, ""));
 	free(image);
@@ -95,6 +97,7 @@ static int finit(const char *path, int count)
 
 	if (fd < 0)
 		die(path);
+	printf("pid %d\n", (int)getpid());
 	for (i = 0; i < count; i++)
 		report("finit_module", syscall(SYS_finit_module, fd, "", 0));
 	close(fd);
