@@ -107,13 +107,13 @@ int BPF_PROG(bpf_sys_enter, struct pt_regs *regs, long id)
 	__u64 uattr, size;
 	__u32 tid, cnt;
 
-	if (id != nr_bpf || PT_REGS_PARM1_CORE_SYSCALL(regs) != CMD_PROG_LOAD)
+	if (id != nr_bpf || PT_REGS_PARM1_SYSCALL(regs) != CMD_PROG_LOAD)
 		return 0;
 	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
 		return 0;
 
-	uattr = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	size = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	uattr = PT_REGS_PARM2_SYSCALL(regs);
+	size = PT_REGS_PARM3_SYSCALL(regs);
 	/* The kernel zero-fills what the caller's (older) attr does not cover. */
 	if (size >= sizeof(attr)) {
 		if (bpf_probe_read_user(&attr, sizeof(attr), (void *)uattr)) {

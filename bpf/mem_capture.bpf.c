@@ -103,31 +103,22 @@ static void report_wx(__u64 addr, __u64 len, __u32 prot, __u32 nr)
 	bpf_ringbuf_submit(e, 0);
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(mem_sys_enter, struct pt_regs *regs, long id)
+/*
+ * The region [addr, addr + len) is about to get prot: capture it if that
+ * makes writable memory executable. A separate function so the common,
+ * uninteresting call does not pay for this one's stack set-up.
+ */
+static __noinline int capture_if_unpacked(__u64 addr, __u64 len, __u32 prot, __u32 nr)
 {
 	struct vma_lookup lookup = {};
 	struct region_copy rc = {};
-	__u64 addr, len, chunks;
-	__u32 prot, prev;
+	__u64 chunks;
+	__u32 prev;
 	long err;
 
-	if (id != nr_mprotect && id != nr_pkey_mprotect && id != nr_mmap)
-		return 0;
-	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
-		return 0;
-
-	addr = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	len = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	prot = PT_REGS_PARM3_CORE_SYSCALL(regs);
-	if ((prot & (MEM_PROT_WRITE | MEM_PROT_EXEC)) == (MEM_PROT_WRITE | MEM_PROT_EXEC))
-		report_wx(addr, len, prot, id);
-	if (id == nr_mmap || !(prot & MEM_PROT_EXEC))
-		return 0;
 	/* The kernel refuses these (EINVAL) or does nothing (len 0). */
 	if (len == 0 || (addr & (MEM_CHUNK_SIZE - 1)))
 		return 0;
-
 	err = bpf_find_vma(bpf_get_current_task_btf(), addr, read_vma_flags, &lookup, 0);
 	if (err == -ENOENT)
 		return 0; /* nothing mapped there: the call fails with ENOMEM */
@@ -153,7 +144,7 @@ int BPF_PROG(mem_sys_enter, struct pt_regs *regs, long id)
 	rc.len = len;
 	rc.prev_prot = prev;
 	rc.new_prot = prot;
-	rc.syscall_nr = id;
+	rc.syscall_nr = nr;
 	chunks = len / MEM_CHUNK_SIZE;
 	if (chunks > MEM_MAX_CHUNKS) {
 		count_loss(LOSS_PAYLOAD_TRUNCATED, (chunks - MEM_MAX_CHUNKS) * MEM_CHUNK_SIZE);
@@ -161,4 +152,32 @@ int BPF_PROG(mem_sys_enter, struct pt_regs *regs, long id)
 	}
 	bpf_loop(chunks, copy_one_page, &rc, 0);
 	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(mem_sys_enter, struct pt_regs *regs, long id)
+{
+	__u64 addr, len;
+	__u32 prot;
+
+	if (id != nr_mprotect && id != nr_pkey_mprotect && id != nr_mmap)
+		return 0;
+	/*
+	 * Runs on every mprotect of every process: the cheapest tests first.
+	 * The arguments are plain loads from the typed regs (x86), and a call
+	 * that asks for no execute right is done with before the scope lookup.
+	 */
+	prot = PT_REGS_PARM3_SYSCALL(regs);
+	if (!(prot & MEM_PROT_EXEC))
+		return 0;
+	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
+		return 0;
+
+	addr = PT_REGS_PARM1_SYSCALL(regs);
+	len = PT_REGS_PARM2_SYSCALL(regs);
+	if (prot & MEM_PROT_WRITE)
+		report_wx(addr, len, prot, id);
+	if (id == nr_mmap)
+		return 0;
+	return capture_if_unpacked(addr, len, prot, id);
 }

@@ -223,10 +223,10 @@ int BPF_PROG(module_sys_enter, struct pt_regs *regs, long id)
 
 	fill_event_header(&hdr, EV_MODULE_LOAD, 0);
 	if (id == nr_init_module)
-		capture_image(&hdr, PT_REGS_PARM1_CORE_SYSCALL(regs),
-			      PT_REGS_PARM2_CORE_SYSCALL(regs), id);
+		capture_image(&hdr, PT_REGS_PARM1_SYSCALL(regs),
+			      PT_REGS_PARM2_SYSCALL(regs), id);
 	else
-		report_module_file(&hdr, PT_REGS_PARM1_CORE_SYSCALL(regs), id);
+		report_module_file(&hdr, PT_REGS_PARM1_SYSCALL(regs), id);
 
 	tid = hdr.tid;
 	pending.entry_time_ns = hdr.time_ns;
