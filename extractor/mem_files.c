@@ -144,11 +144,15 @@ static int write_region(struct extract_ctx *ctx, const struct mem_region *r)
 	if (err)
 		goto cleanup;
 	summary_artifact(ctx->summary, "mem", r->len);
-	if (got < r->len)
+	if (got < r->len && r->unreadable_chunks)
 		summary_damaged(ctx->summary, path,
 				"%" PRIu64 " of %" PRIu64 " bytes missing, left as zeros (%" PRIu64
-				" chunks unreadable in the process, the rest lost in the recorder)",
+				" chunks were not resident in the process's memory)",
 				r->len - got, r->len, r->unreadable_chunks);
+	else if (got < r->len)
+		summary_damaged(ctx->summary, path,
+				"%" PRIu64 " of %" PRIu64 " bytes missing, left as zeros (lost in "
+				"the recorder's ring buffer)", r->len - got, r->len);
 
 cleanup:
 	if (fd >= 0)
