@@ -61,6 +61,9 @@ const char *tr_loss_kind_name(uint32_t kind);
 
 #define TR_COMM_LEN 16
 
+/* Largest body_len (fixed part + tail) a record may have (FORMAT.md §4). */
+#define TR_RECORD_MAX_BODY (64u << 20)
+
 #define TR_TRAILER_FIXED_LEN 40
 struct tr_trailer {
 	uint64_t end_boot_ns;

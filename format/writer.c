@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Trace writer: the header in a skippable frame, then records streamed
+ * through the LZ4 frame compressor into standard frames with a content
+ * checksum. Each frame is closed once its content reaches the size bound
+ * (or on flush) so a trace cut at any byte keeps every earlier frame.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lz4frame.h>
+
+#include "format/header_codec.h"
+#include "format/le.h"
+#include "format/record_layout.h"
+#include "format/trace_writer.h"
+
+#define DEFAULT_FRAME_BOUND (1u << 20)
+/*
+ * Largest piece of input given to one LZ4F_compressUpdate() call; big tails
+ * are fed in pieces so the output buffer stays bounded.
+ */
+#define UPDATE_PIECE (256u << 10)
+
+struct tr_writer {
+	int fd;
+	LZ4F_cctx *cctx;
+	LZ4F_preferences_t prefs;
+	size_t frame_bound;
+
+	/* Compressed bytes not yet written to fd. */
+	uint8_t *obuf;
+	size_t olen, ocap;
+
+	int in_frame;
+	uint64_t frame_content; /* decompressed bytes in the open frame */
+
+	struct tr_writer_stats stats;
+	int finished;
+	int broken; /* a write or lz4 error: the file is unusable from here */
+	char errmsg[TR_ERRMSG_LEN];
+
+	/* Record head (8 bytes) and fixed part, compressed in one call. */
+	uint8_t head[TR_RECORD_HEAD_LEN + UINT16_MAX];
+};
+
+__attribute__((format(printf, 3, 4))) static int fail(struct tr_writer *w, int err,
+						     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->errmsg, sizeof(w->errmsg), fmt, ap);
+	va_end(ap);
+	if (err == -TR_E_IO || err == -TR_E_LZ4 || err == -TR_E_NOMEM)
+		w->broken = err;
+	return err;
+}
+
+static int write_all(struct tr_writer *w, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(w->fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail(w, -TR_E_IO, "writing the trace failed: %s", strerror(errno));
+		}
+		p += n;
+		len -= (size_t)n;
+		w->stats.file_bytes += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int drain(struct tr_writer *w)
+{
+	int err = write_all(w, w->obuf, w->olen);
+
+	w->olen = 0;
+	return err;
+}
+
+/* Make room for `need` more compressed bytes, writing out what is pending. */
+static int reserve(struct tr_writer *w, size_t need)
+{
+	if (w->ocap - w->olen >= need)
+		return 0;
+	return drain(w);
+}
+
+static int lz4_fail(struct tr_writer *w, const char *what, size_t code)
+{
+	return fail(w, -TR_E_LZ4, "lz4 %s failed: %s", what, LZ4F_getErrorName(code));
+}
+
+static int begin_frame(struct tr_writer *w)
+{
+	size_t n;
+	int err = reserve(w, LZ4F_HEADER_SIZE_MAX);
+
+	if (err)
+		return err;
+	n = LZ4F_compressBegin(w->cctx, w->obuf + w->olen, w->ocap - w->olen, &w->prefs);
+	if (LZ4F_isError(n))
+		return lz4_fail(w, "frame start", n);
+	w->olen += n;
+	w->in_frame = 1;
+	w->frame_content = 0;
+	return 0;
+}
+
+static int close_frame(struct tr_writer *w)
+{
+	size_t n;
+	int err = reserve(w, LZ4F_compressBound(0, &w->prefs));
+
+	if (err)
+		return err;
+	n = LZ4F_compressEnd(w->cctx, w->obuf + w->olen, w->ocap - w->olen, NULL);
+	if (LZ4F_isError(n))
+		return lz4_fail(w, "frame end", n);
+	w->olen += n;
+	w->in_frame = 0;
+	w->stats.frames++;
+	return drain(w);
+}
+
+/* Compress len bytes straight from the caller's memory. */
+static int compress(struct tr_writer *w, const uint8_t *src, size_t len)
+{
+	while (len) {
+		size_t piece = len < UPDATE_PIECE ? len : UPDATE_PIECE;
+		size_t n;
+		int err = reserve(w, LZ4F_compressBound(piece, &w->prefs));
+
+		if (err)
+			return err;
+		n = LZ4F_compressUpdate(w->cctx, w->obuf + w->olen, w->ocap - w->olen, src, piece,
+					NULL);
+		if (LZ4F_isError(n))
+			return lz4_fail(w, "compression", n);
+		w->olen += n;
+		src += piece;
+		len -= piece;
+	}
+	return 0;
+}
+
+int tr_writer_open_fd(struct tr_writer **out, int fd, const struct tr_header *hdr,
+		      const struct tr_writer_opts *opts, char *errbuf, size_t errlen)
+{
+	struct tr_writer *w = NULL;
+	uint8_t *hbuf = NULL;
+	size_t hlen = 0;
+	size_t rc;
+	int err;
+
+	*out = NULL;
+	if (fd < 0 || !hdr) {
+		snprintf(errbuf, errlen, "tr_writer_open_fd: no file descriptor or header");
+		return -TR_E_INVALID;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		snprintf(errbuf, errlen, "out of memory creating the trace writer");
+		return -TR_E_NOMEM;
+	}
+	w->fd = fd;
+	w->frame_bound = opts && opts->frame_bound ? opts->frame_bound : DEFAULT_FRAME_BOUND;
+	if (w->frame_bound > TR_RECORD_MAX_BODY) {
+		snprintf(errbuf, errlen, "frame bound of %zu bytes exceeds the %u byte limit",
+			 w->frame_bound, TR_RECORD_MAX_BODY);
+		err = -TR_E_INVALID;
+		goto cleanup;
+	}
+	/*
+	 * 4 MiB linked blocks: a default 1 MiB frame is a single block, and
+	 * LZ4F compresses whole blocks without re-buffering what it got.
+	 */
+	w->prefs.frameInfo.blockSizeID = LZ4F_max4MB;
+	w->prefs.frameInfo.blockMode = LZ4F_blockLinked;
+	w->prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
+	w->prefs.frameInfo.frameType = LZ4F_frame;
+	w->prefs.compressionLevel = opts ? opts->compression_level : 0;
+	w->ocap = LZ4F_compressBound(UPDATE_PIECE, &w->prefs) + LZ4F_HEADER_SIZE_MAX;
+	w->obuf = malloc(w->ocap);
+	if (!w->obuf) {
+		snprintf(errbuf, errlen, "out of memory creating the trace writer");
+		err = -TR_E_NOMEM;
+		goto cleanup;
+	}
+	rc = LZ4F_createCompressionContext(&w->cctx, LZ4F_VERSION);
+	if (LZ4F_isError(rc)) {
+		snprintf(errbuf, errlen, "lz4 context creation failed: %s", LZ4F_getErrorName(rc));
+		err = -TR_E_LZ4;
+		goto cleanup;
+	}
+	err = tr_header_encode(hdr, &hbuf, &hlen, errbuf, errlen);
+	if (err)
+		goto cleanup;
+	err = write_all(w, hbuf, hlen);
+	if (err) {
+		snprintf(errbuf, errlen, "%s", w->errmsg);
+		goto cleanup;
+	}
+	*out = w;
+	w = NULL;
+cleanup:
+	free(hbuf);
+	tr_writer_free(w);
+	return err;
+}
+
+static int check_usable(struct tr_writer *w)
+{
+	if (w->broken)
+		return w->broken; /* errmsg still names the first failure */
+	if (w->finished)
+		return fail(w, -TR_E_INVALID, "the trace is finished; no record may follow");
+	return 0;
+}
+
+static int append(struct tr_writer *w, uint16_t type, const void *fixed, uint16_t fixed_len,
+		  const struct iovec *tail, int tail_cnt)
+{
+	uint64_t tail_len = 0;
+	uint64_t rec_len;
+	int err = check_usable(w);
+
+	if (err)
+		return err;
+	if (type == 0 || (fixed_len && !fixed) || tail_cnt < 0 || (tail_cnt && !tail))
+		return fail(w, -TR_E_INVALID, "invalid record (type %u)", type);
+	for (int i = 0; i < tail_cnt; i++) {
+		if (tail[i].iov_len && !tail[i].iov_base)
+			return fail(w, -TR_E_INVALID, "record tail piece %d has no data", i);
+		tail_len += tail[i].iov_len;
+	}
+	if (tail_len > TR_RECORD_MAX_BODY - fixed_len)
+		return fail(w, -TR_E_TOO_BIG,
+			    "record of type %u with %llu tail bytes exceeds the %u byte limit",
+			    type, (unsigned long long)tail_len, TR_RECORD_MAX_BODY);
+	rec_len = TR_RECORD_HEAD_LEN + fixed_len + tail_len;
+
+	/* A record never spans frames; start a new frame rather than overflow. */
+	if (w->in_frame && w->frame_content + rec_len > w->frame_bound) {
+		err = close_frame(w);
+		if (err)
+			return err;
+	}
+	if (!w->in_frame) {
+		err = begin_frame(w);
+		if (err)
+			return err;
+	}
+	le16_put(w->head, type);
+	le16_put(w->head + 2, fixed_len);
+	le32_put(w->head + 4, (uint32_t)(fixed_len + tail_len));
+	if (fixed_len)
+		memcpy(w->head + TR_RECORD_HEAD_LEN, fixed, fixed_len);
+	err = compress(w, w->head, TR_RECORD_HEAD_LEN + (size_t)fixed_len);
+	for (int i = 0; !err && i < tail_cnt; i++)
+		err = compress(w, tail[i].iov_base, tail[i].iov_len);
+	if (err)
+		return err;
+	w->frame_content += rec_len;
+	w->stats.records++;
+	if (tr_record_is_payload(type))
+		w->stats.payload_bytes += tail_len;
+	if (w->frame_content >= w->frame_bound)
+		return close_frame(w);
+	return 0;
+}
+
+int tr_writer_append(struct tr_writer *w, uint16_t type, const void *fixed, uint16_t fixed_len,
+		     const void *tail, size_t tail_len)
+{
+	struct iovec iov = {.iov_base = (void *)tail, .iov_len = tail_len};
+
+	return append(w, type, fixed, fixed_len, &iov, tail_len ? 1 : 0);
+}
+
+int tr_writer_appendv(struct tr_writer *w, uint16_t type, const void *fixed, uint16_t fixed_len,
+		      const struct iovec *tail, int tail_cnt)
+{
+	return append(w, type, fixed, fixed_len, tail, tail_cnt);
+}
+
+int tr_writer_flush(struct tr_writer *w)
+{
+	int err = check_usable(w);
+
+	if (err)
+		return err;
+	if (!w->in_frame)
+		return 0;
+	return close_frame(w);
+}
+
+int tr_writer_finish(struct tr_writer *w, const struct tr_trailer *trailer)
+{
+	struct tr_trailer t = {0};
+	uint8_t fixed[TR_TRAILER_FIXED_LEN];
+	uint64_t rec_len;
+	int err = check_usable(w);
+
+	if (err)
+		return err;
+	if (trailer)
+		t = *trailer;
+	if (t.loss_totals_len % 12 != 0 || (t.loss_totals_len && !t.loss_totals))
+		return fail(w, -TR_E_INVALID,
+			    "trailer loss totals must be 12-byte (kind, count) pairs, got %zu bytes",
+			    t.loss_totals_len);
+	/*
+	 * The frame count names the frames before the one holding the trailer,
+	 * so decide first whether the trailer starts a new frame.
+	 */
+	rec_len = TR_RECORD_HEAD_LEN + TR_TRAILER_FIXED_LEN + t.loss_totals_len;
+	if (w->in_frame && w->frame_content + rec_len > w->frame_bound) {
+		err = close_frame(w);
+		if (err)
+			return err;
+	}
+	t.records = w->stats.records;
+	t.payload_bytes = w->stats.payload_bytes;
+	t.frames = w->stats.frames;
+	tr_trailer_encode(&t, fixed);
+	err = tr_writer_append(w, TR_REC_TRAILER, fixed, sizeof(fixed), t.loss_totals,
+			       t.loss_totals_len);
+	if (!err && w->in_frame)
+		err = close_frame(w);
+	if (!err)
+		w->finished = 1;
+	return err;
+}
+
+void tr_writer_stats(const struct tr_writer *w, struct tr_writer_stats *out)
+{
+	*out = w->stats;
+}
+
+const char *tr_writer_errmsg(const struct tr_writer *w)
+{
+	return w->errmsg;
+}
+
+void tr_writer_free(struct tr_writer *w)
+{
+	if (!w)
+		return;
+	LZ4F_freeCompressionContext(w->cctx);
+	free(w->obuf);
+	free(w);
+}

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Seeded random round trip: random streams of every record type, tails
+ * from 0 bytes to several MiB, flushes at random points and frame bounds
+ * from tiny to the default, written and read back byte for byte, from
+ * memory, from a file descriptor and from a pipe.
+ *
+ *	test_roundtrip [-s SEED] [-i ITERATIONS]
+ */
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "format_test.h"
+
+enum source { FROM_MEM, FROM_FILE, FROM_PIPE };
+
+static const char *source_name(enum source s)
+{
+	return s == FROM_MEM ? "memory" : s == FROM_FILE ? "file" : "pipe";
+}
+
+/* Feed the trace through a pipe from a child, as `cat trace | reader` would. */
+static int pipe_from(const uint8_t *buf, size_t len, pid_t *child)
+{
+	int fds[2];
+
+	CHECK(pipe(fds) == 0, "pipe");
+	*child = fork();
+	CHECK(*child >= 0, "fork");
+	if (*child == 0) {
+		close(fds[0]);
+		while (len) {
+			/* Odd write sizes so frames arrive in pieces. */
+			size_t n = len < 7777 ? len : 7777;
+			ssize_t w = write(fds[1], buf, n);
+
+			if (w <= 0)
+				_exit(1);
+			buf += w;
+			len -= (size_t)w;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	return fds[0];
+}
+
+static void check_trace(const struct gen_trace *t, enum source src)
+{
+	struct tr_reader *r;
+	struct tr_record rec;
+	struct tr_reader_stats st;
+	char err[TR_ERRMSG_LEN];
+	pid_t child = -1;
+	int fd = -1, rc, n;
+	size_t i = 0;
+	uint64_t last_frame = 0;
+
+	if (src == FROM_MEM) {
+		rc = tr_reader_open_mem(&r, t->bytes, t->len, err, sizeof(err));
+	} else if (src == FROM_FILE) {
+		fd = mem_file();
+		CHECK(write(fd, t->bytes, t->len) == (ssize_t)t->len, "write");
+		CHECK(lseek(fd, 0, SEEK_SET) == 0, "lseek");
+		rc = tr_reader_open_fd(&r, fd, err, sizeof(err));
+	} else {
+		fd = pipe_from(t->bytes, t->len, &child);
+		rc = tr_reader_open_fd(&r, fd, err, sizeof(err));
+	}
+	CHECK(rc == 0, "open from %s: %s", source_name(src), err);
+	CHECK(strcmp(tr_reader_header(r)->hostname, "test-host") == 0, "hostname");
+	CHECK(tr_reader_header(r)->capture_options.count == 2, "capture options");
+	CHECK(tr_reader_header(r)->boot_wall_offset_ns == 1700000000123456789ll, "offset");
+
+	while ((n = tr_reader_next(r, &rec)) > 0) {
+		CHECK(rec.frame_index >= last_frame, "frame index went back");
+		last_frame = rec.frame_index;
+		if (i == t->nrecs) {
+			struct tr_trailer trl;
+
+			/* The one record after the appended ones is the trailer. */
+			CHECK(rec.type == TR_REC_TRAILER, "record %zu: type 0x%x, expected trailer",
+			      i, rec.type);
+			CHECK(tr_trailer_decode(&rec, &trl) == 0, "trailer decode");
+			CHECK(trl.records == t->nrecs, "trailer records %llu, expected %zu",
+			      (unsigned long long)trl.records, t->nrecs);
+			CHECK(trl.payload_bytes == t->payload_bytes, "trailer payload bytes %llu, %llu",
+			      (unsigned long long)trl.payload_bytes,
+			      (unsigned long long)t->payload_bytes);
+			CHECK(trl.frames == rec.frame_index, "trailer frames %llu, frame index %llu",
+			      (unsigned long long)trl.frames, (unsigned long long)rec.frame_index);
+			CHECK(trl.loss_totals_len == t->loss_totals_len &&
+				      memcmp(trl.loss_totals, t->loss_totals, t->loss_totals_len) == 0,
+			      "trailer loss totals");
+		} else {
+			CHECK(i < t->nrecs, "more records than written");
+			CHECK(record_equals(&rec, &t->recs[i]),
+			      "record %zu (type 0x%x, %zu tail bytes) differs, read from %s", i,
+			      t->recs[i].type, t->recs[i].tail_len, source_name(src));
+		}
+		i++;
+	}
+	CHECK(n == 0, "read from %s: %s", source_name(src), tr_reader_errmsg(r));
+	CHECK(i == t->nrecs + 1, "read %zu records, wrote %zu + trailer", i, t->nrecs);
+	tr_reader_stats(r, &st);
+	CHECK(st.trailer_seen, "trailer not seen");
+	CHECK(st.frames == t->wstats.frames, "reader saw %llu frames, writer wrote %llu",
+	      (unsigned long long)st.frames, (unsigned long long)t->wstats.frames);
+	CHECK(st.records == i, "stats.records");
+	CHECK(st.bytes_consumed == t->len, "consumed %llu of %zu bytes",
+	      (unsigned long long)st.bytes_consumed, t->len);
+	CHECK(st.bytes_skipped == 0 && st.corrupt_frames == 0, "skipped bytes in an intact trace");
+	tr_reader_free(r);
+	if (fd >= 0)
+		close(fd);
+	if (child > 0) {
+		int status;
+
+		CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) &&
+			      WEXITSTATUS(status) == 0,
+		      "pipe writer failed");
+	}
+}
+
+/* Frames never exceed the bound unless one record alone does. */
+static void check_frame_sizes(const struct gen_trace *t, size_t bound)
+{
+	struct frame_map m;
+
+	map_frames(t, &m);
+	for (size_t f = 0; f < m.n; f++) {
+		size_t content = 0;
+
+		for (size_t k = m.first_rec[f]; k < m.first_rec[f + 1] && k < t->nrecs; k++)
+			content += 8 + t->recs[k].fixed_len + t->recs[k].tail_len;
+		CHECK(content <= bound || m.first_rec[f + 1] - m.first_rec[f] <= 1,
+		      "frame %zu holds %zu bytes over the %zu byte bound", f, content, bound);
+	}
+	frame_map_free(&m);
+}
+
+static void one_iteration(struct rng *g, unsigned long it)
+{
+	static const size_t bounds[] = {0, 256, 4096, 65536, 300000};
+	struct gen_params p = {
+		.records = 1 + (size_t)rng_below(g, 400),
+		.max_tail = (size_t)rng_below(g, 65536),
+		.big_tail_permille = 5,
+		.big_tail = (size_t)3 << 20,
+		.frame_bound = bounds[rng_below(g, sizeof(bounds) / sizeof(bounds[0]))],
+		.flush_permille = (unsigned)rng_below(g, 100),
+		.finish = 1,
+	};
+	struct gen_trace t;
+
+	gen_trace(g, &p, &t);
+	check_trace(&t, (enum source)(it % 3));
+	if (it % 5 == 0)
+		check_trace(&t, FROM_MEM);
+	check_frame_sizes(&t, p.frame_bound ? p.frame_bound : (1u << 20));
+	gen_trace_free(&t);
+}
+
+/* Edge cases the random streams may miss. */
+static void fixed_cases(void)
+{
+	struct tr_header hdr;
+	struct tr_writer *w;
+	struct tr_reader *r;
+	struct tr_record rec;
+	struct tr_reader_stats st;
+	char err[TR_ERRMSG_LEN];
+	uint8_t fixed[TR_CGROUP_FIXED_LEN] = {0};
+	size_t len;
+	uint8_t *bytes;
+	int fd = mem_file();
+
+	/* A trace with only the trailer. */
+	test_header(&hdr);
+	CHECK(tr_writer_open_fd(&w, fd, &hdr, NULL, err, sizeof(err)) == 0, "%s", err);
+	CHECK(tr_writer_flush(w) == 0, "flush of an empty frame");
+	CHECK(tr_writer_finish(w, NULL) == 0, "finish: %s", tr_writer_errmsg(w));
+	CHECK(tr_writer_append(w, TR_REC_CGROUP, fixed, sizeof(fixed), NULL, 0) == -TR_E_INVALID,
+	      "append after finish accepted");
+	CHECK(strstr(tr_writer_errmsg(w), "finished"), "message: %s", tr_writer_errmsg(w));
+	tr_writer_free(w);
+	bytes = file_bytes(fd, &len);
+	CHECK(tr_reader_open_mem(&r, bytes, len, err, sizeof(err)) == 0, "%s", err);
+	CHECK(tr_reader_next(r, &rec) == 1 && rec.type == TR_REC_TRAILER, "trailer only");
+	CHECK(tr_reader_next(r, &rec) == 0, "end");
+	CHECK(tr_reader_next(r, &rec) == 0, "end stays end");
+	tr_reader_stats(r, &st);
+	CHECK(st.trailer_seen && st.frames == 1, "one frame with the trailer");
+	tr_reader_free(r);
+	free(bytes);
+	close(fd);
+
+	/* Limits: type 0, too big a record, bad loss totals. */
+	fd = mem_file();
+	CHECK(tr_writer_open_fd(&w, fd, &hdr, NULL, err, sizeof(err)) == 0, "%s", err);
+	CHECK(tr_writer_append(w, 0, fixed, sizeof(fixed), NULL, 0) == -TR_E_INVALID, "type 0");
+	CHECK(tr_writer_append(w, TR_REC_IO_CHUNK, fixed, sizeof(fixed), fixed,
+			       TR_RECORD_MAX_BODY) == -TR_E_TOO_BIG,
+	      "oversized record accepted");
+	{
+		struct tr_trailer trl = {.loss_totals = fixed, .loss_totals_len = 5};
+
+		CHECK(tr_writer_finish(w, &trl) == -TR_E_INVALID, "bad loss totals accepted");
+	}
+	/* The writer is still usable after refused records. */
+	CHECK(tr_writer_append(w, TR_REC_CGROUP, fixed, sizeof(fixed), "/", 1) == 0, "%s",
+	      tr_writer_errmsg(w));
+	CHECK(tr_writer_flush(w) == 0, "flush");
+	tr_writer_free(w);
+	bytes = file_bytes(fd, &len);
+	CHECK(tr_reader_open_mem(&r, bytes, len, err, sizeof(err)) == 0, "%s", err);
+	CHECK(tr_reader_next(r, &rec) == 1 && rec.type == TR_REC_CGROUP, "cgroup record");
+	CHECK(tr_reader_next(r, &rec) == 0, "cut at a frame boundary is a clean end");
+	tr_reader_stats(r, &st);
+	CHECK(!st.trailer_seen, "no trailer in a trace that was not finished");
+	tr_reader_free(r);
+	free(bytes);
+	close(fd);
+
+	/* An empty writer's output is a header and nothing else. */
+	fd = mem_file();
+	CHECK(tr_writer_open_fd(&w, fd, &hdr, NULL, err, sizeof(err)) == 0, "%s", err);
+	tr_writer_free(w);
+	bytes = file_bytes(fd, &len);
+	CHECK(tr_reader_open_mem(&r, bytes, len, err, sizeof(err)) == 0, "%s", err);
+	CHECK(tr_reader_next(r, &rec) == 0, "header-only trace");
+	tr_reader_free(r);
+	free(bytes);
+	close(fd);
+	tr_header_clear(&hdr);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long iters = 30;
+	struct rng g;
+
+	test_seed = (unsigned long long)time(NULL);
+	parse_seed_args(argc, argv, &test_seed, &iters);
+	printf("test_roundtrip: seed %llu, %lu iterations\n", test_seed, iters);
+	fixed_cases();
+	rng_seed(&g, test_seed);
+	for (unsigned long it = 0; it < iters; it++)
+		one_iteration(&g, it);
+	printf("ok\n");
+	return 0;
+}
