@@ -58,26 +58,14 @@ struct insn_copy {
 	__u32 prog_type;
 	__u32 insn_cnt;
 	__u32 syscall_nr;
+	__u32 in_hole; /* the previous chunk was unreadable too */
 	__u8 name[BPF_PROG_NAME_LEN];
 };
 
-static int copy_one_chunk(__u32 index, void *data)
+/* Fill the fields every sample of this program carries. */
+static __always_inline void fill_chunk(struct bpf_prog_chunk_event *e, const struct insn_copy *ic,
+				       __u64 offset)
 {
-	struct insn_copy *ic = data;
-	__u64 offset = (__u64)index * BPF_PROG_CHUNK_SIZE;
-	struct bpf_prog_chunk_event *e;
-	__u64 n;
-
-	if (offset >= ic->len)
-		return 1;
-	n = ic->len - offset;
-	if (n > BPF_PROG_CHUNK_SIZE)
-		n = BPF_PROG_CHUNK_SIZE;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_loss(LOSS_RINGBUF_BPF, n);
-		return 0;
-	}
 	__builtin_memcpy(&e->hdr, &ic->hdr, sizeof(e->hdr));
 	e->prog_type = ic->prog_type;
 	e->insn_cnt = ic->insn_cnt;
@@ -85,11 +73,67 @@ static int copy_one_chunk(__u32 index, void *data)
 	__builtin_memcpy(e->name, ic->name, sizeof(e->name));
 	e->syscall_nr = ic->syscall_nr;
 	e->reserved = 0;
-	e->flags = index + 1 == ic->chunks ? BPF_CHUNK_LAST : 0;
-	if (n > 0 && n <= BPF_PROG_CHUNK_SIZE &&
-	    bpf_probe_read_user(e->data, n, (void *)(ic->insns + offset)) == 0) {
+}
+
+/*
+ * A chunk whose first byte cannot be read (a page not resident, or a bad
+ * pointer) is skipped with one small sample per run of such chunks, so a
+ * bogus length cannot fill the ring buffer with empty page-sized samples.
+ */
+static void note_unreadable(struct insn_copy *ic, __u64 offset, __u64 n, __u32 flags)
+{
+	const __u32 head = offsetof(struct bpf_prog_chunk_event, data);
+	struct bpf_prog_chunk_event *e;
+
+	count_loss(LOSS_USER_READ_FAILED, n);
+	if (ic->in_hole)
+		return;
+	ic->in_hole = 1;
+	e = bpf_ringbuf_reserve(&events, head, 0);
+	if (!e) {
+		count_loss(LOSS_RINGBUF_BPF, 0);
+		return;
+	}
+	fill_chunk(e, ic, offset);
+	e->hdr.size = head;
+	e->flags = flags | BPF_CHUNK_INCOMPLETE;
+	e->data_len = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static int copy_one_chunk(__u32 index, void *data)
+{
+	struct insn_copy *ic = data;
+	__u64 offset = (__u64)index * BPF_PROG_CHUNK_SIZE;
+	void *src = (void *)(ic->insns + offset);
+	struct bpf_prog_chunk_event *e;
+	__u32 flags;
+	__u8 first;
+	__u64 n;
+
+	if (offset >= ic->len)
+		return 1;
+	n = ic->len - offset;
+	if (n > BPF_PROG_CHUNK_SIZE)
+		n = BPF_PROG_CHUNK_SIZE;
+	flags = index + 1 == ic->chunks ? BPF_CHUNK_LAST : 0;
+	if (bpf_probe_read_user(&first, 1, src)) {
+		note_unreadable(ic, offset, n, flags);
+		return 0;
+	}
+	ic->in_hole = 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_loss(LOSS_RINGBUF_BPF, n);
+		return 0;
+	}
+	fill_chunk(e, ic, offset);
+	e->flags = flags;
+	if (n > 0 && n <= BPF_PROG_CHUNK_SIZE && bpf_probe_read_user(e->data, n, src) == 0) {
 		e->data_len = n;
 	} else {
+		/* the chunk's next page is not resident */
+		e->hdr.size = offsetof(struct bpf_prog_chunk_event, data);
 		e->flags |= BPF_CHUNK_INCOMPLETE;
 		e->data_len = 0;
 		count_loss(LOSS_USER_READ_FAILED, n);

@@ -43,6 +43,7 @@ struct region_copy {
 	__u32 prev_prot;
 	__u32 new_prot;
 	__u32 syscall_nr;
+	__u32 in_hole; /* the previous page was unreadable too */
 };
 
 static long read_vma_flags(struct task_struct *task, struct vm_area_struct *vma, void *data)
@@ -53,19 +54,10 @@ static long read_vma_flags(struct task_struct *task, struct vm_area_struct *vma,
 	return 0;
 }
 
-static int copy_one_page(__u32 index, void *data)
+/* Fill the fields every sample of this region carries. */
+static __always_inline void fill_chunk(struct mem_chunk_event *e, const struct region_copy *rc,
+				       __u64 offset)
 {
-	struct region_copy *rc = data;
-	__u64 offset = (__u64)index * MEM_CHUNK_SIZE;
-	struct mem_chunk_event *e;
-
-	if (offset >= rc->len)
-		return 1;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_loss(LOSS_RINGBUF_MEM, MEM_CHUNK_SIZE);
-		return 0; /* the consumer may have made room for the next page */
-	}
 	__builtin_memcpy(&e->hdr, &rc->hdr, sizeof(e->hdr));
 	e->region_start = rc->start;
 	e->region_len = rc->len;
@@ -74,11 +66,63 @@ static int copy_one_page(__u32 index, void *data)
 	e->new_prot = rc->new_prot;
 	e->syscall_nr = rc->syscall_nr;
 	e->reserved = 0;
-	/* A page never touched (or swapped out) cannot be faulted in from here. */
-	if (bpf_probe_read_user(e->data, MEM_CHUNK_SIZE, (void *)(rc->start + offset)) == 0) {
+}
+
+/*
+ * A page that is not resident (never touched, swapped out, a file page not
+ * in the page cache) cannot be faulted in from here. Each run of such pages
+ * gets one small sample saying so, not a page-sized one each: a huge,
+ * mostly untouched region must not fill the ring buffer with nothing.
+ */
+static void note_unreadable(struct region_copy *rc, __u64 offset)
+{
+	const __u32 head = offsetof(struct mem_chunk_event, data);
+	struct mem_chunk_event *e;
+
+	count_loss(LOSS_USER_READ_FAILED, MEM_CHUNK_SIZE);
+	if (rc->in_hole)
+		return;
+	rc->in_hole = 1;
+	e = bpf_ringbuf_reserve(&events, head, 0);
+	if (!e) {
+		count_loss(LOSS_RINGBUF_MEM, 0);
+		return;
+	}
+	fill_chunk(e, rc, offset);
+	e->hdr.size = head;
+	e->flags = MEM_CHUNK_UNREADABLE;
+	e->data_len = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static int copy_one_page(__u32 index, void *data)
+{
+	struct region_copy *rc = data;
+	__u64 offset = (__u64)index * MEM_CHUNK_SIZE;
+	void *src = (void *)(rc->start + offset);
+	struct mem_chunk_event *e;
+	__u8 first;
+
+	if (offset >= rc->len)
+		return 1;
+	/* Pages are aligned: if the first byte reads, the whole page does. */
+	if (bpf_probe_read_user(&first, 1, src)) {
+		note_unreadable(rc, offset);
+		return 0;
+	}
+	rc->in_hole = 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_loss(LOSS_RINGBUF_MEM, MEM_CHUNK_SIZE);
+		return 0; /* the consumer may have made room for the next page */
+	}
+	fill_chunk(e, rc, offset);
+	if (bpf_probe_read_user(e->data, MEM_CHUNK_SIZE, src) == 0) {
 		e->flags = 0;
 		e->data_len = MEM_CHUNK_SIZE;
 	} else {
+		/* unmapped by another thread in between */
+		e->hdr.size = offsetof(struct mem_chunk_event, data);
 		e->flags = MEM_CHUNK_UNREADABLE;
 		e->data_len = 0;
 		count_loss(LOSS_USER_READ_FAILED, MEM_CHUNK_SIZE);

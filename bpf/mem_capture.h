@@ -18,8 +18,11 @@
 #define MEM_PROT_WRITE 0x2
 #define MEM_PROT_EXEC 0x4
 
-/* mem_chunk_event.flags */
-#define MEM_CHUNK_UNREADABLE (1u << 0) /* the page could not be read: data_len is 0 */
+/*
+ * mem_chunk_event.flags. An unreadable sample stops at `data` (hdr.size
+ * says so) and stands for the run of unreadable pages starting at offset.
+ */
+#define MEM_CHUNK_UNREADABLE (1u << 0)
 
 /* EV_MEM_CHUNK: bytes [offset, offset + data_len) of the region. */
 struct mem_chunk_event {

@@ -51,13 +51,54 @@ struct image_copy {
 	__u64 len;
 	__u64 chunks;
 	__u32 syscall_nr;
+	__u32 in_hole; /* the previous chunk was unreadable too */
 };
+
+/* Fill the fields every sample of this image carries. */
+static __always_inline void fill_chunk(struct module_chunk_event *e, const struct image_copy *ic,
+				       __u64 offset)
+{
+	__builtin_memcpy(&e->hdr, &ic->hdr, sizeof(e->hdr));
+	e->total_len = ic->len;
+	e->offset = offset;
+	e->syscall_nr = ic->syscall_nr;
+	e->reserved = 0;
+}
+
+/*
+ * A chunk whose first byte cannot be read (a page not resident, or a bad
+ * pointer) is skipped with one small sample per run of such chunks, so a
+ * bogus length cannot fill the ring buffer with empty page-sized samples.
+ */
+static void note_unreadable(struct image_copy *ic, __u64 offset, __u64 n, __u32 flags)
+{
+	const __u32 head = offsetof(struct module_chunk_event, data);
+	struct module_chunk_event *e;
+
+	count_loss(LOSS_USER_READ_FAILED, n);
+	if (ic->in_hole)
+		return;
+	ic->in_hole = 1;
+	e = bpf_ringbuf_reserve(&events, head, 0);
+	if (!e) {
+		count_loss(LOSS_RINGBUF_MODULE, 0);
+		return;
+	}
+	fill_chunk(e, ic, offset);
+	e->hdr.size = head;
+	e->flags = flags | MODULE_CHUNK_INCOMPLETE;
+	e->data_len = 0;
+	bpf_ringbuf_submit(e, 0);
+}
 
 static int copy_one_chunk(__u32 index, void *data)
 {
 	struct image_copy *ic = data;
 	__u64 offset = (__u64)index * MODULE_CHUNK_SIZE;
+	void *src = (void *)(ic->image + offset);
 	struct module_chunk_event *e;
+	__u32 flags;
+	__u8 first;
 	__u64 n;
 
 	if (offset >= ic->len)
@@ -65,21 +106,24 @@ static int copy_one_chunk(__u32 index, void *data)
 	n = ic->len - offset;
 	if (n > MODULE_CHUNK_SIZE)
 		n = MODULE_CHUNK_SIZE;
+	flags = index + 1 == ic->chunks ? MODULE_CHUNK_LAST : 0;
+	if (bpf_probe_read_user(&first, 1, src)) {
+		note_unreadable(ic, offset, n, flags);
+		return 0;
+	}
+	ic->in_hole = 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count_loss(LOSS_RINGBUF_MODULE, n);
 		return 0;
 	}
-	__builtin_memcpy(&e->hdr, &ic->hdr, sizeof(e->hdr));
-	e->total_len = ic->len;
-	e->offset = offset;
-	e->syscall_nr = ic->syscall_nr;
-	e->reserved = 0;
-	e->flags = index + 1 == ic->chunks ? MODULE_CHUNK_LAST : 0;
-	if (n > 0 && n <= MODULE_CHUNK_SIZE &&
-	    bpf_probe_read_user(e->data, n, (void *)(ic->image + offset)) == 0) {
+	fill_chunk(e, ic, offset);
+	e->flags = flags;
+	if (n > 0 && n <= MODULE_CHUNK_SIZE && bpf_probe_read_user(e->data, n, src) == 0) {
 		e->data_len = n;
 	} else {
+		/* the chunk's next page is not resident */
+		e->hdr.size = offsetof(struct module_chunk_event, data);
 		e->flags |= MODULE_CHUNK_INCOMPLETE;
 		e->data_len = 0;
 		count_loss(LOSS_USER_READ_FAILED, n);

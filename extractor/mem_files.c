@@ -147,7 +147,7 @@ static int write_region(struct extract_ctx *ctx, const struct mem_region *r)
 	if (got < r->len && r->unreadable_chunks)
 		summary_damaged(ctx->summary, path,
 				"%" PRIu64 " of %" PRIu64 " bytes missing, left as zeros (%" PRIu64
-				" chunks were not resident in the process's memory)",
+				" runs of pages were not resident in the process)",
 				r->len - got, r->len, r->unreadable_chunks);
 	else if (got < r->len)
 		summary_damaged(ctx->summary, path,

@@ -6,6 +6,10 @@
  *                                  into an RW mapping, save them to OUT, then
  *                                  mprotect the mapping RX (an unpacker);
  *                                  prints its pid and the region
+ *   art_mem sparse SIZE STRIDE SEED OUT
+ *                                  the same with only every STRIDE-th page
+ *                                  written (the others never touched: not
+ *                                  resident, zero); OUT holds the whole image
  *   art_mem benign                 mprotects that never turn writable memory
  *                                  executable: RW -> R, R -> RX, RX -> R
  *   art_mem wx                     mmap RWX, then mprotect RW -> RWX
@@ -42,15 +46,18 @@ static void protect(void *p, size_t len, int prot)
 		die("mprotect");
 }
 
-static int unpack(size_t size, unsigned int seed, const char *out)
+/* Write SIZE bytes (every stride-th page only) into an RW mapping, save them, mprotect RX. */
+static int unpack(size_t size, size_t stride, unsigned int seed, const char *out)
 {
 	size_t page = sysconf(_SC_PAGESIZE), len = (size + page - 1) / page * page, i;
 	unsigned char *p = map(len, PROT_READ | PROT_WRITE);
 	FILE *f;
 
-	/* The whole region counts: bytes past SIZE stay zero but are written too. */
-	for (i = 0; i < len; i++)
-		p[i] = i < size ? (unsigned char)rand_r(&seed) : 0;
+	for (i = 0; i < size; i++) {
+		if ((i / page) % stride == 0)
+			p[i] = (unsigned char)rand_r(&seed);
+	}
+	/* Bytes past SIZE and untouched pages read as zeros: part of the image too. */
 	f = fopen(out, "wb");
 	if (!f || fwrite(p, 1, len, f) != len || fclose(f) != 0)
 		die(out);
@@ -103,13 +110,17 @@ static int loop(long n)
 int main(int argc, char **argv)
 {
 	if (argc == 5 && strcmp(argv[1], "unpack") == 0)
-		return unpack(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0), argv[4]);
+		return unpack(strtoul(argv[2], NULL, 0), 1, strtoul(argv[3], NULL, 0), argv[4]);
+	if (argc == 6 && strcmp(argv[1], "sparse") == 0 && strtoul(argv[3], NULL, 0) > 0)
+		return unpack(strtoul(argv[2], NULL, 0), strtoul(argv[3], NULL, 0),
+			      strtoul(argv[4], NULL, 0), argv[5]);
 	if (argc == 2 && strcmp(argv[1], "benign") == 0)
 		return benign();
 	if (argc == 2 && strcmp(argv[1], "wx") == 0)
 		return wx();
 	if (argc == 3 && strcmp(argv[1], "loop") == 0)
 		return loop(strtol(argv[2], NULL, 0));
-	fprintf(stderr, "usage: art_mem unpack SIZE SEED OUT | benign | wx | loop N\n");
+	fprintf(stderr, "usage: art_mem unpack SIZE SEED OUT | sparse SIZE STRIDE SEED OUT | benign | wx | "
+			"loop N\n");
 	return 2;
 }
