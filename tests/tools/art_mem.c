@@ -50,17 +50,29 @@ static void protect(void *p, size_t len, int prot)
 static int unpack(size_t size, size_t stride, unsigned int seed, const char *out)
 {
 	size_t page = sysconf(_SC_PAGESIZE), len = (size + page - 1) / page * page, i;
-	unsigned char *p = map(len, PROT_READ | PROT_WRITE);
+	unsigned char *p = map(len, PROT_READ | PROT_WRITE), *zero;
 	FILE *f;
 
 	for (i = 0; i < size; i++) {
 		if ((i / page) % stride == 0)
 			p[i] = (unsigned char)rand_r(&seed);
 	}
-	/* Bytes past SIZE and untouched pages read as zeros: part of the image too. */
+	/*
+	 * Bytes past SIZE and untouched pages are zeros: part of the image too.
+	 * Untouched pages are saved from a zero buffer, not read: reading would
+	 * map them (the zero page) and they would no longer be "not resident".
+	 */
+	zero = calloc(1, page);
 	f = fopen(out, "wb");
-	if (!f || fwrite(p, 1, len, f) != len || fclose(f) != 0)
+	if (!zero || !f)
 		die(out);
+	for (i = 0; i < len; i += page) {
+		if (fwrite((i / page) % stride == 0 ? p + i : zero, 1, page, f) != page)
+			die(out);
+	}
+	if (fclose(f) != 0)
+		die(out);
+	free(zero);
 	protect(p, len, PROT_READ | PROT_EXEC);
 	printf("pid %d addr %p len %zu\n", (int)getpid(), (void *)p, len);
 	return 0;
