@@ -13,11 +13,13 @@
  *   art_mem benign                 mprotects that never turn writable memory
  *                                  executable: RW -> R, R -> RX, RX -> R
  *   art_mem wx                     mmap RWX, then mprotect RW -> RWX
- *   art_mem loop N                 N mprotects R <-> RX of a never-writable
- *                                  page (nothing to capture); prints the
- *                                  loop's time ("loop N ns T")
+ *   art_mem loop N [exec|plain]    N mprotects that capture nothing: R <-> RX
+ *                                  of a never-writable page (exec, default)
+ *                                  or RW <-> R (plain); prints the loop's
+ *                                  time ("loop N ns T")
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,16 +104,22 @@ static int wx(void)
 	return 0;
 }
 
-static int loop(long n)
+/*
+ * n mprotects that capture nothing. exec: R <-> RX of a never-writable page
+ * (every second call asks for execute, so the recorder must look the region
+ * up); plain: RW <-> R (no execute asked, the recorder's cheapest case).
+ */
+static int loop(long n, bool exec)
 {
 	size_t page = sysconf(_SC_PAGESIZE);
-	unsigned char *p = map(page, PROT_READ);
+	unsigned char *p = map(page, exec ? PROT_READ : PROT_READ | PROT_WRITE);
+	int toggle = exec ? PROT_READ | PROT_EXEC : PROT_READ | PROT_WRITE;
 	struct timespec t0, t1;
 	long i;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n; i++)
-		protect(p, page, i & 1 ? PROT_READ : PROT_READ | PROT_EXEC);
+		protect(p, page, i & 1 ? PROT_READ : toggle);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	/* Only the loop is timed: process start-up would hide the syscalls' cost. */
 	printf("loop %ld ns %lld\n", n,
@@ -130,9 +138,9 @@ int main(int argc, char **argv)
 		return benign();
 	if (argc == 2 && strcmp(argv[1], "wx") == 0)
 		return wx();
-	if (argc == 3 && strcmp(argv[1], "loop") == 0)
-		return loop(strtol(argv[2], NULL, 0));
+	if ((argc == 3 || argc == 4) && strcmp(argv[1], "loop") == 0)
+		return loop(strtol(argv[2], NULL, 0), argc == 3 || strcmp(argv[3], "plain") != 0);
 	fprintf(stderr, "usage: art_mem unpack SIZE SEED OUT | sparse SIZE STRIDE SEED OUT | benign | wx | "
-			"loop N\n");
+			"loop N [exec|plain]\n");
 	return 2;
 }
