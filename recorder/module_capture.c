@@ -31,6 +31,11 @@
 
 /* Size of the MODULE_CHUNK records made from a file (a frame holds ~1 MiB). */
 #define FILE_CHUNK_SIZE (64 * 1024)
+/*
+ * The copy happens in the ring buffer's consumer, so a huge file would stall
+ * every other capture; real modules are far smaller. The rest is reported.
+ */
+#define MODULE_FILE_MAX (256ull << 20)
 
 struct module_capture {
 	struct module_capture_bpf *skel;
@@ -133,13 +138,23 @@ static int image_chunk(struct recorder *rec, const struct module_chunk_event *e,
 			    e->data, e->data_len);
 }
 
-/* Does fd refer to the inode BPF saw? dev is the kernel's encoding. */
+/*
+ * Does fd refer to the inode BPF saw? dev is the kernel's encoding. Only a
+ * regular file can hold a module (the kernel refuses anything else), and
+ * copying a FIFO or a device could stall the recorder.
+ */
 static bool same_file(int fd, uint64_t dev, uint64_t ino, struct stat *st)
 {
-	if (fstat(fd, st) < 0)
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode))
 		return false;
 	return st->st_ino == ino && major(st->st_dev) == (dev >> 20) &&
 	       minor(st->st_dev) == (dev & 0xfffff);
+}
+
+/* O_NONBLOCK: opening a FIFO a caller passed must not block the recorder. */
+static int open_candidate(const char *path)
+{
+	return open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 }
 
 /* The path BPF walked, joined from the root down; false if it is incomplete. */
@@ -176,7 +191,7 @@ static int open_module_file(const struct module_file_event *e, struct stat *st, 
 	int fd;
 
 	snprintf(where, where_len, "/proc/%u/fd/%u", e->hdr.pid, e->fd);
-	fd = open(where, O_RDONLY | O_CLOEXEC);
+	fd = open_candidate(where);
 	if (fd >= 0 && same_file(fd, e->dev, e->ino, st))
 		return fd;
 	if (fd >= 0)
@@ -184,7 +199,7 @@ static int open_module_file(const struct module_file_event *e, struct stat *st, 
 
 	snprintf(prefix, sizeof(prefix), "/proc/%u/root", e->hdr.pid);
 	if (join_path(e, prefix, path, sizeof(path))) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open_candidate(path);
 		if (fd >= 0 && same_file(fd, e->dev, e->ino, st)) {
 			snprintf(where, where_len, "%s", path);
 			return fd;
@@ -193,7 +208,7 @@ static int open_module_file(const struct module_file_event *e, struct stat *st, 
 			close(fd);
 	}
 	if (join_path(e, "", path, sizeof(path))) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
+		fd = open_candidate(path);
 		if (fd >= 0 && same_file(fd, e->dev, e->ino, st)) {
 			snprintf(where, where_len, "%s", path);
 			return fd;
@@ -209,7 +224,7 @@ static int file_image(struct module_capture *mc, struct recorder *rec,
 {
 	char where[MODULE_PATH_DEPTH * (MODULE_NAME_LEN + 1) + 64];
 	char detail[sizeof(where) + 128];
-	uint64_t offset = 0, total;
+	uint64_t offset = 0, total, limit;
 	struct stat st;
 	int fd, err = 0;
 	ssize_t n;
@@ -233,8 +248,17 @@ static int file_image(struct module_capture *mc, struct recorder *rec,
 
 	/* The kernel would read the whole file from offset 0, whatever fd's position. */
 	total = st.st_size;
-	while (offset < total) {
-		size_t want = total - offset < sizeof(mc->buf) ? total - offset : sizeof(mc->buf);
+	if (total > MODULE_FILE_MAX) {
+		snprintf(detail, sizeof(detail), "finit_module image %s: %llu bytes, only the first "
+			 "%llu copied", where, (unsigned long long)total, MODULE_FILE_MAX);
+		err = recorder_note_loss(rec, TR_LOSS_PAYLOAD_TRUNCATED, e->hdr.pid,
+					 total - MODULE_FILE_MAX, detail);
+		if (err)
+			goto cleanup;
+	}
+	limit = total < MODULE_FILE_MAX ? total : MODULE_FILE_MAX;
+	while (offset < limit) {
+		size_t want = limit - offset < sizeof(mc->buf) ? limit - offset : sizeof(mc->buf);
 		uint32_t flags;
 
 		n = pread(fd, mc->buf, want, offset);
@@ -249,16 +273,19 @@ static int file_image(struct module_capture *mc, struct recorder *rec,
 			goto cleanup;
 		offset += n;
 	}
-	if (offset < total) {
-		/* Shrunk or unreadable while we copied: close the image as incomplete. */
+	if (offset < limit) {
+		/* Shrunk or unreadable while we copied. */
 		snprintf(detail, sizeof(detail), "finit_module image %s: read stopped at %llu of "
 			 "%llu bytes", where, (unsigned long long)offset, (unsigned long long)total);
 		err = recorder_note_loss(rec, TR_LOSS_BINARY_COPY_FAILED, e->hdr.pid,
-					 total - offset, detail);
-		if (!err)
-			err = append_chunk(rec, &e->hdr, e->dev, e->ino, total, offset,
-					   e->syscall_nr, TR_CHUNK_LAST | TR_CHUNK_INCOMPLETE, NULL,
-					   0);
+					 limit - offset, detail);
+		if (err)
+			goto cleanup;
+	}
+	if (offset < total) {
+		/* Close the image as incomplete, so the extractor says so. */
+		err = append_chunk(rec, &e->hdr, e->dev, e->ino, total, offset, e->syscall_nr,
+				   TR_CHUNK_LAST | TR_CHUNK_INCOMPLETE, NULL, 0);
 	} else if (total == 0) {
 		err = append_chunk(rec, &e->hdr, e->dev, e->ino, 0, 0, e->syscall_nr,
 				   TR_CHUNK_LAST, NULL, 0);
