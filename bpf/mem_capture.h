@@ -39,7 +39,11 @@ struct mem_chunk_event {
 	__u8 data[MEM_CHUNK_SIZE];
 };
 
-/* EV_WX_MAPPING: an mmap or mprotect asking for writable and executable at once. */
+/*
+ * EV_WX_MAPPING: an mmap or mprotect asking for writable and executable at
+ * once, seen at syscall entry: for mmap, addr is the caller's hint (often 0),
+ * not where the kernel puts the mapping.
+ */
 struct wx_mapping_event {
 	struct event_header hdr;
 	__u64 addr;
