@@ -105,6 +105,20 @@ static void bad_record(struct run *run, const struct tr_record *rec, const char 
 	run->partial = 1;
 }
 
+/* A handler failed for good; a full disk is most likely the spool's. */
+static void report_handler_error(struct run *run, const struct artifact_handler *h, int err)
+{
+	const char *detail = archive_out_errmsg(run->ctx.out);
+
+	fprintf(run->err, "tracee-extract: %s artifacts: %s", h->name, strerror(-err));
+	if (err == -ENOSPC || err == -EDQUOT || err == -EFBIG)
+		fprintf(run->err, " (temporary files in %s; --spool-dir chooses another place)",
+			run->ctx.spool_dir);
+	if (detail[0])
+		fprintf(run->err, ": %s", detail);
+	fputc('\n', run->err);
+}
+
 /* 0 to go on, -1 on a fatal error (message printed). */
 static int dispatch(struct run *run, const struct tr_record *rec)
 {
@@ -122,8 +136,7 @@ static int dispatch(struct run *run, const struct tr_record *rec)
 		if (err == -EBADMSG) {
 			bad_record(run, rec, h->name);
 		} else if (err < 0) {
-			fprintf(run->err, "tracee-extract: %s artifacts: %s\n", h->name,
-				strerror(-err));
+			report_handler_error(run, h, err);
 			return -1;
 		}
 	}
@@ -301,9 +314,7 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		const struct artifact_handler *h = extract_handlers[i];
 		int e = h->finish(run.states[i], &run.ctx);
 		if (e < 0) {
-			fprintf(err, "tracee-extract: %s artifacts: %s%s%s\n", h->name,
-				strerror(-e), archive_out_errmsg(out)[0] ? ": " : "",
-				archive_out_errmsg(out));
+			report_handler_error(&run, h, e);
 			goto cleanup;
 		}
 	}
