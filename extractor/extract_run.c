@@ -143,6 +143,28 @@ static int dispatch(struct run *run, const struct tr_record *rec)
 	return 0;
 }
 
+/*
+ * Processes in cgroups the trace never named: their artifacts went to
+ * host/ although they may belong to a container. Say so.
+ */
+static void note_unnamed_cgroups(struct run *run)
+{
+	uint64_t ids[8];
+	char list[200];
+	size_t n = process_table_unnamed_cgroups(run->ctx.procs, ids, 8), len = 0;
+
+	if (!n)
+		return;
+	list[0] = '\0';
+	for (size_t i = 0; i < n && i < 8 && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%" PRIu64, i ? ", " : "",
+					ids[i]);
+	summary_note(run->ctx.summary,
+		     "%zu cgroup%s without a path in the trace (id %s%s): their processes' "
+		     "artifacts are under host/, container or not",
+		     n, n > 1 ? "s" : "", list, n > 8 ? ", ..." : "");
+}
+
 /* Read every record; 0 when done (clean or damaged), -1 on a fatal error. */
 static int read_loop(struct run *run, struct tr_reader *r)
 {
@@ -319,6 +341,7 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		}
 	}
 
+	note_unnamed_cgroups(&run);
 	uint64_t files = archive_out_files(out), bytes = archive_out_bytes(out);
 	int closed = archive_out_close(out, msg, sizeof(msg));
 	out = NULL;
