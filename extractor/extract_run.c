@@ -198,6 +198,9 @@ static int read_loop(struct run *run, struct tr_reader *r)
 
 	struct tr_reader_stats st;
 	tr_reader_stats(r, &st);
+	if (run->bad_records > 10)
+		summary_trace_damage(run->ctx.summary, "%" PRIu64 " malformed records in all",
+				     run->bad_records);
 	if (st.bytes_skipped)
 		summary_trace_damage(run->ctx.summary,
 				     "%" PRIu64 " corrupt frames, %" PRIu64 " bytes skipped",
