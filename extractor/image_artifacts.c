@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Loads of images kept in one growing array of the kind's load structs, in
+ * trace order, so the images are written in the order they were loaded.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extractor/archive_out.h"
+#include "extractor/image_artifacts.h"
+#include "extractor/process_table.h"
+#include "extractor/sha256.h"
+#include "extractor/summary.h"
+
+struct image_set {
+	const struct image_kind *kind;
+	unsigned char *loads; /* count loads of kind->load_size bytes each */
+	size_t count, cap;
+	size_t last; /* the chunks of one load arrive together: try it first */
+};
+
+struct image_set *image_set_new(const struct image_kind *kind)
+{
+	struct image_set *set = calloc(1, sizeof(*set));
+
+	if (set)
+		set->kind = kind;
+	return set;
+}
+
+void image_set_free(struct image_set *set)
+{
+	if (!set)
+		return;
+	free(set->loads);
+	free(set);
+}
+
+static struct image *load_at(const struct image_set *set, size_t i)
+{
+	return (struct image *)(set->loads + i * set->kind->load_size);
+}
+
+static bool same_load(const struct image *l, uint64_t time_ns, uint32_t pid, uint32_t tid)
+{
+	return l->time_ns == time_ns && l->pid == pid && l->tid == tid;
+}
+
+static struct image *find_load(struct image_set *set, uint64_t time_ns, uint32_t pid,
+			       uint32_t tid)
+{
+	size_t i;
+
+	if (set->count && same_load(load_at(set, set->last), time_ns, pid, tid))
+		return load_at(set, set->last);
+	for (i = set->count; i-- > 0;) {
+		if (same_load(load_at(set, i), time_ns, pid, tid)) {
+			set->last = i;
+			return load_at(set, i);
+		}
+	}
+	return NULL;
+}
+
+static int add_load(struct image_set *set, struct extract_ctx *ctx, const void *first,
+		    struct image **out)
+{
+	struct image *l;
+	int err;
+
+	if (set->count == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 16;
+		unsigned char *grown = realloc(set->loads, cap * set->kind->load_size);
+
+		if (!grown)
+			return -ENOMEM;
+		set->loads = grown;
+		set->cap = cap;
+	}
+	l = load_at(set, set->count);
+	memcpy(l, first, set->kind->load_size);
+	l->incomplete = false;
+	err = spool_file_new(ctx->spool, &l->data);
+	if (err)
+		return err;
+	set->last = set->count++;
+	*out = l;
+	return 0;
+}
+
+int image_set_add_chunk(struct image_set *set, struct extract_ctx *ctx, const void *first,
+			uint32_t flags, uint64_t offset, const void *data, size_t data_len)
+{
+	const struct image *key = first;
+	struct image *l;
+	int err;
+
+	l = find_load(set, key->time_ns, key->pid, key->tid);
+	if (!l) {
+		err = add_load(set, ctx, first, &l);
+		if (err)
+			return err;
+	}
+	if (flags & TR_CHUNK_INCOMPLETE)
+		l->incomplete = true;
+	if (data_len == 0)
+		return 0;
+	/* Bytes claimed outside the image would make a wrong file: keep them out. */
+	if (offset > l->total_len || data_len > l->total_len - offset) {
+		summary_count(ctx->summary, set->kind->outside, 1);
+		return 0;
+	}
+	return spool_pwrite(ctx->spool, l->data, offset, data, data_len);
+}
+
+void image_set_add_result(struct image_set *set, struct extract_ctx *ctx,
+			  const struct tr_syscall_result *r)
+{
+	struct image *l = find_load(set, r->entry_time_ns, r->pid, r->tid);
+	const char *name;
+	char what[64];
+
+	if (!l)
+		return;
+	if (r->ret >= 0) {
+		snprintf(what, sizeof(what), "%s that succeeded", set->kind->calls(l));
+	} else {
+		name = strerrorname_np((int)-r->ret);
+		snprintf(what, sizeof(what), "%s that failed: %s", set->kind->calls(l),
+			 name ? name : "?");
+	}
+	summary_count(ctx->summary, what, 1);
+}
+
+static int write_load(struct image_set *set, struct extract_ctx *ctx, const struct image *l)
+{
+	const struct image_kind *kind = set->kind;
+	uint64_t got = spool_file_bytes(ctx->spool, l->data);
+	bool whole = !l->incomplete && got == l->total_len;
+	uint8_t digest[SHA256_DIGEST_LEN];
+	char base[200], path[300], hex[SHA256_HEX_LEN];
+	int64_t wall = extract_wall_ns(ctx, l->time_ns);
+	int fd = -1, err = 0, n;
+
+	summary_count(ctx->summary, kind->loads, 1);
+	n = snprintf(base, sizeof(base), "%s/", process_table_folder(ctx->procs, l->cgroup_id));
+	if (n > 0 && (size_t)n < sizeof(base))
+		kind->name(l, base + n, sizeof(base) - n);
+	if (got == 0 && l->total_len > 0) {
+		kind->report_nothing(ctx, l, base);
+		return 0;
+	}
+	err = spool_materialize(ctx->spool, l->data, &fd);
+	if (err)
+		goto cleanup;
+	if (whole) {
+		err = sha256_fd(fd, digest);
+		if (err)
+			goto cleanup;
+		sha256_hex(digest, hex);
+		snprintf(path, sizeof(path), "%s.%s", base, hex);
+	} else {
+		snprintf(path, sizeof(path), "%s", base);
+		/* Missing bytes at the end still belong to the image. */
+		if (ftruncate(fd, (off_t)l->total_len) < 0) {
+			err = -errno;
+			goto cleanup;
+		}
+	}
+	if (archive_out_has(ctx->out, path)) {
+		/* Same source, same process, same bytes: already there. */
+		summary_count(ctx->summary, kind->loaded_again, 1);
+		goto cleanup;
+	}
+	err = archive_out_add_fd(ctx->out, path, fd, 0640, wall);
+	if (err)
+		goto cleanup;
+	summary_artifact(ctx->summary, kind->artifact, l->total_len);
+	if (!whole)
+		summary_damaged(ctx->summary, path, "%" PRIu64 " of %" PRIu64 " %s missing (left "
+				"as zeros; no hash in the name)", l->total_len - got, l->total_len,
+				kind->bytes);
+
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+int image_set_write(struct image_set *set, struct extract_ctx *ctx)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < set->count; i++) {
+		err = write_load(set, ctx, load_at(set, i));
+		if (err)
+			return err;
+	}
+	return 0;
+}
