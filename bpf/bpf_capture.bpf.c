@@ -14,6 +14,7 @@
 #include "bpf/scope.bpf.h"
 #include "bpf/syscall_nr.bpf.h"
 #include "bpf/bpf_capture.h"
+#include "bpf/user_chunks.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -50,96 +51,17 @@ struct {
 	__type(value, struct pending_load);
 } bpf_pending SEC(".maps");
 
+/* The instructions being copied: the bpf_loop state. */
 struct insn_copy {
-	struct event_header hdr;
-	__u64 insns;
-	__u64 len;
-	__u64 chunks;
-	__u32 prog_type;
-	__u32 insn_cnt;
-	__u32 syscall_nr;
-	__u32 in_hole; /* the previous chunk was unreadable too */
-	__u8 name[BPF_PROG_NAME_LEN];
+	struct user_chunks chunks;
+	struct bpf_prog_chunk_head head;
 };
 
-/* Fill the fields every sample of this program carries. */
-static __always_inline void fill_chunk(struct bpf_prog_chunk_event *e, const struct insn_copy *ic,
-				       __u64 offset)
-{
-	__builtin_memcpy(&e->hdr, &ic->hdr, sizeof(e->hdr));
-	e->prog_type = ic->prog_type;
-	e->insn_cnt = ic->insn_cnt;
-	e->offset = offset;
-	__builtin_memcpy(e->name, ic->name, sizeof(e->name));
-	e->syscall_nr = ic->syscall_nr;
-	e->reserved = 0;
-}
-
-/*
- * A chunk whose first byte cannot be read (a page not resident, or a bad
- * pointer) is skipped with one small sample per run of such chunks, so a
- * bogus length cannot fill the ring buffer with empty page-sized samples.
- */
-static void note_unreadable(struct insn_copy *ic, __u64 offset, __u64 n, __u32 flags)
-{
-	const __u32 head = offsetof(struct bpf_prog_chunk_event, data);
-	struct bpf_prog_chunk_event *e;
-
-	count_loss(LOSS_USER_READ_FAILED, n);
-	if (ic->in_hole)
-		return;
-	ic->in_hole = 1;
-	e = bpf_ringbuf_reserve(&events, head, 0);
-	if (!e) {
-		count_loss(LOSS_RINGBUF_BPF, 0);
-		return;
-	}
-	fill_chunk(e, ic, offset);
-	e->hdr.size = head;
-	e->flags = flags | BPF_CHUNK_INCOMPLETE;
-	e->data_len = 0;
-	bpf_ringbuf_submit(e, 0);
-}
-
-static int copy_one_chunk(__u32 index, void *data)
+static int copy_insn_chunk(__u32 index, void *data)
 {
 	struct insn_copy *ic = data;
-	__u64 offset = (__u64)index * BPF_PROG_CHUNK_SIZE;
-	void *src = (void *)(ic->insns + offset);
-	struct bpf_prog_chunk_event *e;
-	__u32 flags;
-	__u8 first;
-	__u64 n;
 
-	if (offset >= ic->len)
-		return 1;
-	n = ic->len - offset;
-	if (n > BPF_PROG_CHUNK_SIZE)
-		n = BPF_PROG_CHUNK_SIZE;
-	flags = index + 1 == ic->chunks ? BPF_CHUNK_LAST : 0;
-	if (bpf_probe_read_user(&first, 1, src)) {
-		note_unreadable(ic, offset, n, flags);
-		return 0;
-	}
-	ic->in_hole = 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_loss(LOSS_RINGBUF_BPF, n);
-		return 0;
-	}
-	fill_chunk(e, ic, offset);
-	e->flags = flags;
-	if (n > 0 && n <= BPF_PROG_CHUNK_SIZE && bpf_probe_read_user(e->data, n, src) == 0) {
-		e->data_len = n;
-	} else {
-		/* the chunk's next page is not resident */
-		e->hdr.size = offsetof(struct bpf_prog_chunk_event, data);
-		e->flags |= BPF_CHUNK_INCOMPLETE;
-		e->data_len = 0;
-		count_loss(LOSS_USER_READ_FAILED, n);
-	}
-	bpf_ringbuf_submit(e, 0);
-	return 0;
+	return user_chunk_copy(index, &ic->chunks, &ic->head, sizeof(ic->head));
 }
 
 SEC("tp_btf/sys_enter")
@@ -173,21 +95,19 @@ int BPF_PROG(bpf_sys_enter, struct pt_regs *regs, long id)
 		return 0; /* too short to name instructions: the kernel refuses it */
 	}
 
-	fill_event_header(&ic.hdr, EV_BPF_PROG_CHUNK, sizeof(struct bpf_prog_chunk_event));
+	fill_event_header(&ic.head.hdr, EV_BPF_PROG_CHUNK, 0);
 	cnt = attr.insn_cnt;
 	if (cnt > MAX_INSN_CNT)
 		cnt = MAX_INSN_CNT; /* E2BIG for the kernel; what we copy is bounded */
-	ic.insns = attr.insns;
-	ic.len = (__u64)cnt * BPF_INSN_SIZE;
-	ic.chunks = (ic.len + BPF_PROG_CHUNK_SIZE - 1) / BPF_PROG_CHUNK_SIZE;
-	ic.prog_type = attr.prog_type;
-	ic.insn_cnt = attr.insn_cnt;
-	ic.syscall_nr = id;
-	__builtin_memcpy(ic.name, attr.prog_name, sizeof(ic.name));
-	bpf_loop(ic.chunks, copy_one_chunk, &ic, 0);
+	ic.head.prog_type = attr.prog_type;
+	ic.head.insn_cnt = attr.insn_cnt;
+	ic.head.syscall_nr = id;
+	__builtin_memcpy(ic.head.name, attr.prog_name, sizeof(ic.head.name));
+	user_chunks_init(&ic.chunks, attr.insns, (__u64)cnt * BPF_INSN_SIZE, LOSS_RINGBUF_BPF);
+	bpf_loop(ic.chunks.chunks, copy_insn_chunk, &ic, 0);
 
-	tid = ic.hdr.tid;
-	pending.entry_time_ns = ic.hdr.time_ns;
+	tid = ic.head.hdr.tid;
+	pending.entry_time_ns = ic.head.hdr.time_ns;
 	bpf_map_update_elem(&bpf_pending, &tid, &pending, BPF_ANY);
 	return 0;
 }

@@ -8,35 +8,28 @@
 #ifndef TRACEE_REC_BPF_CAPTURE_H
 #define TRACEE_REC_BPF_CAPTURE_H
 
-#define BPF_PROG_CHUNK_SIZE 4096 /* 512 instructions */
+#include "bpf/syscall_result.h"
+#include "bpf/user_chunks.h"
+
 #define BPF_INSN_SIZE 8
 #define BPF_PROG_NAME_LEN 16
 
-/* bpf_prog_chunk_event.flags: the trace format's BPF_PROG_CHUNK flags */
-#define BPF_CHUNK_LAST (1u << 0)
-#define BPF_CHUNK_INCOMPLETE (1u << 1) /* this chunk could not be read: data_len is 0 */
-
-/* EV_BPF_PROG_CHUNK: instruction bytes [offset, offset + data_len). */
-struct bpf_prog_chunk_event {
+/* What every EV_BPF_PROG_CHUNK sample of one load carries. */
+struct bpf_prog_chunk_head {
 	struct event_header hdr; /* time_ns: the syscall's entry, same for every chunk */
 	__u32 prog_type;
 	__u32 insn_cnt;
-	__u64 offset;
 	__u8 name[BPF_PROG_NAME_LEN]; /* bpf_attr.prog_name as passed (NUL-padded) */
 	__u32 syscall_nr;
-	__u32 flags; /* BPF_CHUNK_* */
-	__u32 data_len;
 	__u32 reserved;
-	__u8 data[BPF_PROG_CHUNK_SIZE];
 };
 
-/* EV_SYSCALL_RESULT: the result of a load seen at entry. */
-struct syscall_result_event {
-	struct event_header hdr; /* time_ns: the syscall's exit */
-	__u64 entry_time_ns; /* the chunks' time_ns */
-	__s64 ret; /* program fd or -errno */
-	__u32 syscall_nr;
-	__u32 reserved;
+/* EV_BPF_PROG_CHUNK: a chunk of the instructions (bpf/user_chunks.h). */
+struct bpf_prog_chunk_event {
+	struct bpf_prog_chunk_head head;
+	struct user_chunk chunk;
 };
+
+/* EV_SYSCALL_RESULT: struct syscall_result_event (bpf/syscall_result.h). */
 
 #endif /* TRACEE_REC_BPF_CAPTURE_H */

@@ -18,6 +18,7 @@
 #include "bpf/scope.bpf.h"
 #include "bpf/syscall_nr.bpf.h"
 #include "bpf/module_capture.h"
+#include "bpf/user_chunks.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -26,8 +27,6 @@ const volatile __u32 nr_init_module = 0;
 const volatile __u32 nr_finit_module = 0;
 const volatile __u32 self_pid = 0;
 
-/* bpf_loop's own bound (32 GiB of image); beyond that the cut is counted. */
-#define MODULE_MAX_CHUNKS (1u << 23)
 /* Path walk: component names plus mount crossings. */
 #define MODULE_PATH_STEPS (MODULE_PATH_DEPTH + 8)
 
@@ -45,109 +44,29 @@ struct {
 	__type(value, struct pending_load);
 } module_pending SEC(".maps");
 
+/* An init_module image being copied: the bpf_loop state. */
 struct image_copy {
-	struct event_header hdr;
-	__u64 image;
-	__u64 len;
-	__u64 chunks;
-	__u32 syscall_nr;
-	__u32 in_hole; /* the previous chunk was unreadable too */
+	struct user_chunks chunks;
+	struct module_chunk_head head;
 };
 
-/* Fill the fields every sample of this image carries. */
-static __always_inline void fill_chunk(struct module_chunk_event *e, const struct image_copy *ic,
-				       __u64 offset)
-{
-	__builtin_memcpy(&e->hdr, &ic->hdr, sizeof(e->hdr));
-	e->total_len = ic->len;
-	e->offset = offset;
-	e->syscall_nr = ic->syscall_nr;
-	e->reserved = 0;
-}
-
-/*
- * A chunk whose first byte cannot be read (a page not resident, or a bad
- * pointer) is skipped with one small sample per run of such chunks, so a
- * bogus length cannot fill the ring buffer with empty page-sized samples.
- */
-static void note_unreadable(struct image_copy *ic, __u64 offset, __u64 n, __u32 flags)
-{
-	const __u32 head = offsetof(struct module_chunk_event, data);
-	struct module_chunk_event *e;
-
-	count_loss(LOSS_USER_READ_FAILED, n);
-	if (ic->in_hole)
-		return;
-	ic->in_hole = 1;
-	e = bpf_ringbuf_reserve(&events, head, 0);
-	if (!e) {
-		count_loss(LOSS_RINGBUF_MODULE, 0);
-		return;
-	}
-	fill_chunk(e, ic, offset);
-	e->hdr.size = head;
-	e->flags = flags | MODULE_CHUNK_INCOMPLETE;
-	e->data_len = 0;
-	bpf_ringbuf_submit(e, 0);
-}
-
-static int copy_one_chunk(__u32 index, void *data)
+static int copy_image_chunk(__u32 index, void *data)
 {
 	struct image_copy *ic = data;
-	__u64 offset = (__u64)index * MODULE_CHUNK_SIZE;
-	void *src = (void *)(ic->image + offset);
-	struct module_chunk_event *e;
-	__u32 flags;
-	__u8 first;
-	__u64 n;
 
-	if (offset >= ic->len)
-		return 1;
-	n = ic->len - offset;
-	if (n > MODULE_CHUNK_SIZE)
-		n = MODULE_CHUNK_SIZE;
-	flags = index + 1 == ic->chunks ? MODULE_CHUNK_LAST : 0;
-	if (bpf_probe_read_user(&first, 1, src)) {
-		note_unreadable(ic, offset, n, flags);
-		return 0;
-	}
-	ic->in_hole = 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_loss(LOSS_RINGBUF_MODULE, n);
-		return 0;
-	}
-	fill_chunk(e, ic, offset);
-	e->flags = flags;
-	if (n > 0 && n <= MODULE_CHUNK_SIZE && bpf_probe_read_user(e->data, n, src) == 0) {
-		e->data_len = n;
-	} else {
-		/* the chunk's next page is not resident */
-		e->hdr.size = offsetof(struct module_chunk_event, data);
-		e->flags |= MODULE_CHUNK_INCOMPLETE;
-		e->data_len = 0;
-		count_loss(LOSS_USER_READ_FAILED, n);
-	}
-	bpf_ringbuf_submit(e, 0);
-	return 0;
+	return user_chunk_copy(index, &ic->chunks, &ic->head, sizeof(ic->head));
 }
 
 static void capture_image(const struct event_header *hdr, __u64 image, __u64 len, __u32 nr)
 {
 	struct image_copy ic = {};
 
-	__builtin_memcpy(&ic.hdr, hdr, sizeof(ic.hdr));
-	ic.hdr.type = EV_MODULE_CHUNK;
-	ic.hdr.size = sizeof(struct module_chunk_event);
-	ic.image = image;
-	ic.len = len;
-	ic.syscall_nr = nr;
-	ic.chunks = (len + MODULE_CHUNK_SIZE - 1) / MODULE_CHUNK_SIZE;
-	if (ic.chunks > MODULE_MAX_CHUNKS) {
-		count_loss(LOSS_PAYLOAD_TRUNCATED, (ic.chunks - MODULE_MAX_CHUNKS) * MODULE_CHUNK_SIZE);
-		ic.chunks = MODULE_MAX_CHUNKS;
-	}
-	bpf_loop(ic.chunks, copy_one_chunk, &ic, 0);
+	__builtin_memcpy(&ic.head.hdr, hdr, sizeof(ic.head.hdr));
+	ic.head.hdr.type = EV_MODULE_CHUNK;
+	ic.head.total_len = len;
+	ic.head.syscall_nr = nr;
+	user_chunks_init(&ic.chunks, image, len, LOSS_RINGBUF_MODULE);
+	bpf_loop(ic.chunks.chunks, copy_image_chunk, &ic, 0);
 }
 
 /*
@@ -283,7 +202,7 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(module_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = syscall_nr_of(regs);
-	struct module_result_event *e;
+	struct syscall_result_event *e;
 	struct pending_load *pending;
 	__u32 tid;
 

@@ -16,6 +16,7 @@
 #include "bpf/bpf_capture.h"
 #include "format/trace_records.h"
 #include "bpf_capture.skel.h"
+#include "recorder/load_samples.h"
 #include "recorder/probe.h"
 #include "recorder/recorder.h"
 
@@ -84,46 +85,24 @@ static int bpf_attach(void *state)
 static int prog_chunk(struct recorder *rec, const struct bpf_prog_chunk_event *e, size_t len)
 {
 	uint8_t fixed[TR_BPF_PROG_CHUNK_FIXED_LEN];
+	const struct user_chunk *chunk;
 	struct tr_bpf_prog_chunk c = {
-		.time_ns = e->hdr.time_ns,
-		.pid = e->hdr.pid,
-		.tid = e->hdr.tid,
-		.cgroup_id = e->hdr.cgroup_id,
-		.prog_type = e->prog_type,
-		.insn_cnt = e->insn_cnt,
-		.offset = e->offset,
+		.time_ns = e->head.hdr.time_ns,
+		.pid = e->head.hdr.pid,
+		.tid = e->head.hdr.tid,
+		.cgroup_id = e->head.hdr.cgroup_id,
+		.prog_type = e->head.prog_type,
+		.insn_cnt = e->head.insn_cnt,
 	};
 
-	if (len < offsetof(struct bpf_prog_chunk_event, data) ||
-	    e->data_len > BPF_PROG_CHUNK_SIZE ||
-	    len < offsetof(struct bpf_prog_chunk_event, data) + e->data_len)
+	chunk = load_sample_chunk(e, len, sizeof(e->head), &c.flags);
+	if (!chunk)
 		return -EPROTO;
-	memcpy(c.name, e->name, sizeof(c.name));
-	if (e->flags & BPF_CHUNK_LAST)
-		c.flags |= TR_CHUNK_LAST;
-	if (e->flags & BPF_CHUNK_INCOMPLETE)
-		c.flags |= TR_CHUNK_INCOMPLETE;
+	c.offset = chunk->offset;
+	memcpy(c.name, e->head.name, sizeof(c.name));
 	tr_bpf_prog_chunk_encode(&c, fixed);
-	return recorder_append(rec, TR_REC_BPF_PROG_CHUNK, fixed, sizeof(fixed), e->data,
-			       e->data_len);
-}
-
-static int load_result(struct recorder *rec, const struct syscall_result_event *e, size_t len)
-{
-	uint8_t fixed[TR_SYSCALL_RESULT_FIXED_LEN];
-	struct tr_syscall_result r;
-
-	if (len < sizeof(*e))
-		return -EPROTO;
-	r = (struct tr_syscall_result){
-		.entry_time_ns = e->entry_time_ns,
-		.pid = e->hdr.pid,
-		.tid = e->hdr.tid,
-		.syscall_nr = e->syscall_nr,
-		.ret = e->ret,
-	};
-	tr_syscall_result_encode(&r, fixed);
-	return recorder_append(rec, TR_REC_SYSCALL_RESULT, fixed, sizeof(fixed), NULL, 0);
+	return recorder_append(rec, TR_REC_BPF_PROG_CHUNK, fixed, sizeof(fixed), chunk->data,
+			       chunk->data_len);
 }
 
 static int bpf_handle_sample(void *state, struct recorder *rec, const void *data, size_t len)
@@ -137,7 +116,7 @@ static int bpf_handle_sample(void *state, struct recorder *rec, const void *data
 	if (hdr->type == EV_BPF_PROG_CHUNK)
 		err = prog_chunk(rec, data, len);
 	else if (hdr->type == EV_SYSCALL_RESULT)
-		err = load_result(rec, data, len);
+		err = load_sample_append_result(rec, data, len);
 
 cleanup:
 	if (err == -EPROTO)

@@ -26,6 +26,7 @@
 #include "bpf/module_capture.h"
 #include "format/trace_records.h"
 #include "module_capture.skel.h"
+#include "recorder/load_samples.h"
 #include "recorder/probe.h"
 #include "recorder/recorder.h"
 
@@ -125,17 +126,14 @@ static int append_chunk(struct recorder *rec, const struct event_header *hdr, ui
 
 static int image_chunk(struct recorder *rec, const struct module_chunk_event *e, size_t len)
 {
-	uint32_t flags = 0;
+	const struct user_chunk *chunk;
+	uint32_t flags;
 
-	if (len < offsetof(struct module_chunk_event, data) || e->data_len > MODULE_CHUNK_SIZE ||
-	    len < offsetof(struct module_chunk_event, data) + e->data_len)
+	chunk = load_sample_chunk(e, len, sizeof(e->head), &flags);
+	if (!chunk)
 		return -EPROTO;
-	if (e->flags & MODULE_CHUNK_LAST)
-		flags |= TR_CHUNK_LAST;
-	if (e->flags & MODULE_CHUNK_INCOMPLETE)
-		flags |= TR_CHUNK_INCOMPLETE;
-	return append_chunk(rec, &e->hdr, 0, 0, e->total_len, e->offset, e->syscall_nr, flags,
-			    e->data, e->data_len);
+	return append_chunk(rec, &e->head.hdr, 0, 0, e->head.total_len, chunk->offset,
+			    e->head.syscall_nr, flags, chunk->data, chunk->data_len);
 }
 
 /*
@@ -296,24 +294,6 @@ cleanup:
 	return err;
 }
 
-static int load_result(struct recorder *rec, const struct module_result_event *e, size_t len)
-{
-	uint8_t fixed[TR_SYSCALL_RESULT_FIXED_LEN];
-	struct tr_syscall_result r;
-
-	if (len < sizeof(*e))
-		return -EPROTO;
-	r = (struct tr_syscall_result){
-		.entry_time_ns = e->entry_time_ns,
-		.pid = e->hdr.pid,
-		.tid = e->hdr.tid,
-		.syscall_nr = e->syscall_nr,
-		.ret = e->ret,
-	};
-	tr_syscall_result_encode(&r, fixed);
-	return recorder_append(rec, TR_REC_SYSCALL_RESULT, fixed, sizeof(fixed), NULL, 0);
-}
-
 static int module_handle_sample(void *state, struct recorder *rec, const void *data, size_t len)
 {
 	const struct event_header *hdr = data;
@@ -326,7 +306,7 @@ static int module_handle_sample(void *state, struct recorder *rec, const void *d
 	else if (hdr->type == EV_MODULE_LOAD && hdr->flags == MODULE_LOAD_FILE)
 		err = file_image(state, rec, data, len);
 	else if (hdr->type == EV_MODULE_LOAD && hdr->flags == MODULE_LOAD_RESULT)
-		err = load_result(rec, data, len);
+		err = load_sample_append_result(rec, data, len);
 
 cleanup:
 	if (err == -EPROTO)
