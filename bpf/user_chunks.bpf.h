@@ -36,7 +36,8 @@ static __always_inline __u64 user_chunks_init(struct user_chunks *uc, __u64 src,
 	uc->in_hole = 0;
 	uc->chunks = (len + USER_CHUNK_SIZE - 1) / USER_CHUNK_SIZE;
 	if (uc->chunks > USER_CHUNKS_MAX) {
-		count_loss(LOSS_PAYLOAD_TRUNCATED, (uc->chunks - USER_CHUNKS_MAX) * USER_CHUNK_SIZE);
+		count_loss(LOSS_PAYLOAD_TRUNCATED,
+			   (uc->chunks - USER_CHUNKS_MAX) * USER_CHUNK_SIZE);
 		uc->chunks = USER_CHUNKS_MAX;
 	}
 	return uc->chunks;
@@ -79,6 +80,7 @@ static __always_inline int user_chunk_copy(__u32 index, struct user_chunks *uc, 
 {
 	__u64 offset = (__u64)index * USER_CHUNK_SIZE;
 	void *src = (void *)(uc->src + offset);
+	struct event_header *hdr;
 	struct user_chunk *c;
 	void *sample;
 	__u32 flags;
@@ -102,7 +104,8 @@ static __always_inline int user_chunk_copy(__u32 index, struct user_chunks *uc, 
 		return 0;
 	}
 	__builtin_memcpy(sample, head, head_size);
-	((struct event_header *)sample)->size = head_size + sizeof(struct user_chunk);
+	hdr = sample;
+	hdr->size = head_size + sizeof(struct user_chunk);
 	c = sample + head_size;
 	c->offset = offset;
 	c->flags = flags;
@@ -110,7 +113,7 @@ static __always_inline int user_chunk_copy(__u32 index, struct user_chunks *uc, 
 		c->data_len = n;
 	} else {
 		/* the chunk's next page is not resident */
-		((struct event_header *)sample)->size = head_size + offsetof(struct user_chunk, data);
+		hdr->size = head_size + offsetof(struct user_chunk, data);
 		c->flags |= USER_CHUNK_INCOMPLETE;
 		c->data_len = 0;
 		count_loss(LOSS_USER_READ_FAILED, n);
