@@ -18,6 +18,7 @@
 #include "bpf_capture.skel.h"
 #include "recorder/load_samples.h"
 #include "recorder/probe.h"
+#include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
 
 struct bpf_capture {
@@ -63,23 +64,17 @@ cleanup:
 static int bpf_load(void *state)
 {
 	struct bpf_capture *bc = state;
-	int err = bpf_capture_bpf__load(bc->skel);
 
-	if (err)
-		fprintf(stderr, "bpf capture: cannot load its BPF programs (needs kernel 5.17 for "
-				"bpf_loop): %s\n", strerror(-err));
-	return err;
+	return probe_skeleton_load(bc->skel->skeleton, "bpf capture",
+				   "kernel 5.17 for bpf_loop");
 }
 
 static int bpf_attach(void *state)
 {
 	struct bpf_capture *bc = state;
-	int err = bpf_capture_bpf__attach(bc->skel);
 
-	if (err)
-		fprintf(stderr, "bpf capture: cannot attach to tp_btf/sys_enter and sys_exit: %s\n",
-			strerror(-err));
-	return err;
+	return probe_skeleton_attach(bc->skel->skeleton, "bpf capture",
+				     "tp_btf/sys_enter and sys_exit");
 }
 
 static int prog_chunk(struct recorder *rec, const struct bpf_prog_chunk_event *e, size_t len)

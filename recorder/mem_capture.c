@@ -16,6 +16,7 @@
 #include "format/trace_records.h"
 #include "mem_capture.skel.h"
 #include "recorder/probe.h"
+#include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
 
 struct mem_capture {
@@ -62,23 +63,16 @@ cleanup:
 static int mem_load(void *state)
 {
 	struct mem_capture *mc = state;
-	int err = mem_capture_bpf__load(mc->skel);
 
-	if (err)
-		fprintf(stderr, "mem capture: cannot load its BPF programs (needs kernel 5.17 for "
-				"bpf_find_vma and bpf_loop): %s\n", strerror(-err));
-	return err;
+	return probe_skeleton_load(mc->skel->skeleton, "mem capture",
+				   "kernel 5.17 for bpf_find_vma and bpf_loop");
 }
 
 static int mem_attach(void *state)
 {
 	struct mem_capture *mc = state;
-	int err = mem_capture_bpf__attach(mc->skel);
 
-	if (err)
-		fprintf(stderr, "mem capture: cannot attach to tp_btf/sys_enter: %s\n",
-			strerror(-err));
-	return err;
+	return probe_skeleton_attach(mc->skel->skeleton, "mem capture", "tp_btf/sys_enter");
 }
 
 static int mem_chunk_record(struct recorder *rec, const struct mem_chunk_event *e, size_t len)

@@ -28,6 +28,7 @@
 #include "module_capture.skel.h"
 #include "recorder/load_samples.h"
 #include "recorder/probe.h"
+#include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
 
 /* Size of the MODULE_CHUNK records made from a file (a frame holds ~1 MiB). */
@@ -83,23 +84,17 @@ cleanup:
 static int module_load(void *state)
 {
 	struct module_capture *mc = state;
-	int err = module_capture_bpf__load(mc->skel);
 
-	if (err)
-		fprintf(stderr, "module capture: cannot load its BPF programs (needs kernel 5.17 "
-				"for bpf_loop): %s\n", strerror(-err));
-	return err;
+	return probe_skeleton_load(mc->skel->skeleton, "module capture",
+				   "kernel 5.17 for bpf_loop");
 }
 
 static int module_attach(void *state)
 {
 	struct module_capture *mc = state;
-	int err = module_capture_bpf__attach(mc->skel);
 
-	if (err)
-		fprintf(stderr, "module capture: cannot attach to tp_btf/sys_enter and sys_exit: "
-				"%s\n", strerror(-err));
-	return err;
+	return probe_skeleton_attach(mc->skel->skeleton, "module capture",
+				     "tp_btf/sys_enter and sys_exit");
 }
 
 static int append_chunk(struct recorder *rec, const struct event_header *hdr, uint64_t dev,

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The load and attach steps of a probe's skeleton (recorder/probe.h), with
+ * the message a user needs when the kernel refuses: which capture failed
+ * and what it needs from the kernel, or where it could not attach.
+ */
+#ifndef TRACEE_REC_PROBE_SKELETON_H
+#define TRACEE_REC_PROBE_SKELETON_H
+
+struct bpf_object_skeleton;
+
+/* capture: "module capture"; needs: "kernel 5.17 for bpf_loop". 0 or -errno. */
+int probe_skeleton_load(struct bpf_object_skeleton *skeleton, const char *capture,
+			const char *needs);
+
+/* hooks: "tp_btf/sys_enter and sys_exit". 0 or -errno. */
+int probe_skeleton_attach(struct bpf_object_skeleton *skeleton, const char *capture,
+			  const char *hooks);
+
+#endif /* TRACEE_REC_PROBE_SKELETON_H */
