@@ -14,6 +14,7 @@
 #include "bpf/scope.bpf.h"
 #include "bpf/syscall_nr.bpf.h"
 #include "bpf/bpf_capture.h"
+#include "bpf/load_results.bpf.h"
 #include "bpf/user_chunks.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -40,17 +41,6 @@ struct prog_load_attr {
 	char prog_name[BPF_PROG_NAME_LEN];
 };
 
-struct pending_load {
-	__u64 entry_time_ns;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, struct pending_load);
-} bpf_pending SEC(".maps");
-
 /* The instructions being copied: the bpf_loop state. */
 struct insn_copy {
 	struct user_chunks chunks;
@@ -68,10 +58,9 @@ SEC("tp_btf/sys_enter")
 int BPF_PROG(bpf_sys_enter, struct pt_regs *regs, long id)
 {
 	struct prog_load_attr attr = {};
-	struct pending_load pending = {};
 	struct insn_copy ic = {};
 	__u64 uattr, size;
-	__u32 tid, cnt;
+	__u32 cnt;
 
 	if (id != nr_bpf || PT_REGS_PARM1_SYSCALL(regs) != CMD_PROG_LOAD)
 		return 0;
@@ -106,36 +95,14 @@ int BPF_PROG(bpf_sys_enter, struct pt_regs *regs, long id)
 	user_chunks_init(&ic.chunks, attr.insns, (__u64)cnt * BPF_INSN_SIZE, LOSS_RINGBUF_BPF);
 	bpf_loop(ic.chunks.chunks, copy_insn_chunk, &ic, 0);
 
-	tid = ic.head.hdr.tid;
-	pending.entry_time_ns = ic.head.hdr.time_ns;
-	bpf_map_update_elem(&bpf_pending, &tid, &pending, BPF_ANY);
+	load_started(&ic.head.hdr, id);
 	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bpf_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct syscall_result_event *e;
-	struct pending_load *pending;
-	__u32 tid;
-
-	if (syscall_nr_of(regs) != nr_bpf)
-		return 0;
-	tid = (__u32)bpf_get_current_pid_tgid();
-	pending = bpf_map_lookup_elem(&bpf_pending, &tid);
-	if (!pending)
-		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_loss(LOSS_RINGBUF_BPF, 0);
-	} else {
-		fill_event_header(&e->hdr, EV_SYSCALL_RESULT, sizeof(*e));
-		e->entry_time_ns = pending->entry_time_ns;
-		e->ret = ret;
-		e->syscall_nr = nr_bpf;
-		e->reserved = 0;
-		bpf_ringbuf_submit(e, 0);
-	}
-	bpf_map_delete_elem(&bpf_pending, &tid);
+	if (syscall_nr_of(regs) == nr_bpf)
+		load_finished(ret, EV_SYSCALL_RESULT, 0, LOSS_RINGBUF_BPF);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "bpf/scope.bpf.h"
 #include "bpf/syscall_nr.bpf.h"
 #include "bpf/module_capture.h"
+#include "bpf/load_results.bpf.h"
 #include "bpf/user_chunks.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -29,20 +30,6 @@ const volatile __u32 self_pid = 0;
 
 /* Path walk: component names plus mount crossings. */
 #define MODULE_PATH_STEPS (MODULE_PATH_DEPTH + 8)
-
-/* A load seen at entry whose result sys_exit must report: tid -> entry time. */
-struct pending_load {
-	__u64 entry_time_ns;
-	__u32 syscall_nr;
-	__u32 reserved;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u32);
-	__type(value, struct pending_load);
-} module_pending SEC(".maps");
 
 /* An init_module image being copied: the bpf_loop state. */
 struct image_copy {
@@ -175,9 +162,7 @@ static void report_module_file(const struct event_header *hdr, __u32 fd, __u32 n
 SEC("tp_btf/sys_enter")
 int BPF_PROG(module_sys_enter, struct pt_regs *regs, long id)
 {
-	struct pending_load pending = {};
 	struct event_header hdr;
-	__u32 tid;
 
 	if (id != nr_init_module && id != nr_finit_module)
 		return 0;
@@ -191,10 +176,7 @@ int BPF_PROG(module_sys_enter, struct pt_regs *regs, long id)
 	else
 		report_module_file(&hdr, PT_REGS_PARM1_SYSCALL(regs), id);
 
-	tid = hdr.tid;
-	pending.entry_time_ns = hdr.time_ns;
-	pending.syscall_nr = id;
-	bpf_map_update_elem(&module_pending, &tid, &pending, BPF_ANY);
+	load_started(&hdr, id);
 	return 0;
 }
 
@@ -202,28 +184,8 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(module_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = syscall_nr_of(regs);
-	struct syscall_result_event *e;
-	struct pending_load *pending;
-	__u32 tid;
 
-	if (id != nr_init_module && id != nr_finit_module)
-		return 0;
-	tid = (__u32)bpf_get_current_pid_tgid();
-	pending = bpf_map_lookup_elem(&module_pending, &tid);
-	if (!pending)
-		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_loss(LOSS_RINGBUF_MODULE, 0);
-	} else {
-		fill_event_header(&e->hdr, EV_MODULE_LOAD, sizeof(*e));
-		e->hdr.flags = MODULE_LOAD_RESULT;
-		e->entry_time_ns = pending->entry_time_ns;
-		e->ret = ret;
-		e->syscall_nr = pending->syscall_nr;
-		e->reserved = 0;
-		bpf_ringbuf_submit(e, 0);
-	}
-	bpf_map_delete_elem(&module_pending, &tid);
+	if (id == nr_init_module || id == nr_finit_module)
+		load_finished(ret, EV_MODULE_LOAD, MODULE_LOAD_RESULT, LOSS_RINGBUF_MODULE);
 	return 0;
 }
