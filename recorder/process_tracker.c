@@ -197,6 +197,21 @@ static int handle_exit(struct tracker *t, const struct process_exit_sample *s)
 }
 
 /*
+ * Is the opened file the inode the kernel executed? Same dev and inode,
+ * or, where a stacking filesystem (overlayfs, as in containers) reports
+ * another st_dev/st_ino than the inode the kernel holds, the same change
+ * time to the nanosecond (a replaced or modified file has a newer one).
+ */
+static bool same_binary(int fd, const struct binary_key *k, struct stat *st)
+{
+	if (fstat(fd, st))
+		return false;
+	if (kernel_dev(st->st_dev) == k->dev && st->st_ino == k->ino)
+		return true;
+	return (uint64_t)st->st_ctim.tv_sec * 1000000000ULL + st->st_ctim.tv_nsec == k->ctime_ns;
+}
+
+/*
  * Open the executed file: through /proc/<pid>/exe (works after the file is
  * deleted, while the process lives), else by its absolute path. Either way
  * it must be the very inode the kernel executed. fd or -errno; why says
@@ -209,25 +224,25 @@ static int open_binary(const struct exec_sample *s, const struct binary_key *k, 
 	size_t len = s->path_len < PT_PATH_MAX ? s->path_len : PT_PATH_MAX - 1;
 	int fd, err;
 
+	memcpy(path, s->path, len);
+	path[len] = '\0';
 	snprintf(link, sizeof(link), "/proc/%u/exe", s->hdr.pid);
 	fd = open(link, O_RDONLY | O_CLOEXEC);
 	err = fd < 0 ? -errno : 0;
 	if (fd >= 0) {
-		if (fstat(fd, st) == 0 && kernel_dev(st->st_dev) == k->dev && st->st_ino == k->ino)
+		if (same_binary(fd, k, st))
 			return fd;
 		close(fd);
 		err = -ESTALE;
 	}
 	snprintf(why, whylen, "%s: %s", link,
 		 err == -ESTALE ? "the process runs another binary now" : strerror(-err));
-	memcpy(path, s->path, len);
-	path[len] = '\0';
 	if (path[0] != '/')
 		return err;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return err;
-	if (fstat(fd, st) == 0 && kernel_dev(st->st_dev) == k->dev && st->st_ino == k->ino)
+	if (same_binary(fd, k, st))
 		return fd;
 	close(fd);
 	return err;
