@@ -10,8 +10,18 @@
 #include "recorder/probe.h"
 
 extern const struct probe process_tracker_probe;
+extern const struct probe file_io_probe;
+extern const struct probe net_capture_probe;
+extern const struct probe mem_capture_probe;
+extern const struct probe module_capture_probe;
+extern const struct probe bpf_capture_probe;
 
 const struct probe *const recorder_probes[] = {
 	&process_tracker_probe,
+	&file_io_probe,
+	&net_capture_probe,
+	&mem_capture_probe,
+	&module_capture_probe,
+	&bpf_capture_probe,
 	NULL,
 };

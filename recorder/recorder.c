@@ -144,11 +144,13 @@ int recorder_note_cgroup(struct recorder *rec, uint64_t cgroup_id)
 	struct tr_cgroup cg = { .cgroup_id = cgroup_id };
 	const char *path;
 
-	if (!cgroup_id || !r->cgroups || cgroup_paths_test_and_mark(r->cgroups, cgroup_id))
+	if (!cgroup_id || !r->cgroups)
 		return 0;
+	/* look up first: an id first seen now (a cgroup made during the
+	 * recording) is found by walking the mount again */
 	path = cgroup_paths_lookup(r->cgroups, cgroup_id);
-	if (!path)
-		return 0; /* gone before we could look: attributed to the host */
+	if (cgroup_paths_test_and_mark(r->cgroups, cgroup_id) || !path)
+		return 0; /* written already, or gone before we could look */
 	tr_cgroup_encode(&cg, fixed);
 	return recorder_append(rec, TR_REC_CGROUP, fixed, sizeof(fixed), path, strlen(path));
 }
