@@ -26,6 +26,15 @@ assert_eq "mode of the copied binary" 750 "$(stat -c %a "$TMP/copy")"
 cp -p "$TMP/copy" "$TMP/copy2"
 "$TMP/copy2" 0 || fail "the copied binary does not run"
 
+# the extractor gives the same binary, runnable: host/exec.<time>.rec_gone
+"$EXTRACT" -q "$TMP/t.trc" -o "$TMP/a.tar" || fail "tracee-extract exit $?"
+mkdir "$TMP/x"
+tar -xf "$TMP/a.tar" -C "$TMP/x" || fail "tar cannot unpack the archive"
+ext=$(find "$TMP/x/host" -name 'exec.*.rec_gone')
+[ "$(echo "$ext" | grep -c .)" = 1 ] || fail "expected one exec.*.rec_gone: $(ls "$TMP/x/host")"
+assert_eq "sha256 of the extracted binary" "$want" "$(sha256sum <"$ext" | cut -d' ' -f1)"
+"$ext" 0 || fail "the extracted binary does not run"
+
 # /bin/true ran twice: one copy, two EXEC records
 true_ino=$(stat -L -c %i /bin/true)
 assert_eq "EXEC records of /bin/true" 2 "$(grep -c "^EXEC .* ino=$true_ino .*path=/bin/true" "$TMP/t.txt")"

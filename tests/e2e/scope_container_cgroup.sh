@@ -46,6 +46,12 @@ grep -q "^CGROUP id=$ino2 path=/docker/$id2\$" "$TMP/c.txt" ||
 	fail "no CGROUP record for the cgroup made while recording: $(grep ^CGROUP "$TMP/c.txt")"
 grep -q "^EXEC .*cgroup=$ino2 .*path=/bin/echo\$" "$TMP/c.txt" ||
 	fail "the exec in the new cgroup does not carry its id"
+# the extractor files the container's binaries under its id, not host/
+"$EXTRACT" -q "$TMP/c.trc" -o "$TMP/c.tar" || fail "tracee-extract exit $?"
+tar -tf "$TMP/c.tar" >"$TMP/c.list" || fail "tar cannot list the archive"
+grep -q "^$id/exec\.[0-9]*\.true\$" "$TMP/c.list" || fail "no $id/exec.*.true: $(cat "$TMP/c.list")"
+grep -q "^$id2/exec\.[0-9]*\.echo\$" "$TMP/c.list" || fail "no $id2/exec.*.echo: $(cat "$TMP/c.list")"
+grep -q "^host/exec\.[0-9]*\.sh\$" "$TMP/c.list" || fail "no host/exec.*.sh: $(cat "$TMP/c.list")"
 
 # --scope container / not-container, without a command
 record() {
