@@ -567,7 +567,7 @@ int recorder_run(const struct capture_options *opts)
 
 	libbpf_verbosity = opts->verbose;
 	libbpf_set_print(libbpf_print);
-	err = feature_probe_check(opts->verbose, err_msg, sizeof(err_msg));
+	err = feature_probe_check(opts, err_msg, sizeof(err_msg));
 	if (err) {
 		fprintf(stderr, "tracee-rec: %s\n", err_msg);
 		goto cleanup;
