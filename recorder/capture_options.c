@@ -644,6 +644,10 @@ int capture_options_parse(struct capture_options *opts, int argc, char **argv, c
 		case 'o':
 			if (!optarg[0])
 				return fail(err, errlen, "-o: empty output path");
+			/* the command's own output would mix into the trace */
+			if (!strcmp(optarg, "-"))
+				return fail(err, errlen,
+					    "-o -: the trace cannot go to standard output; give a file name");
 			opts->output_path = optarg;
 			ret = 0;
 			break;
