@@ -14,7 +14,7 @@ head -c 4099 /dev/urandom >>"$bin"
 chmod 750 "$bin"
 want=$(sha256sum <"$bin" | cut -d' ' -f1)
 
-"$REC" -c exec -o "$TMP/t.trc" -- sh -c "'$bin' 300 && /bin/true && /bin/true" 2>"$TMP/err" ||
+"$REC" -c exec -o "$TMP/t.trc" -- sh -c "'$bin' 1000 && /bin/true && /bin/true" 2>"$TMP/err" ||
 	fail "recorder or workload failed: $(cat "$TMP/err")"
 [ ! -e "$bin" ] || fail "the workload did not delete its binary"
 "$DUMP" "$TMP/t.trc" >"$TMP/t.txt" || fail "trace incomplete"
