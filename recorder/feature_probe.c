@@ -55,12 +55,19 @@ int feature_probe_check(const struct capture_options *opts, char *err, size_t er
 		}
 	}
 
-	r = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL);
-	if (r == -EPERM || r == -EACCES) {
+	/* libbpf's probes say "unsupported" for "not allowed" too: ask first */
+	r = bpf_map_create(BPF_MAP_TYPE_ARRAY, "tr_probe", sizeof(int), sizeof(int), 1, NULL);
+	if (r >= 0) {
+		close(r);
+	} else if (errno == EPERM || errno == EACCES) {
 		add(missing, sizeof(missing),
-		    "permission to load BPF programs (run as root, or with CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)");
+		    "permission to use BPF (run as root, or with CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)");
 		goto out; /* every further probe would fail the same way */
+	} else if (errno == ENOSYS) {
+		add(missing, sizeof(missing), "the bpf() system call (CONFIG_BPF_SYSCALL)");
+		goto out;
 	}
+	r = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL);
 	if (r <= 0)
 		add(missing, sizeof(missing), "raw tracepoint BPF programs (Linux 4.17)");
 	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) <= 0)
@@ -85,6 +92,6 @@ int feature_probe_check(const struct capture_options *opts, char *err, size_t er
 out:
 	if (!missing[0])
 		return 0;
-	snprintf(err, errlen, "this kernel lacks what tracee-rec needs: %s", missing);
+	snprintf(err, errlen, "cannot record: missing %s", missing);
 	return -ENOTSUP;
 }
