@@ -313,6 +313,8 @@ static int decompress_frame(struct tr_reader *r, const struct frame_shape *shape
 		rc = LZ4F_decompress(r->dctx, r->dbuf + r->dlen, &out, src, &in, &opts);
 		if (LZ4F_isError(rc))
 			return corrupt(r, "%s", lz4_reason(rc));
+		if (rc != 0 && in == 0 && out == 0 && r->dlen < r->dcap)
+			return corrupt(r, "LZ4 decoder makes no progress");
 		src += in;
 		src_left -= in;
 		r->dlen += out;
@@ -369,6 +371,11 @@ static int check_records(struct tr_reader *r)
 				       "%s record at content byte %zu has a fixed part of %u bytes, "
 				       "needs %u",
 				       tr_record_type_name(type), p, fixed_len, min_fixed);
+		if (type == TR_REC_TRAILER && (body_len - fixed_len) % 12 != 0)
+			return corrupt(r,
+				       "TRAILER record at content byte %zu has a %u byte tail, not "
+				       "12-byte loss totals",
+				       p, body_len - fixed_len);
 		p += TR_RECORD_HEAD_LEN + body_len;
 	}
 	return 0;
