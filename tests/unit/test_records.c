@@ -345,6 +345,22 @@ static void header_bytes(void)
 	      "header decode");
 	CHECK(back.version_major == 1 && back.version_minor == 0, "version");
 	tr_header_clear(&back);
+
+	/* Unknown keys and a newer minor version are accepted; known keys still read. */
+	{
+		static const uint8_t newer[] = {
+			'T', 'R', 'C', 'E', 0x01, 0x00, 0x07, 0x00,	    /* version 1.7 */
+			0x77, 0x77, 0x03, 0x00, 0x00, 0x00, 'a', 'b', 'c', /* unknown key */
+			0x08, 0x00, 0x06, 0x00, 0x00, 0x00, 'a', 'a', 'r', 'c', 'h', '6', /* machine */
+		};
+
+		CHECK(tr_header_decode(newer, sizeof(newer), &back, err, sizeof(err)) == 0, "%s",
+		      err);
+		CHECK(back.version_minor == 7 && strcmp(back.machine, "aarch6") == 0 &&
+			      !back.hostname,
+		      "newer header");
+		tr_header_clear(&back);
+	}
 	tr_header_clear(&hdr);
 	free(buf);
 }

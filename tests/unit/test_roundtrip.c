@@ -233,6 +233,44 @@ static void fixed_cases(void)
 	tr_reader_free(r);
 	free(bytes);
 	close(fd);
+
+	/* A full disk: the header write fails and says why. */
+	fd = open("/dev/full", O_WRONLY);
+	if (fd >= 0) {
+		CHECK(tr_writer_open_fd(&w, fd, &hdr, NULL, err, sizeof(err)) == -TR_E_IO && !w,
+		      "writing to /dev/full succeeded");
+		CHECK(strstr(err, "No space left"), "message: %s", err);
+		close(fd);
+	}
+
+	/* A write error later on breaks the writer for good, with one message. */
+	{
+		int fds[2];
+		uint8_t payload[65536] = {0};
+		struct tr_io_chunk io = {0};
+		uint8_t io_fixed[TR_IO_CHUNK_FIXED_LEN];
+		int rc = 0;
+
+		CHECK(pipe2(fds, O_NONBLOCK) == 0, "pipe");
+		CHECK(tr_writer_open_fd(&w, fds[1], &hdr, NULL, err, sizeof(err)) == 0, "%s", err);
+		tr_io_chunk_encode(&io, io_fixed);
+		for (int i = 0; i < 1000 && rc == 0; i++) {
+			rc = tr_writer_append(w, TR_REC_IO_CHUNK, io_fixed, sizeof(io_fixed), payload,
+					      sizeof(payload));
+			if (rc == 0)
+				rc = tr_writer_flush(w);
+		}
+		CHECK(rc == -TR_E_IO, "a full pipe never failed the writer (%d)", rc);
+		CHECK(strstr(tr_writer_errmsg(w), "writing the trace failed"), "message: %s",
+		      tr_writer_errmsg(w));
+		CHECK(tr_writer_append(w, TR_REC_IO_CHUNK, io_fixed, sizeof(io_fixed), NULL, 0) ==
+			      -TR_E_IO,
+		      "writer usable after a write error");
+		CHECK(tr_writer_finish(w, NULL) == -TR_E_IO, "finish after a write error");
+		tr_writer_free(w);
+		close(fds[0]);
+		close(fds[1]);
+	}
 	tr_header_clear(&hdr);
 }
 
