@@ -247,15 +247,24 @@ static __always_inline bool classify(long nr, struct io_op *op)
 	return false;
 }
 
+/*
+ * task->files->fdt->fd[fd]. task comes from bpf_get_current_task_btf(), so
+ * the chain is read with direct (fault-safe) loads rather than helper
+ * calls; only the array element needs bpf_probe_read_kernel.
+ */
 static __always_inline struct file *file_of_fd(struct task_struct *task, __u32 fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct files_struct *files = task->files;
+	struct fdtable *fdt;
 	struct file **fds;
 	struct file *f = NULL;
 
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!files)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
+	fdt = files->fdt;
+	if (!fdt || fd >= fdt->max_fds)
+		return NULL;
+	fds = fdt->fd;
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
 		return NULL;
 	return f;
@@ -604,15 +613,37 @@ struct emit_ctx {
 	struct io_chunk_sample tmpl; /* header fields every chunk shares; no payload */
 };
 
+/* Per CPU: when a sample of this CPU last woke the consumer up. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} io_last_wakeup SEC(".maps");
+
+#define WAKEUP_INTERVAL_NS 1000000 /* 1 ms */
+
 static __always_inline __u64 wakeup_flags(void)
 {
+	__u32 zero = 0;
+	__u64 *last, now;
+
 	/*
 	 * Wake the consumer only once wakeup_bytes (an eighth of the ring) are
-	 * pending: it reads on a timer otherwise. A wakeup per small sample
-	 * costs more than the copy of the sample itself.
+	 * pending, at most once a millisecond per CPU: it reads on a timer
+	 * otherwise. A wakeup per sample (an interrupt each) costs more than
+	 * the copy of a small sample.
 	 */
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									   : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_bytes)
+		return BPF_RB_NO_WAKEUP;
+	last = bpf_map_lookup_elem(&io_last_wakeup, &zero);
+	if (!last)
+		return 0;
+	now = bpf_ktime_get_ns();
+	if (now - *last < WAKEUP_INTERVAL_NS)
+		return BPF_RB_NO_WAKEUP;
+	*last = now;
+	return BPF_RB_FORCE_WAKEUP;
 }
 
 /* Reserve a sample with room for `room` payload bytes (a constant) and fill it. */
