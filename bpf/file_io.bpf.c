@@ -35,13 +35,13 @@
  * through these syscalls.
  */
 #include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
 
-#include "bpf/shared_maps.bpf.h"
-#include "bpf/scope.bpf.h"
 #include "bpf/file_io.h"
+#include "bpf/scope.bpf.h"
+#include "bpf/shared_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -90,7 +90,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define S_IFIFO 0010000
 #define O_APPEND 00002000
 #define RWF_APPEND 0x10 /* pwritev2 flag: append whatever the offset */
-#define MSG_PEEK 0x2 /* recv flag: the data stays queued and is read again */
+#define MSG_PEEK 0x2	/* recv flag: the data stays queued and is read again */
 
 /* Largest vector the kernel accepts (UIO_MAXIOV); all of it is followed. */
 #define IOV_FOLLOWED 1024
@@ -119,7 +119,7 @@ struct io_file_state {
 	__u8 path_checked; /* the *_path_match fields are set */
 	__u8 write_path_match;
 	__u8 read_path_match;
-	__u8 elf; /* offset 0 of the file was last seen holding \x7fELF */
+	__u8 elf;   /* offset 0 of the file was last seen holding \x7fELF */
 	__u8 named; /* an EV_FILE_INFO sample for it was submitted */
 	__u8 pad[3];
 };
@@ -134,8 +134,8 @@ struct {
 /* How the user buffers of a syscall are given. */
 enum buf_kind {
 	BUF_FLAT = 0, /* buf, count */
-	BUF_IOV = 1, /* iovec array, count */
-	BUF_MSG = 2, /* struct user_msghdr (sendmsg/recvmsg) */
+	BUF_IOV = 1,  /* iovec array, count */
+	BUF_MSG = 2,  /* struct user_msghdr (sendmsg/recvmsg) */
 };
 
 /* A syscall between its entry and its exit. */
@@ -143,15 +143,15 @@ struct pending_io {
 	__u64 dev;
 	__u64 ino;
 	__u64 offset;
-	__u64 ubuf; /* buffer, iovec array or msghdr (user address) */
-	__u64 count; /* bytes or iovec count */
+	__u64 ubuf;    /* buffer, iovec array or msghdr (user address) */
+	__u64 count;   /* bytes or iovec count */
 	__u64 time_ns; /* entry time: the chunks carry it */
 	__u32 mode;
 	__u32 fd;
 	__u32 nr;
 	__u8 direction;
-	__u8 kind; /* enum buf_kind */
-	__u8 flags; /* FILE_IO_OFFSET_VALID */
+	__u8 kind;	/* enum buf_kind */
+	__u8 flags;	/* FILE_IO_OFFSET_VALID */
 	__u8 check_elf; /* only an ELF payload passes the type filter */
 	/* 0, read back from the map so the verifier does not follow each value
 	 * of the vector index one by one (see path_scratch) */
@@ -179,7 +179,7 @@ struct path_scratch {
 	 * know them, so the bpf_loop callbacks converge in one pass instead
 	 * of being verified once per value.
 	 */
-	__u32 path_end; /* FILE_IO_PATH_MAX */
+	__u32 path_end;	 /* FILE_IO_PATH_MAX */
 	__u32 iov_first; /* 0 */
 };
 
@@ -198,7 +198,7 @@ struct built_path {
 struct io_op {
 	__u8 direction;
 	__u8 kind;
-	__u8 positional; /* offset argument (pread/pwrite family) */
+	__u8 positional;  /* offset argument (pread/pwrite family) */
 	__u8 socket_call; /* send*, recv*: only with type=socket */
 };
 
@@ -206,42 +206,42 @@ static __always_inline bool classify(long nr, struct io_op *op)
 {
 	switch (nr) {
 	case NR_write:
-		*op = (struct io_op){ FILE_IO_WRITE, BUF_FLAT, 0, 0 };
+		*op = (struct io_op){FILE_IO_WRITE, BUF_FLAT, 0, 0};
 		return true;
 	case NR_pwrite64:
-		*op = (struct io_op){ FILE_IO_WRITE, BUF_FLAT, 1, 0 };
+		*op = (struct io_op){FILE_IO_WRITE, BUF_FLAT, 1, 0};
 		return true;
 	case NR_writev:
-		*op = (struct io_op){ FILE_IO_WRITE, BUF_IOV, 0, 0 };
+		*op = (struct io_op){FILE_IO_WRITE, BUF_IOV, 0, 0};
 		return true;
 	case NR_pwritev:
 	case NR_pwritev2:
-		*op = (struct io_op){ FILE_IO_WRITE, BUF_IOV, 1, 0 };
+		*op = (struct io_op){FILE_IO_WRITE, BUF_IOV, 1, 0};
 		return true;
 	case NR_sendto:
-		*op = (struct io_op){ FILE_IO_WRITE, BUF_FLAT, 0, 1 };
+		*op = (struct io_op){FILE_IO_WRITE, BUF_FLAT, 0, 1};
 		return true;
 	case NR_sendmsg:
-		*op = (struct io_op){ FILE_IO_WRITE, BUF_MSG, 0, 1 };
+		*op = (struct io_op){FILE_IO_WRITE, BUF_MSG, 0, 1};
 		return true;
 	case NR_read:
-		*op = (struct io_op){ FILE_IO_READ, BUF_FLAT, 0, 0 };
+		*op = (struct io_op){FILE_IO_READ, BUF_FLAT, 0, 0};
 		return true;
 	case NR_pread64:
-		*op = (struct io_op){ FILE_IO_READ, BUF_FLAT, 1, 0 };
+		*op = (struct io_op){FILE_IO_READ, BUF_FLAT, 1, 0};
 		return true;
 	case NR_readv:
-		*op = (struct io_op){ FILE_IO_READ, BUF_IOV, 0, 0 };
+		*op = (struct io_op){FILE_IO_READ, BUF_IOV, 0, 0};
 		return true;
 	case NR_preadv:
 	case NR_preadv2:
-		*op = (struct io_op){ FILE_IO_READ, BUF_IOV, 1, 0 };
+		*op = (struct io_op){FILE_IO_READ, BUF_IOV, 1, 0};
 		return true;
 	case NR_recvfrom:
-		*op = (struct io_op){ FILE_IO_READ, BUF_FLAT, 0, 1 };
+		*op = (struct io_op){FILE_IO_READ, BUF_FLAT, 0, 1};
 		return true;
 	case NR_recvmsg:
-		*op = (struct io_op){ FILE_IO_READ, BUF_MSG, 0, 1 };
+		*op = (struct io_op){FILE_IO_READ, BUF_MSG, 0, 1};
 		return true;
 	}
 	return false;
@@ -361,7 +361,8 @@ static long path_step(__u32 i, struct path_walk *w)
  * tp_btf programs. Pipes, sockets and anonymous inodes (their dentries name
  * themselves through d_op->d_dname) get just their dentry name, flagged.
  */
-static __always_inline int build_path(struct file *f, struct path_scratch *s, struct built_path *out)
+static __always_inline int build_path(struct file *f, struct path_scratch *s,
+				      struct built_path *out)
 {
 	struct dentry *dentry = BPF_CORE_READ(f, f_path.dentry);
 	struct vfsmount *vfsmnt = BPF_CORE_READ(f, f_path.mnt);
@@ -435,7 +436,7 @@ static long prefix_step(__u32 i, struct prefix_match *m)
 static __always_inline bool path_filter_passes(const volatile struct file_io_filter *flt,
 					       const struct path_scratch *s, __u32 start)
 {
-	struct prefix_match m = { .flt = flt, .s = s, .start = start, .match = false };
+	struct prefix_match m = {.flt = flt, .s = s, .start = start, .match = false};
 
 	bpf_loop(FILE_IO_MAX_PATH_FILTERS, prefix_step, &m, 0);
 	return m.match;
@@ -453,7 +454,8 @@ static __always_inline void send_file_info(struct file *f, const struct pending_
 	fi = bpf_ringbuf_reserve(&events, sizeof(*fi) + FILE_IO_PATH_MAX, 0);
 	if (!fi) {
 		/* the file stays unnamed; the next chunk of it tries again */
-		count_loss(p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ, 0);
+		count_loss(p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ,
+			   0);
 		return;
 	}
 	/* start >= 1 (build_path leaves byte 0 unused), so the masks change nothing */
@@ -484,7 +486,7 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 {
 	__u32 direction = (op_word >> 32) & 1;
 	const volatile struct file_io_filter *flt =
-		direction == FILE_IO_WRITE ? &write_filter : &read_filter;
+	    direction == FILE_IO_WRITE ? &write_filter : &read_filter;
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct io_file_state *st, fresh = {};
 	struct pending_io *stash;
@@ -539,7 +541,8 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 
 	/* where the bytes go (writes) or come from (reads) */
 	if ((p.mode & S_IFMT) == S_IFREG) {
-		/* pwritev2/preadv2 take -1 for the file position; O_APPEND ignores pwrite's offset */
+		/* pwritev2/preadv2 take -1 for the file position; O_APPEND ignores pwrite's offset
+		 */
 		if (pos < 0)
 			pos = BPF_CORE_READ(f, f_pos);
 		if (direction == FILE_IO_WRITE &&
@@ -603,13 +606,13 @@ int BPF_PROG(file_io_enter, struct pt_regs *regs, long nr)
 
 /* Walk state of one syscall's payload, handed to bpf_loop. */
 struct emit_ctx {
-	__u64 offset; /* of the next byte */
-	__u64 remaining; /* bytes the syscall moved and not emitted yet */
+	__u64 offset;		 /* of the next byte */
+	__u64 remaining;	 /* bytes the syscall moved and not emitted yet */
 	__u64 seg_base, seg_len; /* current user segment */
-	__u64 iov; /* iovec array, 0 for a flat buffer */
+	__u64 iov;		 /* iovec array, 0 for a flat buffer */
 	__u32 iov_idx, iov_cnt;
-	__u32 ringbuf_loss; /* LOSS_RINGBUF_WRITE or _READ */
-	__u64 cut; /* bytes beyond SYSCALL_BYTES_MAX: the last chunk is flagged */
+	__u32 ringbuf_loss;	     /* LOSS_RINGBUF_WRITE or _READ */
+	__u64 cut;		     /* bytes beyond SYSCALL_BYTES_MAX: the last chunk is flagged */
 	struct io_chunk_sample tmpl; /* header fields every chunk shares; no payload */
 };
 
@@ -766,7 +769,7 @@ static __always_inline bool user_bytes_are_elf(__u64 addr)
  */
 static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_io *p)
 {
-	struct io_file_key key = { .dev = p->dev, .ino = p->ino };
+	struct io_file_key key = {.dev = p->dev, .ino = p->ino};
 	struct io_file_state *st = bpf_map_lookup_elem(&io_files, &key);
 	__u64 first = c->seg_base;
 	bool elf;
@@ -795,7 +798,7 @@ static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_i
 /* Name a file that passed the filters as ELF (see file_io_stash). */
 static __always_inline void name_elf_file(const struct pending_io *p)
 {
-	struct io_file_key key = { .dev = p->dev, .ino = p->ino };
+	struct io_file_key key = {.dev = p->dev, .ino = p->ino};
 	struct io_file_state *st = bpf_map_lookup_elem(&io_files, &key);
 	struct built_path bp = {};
 	struct path_scratch *s;

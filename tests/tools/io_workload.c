@@ -24,10 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 static uint64_t rng_state;
 
@@ -172,7 +172,7 @@ static int cmd_pwrite(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	uint8_t a[3000], b[70000], c[10];
-	struct iovec iov[3] = { { a, sizeof(a) }, { b, sizeof(b) }, { c, sizeof(c) } };
+	struct iovec iov[3] = {{a, sizeof(a)}, {b, sizeof(b)}, {c, sizeof(c)}};
 	int err = 0;
 
 	if (fd < 0)
@@ -197,8 +197,7 @@ static int cmd_writev(const char *path)
 	static uint8_t big[100000];
 	uint8_t small[7], mid[4097];
 	struct iovec iov[5] = {
-		{ small, sizeof(small) }, { NULL, 0 }, { big, sizeof(big) }, { mid, sizeof(mid) },
-		{ small, 3 },
+	    {small, sizeof(small)}, {NULL, 0}, {big, sizeof(big)}, {mid, sizeof(mid)}, {small, 3},
 	};
 	int err = 0;
 
@@ -259,7 +258,7 @@ static int cmd_preadv(const char *path)
 {
 	int fd = open(path, O_RDONLY);
 	uint8_t a[1000], b[20000], c[3000];
-	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	struct iovec iov[2] = {{a, sizeof(a)}, {b, sizeof(b)}};
 	int err = 0;
 
 	if (fd < 0)
@@ -330,7 +329,8 @@ int main(int argc, char **argv)
 		return cmd_read(argv[2], b);
 	if (argc == 3 && !strcmp(argv[1], "preadv"))
 		return cmd_preadv(argv[2]);
-	if (argc == 4 && !strcmp(argv[1], "pipe") && atof(argv[2]) > 0 && !parse_size(argv[3], &b) && b)
+	if (argc == 4 && !strcmp(argv[1], "pipe") && atof(argv[2]) > 0 &&
+	    !parse_size(argv[3], &b) && b)
 		return cmd_pipe(atof(argv[2]), b);
 	fprintf(stderr, "usage: io_workload gen SEED BYTES BLOCK | fill PATH BYTES BLOCK | "
 			"pwrite PATH | writev PATH | append PATH | read PATH BLOCK | preadv PATH | "
