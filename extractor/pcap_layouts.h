@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Names of the pcap files in the archive, per layout (Tracee's names):
+ *
+ *	single     pcap/single.pcap
+ *	process    pcap/processes/<cid>/<comm>_<tid>_<start>.pcap
+ *	container  pcap/containers/<cid>.pcap
+ *	command    pcap/commands/<cid>/<comm>.pcap
+ *
+ * <cid> is "host" or the container id's first 11 characters; <comm> has
+ * '/' (and control characters) replaced by '_'; <start> is the owner
+ * thread's start time in wall-clock ns since the epoch, as Tracee's
+ * threadStartTime.
+ */
+#ifndef TRACEE_EXTRACT_PCAP_LAYOUTS_H
+#define TRACEE_EXTRACT_PCAP_LAYOUTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Same bits as PCAP_* of recorder/capture_options.h */
+#define PCAP_LAYOUT_SINGLE (1u << 0)
+#define PCAP_LAYOUT_PROCESS (1u << 1)
+#define PCAP_LAYOUT_CONTAINER (1u << 2)
+#define PCAP_LAYOUT_COMMAND (1u << 3)
+#define PCAP_LAYOUT_COUNT 4
+
+struct pcap_owner {
+	const char *cid;  /* "host" or the short container id */
+	const char *comm; /* NUL-terminated, as recorded */
+	uint32_t tid;
+	int64_t start_wall_ns;
+};
+
+/* "single", "process", ... of one PCAP_LAYOUT_* bit. */
+const char *pcap_layout_name(uint32_t layout);
+
+/*
+ * Parse a comma-separated list of layout names ("single,process"; Tracee's
+ * plural forms are accepted too). 0, or -1 with a message naming the word.
+ */
+int pcap_layouts_parse(const char *list, size_t len, uint32_t *layouts, char *err, size_t errlen);
+
+/*
+ * The archive path of one layout's file for a packet of owner. 0, or -1
+ * when buf is too small.
+ */
+int pcap_layout_path(uint32_t layout, const struct pcap_owner *owner, char *buf, size_t len);
+
+#endif /* TRACEE_EXTRACT_PCAP_LAYOUTS_H */

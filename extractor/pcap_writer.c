@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pcap/pcap.h>
+
+#include "extractor/pcap_writer.h"
+
+/* DLT_NULL family values (BSD numbering, which every reader knows) */
+#define NULL_AF_INET 2
+#define NULL_AF_INET6 28
+#define NULL_HEADER_LEN 4
+/* The file header's snaplen: libpcap's largest, so no record is "too big". */
+#define PCAP_FILE_SNAPLEN 262144
+#define PACKET_MAX_BYTES 65535
+
+struct pcap_file {
+	char *archive_path;
+	char *spool_path;
+	pcap_dumper_t *dumper; /* NULL while closed */
+	uint64_t packets, bytes;
+	struct pcap_file *hash_next;
+	struct pcap_file *lru_prev, *lru_next; /* open files, most recent first */
+};
+
+struct pcap_files {
+	pcap_t *dead; /* DLT_NULL, ns timestamps: only for writing */
+	char *dir;
+	struct pcap_file **files; /* creation order */
+	size_t count, cap;
+	struct pcap_file **buckets;
+	size_t nbuckets;
+	struct pcap_file *lru_head, *lru_tail;
+	unsigned int max_open, open_now, open_peak;
+	uint8_t frame[NULL_HEADER_LEN + PACKET_MAX_BYTES];
+	char errmsg[512];
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+struct pcap_files *pcap_files_new(const char *spool_dir, unsigned int max_open, char *err,
+				  size_t errlen)
+{
+	struct pcap_files *pf;
+	char *tmpl = NULL;
+
+	if (!spool_dir)
+		spool_dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	pf = calloc(1, sizeof(*pf));
+	if (!pf || asprintf(&tmpl, "%s/tracee-extract-pcap.XXXXXX", spool_dir) < 0) {
+		snprintf(err, errlen, "pcap: out of memory");
+		free(pf);
+		return NULL;
+	}
+	if (!mkdtemp(tmpl)) {
+		snprintf(err, errlen, "pcap: cannot create a spool directory in %s: %s", spool_dir,
+			 strerror(errno));
+		goto fail;
+	}
+	pf->dir = tmpl;
+	pf->max_open = max_open ? max_open : PCAP_FILES_DEFAULT_OPEN;
+	pf->nbuckets = 256;
+	pf->buckets = calloc(pf->nbuckets, sizeof(*pf->buckets));
+	pf->dead = pcap_open_dead_with_tstamp_precision(DLT_NULL, PCAP_FILE_SNAPLEN,
+							PCAP_TSTAMP_PRECISION_NANO);
+	if (!pf->buckets || !pf->dead) {
+		snprintf(err, errlen, "pcap: out of memory");
+		goto fail;
+	}
+	return pf;
+fail:
+	if (!pf->dir)
+		free(tmpl);
+	pcap_files_free(pf);
+	return NULL;
+}
+
+static void lru_unlink(struct pcap_files *pf, struct pcap_file *f)
+{
+	if (f->lru_prev)
+		f->lru_prev->lru_next = f->lru_next;
+	else
+		pf->lru_head = f->lru_next;
+	if (f->lru_next)
+		f->lru_next->lru_prev = f->lru_prev;
+	else
+		pf->lru_tail = f->lru_prev;
+	f->lru_prev = f->lru_next = NULL;
+}
+
+static void lru_push_front(struct pcap_files *pf, struct pcap_file *f)
+{
+	f->lru_prev = NULL;
+	f->lru_next = pf->lru_head;
+	if (pf->lru_head)
+		pf->lru_head->lru_prev = f;
+	pf->lru_head = f;
+	if (!pf->lru_tail)
+		pf->lru_tail = f;
+}
+
+/* Flush and close one file's dumper; libpcap's close cannot report errors, so check first. */
+static int close_file(struct pcap_files *pf, struct pcap_file *f)
+{
+	FILE *fp;
+	int err = 0;
+
+	if (!f->dumper)
+		return 0;
+	fp = pcap_dump_file(f->dumper);
+	if (pcap_dump_flush(f->dumper) == -1 || ferror(fp)) {
+		err = errno ? -errno : -EIO;
+		snprintf(pf->errmsg, sizeof(pf->errmsg),
+			 "pcap: cannot write %s (spool file %s): %s", f->archive_path,
+			 f->spool_path, strerror(-err));
+	}
+	pcap_dump_close(f->dumper);
+	f->dumper = NULL;
+	lru_unlink(pf, f);
+	pf->open_now--;
+	return err;
+}
+
+static struct pcap_file *find_file(struct pcap_files *pf, const char *path)
+{
+	struct pcap_file *f;
+
+	for (f = pf->buckets[hash_str(path) % pf->nbuckets]; f; f = f->hash_next)
+		if (strcmp(f->archive_path, path) == 0)
+			return f;
+	return NULL;
+}
+
+static int grow_hash(struct pcap_files *pf)
+{
+	size_t n = pf->nbuckets * 2, i;
+	struct pcap_file **b = calloc(n, sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	for (i = 0; i < pf->count; i++) {
+		struct pcap_file *f = pf->files[i];
+		size_t h = hash_str(f->archive_path) % n;
+
+		f->hash_next = b[h];
+		b[h] = f;
+	}
+	free(pf->buckets);
+	pf->buckets = b;
+	pf->nbuckets = n;
+	return 0;
+}
+
+static struct pcap_file *add_file(struct pcap_files *pf, const char *path)
+{
+	struct pcap_file *f;
+	size_t h;
+
+	if (pf->count == pf->cap) {
+		size_t cap = pf->cap ? pf->cap * 2 : 64;
+		struct pcap_file **files = realloc(pf->files, cap * sizeof(*files));
+
+		if (!files)
+			return NULL;
+		pf->files = files;
+		pf->cap = cap;
+	}
+	if (pf->count >= pf->nbuckets && grow_hash(pf) < 0)
+		return NULL;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->archive_path = strdup(path);
+	if (!f->archive_path || asprintf(&f->spool_path, "%s/%zu.pcap", pf->dir, pf->count) < 0) {
+		free(f->archive_path);
+		free(f);
+		return NULL;
+	}
+	h = hash_str(path) % pf->nbuckets;
+	f->hash_next = pf->buckets[h];
+	pf->buckets[h] = f;
+	pf->files[pf->count++] = f;
+	return f;
+}
+
+/* Make f's dumper open, closing the least recently used file if needed. */
+static int open_file(struct pcap_files *pf, struct pcap_file *f)
+{
+	int err;
+
+	if (f->dumper) {
+		lru_unlink(pf, f);
+		lru_push_front(pf, f);
+		return 0;
+	}
+	if (pf->open_now >= pf->max_open) {
+		err = close_file(pf, pf->lru_tail);
+		if (err)
+			return err;
+	}
+	/* the first open writes the file header; later ones append after checking it */
+	if (f->packets == 0)
+		f->dumper = pcap_dump_open(pf->dead, f->spool_path);
+	else
+		f->dumper = pcap_dump_open_append(pf->dead, f->spool_path);
+	if (!f->dumper) {
+		snprintf(pf->errmsg, sizeof(pf->errmsg),
+			 "pcap: cannot open spool file %s for %s: %s", f->spool_path,
+			 f->archive_path, pcap_geterr(pf->dead));
+		return -EIO;
+	}
+	lru_push_front(pf, f);
+	pf->open_now++;
+	if (pf->open_now > pf->open_peak)
+		pf->open_peak = pf->open_now;
+	return 0;
+}
+
+int pcap_files_write(struct pcap_files *pf, const char *archive_path, int64_t wall_ns,
+		     uint8_t family, const uint8_t *data, uint32_t caplen, uint32_t orig_len)
+{
+	struct pcap_pkthdr hdr;
+	struct pcap_file *f;
+	uint32_t af = family == 6 ? NULL_AF_INET6 : NULL_AF_INET;
+	int err;
+
+	if (caplen > PACKET_MAX_BYTES || caplen > orig_len) {
+		snprintf(pf->errmsg, sizeof(pf->errmsg),
+			 "pcap: packet of %u captured bytes (wire length %u) does not fit %s",
+			 caplen, orig_len, archive_path);
+		return -EINVAL;
+	}
+	f = find_file(pf, archive_path);
+	if (!f) {
+		f = add_file(pf, archive_path);
+		if (!f) {
+			snprintf(pf->errmsg, sizeof(pf->errmsg), "pcap: out of memory");
+			return -ENOMEM;
+		}
+	}
+	err = open_file(pf, f);
+	if (err)
+		return err;
+	if (wall_ns < 0)
+		wall_ns = 0;
+	hdr.ts.tv_sec = wall_ns / 1000000000;
+	hdr.ts.tv_usec = wall_ns % 1000000000; /* ns: the dumper has nanosecond precision */
+	hdr.caplen = NULL_HEADER_LEN + caplen;
+	hdr.len = NULL_HEADER_LEN + orig_len;
+	memcpy(pf->frame, &af, NULL_HEADER_LEN); /* host byte order, as DLT_NULL wants */
+	memcpy(pf->frame + NULL_HEADER_LEN, data, caplen);
+	pcap_dump((u_char *)f->dumper, &hdr, pf->frame);
+	if (ferror(pcap_dump_file(f->dumper))) {
+		snprintf(pf->errmsg, sizeof(pf->errmsg),
+			 "pcap: cannot write %s (spool file %s): %s", archive_path, f->spool_path,
+			 strerror(errno ? errno : EIO));
+		return -EIO;
+	}
+	f->packets++;
+	f->bytes += caplen;
+	return 0;
+}
+
+int pcap_files_close_all(struct pcap_files *pf)
+{
+	int err = 0, e;
+
+	while (pf->lru_head) {
+		e = close_file(pf, pf->lru_head);
+		if (e && !err)
+			err = e;
+	}
+	return err;
+}
+
+size_t pcap_files_count(const struct pcap_files *pf)
+{
+	return pf->count;
+}
+
+void pcap_files_info(const struct pcap_files *pf, size_t i, struct pcap_file_info *info)
+{
+	info->archive_path = pf->files[i]->archive_path;
+	info->packets = pf->files[i]->packets;
+	info->bytes = pf->files[i]->bytes;
+}
+
+int pcap_files_open_read(const struct pcap_files *pf, size_t i)
+{
+	int fd = open(pf->files[i]->spool_path, O_RDONLY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+unsigned int pcap_files_open_now(const struct pcap_files *pf)
+{
+	return pf->open_now;
+}
+
+unsigned int pcap_files_open_peak(const struct pcap_files *pf)
+{
+	return pf->open_peak;
+}
+
+const char *pcap_files_errmsg(const struct pcap_files *pf)
+{
+	return pf->errmsg;
+}
+
+void pcap_files_free(struct pcap_files *pf)
+{
+	size_t i;
+
+	if (!pf)
+		return;
+	for (i = 0; i < pf->count; i++) {
+		struct pcap_file *f = pf->files[i];
+
+		if (f->dumper)
+			pcap_dump_close(f->dumper);
+		unlink(f->spool_path);
+		free(f->spool_path);
+		free(f->archive_path);
+		free(f);
+	}
+	if (pf->dir) {
+		rmdir(pf->dir);
+		free(pf->dir);
+	}
+	if (pf->dead)
+		pcap_close(pf->dead);
+	free(pf->files);
+	free(pf->buckets);
+	free(pf);
+}

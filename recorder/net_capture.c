@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Network packets (`--capture network`): user-space half of
+ * bpf/net_capture.bpf.c. Attaches the socket stamping program and the two
+ * cgroup_skb programs to the root of the cgroup v2 hierarchy with BPF links
+ * (so other cgroup programs stay attached next to ours, and ours go away
+ * with the recorder), and turns packet samples into PACKET records as they
+ * are: no parsing, no pcap writing on the recording host.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <mntent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+
+#include "bpf/net_capture.h"
+#include "format/trace_records.h"
+#include "net_capture.skel.h"
+#include "recorder/probe.h"
+#include "recorder/recorder.h"
+
+struct net_capture {
+	struct net_capture_bpf *skel;
+	int cgroup_fd;
+};
+
+static bool net_capture_wanted(const struct capture_options *opts)
+{
+	return opts->network;
+}
+
+/* Mount point of the cgroup v2 hierarchy (hybrid hosts mount it at .../unified). */
+static int find_cgroup2_mount(char *path, size_t len)
+{
+	struct mntent *ent;
+	FILE *mounts;
+	int err = -ENOENT;
+
+	mounts = setmntent("/proc/mounts", "r");
+	if (!mounts)
+		return -errno;
+	while ((ent = getmntent(mounts))) {
+		if (strcmp(ent->mnt_type, "cgroup2") != 0)
+			continue;
+		if ((size_t)snprintf(path, len, "%s", ent->mnt_dir) >= len) {
+			err = -ENAMETOOLONG;
+			continue;
+		}
+		err = 0;
+		break;
+	}
+	endmntent(mounts);
+	return err;
+}
+
+static int net_capture_open(struct recorder *rec, void **state)
+{
+	struct net_capture *nc;
+	int err;
+
+	nc = calloc(1, sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	nc->cgroup_fd = -1;
+	nc->skel = net_capture_bpf__open();
+	if (!nc->skel) {
+		err = -errno;
+		fprintf(stderr, "network capture: cannot open BPF object: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	err = recorder_share_maps(rec, nc->skel->obj);
+	if (err)
+		goto cleanup;
+	nc->skel->rodata->packet_cap = rec->opts->packet_cap;
+	*state = nc;
+	return 0;
+
+cleanup:
+	net_capture_bpf__destroy(nc->skel);
+	free(nc);
+	return err;
+}
+
+static int net_capture_load(void *state)
+{
+	struct net_capture *nc = state;
+	int err;
+
+	err = net_capture_bpf__load(nc->skel);
+	if (err)
+		fprintf(stderr,
+			"network capture: cannot load BPF programs (%s); the kernel needs "
+			"cgroup_skb, cgroup/sock_create and socket local storage (Linux 5.2+)\n",
+			strerror(-err));
+	return err;
+}
+
+static int attach_one(struct net_capture *nc, struct bpf_program *prog, const char *cgroup_path)
+{
+	struct bpf_link *link;
+	int err;
+
+	link = bpf_program__attach_cgroup(prog, nc->cgroup_fd);
+	if (!link) {
+		err = -errno;
+		fprintf(stderr, "network capture: cannot attach %s to %s: %s\n",
+			bpf_program__name(prog), cgroup_path, strerror(-err));
+		return err;
+	}
+	/* the skeleton destroys the link with the object */
+	if (prog == nc->skel->progs.stamp_socket_owner)
+		nc->skel->links.stamp_socket_owner = link;
+	else if (prog == nc->skel->progs.capture_ingress)
+		nc->skel->links.capture_ingress = link;
+	else
+		nc->skel->links.capture_egress = link;
+	return 0;
+}
+
+/*
+ * Stamp the sockets that were open before sock_create was attached: run the
+ * task_file iterator once, to its end (it produces no output).
+ */
+static int stamp_existing_sockets(struct net_capture *nc)
+{
+	struct bpf_link *link;
+	char buf[256];
+	ssize_t n;
+	int fd, err = 0;
+
+	link = bpf_program__attach_iter(nc->skel->progs.stamp_existing_sockets, NULL);
+	if (!link) {
+		err = -errno;
+		goto cleanup;
+	}
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n < 0)
+		err = -errno;
+	close(fd);
+cleanup:
+	bpf_link__destroy(link);
+	if (err)
+		fprintf(
+		    stderr,
+		    "network capture: cannot stamp the sockets opened before the recording (%s);"
+		    " their packets will be unattributed\n",
+		    strerror(-err));
+	return err;
+}
+
+static int net_capture_attach(void *state)
+{
+	struct net_capture *nc = state;
+	char cgroup_path[4096];
+	int err;
+
+	err = find_cgroup2_mount(cgroup_path, sizeof(cgroup_path));
+	if (err) {
+		fprintf(stderr,
+			"network capture: no cgroup v2 hierarchy is mounted (/proc/mounts); "
+			"packet capture attaches to its root\n");
+		return err;
+	}
+	nc->cgroup_fd = open(cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (nc->cgroup_fd < 0) {
+		err = -errno;
+		fprintf(stderr, "network capture: cannot open %s: %s\n", cgroup_path,
+			strerror(-err));
+		return err;
+	}
+	/* stamp sockets first, so packets of new sockets are attributed */
+	err = attach_one(nc, nc->skel->progs.stamp_socket_owner, cgroup_path);
+	if (err)
+		return err;
+	/* not fatal: new sockets are still attributed */
+	stamp_existing_sockets(nc);
+	err = attach_one(nc, nc->skel->progs.capture_ingress, cgroup_path);
+	if (!err)
+		err = attach_one(nc, nc->skel->progs.capture_egress, cgroup_path);
+	return err;
+}
+
+static int net_capture_handle_sample(void *state, struct recorder *rec, const void *data,
+				     size_t len)
+{
+	const struct packet_event *e = data;
+	struct tr_packet pkt = {};
+	uint8_t fixed[TR_PACKET_FIXED_LEN];
+
+	(void)state;
+	/* samples are reserved in fixed sizes: hdr.size is the real length */
+	if (len < sizeof(*e) || e->hdr.size < sizeof(*e) || e->hdr.size > len ||
+	    e->cap_len != e->hdr.size - sizeof(*e) || e->cap_len > e->orig_len) {
+		fprintf(stderr, "network capture: malformed packet sample (%zu bytes)\n", len);
+		return -EPROTO;
+	}
+	pkt.time_ns = e->hdr.time_ns;
+	pkt.orig_len = e->orig_len;
+	pkt.ifindex = e->ifindex;
+	pkt.direction = e->direction == NET_DIR_INGRESS ? TR_PACKET_INGRESS : TR_PACKET_EGRESS;
+	pkt.family = e->family;
+	pkt.l4_proto = e->l4_proto;
+	if (e->hdr.flags & NET_PACKET_F_ATTRIBUTED) {
+		pkt.flags |= TR_PACKET_ATTRIBUTED;
+		pkt.pid = e->hdr.pid;
+		pkt.tid = e->hdr.tid;
+		pkt.cgroup_id = e->hdr.cgroup_id;
+		pkt.owner_start_ns = e->owner_start_ns;
+		memcpy(pkt.comm, e->comm, sizeof(pkt.comm));
+	}
+	if (e->hdr.flags & NET_PACKET_F_CAPPED)
+		pkt.flags |= TR_PACKET_CAPPED;
+	tr_packet_encode(&pkt, fixed);
+	return recorder_append(rec, TR_REC_PACKET, fixed, sizeof(fixed), e->data, e->cap_len);
+}
+
+static void net_capture_destroy(void *state)
+{
+	struct net_capture *nc = state;
+
+	if (!nc)
+		return;
+	net_capture_bpf__destroy(nc->skel);
+	if (nc->cgroup_fd >= 0)
+		close(nc->cgroup_fd);
+	free(nc);
+}
+
+const struct probe net_capture_probe = {
+    .name = "network",
+    .first_event = EV_PACKET,
+    .last_event = EV_PACKET,
+    .wanted = net_capture_wanted,
+    .open = net_capture_open,
+    .load = net_capture_load,
+    .attach = net_capture_attach,
+    .handle_sample = net_capture_handle_sample,
+    .destroy = net_capture_destroy,
+};

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Network capture without a command: packets the recorder cannot attribute
+# (the kernel's own ICMP echo replies) are kept and counted as unattributed;
+# with --scope only the scoped process's packets are kept; --packet-cap
+# bounds the recorded bytes while the original length stays known.
+source "$(dirname "$0")/../lib.sh"
+require_bpf
+for t in tcpdump tshark ping bsdtar; do
+	command -v $t >/dev/null || fail "$t is not installed (make deps)"
+done
+PEER=$TOOLS/net_peer
+[ -x "$PEER" ] || fail "test tools not built ($TOOLS)"
+PORT=$((24000 + ($$ % 4000)))
+
+# record REC-ARGS... : start the recorder in the background, wait until attached
+record() {
+	"$REC" -v "$@" 2>"$TMP/rec.log" &
+	RECPID=$!
+	for i in $(seq 200); do
+		grep -q "tracee-rec: recording to" "$TMP/rec.log" && return 0
+		kill -0 $RECPID 2>/dev/null || { tail -5 "$TMP/rec.log"; fail "recorder exited"; }
+		sleep 0.05
+	done
+	fail "recorder did not start"
+}
+stop() {
+	kill -INT $RECPID
+	wait $RECPID || { tail -5 "$TMP/rec.log"; fail "recorder failed"; }
+}
+extract() { # trace dir options...
+	local trace=$1 dir=$2; shift 2
+	mkdir -p "$dir"
+	"$EXTRACT" "$trace" -o "$dir.tar" "$@" 2>"$dir.err" || { cat "$dir.err"; fail "extraction failed"; }
+	bsdtar -xf "$dir.tar" -C "$dir"
+}
+count() { tshark -r "$1" -Y "${2:-frame}" 2>/dev/null | wc -l; }
+
+# ---- 1. the whole host: ping's requests and replies are ping's, the
+# kernel's replies are unattributed but present in single.pcap
+# A TCP server that listens before the recording starts: its sockets were
+# never seen by sock_create; the recorder stamps them when it starts.
+$PEER tcp-server 127.0.0.1 $PORT 3 >"$TMP/old.out" &
+OLD=$!
+for i in $(seq 100); do grep -q ready "$TMP/old.out" && break; sleep 0.05; done
+record -c network -c pcap:single,process -o "$TMP/all.trc"
+ping -n -q -c 3 -i 0.2 127.0.0.1 >/dev/null & PING=$!
+wait $PING
+$PEER tcp-client 127.0.0.1 $PORT 3 150
+wait $OLD
+stop
+extract "$TMP/all.trc" "$TMP/all" --snaplen max
+pf=$(ls "$TMP"/all/pcap/processes/host/ping_${PING}_*.pcap 2>/dev/null | head -n1 || true)
+[ -n "$pf" ] || fail "no process pcap for ping (pid $PING)"
+assert_eq "ping's own packets" 6 "$(count "$pf")"
+ident=$(tshark -r "$pf" -Y "icmp.type == 8" -T fields -e icmp.ident 2>/dev/null | head -n1)
+[ -n "$ident" ] || fail "no echo request in ping's file"
+# 3 replies leave the kernel's ICMP socket (unattributed) and reach ping's socket
+assert_eq "echo replies in single.pcap" 6 "$(count "$TMP/all/pcap/single.pcap" "icmp.type == 0 && icmp.ident == $ident")"
+of=$(ls "$TMP"/all/pcap/processes/host/tcp-server_${OLD}_*.pcap 2>/dev/null | head -n1 || true)
+[ -n "$of" ] || fail "no process pcap for the server started before the recording (pid $OLD)"
+assert_eq "replies of the server started before the recording" 3 \
+	"$(count "$of" "tcp.srcport == $PORT && tcp.len == 150")"
+unattr=$(sed -n 's/.* \([0-9]*\) unattributed.*/\1/p' "$TMP/all.err")
+[ -n "$unattr" ] && [ "$unattr" -ge 3 ] || fail "summary counts $unattr unattributed packets: $(cat "$TMP/all.err")"
+grep -q "unattributed packets are only in pcap/single.pcap" "$TMP/all.err" || fail "no note about unattributed packets"
+
+# ---- 2. --scope comm=ping: only ping's packets (requests out, replies in),
+# not the UDP traffic next to it, and not the kernel's unattributed replies
+record -c network -s comm=ping -o "$TMP/scoped.trc"
+$PEER udp-server 127.0.0.1 $PORT 4 >"$TMP/srv.out" &
+SRV=$!
+for i in $(seq 100); do grep -q ready "$TMP/srv.out" && break; sleep 0.05; done
+$PEER udp-client 127.0.0.1 $PORT 4 300
+wait $SRV
+ping -n -q -c 2 -i 0.2 127.0.0.1 >/dev/null
+stop
+extract "$TMP/scoped.trc" "$TMP/scoped" --pcap single,command
+assert_eq "scoped single.pcap: ping's packets only" 4 "$(count "$TMP/scoped/pcap/single.pcap")"
+assert_eq "scoped: ICMP only" 4 "$(count "$TMP/scoped/pcap/single.pcap" icmp)"
+[ "$(ls "$TMP/scoped/pcap/commands/host")" = "ping.pcap" ] ||
+	fail "scoped command files: $(ls "$TMP/scoped/pcap/commands/host")"
+grep -q " 0 unattributed" "$TMP/scoped.err" || fail "scoped: $(grep pcap: "$TMP/scoped.err")"
+
+# ---- 3. --packet-cap 64: 64 bytes recorded of each packet, wire length kept
+record -c network -s comm=net_peer --packet-cap 64 -o "$TMP/cap.trc"
+$PEER udp-server 127.0.0.1 $PORT 2 >"$TMP/srv2.out" &
+SRV=$!
+for i in $(seq 100); do grep -q ready "$TMP/srv2.out" && break; sleep 0.05; done
+$PEER udp-client 127.0.0.1 $PORT 2 1000
+wait $SRV
+stop
+extract "$TMP/cap.trc" "$TMP/cap" --snaplen max
+lens=$(tshark -r "$TMP/cap/pcap/single.pcap" -T fields -e frame.cap_len -e frame.len 2>/dev/null | sort -u)
+assert_eq "capped lengths (captured, wire)" "$(printf '68\t1032')" "$lens"
+assert_eq "capped packets" 8 "$(count "$TMP/cap/pcap/single.pcap")"
+grep -q " 8 cut by the recorder" "$TMP/cap.err" || fail "summary: $(grep pcap: "$TMP/cap.err")"
+echo "net_scope: unattributed $unattr, scope and packet cap checked"
