@@ -110,9 +110,16 @@ const volatile __u32 chunk_bytes = FILE_IO_CHUNK_MAX;
 /* Pending bytes in the ring buffer that make a sample wake the consumer up. */
 const volatile __u64 wakeup_bytes = (16 << 20) / 8;
 
+/*
+ * i_generation tells apart the files that reuse an inode number after a
+ * delete (ext4, tmpfs and xfs draw it at random per inode), so a new file
+ * gets its own path verdict and its own FILE record.
+ */
 struct io_file_key {
 	__u64 dev;
 	__u64 ino;
+	__u32 generation;
+	__u32 pad;
 };
 
 struct io_file_state {
@@ -156,7 +163,8 @@ struct pending_io {
 	/* 0, read back from the map so the verifier does not follow each value
 	 * of the vector index one by one (see path_scratch) */
 	__u32 iov_first;
-	__u32 valid; /* set at entry, cleared at exit */
+	__u32 valid;	  /* set at entry, cleared at exit */
+	__u32 generation; /* i_generation, part of the io_files key */
 };
 
 /*
@@ -175,12 +183,11 @@ struct {
 struct path_scratch {
 	char buf[FILE_IO_PATH_MAX + NAME_MASK + 1];
 	/*
-	 * Loop starting values read back from the map: the verifier does not
+	 * The loop's starting value read back from the map: the verifier does not
 	 * know them, so the bpf_loop callbacks converge in one pass instead
 	 * of being verified once per value.
 	 */
-	__u32 path_end;	 /* FILE_IO_PATH_MAX */
-	__u32 iov_first; /* 0 */
+	__u32 path_end; /* FILE_IO_PATH_MAX */
 };
 
 struct {
@@ -515,8 +522,11 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 
 	p.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	p.ino = BPF_CORE_READ(inode, i_ino);
+	p.generation = BPF_CORE_READ(inode, i_generation);
 	key.dev = p.dev;
 	key.ino = p.ino;
+	key.generation = p.generation;
+	key.pad = 0;
 	st = bpf_map_lookup_elem(&io_files, &key);
 	if (!st) {
 		bpf_map_update_elem(&io_files, &key, &fresh, BPF_NOEXIST);
@@ -769,7 +779,7 @@ static __always_inline bool user_bytes_are_elf(__u64 addr)
  */
 static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_io *p)
 {
-	struct io_file_key key = {.dev = p->dev, .ino = p->ino};
+	struct io_file_key key = {.dev = p->dev, .ino = p->ino, .generation = p->generation};
 	struct io_file_state *st = bpf_map_lookup_elem(&io_files, &key);
 	__u64 first = c->seg_base;
 	bool elf;
@@ -798,7 +808,7 @@ static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_i
 /* Name a file that passed the filters as ELF (see file_io_stash). */
 static __always_inline void name_elf_file(const struct pending_io *p)
 {
-	struct io_file_key key = {.dev = p->dev, .ino = p->ino};
+	struct io_file_key key = {.dev = p->dev, .ino = p->ino, .generation = p->generation};
 	struct io_file_state *st = bpf_map_lookup_elem(&io_files, &key);
 	struct built_path bp = {};
 	struct path_scratch *s;
