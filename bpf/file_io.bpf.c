@@ -145,6 +145,13 @@ enum buf_kind {
 	BUF_MSG = 2,  /* struct user_msghdr (sendmsg/recvmsg) */
 };
 
+/* Where the offset of a regular file's bytes comes from. */
+enum offset_from {
+	OFFSET_AT_ENTRY = 0,   /* the syscall's offset argument */
+	OFFSET_POS_AFTER = 1,  /* file position at exit - bytes moved */
+	OFFSET_SIZE_AFTER = 2, /* file size at exit - bytes written (pwrite on O_APPEND) */
+};
+
 /* A syscall between its entry and its exit. */
 struct pending_io {
 	__u64 dev;
@@ -165,6 +172,8 @@ struct pending_io {
 	__u32 iov_first;
 	__u32 valid;	  /* set at entry, cleared at exit */
 	__u32 generation; /* i_generation, part of the io_files key */
+	__u64 file;	  /* struct file *, for the offset taken at exit */
+	__u8 offset_from; /* enum offset_from */
 };
 
 /*
@@ -551,14 +560,23 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 
 	/* where the bytes go (writes) or come from (reads) */
 	if ((p.mode & S_IFMT) == S_IFREG) {
-		/* pwritev2/preadv2 take -1 for the file position; O_APPEND ignores pwrite's offset
+		bool append = direction == FILE_IO_WRITE &&
+			      ((BPF_CORE_READ(f, f_flags) & O_APPEND) || (op_word & OP_APPEND));
+
+		/*
+		 * Only an explicit offset is known for sure here. The file position
+		 * (write, read, pwritev2/preadv2 with -1) is read at exit, where
+		 * position - bytes moved is exact even with other processes
+		 * appending to the same file; i_size read here would not be.
+		 * Linux appends a pwrite to an O_APPEND file: i_size at exit.
 		 */
-		if (pos < 0)
-			pos = BPF_CORE_READ(f, f_pos);
-		if (direction == FILE_IO_WRITE &&
-		    ((BPF_CORE_READ(f, f_flags) & O_APPEND) || (op_word & OP_APPEND)))
-			pos = BPF_CORE_READ(inode, i_size);
-		p.offset = pos;
+		if (pos >= 0 && !append) {
+			p.offset = pos;
+			p.offset_from = OFFSET_AT_ENTRY;
+		} else {
+			p.offset_from = pos >= 0 ? OFFSET_SIZE_AFTER : OFFSET_POS_AFTER;
+		}
+		p.file = (__u64)f;
 		p.flags = FILE_IO_OFFSET_VALID;
 	}
 	p.direction = direction;
@@ -797,7 +815,7 @@ static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_i
 	}
 	if (!(p->flags & FILE_IO_OFFSET_VALID))
 		return user_bytes_are_elf(first);
-	if (p->offset != 0)
+	if (c->offset != 0)
 		return st && st->elf;
 	elf = user_bytes_are_elf(first);
 	if (st)
@@ -834,6 +852,7 @@ int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 {
 	struct pending_io *p;
 	struct emit_ctx c = {};
+	struct file *file;
 	struct io_op op;
 	__u32 tid;
 	__u64 id;
@@ -868,6 +887,13 @@ int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 		c.iov_cnt = m.msg_iovlen;
 		c.iov_idx = p->iov_first;
 	}
+	/* a local: BPF_CORE_READ must not see pending_io, which is not a kernel type */
+	file = (struct file *)p->file;
+	c.offset = p->offset;
+	if (p->offset_from == OFFSET_POS_AFTER)
+		c.offset = BPF_CORE_READ(file, f_pos) - ret;
+	else if (p->offset_from == OFFSET_SIZE_AFTER)
+		c.offset = BPF_CORE_READ(file, f_inode, i_size) - ret;
 	if (p->check_elf) {
 		if (!elf_check(&c, p))
 			goto done;
@@ -891,7 +917,6 @@ int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 	c.tmpl.syscall_nr = p->nr;
 	c.tmpl.direction = p->direction;
 	c.tmpl.flags = p->flags;
-	c.offset = p->offset;
 	c.ringbuf_loss = p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ;
 
 	if (!c.iov && c.remaining <= c.seg_len && c.remaining <= chunk_bytes) {
