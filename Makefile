@@ -81,10 +81,23 @@ BENCH_BINS := $(patsubst bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all recorder extractor deps check bench fuzz clean test-programs vmlinux demo
 
+# The tools are linked in $(OUTPUT)/ and, for the normal build, copied to
+# the repository root; a SAN=1 build never replaces the root copies, and the
+# tests use the binaries of their own build ($(OUTPUT)/tracee-*).
+ifeq ($(SAN),1)
+all: $(OUTPUT)/tracee-rec $(OUTPUT)/tracee-extract
+recorder: $(OUTPUT)/tracee-rec
+extractor: $(OUTPUT)/tracee-extract
+else
 all: tracee-rec tracee-extract
-
 recorder: tracee-rec
 extractor: tracee-extract
+
+tracee-rec: $(OUTPUT)/tracee-rec
+	$(Q)cp $< $@
+tracee-extract: $(OUTPUT)/tracee-extract
+	$(Q)cp $< $@
+endif
 
 # ---------------------------------------------------------------- format library
 $(OUTPUT)/%.o: %.c
@@ -94,14 +107,16 @@ $(OUTPUT)/%.o: %.c
 
 $(FORMAT_LIB): $(FORMAT_OBJS)
 	$(call msg,AR,$@)
+	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(EXTRACT_LIB): $(EXTRACT_OBJS)
 	$(call msg,AR,$@)
+	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # ---------------------------------------------------------------- extractor
-tracee-extract: $(OUTPUT)/extractor/main.o $(EXTRACT_LIB) $(FORMAT_LIB)
+$(OUTPUT)/tracee-extract: $(OUTPUT)/extractor/main.o $(EXTRACT_LIB) $(FORMAT_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(EXTRACT_LIBS) -o $@
 
@@ -136,9 +151,10 @@ $(RECORD_OBJS) $(OUTPUT)/recorder/main.o: $(SKELS)
 
 $(RECORD_LIB): $(RECORD_OBJS)
 	$(call msg,AR,$@)
+	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-tracee-rec: $(OUTPUT)/recorder/main.o $(RECORD_LIB) $(FORMAT_LIB)
+$(OUTPUT)/tracee-rec: $(OUTPUT)/recorder/main.o $(RECORD_LIB) $(FORMAT_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(RECORD_LIBS) -o $@
 
@@ -174,7 +190,7 @@ fuzz: tests/fuzz/fuzz_reader.c $(wildcard format/*.c)
 	@mkdir -p .output-fuzz
 	$(CLANG) -O1 -g -std=gnu11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
 		tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) -llz4 -o .output-fuzz/fuzz_reader
-	@echo "run: .output-fuzz/fuzz_reader -max_total_time=60 tests/fuzz/corpus"
+	@echo "run: mkdir -p .output-fuzz/new && .output-fuzz/fuzz_reader -max_total_time=60 -dict=tests/fuzz/reader.dict .output-fuzz/new tests/fuzz/corpus"
 
 # ---------------------------------------------------------------- benchmarks
 $(OUTPUT)/bench/%: bench/%.c $(EXTRACT_LIB) $(FORMAT_LIB)
@@ -204,6 +220,6 @@ clean:
 	rm -rf .output .output-san .output-fuzz tracee-rec tracee-extract
 
 .DELETE_ON_ERROR:
-.SECONDARY:
+.SECONDARY: $(BPF_OBJS) $(SKELS)
 
 -include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)

@@ -48,8 +48,8 @@ struct tr_writer {
 	uint8_t head[TR_RECORD_HEAD_LEN + UINT16_MAX];
 };
 
-__attribute__((format(printf, 3, 4))) static int fail(struct tr_writer *w, int err,
-						     const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct tr_writer *w, int err, const char *fmt,
+						      ...)
 {
 	va_list ap;
 
@@ -316,9 +316,10 @@ int tr_writer_finish(struct tr_writer *w, const struct tr_trailer *trailer)
 	if (trailer)
 		t = *trailer;
 	if (t.loss_totals_len % 12 != 0 || (t.loss_totals_len && !t.loss_totals))
-		return fail(w, -TR_E_INVALID,
-			    "trailer loss totals must be 12-byte (kind, count) pairs, got %zu bytes",
-			    t.loss_totals_len);
+		return fail(
+		    w, -TR_E_INVALID,
+		    "trailer loss totals must be 12-byte (kind, count) pairs, got %zu bytes",
+		    t.loss_totals_len);
 	/*
 	 * The frame count names the frames before the one holding the trailer,
 	 * so decide first whether the trailer starts a new frame.
