@@ -144,10 +144,19 @@ static bool same_file(int fd, uint64_t dev, uint64_t ino, struct stat *st)
 	       minor(st->st_dev) == (dev & 0xfffff);
 }
 
-/* O_NONBLOCK: opening a FIFO a caller passed must not block the recorder. */
-static int open_candidate(const char *path)
+/*
+ * Open path if it is the very file BPF saw, else -1. O_NONBLOCK: opening a
+ * FIFO a caller passed must not block the recorder.
+ */
+static int open_same_file(const char *path, const struct module_file_event *e, struct stat *st)
 {
-	return open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+	if (fd >= 0 && !same_file(fd, e->dev, e->ino, st)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
 }
 
 /* The path BPF walked, joined from the root down; false if it is incomplete. */
@@ -180,34 +189,25 @@ static bool join_path(const struct module_file_event *e, const char *prefix, cha
 static int open_module_file(const struct module_file_event *e, struct stat *st, char *where,
 			    size_t where_len)
 {
-	char prefix[64], path[MODULE_PATH_DEPTH * (MODULE_NAME_LEN + 1) + 64];
+	char caller_root[64], path[MODULE_PATH_DEPTH * (MODULE_NAME_LEN + 1) + 64];
+	const char *roots[2] = {caller_root, ""};
+	size_t i;
 	int fd;
 
 	snprintf(where, where_len, "/proc/%u/fd/%u", e->hdr.pid, e->fd);
-	fd = open_candidate(where);
-	if (fd >= 0 && same_file(fd, e->dev, e->ino, st))
-		return fd;
+	fd = open_same_file(where, e, st);
 	if (fd >= 0)
-		close(fd);
+		return fd;
 
-	snprintf(prefix, sizeof(prefix), "/proc/%u/root", e->hdr.pid);
-	if (join_path(e, prefix, path, sizeof(path))) {
-		fd = open_candidate(path);
-		if (fd >= 0 && same_file(fd, e->dev, e->ino, st)) {
+	snprintf(caller_root, sizeof(caller_root), "/proc/%u/root", e->hdr.pid);
+	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		if (!join_path(e, roots[i], path, sizeof(path)))
+			continue;
+		fd = open_same_file(path, e, st);
+		if (fd >= 0) {
 			snprintf(where, where_len, "%s", path);
 			return fd;
 		}
-		if (fd >= 0)
-			close(fd);
-	}
-	if (join_path(e, "", path, sizeof(path))) {
-		fd = open_candidate(path);
-		if (fd >= 0 && same_file(fd, e->dev, e->ino, st)) {
-			snprintf(where, where_len, "%s", path);
-			return fd;
-		}
-		if (fd >= 0)
-			close(fd);
 	}
 	return -1;
 }
