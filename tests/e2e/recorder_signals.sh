@@ -39,7 +39,11 @@ assert_eq "exit status when SIGINT is passed on to 'sleep 30'" 130 "$rc"
 grep -q '^PROCESS_EXIT .* code=2 flags=1' "$TMP/fwd.txt" || fail "no exit by SIGINT recorded"
 
 marker=$TMP/still-running
-record "$TMP/stubborn.trc" -- sh -c "trap '' INT TERM; sleep 1; touch '$marker'"
+ready=$TMP/trap-set
+record "$TMP/stubborn.trc" -- sh -c "trap '' INT TERM; touch '$ready'; sleep 1; touch '$marker'"
+# signal only once the command ignores signals (recording starts before it runs)
+for _ in $(seq 100); do [ -e "$ready" ] && break; sleep 0.02; done
+[ -e "$ready" ] || fail "the command did not start"
 kill -INT "$RECPID"
 sleep 0.2
 kill -INT "$RECPID"
