@@ -11,7 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "extractor/manifest.h"
+#include "extractor/sha256.h"
 
 #define CHUNK_SIZE (256u * 1024u)
 
@@ -21,6 +25,8 @@ struct archive_out {
 	void *paths;  /* tsearch tree of every path added (char *) */
 	uint8_t *buf; /* CHUNK_SIZE bytes, for streaming */
 	uint64_t files, bytes;
+	struct manifest *manifest;
+	int64_t newest_ns; /* latest mtime of a member: the manifest's own */
 	char errmsg[512];
 };
 
@@ -47,10 +53,12 @@ static int cmp_path(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-struct archive_out *archive_out_open(const char *path, char *err, size_t errlen)
+struct archive_out *archive_out_open_in(const char *path, const char *tmp_dir, char *err,
+					size_t errlen)
 {
 	struct archive_out *ao = calloc(1, sizeof(*ao));
 	int to_stdout = strcmp(path, "-") == 0;
+	int e;
 
 	if (!ao)
 		goto nomem;
@@ -59,6 +67,18 @@ struct archive_out *archive_out_open(const char *path, char *err, size_t errlen)
 	ao->a = archive_write_new();
 	if (!ao->name || !ao->buf || !ao->a)
 		goto nomem;
+	if (!tmp_dir || !tmp_dir[0]) {
+		tmp_dir = getenv("TMPDIR");
+		if (!tmp_dir || !tmp_dir[0])
+			tmp_dir = "/tmp";
+	}
+	/* Before the archive exists: a failure here leaves no file behind. */
+	e = manifest_new(tmp_dir, &ao->manifest);
+	if (e < 0) {
+		snprintf(err, errlen, "%s: cannot create the manifest's temporary file in %s: %s",
+			 ao->name, tmp_dir, strerror(-e));
+		goto fail;
+	}
 	if (archive_write_set_format_pax_restricted(ao->a) != ARCHIVE_OK ||
 	    archive_write_add_filter_none(ao->a) != ARCHIVE_OK) {
 		snprintf(err, errlen, "%s: cannot set up a pax archive: %s", ao->name, lib_err(ao));
@@ -82,6 +102,11 @@ nomem:
 fail:
 	archive_out_abort(ao);
 	return NULL;
+}
+
+struct archive_out *archive_out_open(const char *path, char *err, size_t errlen)
+{
+	return archive_out_open_in(path, NULL, err, errlen);
 }
 
 int archive_out_has(const struct archive_out *ao, const char *path)
@@ -176,6 +201,8 @@ static struct archive_entry *file_entry(struct archive_out *ao, const char *path
 	archive_entry_set_perm(e, mode & 07777);
 	archive_entry_set_size(e, (la_int64_t)size);
 	set_times(e, mtime_ns);
+	if (mtime_ns > ao->newest_ns)
+		ao->newest_ns = mtime_ns;
 	return e;
 }
 
@@ -194,12 +221,38 @@ static int write_data(struct archive_out *ao, const char *path, const void *buf,
 	return 0;
 }
 
+/* The manifest's name is kept for the manifest. */
+static int reserved(struct archive_out *ao, const char *path)
+{
+	if (strcmp(path, MANIFEST_PATH) != 0)
+		return 0;
+	set_err(ao, "%s is the name of the manifest, not an artifact's", path);
+	return 1;
+}
+
+/* The manifest line of a member just added. */
+static int note_digest(struct archive_out *ao, const char *path, struct sha256 *hash)
+{
+	uint8_t digest[SHA256_DIGEST_LEN];
+	int err;
+
+	sha256_final(hash, digest);
+	err = manifest_add(ao->manifest, path, digest);
+	if (err)
+		set_err(ao, "cannot note %s in the manifest: %s", path, strerror(-err));
+	return err;
+}
+
 int archive_out_add_buffer(struct archive_out *ao, const char *path, const void *buf, size_t len,
 			   mode_t mode, int64_t mtime_ns)
 {
-	struct archive_entry *e = file_entry(ao, path, len, mode, mtime_ns);
+	struct archive_entry *e = NULL;
+	struct sha256 hash;
 	int err = 0;
 
+	if (reserved(ao, path))
+		return -EINVAL;
+	e = file_entry(ao, path, len, mode, mtime_ns);
 	if (!e)
 		return -EIO;
 	if (archive_write_header(ao->a, e) != ARCHIVE_OK) {
@@ -209,6 +262,11 @@ int archive_out_add_buffer(struct archive_out *ao, const char *path, const void 
 	archive_entry_free(e);
 	if (!err)
 		err = write_data(ao, path, buf, len);
+	if (!err) {
+		sha256_init(&hash);
+		sha256_update(&hash, buf, len);
+		err = note_digest(ao, path, &hash);
+	}
 	if (!err) {
 		ao->files++;
 		ao->bytes += len;
@@ -256,8 +314,12 @@ static int map_holes(struct archive_out *ao, const char *path, int fd, uint64_t 
 	return 0;
 }
 
-int archive_out_add_fd(struct archive_out *ao, const char *path, int fd, mode_t mode,
-		       int64_t mtime_ns)
+/*
+ * A regular file member with the content of fd; hash, when not NULL, takes
+ * every byte of the content, holes as zeros.
+ */
+static int add_file(struct archive_out *ao, const char *path, int fd, mode_t mode,
+		    int64_t mtime_ns, struct sha256 *hash)
 {
 	struct archive_entry *e = NULL;
 	struct stat st;
@@ -309,12 +371,29 @@ int archive_out_add_fd(struct archive_out *ao, const char *path, int fd, mode_t 
 		err = write_data(ao, path, ao->buf, want);
 		if (err)
 			goto cleanup;
+		if (hash)
+			sha256_update(hash, ao->buf, want);
 		off += want;
 	}
 	ao->files++;
 	ao->bytes += size;
 cleanup:
 	archive_entry_free(e);
+	return err;
+}
+
+int archive_out_add_fd(struct archive_out *ao, const char *path, int fd, mode_t mode,
+		       int64_t mtime_ns)
+{
+	struct sha256 hash;
+	int err;
+
+	if (reserved(ao, path))
+		return -EINVAL;
+	sha256_init(&hash);
+	err = add_file(ao, path, fd, mode, mtime_ns, &hash);
+	if (!err)
+		err = note_digest(ao, path, &hash);
 	return err;
 }
 
@@ -326,16 +405,38 @@ static void free_path(void *p)
 static void release(struct archive_out *ao)
 {
 	tdestroy(ao->paths, free_path);
+	manifest_free(ao->manifest);
 	free(ao->buf);
 	free(ao->name);
 	free(ao);
 }
 
+/* The last member: every other file member's digest. */
+static int add_manifest(struct archive_out *ao)
+{
+	int fd, err = manifest_finish(ao->manifest, &fd);
+
+	if (err) {
+		set_err(ao, "cannot write the manifest's temporary file: %s", strerror(-err));
+		return err;
+	}
+	/* As new as the newest artifact, so that extracting again gives the same archive. */
+	int64_t mtime_ns = ao->newest_ns;
+	if (ao->files == 0) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		mtime_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+	}
+	return add_file(ao, MANIFEST_PATH, fd, 0644, mtime_ns, NULL);
+}
+
 int archive_out_close(struct archive_out *ao, char *err, size_t errlen)
 {
-	int ret = 0;
+	int ret = add_manifest(ao);
 
-	if (archive_write_close(ao->a) != ARCHIVE_OK) {
+	if (ret) {
+		snprintf(err, errlen, "%s", ao->errmsg);
+	} else if (archive_write_close(ao->a) != ARCHIVE_OK) {
 		snprintf(err, errlen, "%s: cannot finish the archive: %s", ao->name, lib_err(ao));
 		ret = -EIO;
 	}

@@ -6,6 +6,10 @@
  * so callers never add directories themselves. Files are streamed in
  * chunks; holes of a sparse source stay holes (pax sparse entries).
  *
+ * The content of every file member is hashed (SHA-256) as it streams by;
+ * archive_out_close() adds a last member, manifest.sha256 (manifest.h),
+ * with one `sha256sum -c` line per other file member.
+ *
  * Every function returns 0 or a negative errno-like value, with a message
  * naming the archive in archive_out_errmsg().
  */
@@ -18,7 +22,14 @@
 
 struct archive_out;
 
-/* Open path ("-" = standard output). NULL on failure with the message in err. */
+/*
+ * Open path ("-" = standard output), with the manifest's temporary file in
+ * tmp_dir (NULL = $TMPDIR, else /tmp). NULL on failure with the message in err.
+ */
+struct archive_out *archive_out_open_in(const char *path, const char *tmp_dir, char *err,
+					size_t errlen);
+
+/* archive_out_open_in(path, NULL, ...). */
 struct archive_out *archive_out_open(const char *path, char *err, size_t errlen);
 
 /*
@@ -36,7 +47,10 @@ int archive_out_add_buffer(struct archive_out *ao, const char *path, const void 
 /* True when path was already added (entries must be unique). */
 int archive_out_has(const struct archive_out *ao, const char *path);
 
-/* Write the end of the archive and close it. 0 or negative; frees ao either way. */
+/*
+ * Add the manifest (MANIFEST_PATH, which no other member may take), write
+ * the end of the archive and close it. 0 or negative; frees ao either way.
+ */
 int archive_out_close(struct archive_out *ao, char *err, size_t errlen);
 
 /* Free without finishing (after an error). */
@@ -44,7 +58,7 @@ void archive_out_abort(struct archive_out *ao);
 
 const char *archive_out_errmsg(const struct archive_out *ao);
 
-/* Files and bytes (apparent sizes) added so far. */
+/* Files and bytes (apparent sizes) added so far, the manifest not counted. */
 uint64_t archive_out_files(const struct archive_out *ao);
 uint64_t archive_out_bytes(const struct archive_out *ao);
 

@@ -309,7 +309,7 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		goto cleanup;
 	}
 	/* The archive is created only once the trace is known to be one. */
-	out = archive_out_open(opts->output_path, msg, sizeof(msg));
+	out = archive_out_open_in(opts->output_path, run.ctx.spool_dir, msg, sizeof(msg));
 	if (!out) {
 		fprintf(err, "tracee-extract: %s\n", msg);
 		goto cleanup;

@@ -221,6 +221,11 @@ int spool_tmpfile(const struct spool *s)
 	return tmpfile_in(s->dir);
 }
 
+int spool_tmpfile_in(const char *dir)
+{
+	return tmpfile_in(dir);
+}
+
 int spool_file_new(struct spool *s, spool_id *id)
 {
 	if (s->nfiles == s->cap) {

@@ -75,4 +75,7 @@ int spool_materialize(struct spool *s, spool_id id, int *fd);
  */
 int spool_tmpfile(const struct spool *s);
 
+/* The same in any directory, for parts that have no spool. An fd or -errno. */
+int spool_tmpfile_in(const char *dir);
+
 #endif /* TRACEE_EXTRACT_SPOOL_H */
