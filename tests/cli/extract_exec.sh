@@ -49,6 +49,7 @@ $CID/exec.1600000000000008000.mytrue
 host/
 host/exec.1600000000000006000.mytrue
 host/exec.1600000000000009000.tool
+manifest.sha256
 LIST
 diff want list || fail "unexpected entries"
 mkdir x && tar xf out.tar -C x

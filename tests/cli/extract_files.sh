@@ -63,6 +63,7 @@ host/read.dev-2049.inode-12
 host/write.dev-2049.inode-12
 host/write.dev-6.inode-4.pid-100
 host/write.dev-6.inode-4.pid-400
+manifest.sha256
 read_files
 read_files.tsv
 written_files

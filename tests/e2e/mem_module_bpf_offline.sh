@@ -50,6 +50,7 @@ host/bpf.name-a_b.pid-12.$sha_prog
 host/bpf.name-broken.pid-12
 host/module.dev-266338304.inode-99.pid-11
 host/module.pid-10.$sha_a
+manifest.sha256
 EOW
 diff "$TMP/want" "$TMP/files" || fail "archive listing differs (want, got)"
 
