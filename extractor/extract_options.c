@@ -19,6 +19,7 @@ static const char usage_text[] =
     "Tracee names them: host/ or <container id>/ holding write.dev-D.inode-I,\n"
     "read.dev-D.inode-I, exec.<time>.<name>, the index files written_files and\n"
     "read_files, and the artifacts of the other capture types.\n"
+    "The last member, manifest.sha256, checks them all: sha256sum -c manifest.sha256\n"
     "\n"
     "  TRACE                 the trace file; - reads standard input\n"
     "  -o, --output FILE     the archive to write (pax tar); - writes standard output\n"
