@@ -318,8 +318,8 @@ static int map_holes(struct archive_out *ao, const char *path, int fd, uint64_t 
  * A regular file member with the content of fd; hash, when not NULL, takes
  * every byte of the content, holes as zeros.
  */
-static int add_file(struct archive_out *ao, const char *path, int fd, mode_t mode,
-		    int64_t mtime_ns, struct sha256 *hash)
+static int add_file(struct archive_out *ao, const char *path, int fd, mode_t mode, int64_t mtime_ns,
+		    struct sha256 *hash)
 {
 	struct archive_entry *e = NULL;
 	struct stat st;

@@ -107,16 +107,17 @@ compress_shani(uint32_t state[8], const uint8_t *p, size_t blocks)
 		for (int g = 0; g < 16; g++) {
 			__m128i *cur = &w[g % 4];
 			if (g < 4) {
-				*cur = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * g)),
-							byte_swap);
+				*cur = _mm_shuffle_epi8(
+				    _mm_loadu_si128((const __m128i *)(p + 16 * g)), byte_swap);
 			} else {
 				/* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16] */
 				__m128i x = _mm_sha256msg1_epu32(*cur, w[(g + 1) % 4]);
-				x = _mm_add_epi32(x, _mm_alignr_epi8(w[(g + 3) % 4], w[(g + 2) % 4], 4));
+				x = _mm_add_epi32(
+				    x, _mm_alignr_epi8(w[(g + 3) % 4], w[(g + 2) % 4], 4));
 				*cur = _mm_sha256msg2_epu32(x, w[(g + 3) % 4]);
 			}
 			__m128i wk = _mm_add_epi32(
-				*cur, _mm_loadu_si128((const __m128i *)&round_constants[4 * g]));
+			    *cur, _mm_loadu_si128((const __m128i *)&round_constants[4 * g]));
 			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
 			wk = _mm_shuffle_epi32(wk, 0x0e); /* the next two words down */
 			abef = _mm_sha256rnds2_epu32(abef, cdgh, wk);
@@ -125,10 +126,10 @@ compress_shani(uint32_t state[8], const uint8_t *p, size_t blocks)
 		cdgh = _mm_add_epi32(cdgh, saved_cdgh);
 	}
 
-	abef = _mm_shuffle_epi32(abef, 0x1b);	     /* a b e f */
-	cdgh = _mm_shuffle_epi32(cdgh, 0xb1);	     /* g h c d */
-	abcd = _mm_blend_epi16(abef, cdgh, 0xf0);    /* a b c d */
-	efgh = _mm_alignr_epi8(cdgh, abef, 8);	     /* e f g h */
+	abef = _mm_shuffle_epi32(abef, 0x1b);	  /* a b e f */
+	cdgh = _mm_shuffle_epi32(cdgh, 0xb1);	  /* g h c d */
+	abcd = _mm_blend_epi16(abef, cdgh, 0xf0); /* a b c d */
+	efgh = _mm_alignr_epi8(cdgh, abef, 8);	  /* e f g h */
 	_mm_storeu_si128((__m128i *)&state[0], abcd);
 	_mm_storeu_si128((__m128i *)&state[4], efgh);
 }

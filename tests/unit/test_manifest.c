@@ -20,14 +20,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                       \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-			failures++;                                                                \
-		}                                                                                  \
+#define CHECK(cond, ...)                                                     \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                        \
+			fputc('\n', stderr);                                 \
+			failures++;                                          \
+		}                                                            \
 	} while (0)
 
 static void digest_of(const char *text, uint8_t d[SHA256_DIGEST_LEN])
@@ -78,8 +78,8 @@ static void escapes(const char *dir)
 {
 	static const char *const names[] = {"plain", "back\\slash", "new\nline", "car\rriage",
 					    "all\\\n\r\\"};
-	static const char *const spelled[] = {"plain", "back\\\\slash", "new\\nline",
-					      "car\\rriage", "all\\\\\\n\\r\\\\"};
+	static const char *const spelled[] = {"plain", "back\\\\slash", "new\\nline", "car\\rriage",
+					      "all\\\\\\n\\r\\\\"};
 	char want[4096] = "", path[512], hex[SHA256_HEX_LEN], cmd[600];
 	uint8_t d[SHA256_DIGEST_LEN];
 	struct manifest *m = NULL;
