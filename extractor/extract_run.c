@@ -308,15 +308,18 @@ int extract_run(const struct extract_options *opts, FILE *err)
 			opts->output_path);
 		goto cleanup;
 	}
-	/* The archive is created only once the trace is known to be one. */
+	/*
+	 * The archive is created only once the trace is known to be one, and
+	 * guarded before it exists: a signal right after its creation removes it too.
+	 */
+	if (!to_stdout)
+		guard_archive(opts->output_path);
 	out = archive_out_open_in(opts->output_path, run.ctx.spool_dir, msg, sizeof(msg));
 	if (!out) {
 		fprintf(err, "tracee-extract: %s\n", msg);
 		goto cleanup;
 	}
 	run.ctx.out = out;
-	if (!to_stdout)
-		guard_archive(opts->output_path);
 
 	for (; extract_handlers[run.nhandlers]; run.nhandlers++) {
 		const struct artifact_handler *h = extract_handlers[run.nhandlers];
