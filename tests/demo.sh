@@ -35,4 +35,8 @@ mkdir -p "$out/unpacked"
 tar xf "$out/demo.tar" -C "$out/unpacked"
 tcpdump -n -r "$out/unpacked/pcap/single.pcap" 2>&1 | head -n 12
 echo
+echo "== every artifact against the archive's manifest (sha256sum -c manifest.sha256)"
+(cd "$out/unpacked" && sha256sum --quiet -c manifest.sha256) &&
+	echo "$(wc -l <"$out/unpacked/manifest.sha256") files: OK"
+echo
 echo "Unpacked into $out/unpacked; the trace is $out/demo.trc."
