@@ -9,7 +9,11 @@
  *
  * The verdict is cached per thread group in scope_tasks; the process
  * tracker (process_tracker.bpf.c) propagates it to children for `follow`
- * and drops it on exit and re-evaluates on exec.
+ * and drops it on exit and re-evaluates on exec. A task the cache does not
+ * know yet (it started before the recorder, or between the snapshot and
+ * the attach) is evaluated on the spot.
+ *
+ * Needs vmlinux.h, bpf_helpers.h and bpf_core_read.h included first.
  */
 #ifndef TRACEE_REC_SCOPE_BPF_H
 #define TRACEE_REC_SCOPE_BPF_H
@@ -23,7 +27,7 @@ struct {
 	__type(value, struct scope_config);
 } scope_config SEC(".maps");
 
-/* tgid -> enum scope_verdict */
+/* tgid -> SCOPE_IN/SCOPE_OUT | SCOPE_TREE | SCOPE_INHERITED */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, SCOPE_MAX_TASKS);
@@ -31,17 +35,274 @@ struct {
 	__type(value, __u8);
 } scope_tasks SEC(".maps");
 
-static __always_inline bool task_in_scope(void)
+/* cgroup v2 id -> 1 when it looks like a container's cgroup, else 0 (a cache) */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} scope_cgroups SEC(".maps");
+
+#define SCOPE_NAME_BUF 128 /* power of two: indexes are masked with it */
+#define SCOPE_CONTAINER_ID_LEN 64
+
+/* scratch space for a cgroup name: map memory, not the 512-byte stack */
+struct scope_name_buf {
+	char name[SCOPE_NAME_BUF];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scope_name_buf);
+} scope_scratch SEC(".maps");
+
+/* kernfs_node.parent was renamed __parent in 6.15 */
+struct kernfs_node___pre615 {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+static __always_inline struct kernfs_node *scope_kn_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node___pre615, parent))
+		return BPF_CORE_READ((struct kernfs_node___pre615 *)kn, parent);
+	return BPF_CORE_READ(kn, __parent);
+}
+
+static __always_inline bool scope_has_prefix(const char *buf, const char *prefix, int len)
+{
+	for (int i = 0; i < len; i++)
+		if (buf[i] != prefix[i])
+			return false;
+	return true;
+}
+
+/*
+ * Does this cgroup directory name (len bytes in b) look like a
+ * container's? Runtimes name them <64 hex> (docker with the cgroupfs
+ * driver, under docker/ or kubepods/...), docker-<64 hex>.scope,
+ * cri-containerd-<64 hex>.scope, crio-<64 hex>.scope and
+ * libpod-<64 hex>.scope (systemd driver). A global function: the verifier
+ * checks it once, not once per caller and path (its loop is the costly
+ * part of the scope code).
+ */
+__noinline int scope_name_buf_is_container(const struct scope_name_buf *b, int len)
+{
+	const char *buf;
+	int start = 0, idlen, i;
+
+	if (!b || len <= 0 || len >= SCOPE_NAME_BUF)
+		return 0;
+	buf = b->name;
+	if (scope_has_prefix(buf, "docker-", 7))
+		start = 7;
+	else if (scope_has_prefix(buf, "cri-containerd-", 15))
+		start = 15;
+	else if (scope_has_prefix(buf, "crio-", 5))
+		start = 5;
+	else if (scope_has_prefix(buf, "libpod-", 7))
+		start = 7;
+	idlen = len - start;
+	if (start && idlen == SCOPE_CONTAINER_ID_LEN + 6) {
+		const char *suffix = ".scope";
+
+		for (i = 0; i < 6; i++)
+			if (buf[(start + SCOPE_CONTAINER_ID_LEN + i) & (SCOPE_NAME_BUF - 1)] !=
+			    suffix[i])
+				return 0;
+	} else if (idlen != SCOPE_CONTAINER_ID_LEN) {
+		return 0;
+	}
+	for (i = 0; i < SCOPE_CONTAINER_ID_LEN; i++) {
+		char c = buf[(start + i) & (SCOPE_NAME_BUF - 1)];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return 0;
+	}
+	return 1;
+}
+
+static __always_inline bool scope_name_is_container(const char *kname)
 {
 	__u32 zero = 0;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct scope_config *cfg = bpf_map_lookup_elem(&scope_config, &zero);
-	__u8 *verdict;
+	struct scope_name_buf *scratch = bpf_map_lookup_elem(&scope_scratch, &zero);
+	long len;
 
-	if (!cfg || !cfg->enabled)
+	if (!scratch)
+		return false;
+	len = bpf_probe_read_kernel_str(scratch->name, SCOPE_NAME_BUF, kname);
+	return len > 1 && scope_name_buf_is_container(scratch, len - 1);
+}
+
+/* The task's cgroup v2 leaf, or its parent, is a container's cgroup. */
+static __always_inline bool scope_task_in_container(struct task_struct *task)
+{
+	struct kernfs_node *kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+	struct kernfs_node *parent;
+	__u64 id;
+	__u8 *cached, verdict;
+
+	if (!kn)
+		return false;
+	id = BPF_CORE_READ(kn, id);
+	cached = bpf_map_lookup_elem(&scope_cgroups, &id);
+	if (cached)
+		return *cached;
+	verdict = scope_name_is_container(BPF_CORE_READ(kn, name));
+	if (!verdict) {
+		parent = scope_kn_parent(kn);
+		if (parent)
+			verdict = scope_name_is_container(BPF_CORE_READ(parent, name));
+	}
+	bpf_map_update_elem(&scope_cgroups, &id, &verdict, BPF_ANY);
+	return verdict;
+}
+
+static __always_inline bool scope_num_match(const struct scope_num *f, __u32 v)
+{
+	if (v < f->min || v > f->max)
+		return false;
+	for (int i = 0; i < SCOPE_MAX_CONDS; i++) {
+		if (i >= f->ne_count)
+			break;
+		if (f->ne[i] == v)
+			return false;
+	}
+	if (!f->eq_count)
 		return true;
-	verdict = bpf_map_lookup_elem(&scope_tasks, &tgid);
-	return verdict && *verdict == SCOPE_IN;
+	for (int i = 0; i < SCOPE_MAX_CONDS; i++) {
+		if (i >= f->eq_count)
+			break;
+		if (f->eq[i] == v)
+			return true;
+	}
+	return false;
+}
+
+static __always_inline bool scope_comm_match(const struct scope_config *cfg,
+					     struct task_struct *task)
+{
+	__u64 comm[2] = {};
+	int i;
+
+	if (!cfg->comm_count)
+		return true;
+	bpf_probe_read_kernel(comm, sizeof(comm), &task->comm);
+	for (i = 0; i < SCOPE_MAX_CONDS; i++) {
+		const __u64 *want;
+
+		if (i >= cfg->comm_count)
+			break;
+		want = (const __u64 *)cfg->comms[i];
+		if (want[0] == comm[0] && want[1] == comm[1])
+			return !cfg->comm_negate;
+	}
+	return cfg->comm_negate;
+}
+
+/* Do the task's own attributes pass every --scope filter? */
+static __noinline bool scope_filters_match(const struct scope_config *cfg,
+					   struct task_struct *task)
+{
+	__u32 tgid, uid;
+
+	if (!cfg || !task)
+		return false;
+	tgid = BPF_CORE_READ(task, tgid);
+	uid = BPF_CORE_READ(task, cred, uid.val);
+	if (!scope_num_match(&cfg->pid, tgid) || !scope_num_match(&cfg->uid, uid))
+		return false;
+	if (!scope_comm_match(cfg, task))
+		return false;
+	if (cfg->container != SCOPE_CONTAINER_ANY) {
+		bool in = scope_task_in_container(task);
+
+		if (in != (cfg->container == SCOPE_CONTAINER_ONLY))
+			return false;
+	}
+	return true;
+}
+
+/* A verdict from the task's own attributes; tree is the SCOPE_TREE bit. */
+static __always_inline __u8 scope_evaluate(const struct scope_config *cfg,
+					   struct task_struct *task, __u8 tree)
+{
+	if (BPF_CORE_READ(task, tgid) == cfg->self_pid)
+		return SCOPE_OUT;
+	if (cfg->command_tree && !tree)
+		return SCOPE_OUT;
+	return (scope_filters_match(cfg, task) ? SCOPE_IN : SCOPE_OUT) | tree;
+}
+
+/* Verdict of a new thread group whose parent had parent_val (0: unknown). */
+static __always_inline __u8 scope_decide_child(const struct scope_config *cfg,
+					       struct task_struct *child, __u8 parent_val)
+{
+	__u8 tree = parent_val & SCOPE_TREE;
+
+	if (cfg->follow && (parent_val & SCOPE_VERDICT_MASK) == SCOPE_IN)
+		return SCOPE_IN | SCOPE_INHERITED | tree;
+	return scope_evaluate(cfg, child, tree);
+}
+
+/*
+ * Verdict of a task the cache does not know: with follow, the nearest
+ * known ancestor that is in scope brings it in; else its own attributes.
+ */
+static __noinline __u8 scope_evaluate_unknown(const struct scope_config *cfg,
+					      struct task_struct *task)
+{
+	struct task_struct *t = task;
+
+	if (!cfg || !task)
+		return SCOPE_OUT;
+	if (cfg->follow) {
+		for (int i = 0; i < 16; i++) {
+			__u32 ptgid;
+			__u8 *v;
+
+			t = BPF_CORE_READ(t, real_parent);
+			if (!t)
+				break;
+			ptgid = BPF_CORE_READ(t, tgid);
+			if (ptgid <= 1)
+				break;
+			v = bpf_map_lookup_elem(&scope_tasks, &ptgid);
+			if (v && (*v & SCOPE_VERDICT_MASK) == SCOPE_IN)
+				return SCOPE_IN | SCOPE_INHERITED | (*v & SCOPE_TREE);
+		}
+	}
+	return scope_evaluate(cfg, task, 0);
+}
+
+static __always_inline struct scope_config *scope_get_config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&scope_config, &zero);
+}
+
+static __always_inline bool task_in_scope(void)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct scope_config *cfg = scope_get_config();
+	__u8 *cached, verdict;
+
+	if (!cfg)
+		return false;
+	if (tgid == cfg->self_pid)
+		return false;
+	if (!cfg->enabled)
+		return true;
+	cached = bpf_map_lookup_elem(&scope_tasks, &tgid);
+	if (cached)
+		return (*cached & SCOPE_VERDICT_MASK) == SCOPE_IN;
+	/* not _btf: every read goes through BPF_CORE_READ, and this helper is
+	 * also offered to non-tracing programs (cgroup/sock_create) */
+	verdict = scope_evaluate_unknown(cfg, (struct task_struct *)bpf_get_current_task());
+	/* NOEXIST: the process tracker may have decided meanwhile */
+	bpf_map_update_elem(&scope_tasks, &tgid, &verdict, BPF_NOEXIST);
+	return (verdict & SCOPE_VERDICT_MASK) == SCOPE_IN;
 }
 
 #endif /* TRACEE_REC_SCOPE_BPF_H */

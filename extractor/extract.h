@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "format/trace_header.h"
@@ -21,6 +22,7 @@
 
 struct archive_out; /* extractor/archive_out.h */
 struct process_table; /* extractor/process_table.h */
+struct spool; /* extractor/spool.h */
 struct summary; /* extractor/summary.h */
 
 struct extract_options {
@@ -45,6 +47,8 @@ struct extract_ctx {
 	struct archive_out *out;
 	struct summary *summary;
 	const char *spool_dir;
+	/* added after the first version: the shared spool (extractor/spool.h) */
+	struct spool *spool;
 };
 
 struct artifact_handler {
@@ -60,5 +64,27 @@ struct artifact_handler {
 
 /* Wall-clock ns of a boot-time ns value, from the trace header. */
 int64_t extract_wall_ns(const struct extract_ctx *ctx, uint64_t boot_ns);
+
+/*
+ * The handlers, in the order they see records and finish
+ * (extractor/handlers.c); NULL-terminated.
+ */
+extern const struct artifact_handler *const extract_handlers[];
+
+/* Exit codes of tracee-extract (also in --help). */
+#define EXTRACT_EXIT_OK 0
+#define EXTRACT_EXIT_ERROR 1 /* nothing usable: unreadable input, not a trace, write error */
+#define EXTRACT_EXIT_USAGE 2
+#define EXTRACT_EXIT_PARTIAL 3 /* damaged trace: archive holds what came before the damage */
+
+/*
+ * Parse the command line into opts (argv as given to main). 0 to go on,
+ * 1 when --help or --version was printed (exit 0), or -1 after printing a
+ * usage error naming the bad argument on err (exit EXTRACT_EXIT_USAGE).
+ */
+int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE *out, FILE *err);
+
+/* The whole extraction; returns an EXTRACT_EXIT_* code. Messages go to err. */
+int extract_run(const struct extract_options *opts, FILE *err);
 
 #endif /* TRACEE_EXTRACT_EXTRACT_H */

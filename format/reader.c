@@ -409,6 +409,27 @@ static int skip_frame(struct tr_reader *r)
 	return 0;
 }
 
+/*
+ * Whether a plausible frame starts in the buffered bytes after the current
+ * frame's first byte. When a frame's block sizes run past the end of the
+ * file but another frame follows, the frame is damaged, not cut short.
+ */
+static int later_frame(const struct tr_reader *r, uint64_t *at)
+{
+	for (size_t i = r->pos + 1; i + 7 <= r->len; i++) {
+		const uint8_t *p = r->data + i;
+		uint32_t magic = le32_get(p);
+
+		if ((magic & SKIPPABLE_MAGIC_MASK) == SKIPPABLE_MAGIC_BASE ||
+		    (magic == LZ4_FRAME_MAGIC && (p[4] & FLG_VERSION_MASK) == FLG_VERSION_01 &&
+		     !(p[4] & FLG_RESERVED) && !(p[5] & BD_RESERVED) && ((p[5] >> 4) & 7) >= 4)) {
+			*at = r->base + i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Read frames until one holds records, or the input ends (0), or an error. */
 static int next_frame(struct tr_reader *r)
 {
@@ -436,6 +457,15 @@ static int next_frame(struct tr_reader *r)
 		if (magic != LZ4_FRAME_MAGIC)
 			return corrupt(r, "no LZ4 frame magic (found 0x%08x)", magic);
 		err = scan_frame(r, &shape);
+		if (err == -TR_E_TRUNCATED) {
+			uint64_t at;
+
+			/* In fd mode too, every byte from pos to the end is buffered now. */
+			if (later_frame(r, &at))
+				return corrupt(r, "its blocks run past the end of the file, yet a frame "
+						  "follows at byte %llu",
+					       (unsigned long long)at);
+		}
 		if (!err)
 			err = decompress_frame(r, &shape);
 		if (!err)

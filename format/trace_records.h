@@ -247,8 +247,11 @@ struct tr_syscall_result {
 /*
  * Encoders: write the fixed part into `fixed` (exactly TR_X_FIXED_LEN bytes).
  * The tail named in the struct is ignored here; pass it to tr_writer_append().
- * Decoders: return 0, or TR_E_CORRUPT when the record is too short for the
- * type (the reader's error message names the record).
+ * Decoders: return 0, or -TR_E_CORRUPT when the record is too short for the
+ * type (the reader already reports such a record's frame as corrupt, so a
+ * record from tr_reader_next() always decodes), or -TR_E_INVALID when rec is
+ * of another type. A TRAILER whose tail is not whole 12-byte pairs is
+ * -TR_E_CORRUPT too.
  */
 #define TR_DECLARE_CODEC(name)                                                  \
 	void tr_##name##_encode(const struct tr_##name *in, uint8_t *fixed);    \

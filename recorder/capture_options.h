@@ -90,6 +90,41 @@ struct capture_options {
 	/* every token as given, for the trace header */
 	const char **capture_tokens, **scope_tokens, **event_tokens;
 	size_t capture_token_count, scope_token_count, event_token_count;
+	/* added by the parser (recorder-core): */
+	int verbose; /* -v: libbpf debug output and progress */
+	/* last `dir:`/`clear-dir` token: accepted for Tracee command lines, no effect */
+	const char *ignored_dir_token;
 };
+
+/* capture_options_parse() results besides 0 and -EINVAL */
+#define CAPTURE_PARSE_HELP 1 /* --help or --usage given: print usage, exit 0 */
+#define CAPTURE_PARSE_VERSION 2 /* --version given */
+
+/* Defaults: no capture, 16 MiB ring buffer, 1000 ms flush interval. */
+void capture_options_init(struct capture_options *opts);
+/* Free what the parser allocated (the token arrays); argv is not owned. */
+void capture_options_free(struct capture_options *opts);
+
+/*
+ * Parse a whole command line (getopt_long; argv must stay alive, tokens
+ * point into it). 0, CAPTURE_PARSE_HELP, CAPTURE_PARSE_VERSION, or
+ * -EINVAL with a message naming the bad option in err.
+ */
+int capture_options_parse(struct capture_options *opts, int argc, char **argv, char *err,
+			  size_t errlen);
+
+/* One token each; 0 or -EINVAL with a message naming the token. */
+int capture_options_add_capture(struct capture_options *opts, const char *token, char *err,
+				size_t errlen);
+int capture_options_add_scope(struct capture_options *opts, const char *expr, char *err,
+			      size_t errlen);
+/* A comma-separated list of --events names. */
+int capture_options_add_events(struct capture_options *opts, const char *list, char *err,
+			       size_t errlen);
+/* Checks that need every token (e.g. at least one capture). 0 or -EINVAL. */
+int capture_options_finish(struct capture_options *opts, char *err, size_t errlen);
+
+/* The usage text printed by --help. */
+extern const char capture_options_usage[];
 
 #endif /* TRACEE_REC_CAPTURE_OPTIONS_H */

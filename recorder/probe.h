@@ -35,6 +35,20 @@ struct probe {
 	/* Called about once a second from the main loop (may be NULL). */
 	int (*tick)(void *state, struct recorder *rec);
 	void (*destroy)(void *state);
+	/* Further sample types outside [first_event, last_event] this probe
+	 * owns, 0-terminated; may be NULL (added by recorder-core). */
+	const unsigned int *more_events;
+	/*
+	 * Background work in small steps (e.g. copying a binary 1 MiB at a
+	 * time), called after every ring buffer poll so samples keep flowing.
+	 * Return 1 when more work is pending (the core then polls without
+	 * waiting), 0 when idle, or -errno. May be NULL. At the end of the
+	 * recording it is called until it returns 0 (added by recorder-core).
+	 */
+	int (*work)(void *state, struct recorder *rec);
 };
+
+/* The probe table (recorder/probes.c), NULL-terminated. */
+extern const struct probe *const recorder_probes[];
 
 #endif /* TRACEE_REC_PROBE_H */

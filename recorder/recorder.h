@@ -34,6 +34,23 @@ int recorder_append(struct recorder *rec, uint16_t type, const void *fixed, uint
 int recorder_appendv(struct recorder *rec, uint16_t type, const void *fixed, uint16_t fixed_len,
 		     const struct iovec *tail, int tail_cnt);
 
+/*
+ * Make sure the trace maps this cgroup v2 id to its path (a CGROUP record,
+ * written once per id, before the caller's record). Samples' header ids
+ * are noted by the core; probes call it for ids found elsewhere (added by
+ * recorder-core). 0 or -errno (writer failure).
+ */
+int recorder_note_cgroup(struct recorder *rec, uint64_t cgroup_id);
+
+/* CLOCK_BOOTTIME now, in ns (the clock of the samples). */
+uint64_t recorder_now_ns(void);
+
+/*
+ * Run a whole recording with these options (main.c): returns the process
+ * exit status (0, 1 on failure, or the command's status with -- COMMAND).
+ */
+int recorder_run(const struct capture_options *opts);
+
 /* Record a loss detected in user space (e.g. a binary that could not be copied). */
 int recorder_note_loss(struct recorder *rec, uint32_t kind, uint32_t pid, uint64_t bytes,
 		       const char *detail);

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Write capture benchmark (printed figures, not a test; needs root for BPF).
+#
+#   1. 1 GiB in 64 KiB writes to a captured regular file: workload time
+#      with recording / without (target <= 1.15), and the captured bytes
+#      against the written ones (extracted and compared by SHA-256).
+#   2. 64-byte writes into a pipe for 5 s: writes/s without / with
+#      recording (target <= 1.5) and writes lost (target 0 with the
+#      default 16 MiB ring buffer).
+#   3. The same two workloads under `strace -f -e trace=write -e write=all`,
+#      the reference point.
+#   4. The recorder's peak RSS.
+#
+# Each timing is the median of RUNS runs (default 3), alternating the
+# configurations so that a noisy neighbour hurts all of them alike.
+# Environment: OUTPUT (build dir, default .output), RUNS, BENCH_DIR (where
+# the 1 GiB file goes, default a fresh directory under /tmp).
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUTPUT=${OUTPUT:-.output}
+case $OUTPUT in /*) ;; *) OUTPUT=$ROOT/$OUTPUT ;; esac
+REC=$ROOT/tracee-rec
+EXTRACT=$ROOT/tracee-extract
+W=$OUTPUT/tests/tools/io_workload
+STATS=$OUTPUT/tests/tools/io_trace_stats
+RUNS=${RUNS:-3}
+SIZE=1G
+SIZE_BYTES=$((1 << 30))
+PIPE_SECONDS=5
+
+[ "$(id -u)" = 0 ] || { echo "file_io bench: needs root (BPF)"; exit 77; }
+for f in "$REC" "$EXTRACT" "$W" "$STATS"; do
+	[ -x "$f" ] || { echo "file_io bench: $f not built (make all test-programs)"; exit 1; }
+done
+DIR=$(mktemp -d "${BENCH_DIR:-/tmp}/file-io-bench.XXXXXX")
+trap 'rm -rf "$DIR"' EXIT
+
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; } # STATS-LINE KEY
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+# The file is removed and its dirty pages written back before each run, so
+# no run pays for the previous one's writeback.
+fresh() { rm -f "$DIR/big" "$DIR"/*.trc; sync; }
+
+echo "== file_io: 1 GiB in 64 KiB writes to a captured regular file ($RUNS runs each)"
+"$W" fill "$DIR/big" 64M 64K >/dev/null # warm-up: page allocator, binaries in cache
+: >"$DIR/t.base" ; : >"$DIR/t.rec" ; : >"$DIR/t.strace" ; : >"$DIR/rss"
+for i in $(seq "$RUNS"); do
+	fresh
+	"$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.base"
+	fresh
+	/usr/bin/time -f %M -o "$DIR/rss.one" \
+		"$REC" --capture "write=$DIR/big*" -o "$DIR/big.trc" -- \
+		"$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.rec" 2>"$DIR/rec.err" ||
+		{ cat "$DIR/rec.err"; exit 1; }
+	cat "$DIR/rss.one" >>"$DIR/rss"
+	if [ "$i" = "$RUNS" ]; then
+		# captured bytes: counted in the trace, and the artifact extracted from it
+		stats=$("$STATS" "$DIR/big.trc")
+		want=$(sha256sum <"$DIR/big" | cut -d' ' -f1)
+		trace_bytes=$(stat -c %s "$DIR/big.trc")
+		member=$("$EXTRACT" -q "$DIR/big.trc" -o - | tar -t | grep '/write\.dev-' | head -n1)
+		got=$("$EXTRACT" -q "$DIR/big.trc" -o - | tar -xO "$member" | sha256sum | cut -d' ' -f1)
+	fi
+	fresh
+	strace -f -e trace=write -e write=all -o "$DIR/strace.out" \
+		"$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.strace"
+	rm -f "$DIR/strace.out"
+done
+base=$(median <"$DIR/t.base")
+rec=$(median <"$DIR/t.rec")
+str=$(median <"$DIR/t.strace")
+echo "   without recording   ${base} s   (runs: $(tr '\n' ' ' <"$DIR/t.base"))"
+echo "   tracee-rec          ${rec} s   ratio $(ratio "$rec" "$base")   (target <= 1.15)"
+echo "   strace write=all    ${str} s   ratio $(ratio "$str" "$base")"
+echo "   bytes written ${SIZE_BYTES}, captured $(field "$stats" write_bytes) in $(field "$stats" write_chunks) chunks," \
+	"lost $(field "$stats" lost_bytes) bytes in $(field "$stats" lost_events) events"
+echo "   extracted artifact: SHA-256 $([ "$want" = "$got" ] && echo identical || echo DIFFERS) to the file written;" \
+	"trace file ${trace_bytes} bytes"
+echo "== file_io: 64-byte writes into a pipe for ${PIPE_SECONDS} s ($RUNS runs each)"
+: >"$DIR/p.base" ; : >"$DIR/p.rec" ; : >"$DIR/p.strace" ; : >"$DIR/p.lost"
+for i in $(seq "$RUNS"); do
+	"$W" pipe $PIPE_SECONDS 64 | awk '{ print $3 }' >>"$DIR/p.base"
+	/usr/bin/time -f %M -o "$DIR/rss.one" \
+		"$REC" --capture write:type=pipe -o "$DIR/pipe.trc" -- \
+		"$W" pipe $PIPE_SECONDS 64 >"$DIR/p.one" 2>"$DIR/rec.err" ||
+		{ cat "$DIR/rec.err"; exit 1; }
+	cat "$DIR/rss.one" >>"$DIR/rss"
+	awk '{ print $3 }' "$DIR/p.one" >>"$DIR/p.rec"
+	# lost writes: writes made minus 64-byte chunks in the trace (one per write)
+	writes=$(awk '{ print $1 }' "$DIR/p.one")
+	stats=$("$STATS" "$DIR/pipe.trc")
+	echo "$((writes - $(field "$stats" write_chunks)))/$(field "$stats" lost_events)" >>"$DIR/p.lost"
+	rm -f "$DIR/pipe.trc"
+	strace -f -e trace=write -e write=all -o "$DIR/strace.out" \
+		"$W" pipe $PIPE_SECONDS 64 | awk '{ print $3 }' >>"$DIR/p.strace"
+	rm -f "$DIR/strace.out"
+done
+base=$(median <"$DIR/p.base")
+rec=$(median <"$DIR/p.rec")
+str=$(median <"$DIR/p.strace")
+echo "   without recording   ${base} writes/s"
+echo "   tracee-rec          ${rec} writes/s   ratio $(ratio "$base" "$rec")   (target <= 1.5)"
+echo "   strace write=all    ${str} writes/s   ratio $(ratio "$base" "$str")"
+echo "   writes missing from the trace / loss events recorded, per run: $(tr '\n' ' ' <"$DIR/p.lost")  (target 0)"
+echo "== file_io: recorder peak RSS $(sort -n "$DIR/rss" | tail -n1) KiB (max over all recorded runs)"

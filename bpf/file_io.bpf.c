@@ -1,0 +1,866 @@
+// SPDX-License-Identifier: (BSD-2-Clause OR GPL-2.0)
+/*
+ * Write and read capture on the syscall tracepoints (fentry and kprobes are
+ * not available, see KERNEL.md).
+ *
+ * sys_enter: for the write/read syscalls of in-scope tasks, find the file
+ * behind the fd (task->files->fdt->fd[fd]), apply the filters and stash the
+ * arguments and the offset the data belongs at, per thread.
+ * sys_exit: with the byte count the kernel returned, copy that many bytes
+ * from the user buffers (bpf_probe_read_user) straight into ring buffer
+ * samples of at most FILE_IO_CHUNK_MAX bytes. Writes are taken at exit too,
+ * not at entry: a write that fails (EAGAIN on a full non-blocking pipe or
+ * socket) or writes part of its buffer would otherwise be recorded with
+ * bytes that never reached the file, and a retried write twice. The buffer
+ * is the caller's, still intact when the syscall returns.
+ *
+ * The file is named once per (dev, ino) by an EV_FILE_INFO sample; the
+ * io_files LRU map remembers which files were named and their path filter
+ * verdicts, so the path is built from the dentries only once per file (a
+ * file evicted from the map is named again; a rename is not seen).
+ *
+ * Filters (Tracee's semantics: one kind ORed, kinds ANDed):
+ * - path: prefix of the path built from the dentry names up to the root
+ *   of the task's mount tree (bpf_d_path is not available on tp_btf), so
+ *   inside a container it is the container's path. Pipes and sockets have
+ *   no such path; they never match a path filter.
+ * - type: regular/pipe/socket compare the S_IFMT field; elf is decided by
+ *   the payload: a regular file is ELF if the last write or read at offset
+ *   0 started with \x7fELF (remembered per file, so later chunks at other
+ *   offsets pass too); a pipe or socket chunk if it starts with it.
+ * - fd: the file is the task's stdin/stdout/stderr (dup'ed fds included).
+ * send/sendto/sendmsg and recvfrom/recvmsg are hooked only when the type
+ * filter asks for sockets, as in Tracee. Not seen: splice, sendfile,
+ * copy_file_range, io_uring and writes through mmap, which do not pass
+ * through these syscalls.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "bpf/shared_maps.bpf.h"
+#include "bpf/scope.bpf.h"
+#include "bpf/file_io.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Syscall numbers of the architecture the object is built for. */
+#if defined(__TARGET_ARCH_x86)
+#define NR_read 0
+#define NR_write 1
+#define NR_pread64 17
+#define NR_pwrite64 18
+#define NR_readv 19
+#define NR_writev 20
+#define NR_sendto 44
+#define NR_recvfrom 45
+#define NR_sendmsg 46
+#define NR_recvmsg 47
+#define NR_preadv 295
+#define NR_pwritev 296
+#define NR_preadv2 327
+#define NR_pwritev2 328
+#define SYSCALL_NR(regs) ((regs)->orig_ax)
+#define SYSCALL_ARG6(regs) ((regs)->r9) /* libbpf 1.1 has no PARM6 */
+#elif defined(__TARGET_ARCH_arm64)
+#define NR_read 63
+#define NR_write 64
+#define NR_readv 65
+#define NR_writev 66
+#define NR_pread64 67
+#define NR_pwrite64 68
+#define NR_preadv 69
+#define NR_pwritev 70
+#define NR_sendto 206
+#define NR_recvfrom 207
+#define NR_sendmsg 211
+#define NR_recvmsg 212
+#define NR_preadv2 286
+#define NR_pwritev2 287
+#define SYSCALL_NR(regs) ((regs)->syscallno)
+#define SYSCALL_ARG6(regs) ((regs)->regs[5])
+#else
+#error "file_io.bpf.c: syscall numbers are defined for x86 and arm64 only"
+#endif
+
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define S_IFREG 0100000
+#define S_IFIFO 0010000
+#define O_APPEND 00002000
+#define RWF_APPEND 0x10 /* pwritev2 flag: append whatever the offset */
+#define MSG_PEEK 0x2 /* recv flag: the data stays queued and is read again */
+
+/* Largest vector the kernel accepts (UIO_MAXIOV); all of it is followed. */
+#define IOV_FOLLOWED 1024
+/* Bytes captured of one syscall; beyond that the payload is cut (counted). */
+#define SYSCALL_BYTES_MAX (1ull << 30)
+/* Chunks + vector entries walked per syscall: SYSCALL_BYTES_MAX in full chunks. */
+#define EMIT_LOOPS_MAX ((SYSCALL_BYTES_MAX / FILE_IO_CHUNK_MAX) + IOV_FOLLOWED + 1)
+#define PATH_COMPONENTS_MAX 64
+#define NAME_MASK 255 /* NAME_MAX */
+
+/* Set by recorder/file_io.c before load. */
+const volatile __u32 self_pid = 0;
+const volatile struct file_io_filter write_filter = {};
+const volatile struct file_io_filter read_filter = {};
+/* Payload bytes per chunk sample, at most FILE_IO_CHUNK_MAX. */
+const volatile __u32 chunk_bytes = FILE_IO_CHUNK_MAX;
+/* Pending bytes in the ring buffer that make a sample wake the consumer up. */
+const volatile __u64 wakeup_bytes = (16 << 20) / 8;
+
+struct io_file_key {
+	__u64 dev;
+	__u64 ino;
+};
+
+struct io_file_state {
+	__u8 path_checked; /* the *_path_match fields are set */
+	__u8 write_path_match;
+	__u8 read_path_match;
+	__u8 elf; /* offset 0 of the file was last seen holding \x7fELF */
+	__u8 named; /* an EV_FILE_INFO sample for it was submitted */
+	__u8 pad[3];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct io_file_key);
+	__type(value, struct io_file_state);
+} io_files SEC(".maps");
+
+/* How the user buffers of a syscall are given. */
+enum buf_kind {
+	BUF_FLAT = 0, /* buf, count */
+	BUF_IOV = 1, /* iovec array, count */
+	BUF_MSG = 2, /* struct user_msghdr (sendmsg/recvmsg) */
+};
+
+/* A syscall between its entry and its exit. */
+struct pending_io {
+	__u64 dev;
+	__u64 ino;
+	__u64 offset;
+	__u64 ubuf; /* buffer, iovec array or msghdr (user address) */
+	__u64 count; /* bytes or iovec count */
+	__u64 time_ns; /* entry time: the chunks carry it */
+	__u32 mode;
+	__u32 fd;
+	__u32 nr;
+	__u8 direction;
+	__u8 kind; /* enum buf_kind */
+	__u8 flags; /* FILE_IO_OFFSET_VALID */
+	__u8 check_elf; /* only an ELF payload passes the type filter */
+	/* 0, read back from the map so the verifier does not follow each value
+	 * of the vector index one by one (see path_scratch) */
+	__u32 iov_first;
+	__u32 valid; /* set at entry, cleared at exit */
+};
+
+/*
+ * Per thread, in the task's local storage: cheaper than a hash keyed by
+ * tid on this path (two updates per syscall), and freed with the thread,
+ * so a thread that dies inside a syscall leaves nothing stale behind.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pending_io);
+} io_pending SEC(".maps");
+
+/* The path is built backwards, ending at FILE_IO_PATH_MAX. */
+struct path_scratch {
+	char buf[FILE_IO_PATH_MAX + NAME_MASK + 1];
+	/*
+	 * Loop starting values read back from the map: the verifier does not
+	 * know them, so the bpf_loop callbacks converge in one pass instead
+	 * of being verified once per value.
+	 */
+	__u32 path_end; /* FILE_IO_PATH_MAX */
+	__u32 iov_first; /* 0 */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct path_scratch);
+} io_path_scratch SEC(".maps");
+
+struct built_path {
+	__u32 start; /* path = buf[start .. FILE_IO_PATH_MAX) */
+	__u32 flags; /* FILE_INFO_* */
+};
+
+struct io_op {
+	__u8 direction;
+	__u8 kind;
+	__u8 positional; /* offset argument (pread/pwrite family) */
+	__u8 socket_call; /* send*, recv*: only with type=socket */
+};
+
+static __always_inline bool classify(long nr, struct io_op *op)
+{
+	switch (nr) {
+	case NR_write:
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_FLAT, 0, 0 };
+		return true;
+	case NR_pwrite64:
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_FLAT, 1, 0 };
+		return true;
+	case NR_writev:
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_IOV, 0, 0 };
+		return true;
+	case NR_pwritev:
+	case NR_pwritev2:
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_IOV, 1, 0 };
+		return true;
+	case NR_sendto:
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_FLAT, 0, 1 };
+		return true;
+	case NR_sendmsg:
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_MSG, 0, 1 };
+		return true;
+	case NR_read:
+		*op = (struct io_op){ FILE_IO_READ, BUF_FLAT, 0, 0 };
+		return true;
+	case NR_pread64:
+		*op = (struct io_op){ FILE_IO_READ, BUF_FLAT, 1, 0 };
+		return true;
+	case NR_readv:
+		*op = (struct io_op){ FILE_IO_READ, BUF_IOV, 0, 0 };
+		return true;
+	case NR_preadv:
+	case NR_preadv2:
+		*op = (struct io_op){ FILE_IO_READ, BUF_IOV, 1, 0 };
+		return true;
+	case NR_recvfrom:
+		*op = (struct io_op){ FILE_IO_READ, BUF_FLAT, 0, 1 };
+		return true;
+	case NR_recvmsg:
+		*op = (struct io_op){ FILE_IO_READ, BUF_MSG, 0, 1 };
+		return true;
+	}
+	return false;
+}
+
+static __always_inline struct file *file_of_fd(struct task_struct *task, __u32 fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+		return NULL;
+	return f;
+}
+
+/* Tracee's fd filter: is the file the task's stdin, stdout or stderr (dup'ed fds too)? */
+static __always_inline bool fd_filter_passes(__u32 fd_mask, struct task_struct *task,
+					     struct file *f)
+{
+	if (!fd_mask)
+		return true;
+	if ((fd_mask & FILE_IO_FD_STDIN) && file_of_fd(task, 0) == f)
+		return true;
+	if ((fd_mask & FILE_IO_FD_STDOUT) && file_of_fd(task, 1) == f)
+		return true;
+	if ((fd_mask & FILE_IO_FD_STDERR) && file_of_fd(task, 2) == f)
+		return true;
+	return false;
+}
+
+/*
+ * File types are compared on the S_IFMT field (Tracee tests single bits,
+ * which lets e.g. a socket pass as a regular file). ELF is decided later,
+ * from the data; here it only says whether the ELF check may still pass.
+ */
+static __always_inline bool type_filter_passes(__u32 type_mask, __u32 mode)
+{
+	__u32 fmt = mode & S_IFMT;
+
+	if (!type_mask)
+		return true;
+	if ((type_mask & FILE_IO_TYPE_REGULAR) && fmt == S_IFREG)
+		return true;
+	if ((type_mask & FILE_IO_TYPE_PIPE) && fmt == S_IFIFO)
+		return true;
+	if ((type_mask & FILE_IO_TYPE_SOCKET) && fmt == S_IFSOCK)
+		return true;
+	return false;
+}
+
+struct path_walk {
+	struct path_scratch *s;
+	struct dentry *dentry;
+	struct dentry *mnt_root;
+	struct mount *mnt;
+	__u32 pos;
+	__u32 cut;
+};
+
+/* One step up the dentry chain; crosses mount points. 1 stops the walk. */
+static long path_step(__u32 i, struct path_walk *w)
+{
+	/* locals, not w->..., inside BPF_CORE_READ: path_walk is not a kernel type */
+	struct dentry *dentry = w->dentry;
+	struct mount *mnt = w->mnt;
+	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+	struct qstr name;
+	__u32 len;
+
+	if (dentry == w->mnt_root || dentry == parent) {
+		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
+
+		/* the root of the mount tree, or a detached mount */
+		if (dentry != w->mnt_root || up == mnt)
+			return 1;
+		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+		w->mnt = up;
+		w->mnt_root = BPF_CORE_READ(up, mnt.mnt_root);
+		return 0;
+	}
+	if (bpf_probe_read_kernel(&name, sizeof(name), &dentry->d_name))
+		return 1;
+	len = name.len;
+	if (len > NAME_MASK)
+		len = NAME_MASK;
+	/* keep buf[0] unused: a path is at most FILE_IO_PATH_MAX - 1 bytes */
+	if (len + 2 > w->pos) {
+		w->cut = 1;
+		return 1;
+	}
+	w->pos -= len;
+	bpf_probe_read_kernel(&w->s->buf[w->pos & (FILE_IO_PATH_MAX - 1)], len & NAME_MASK,
+			      name.name);
+	w->pos--;
+	w->s->buf[w->pos & (FILE_IO_PATH_MAX - 1)] = '/';
+	w->dentry = parent;
+	return 0;
+}
+
+/*
+ * Build the file's path in the per-CPU scratch buffer: dentry names up to
+ * the mount's root, then on from the mount point in the parent mount, up
+ * to the root of the task's mount tree. bpf_d_path is not allowed on
+ * tp_btf programs. Pipes, sockets and anonymous inodes (their dentries name
+ * themselves through d_op->d_dname) get just their dentry name, flagged.
+ */
+static __always_inline int build_path(struct file *f, struct path_scratch *s, struct built_path *out)
+{
+	struct dentry *dentry = BPF_CORE_READ(f, f_path.dentry);
+	struct vfsmount *vfsmnt = BPF_CORE_READ(f, f_path.mnt);
+	const struct dentry_operations *d_op = BPF_CORE_READ(dentry, d_op);
+	struct path_walk w = {};
+
+	w.s = s;
+	w.dentry = dentry;
+	w.mnt = container_of(vfsmnt, struct mount, mnt);
+	w.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+	s->path_end = FILE_IO_PATH_MAX;
+	w.pos = *(volatile __u32 *)&s->path_end;
+	out->flags = 0;
+
+	if (d_op && BPF_CORE_READ(d_op, d_dname)) {
+		struct qstr name;
+		__u32 len;
+
+		out->flags |= FILE_INFO_PSEUDO;
+		if (bpf_probe_read_kernel(&name, sizeof(name), &dentry->d_name))
+			return -1;
+		len = name.len & NAME_MASK;
+		w.pos -= len;
+		bpf_probe_read_kernel(&s->buf[w.pos & (FILE_IO_PATH_MAX - 1)], len & NAME_MASK,
+				      name.name);
+		out->start = w.pos;
+		return 0;
+	}
+
+	bpf_loop(PATH_COMPONENTS_MAX, path_step, &w, 0);
+	if (w.cut)
+		out->flags |= FILE_INFO_PATH_CUT;
+	if (w.pos == FILE_IO_PATH_MAX) {
+		w.pos--;
+		s->buf[w.pos & (FILE_IO_PATH_MAX - 1)] = '/';
+	}
+	out->start = w.pos;
+	return 0;
+}
+
+struct prefix_match {
+	const volatile struct file_io_filter *flt;
+	const struct path_scratch *s;
+	__u32 start;
+	bool match;
+};
+
+/* bpf_loop callback: does the path start with prefix number i? */
+static long prefix_step(__u32 i, struct prefix_match *m)
+{
+	const volatile struct file_io_filter *flt = m->flt;
+	__u32 f = i & 3; /* a bound the verifier sees; i < FILE_IO_MAX_PATH_FILTERS anyway */
+
+	if (f >= FILE_IO_MAX_PATH_FILTERS || f >= flt->path_count)
+		return 1;
+	for (__u32 j = 0; j < FILE_IO_PATH_FILTER_LEN; j++) {
+		char want = flt->paths[f][j];
+		__u32 at = m->start + j;
+
+		if (!want) {
+			m->match = true;
+			return 1;
+		}
+		if (at >= FILE_IO_PATH_MAX || m->s->buf[at & (FILE_IO_PATH_MAX - 1)] != want)
+			return 0;
+	}
+	return 0;
+}
+
+/* Does the path start with one of the prefixes (ORed)? */
+static __always_inline bool path_filter_passes(const volatile struct file_io_filter *flt,
+					       const struct path_scratch *s, __u32 start)
+{
+	struct prefix_match m = { .flt = flt, .s = s, .start = start, .match = false };
+
+	bpf_loop(FILE_IO_MAX_PATH_FILTERS, prefix_step, &m, 0);
+	return m.match;
+}
+
+static __always_inline void send_file_info(struct file *f, const struct pending_io *p,
+					   struct path_scratch *s, struct io_file_state *st,
+					   bool path_built, struct built_path *bp)
+{
+	struct file_info_sample *fi;
+	__u32 start, len;
+
+	if (!path_built && build_path(f, s, bp))
+		return;
+	fi = bpf_ringbuf_reserve(&events, sizeof(*fi) + FILE_IO_PATH_MAX, 0);
+	if (!fi) {
+		/* the file stays unnamed; the next chunk of it tries again */
+		count_loss(p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ, 0);
+		return;
+	}
+	/* start >= 1 (build_path leaves byte 0 unused), so the masks change nothing */
+	start = bp->start & (FILE_IO_PATH_MAX - 1);
+	len = (FILE_IO_PATH_MAX - start) & (FILE_IO_PATH_MAX - 1);
+	fill_event_header(&fi->hdr, EV_FILE_INFO, sizeof(*fi) + len);
+	fi->dev = p->dev;
+	fi->ino = p->ino;
+	fi->mode = p->mode;
+	fi->flags = bp->flags;
+	fi->path_len = len;
+	fi->reserved = 0;
+	bpf_probe_read_kernel(fi->path, len, &s->buf[start & (FILE_IO_PATH_MAX - 1)]);
+	bpf_ringbuf_submit(fi, 0);
+	st->named = 1;
+}
+
+/* op_word: syscall number | direction << 32 | buf_kind << 40 | OP_APPEND */
+#define OP_APPEND (1ull << 48)
+
+/*
+ * Entry of a write or read syscall that passed the cheap checks: filters,
+ * file identity, offset; the payload is taken at exit. A global function,
+ * so the verifier checks it once with unknown arguments instead of once
+ * per syscall number.
+ */
+__noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64 op_word)
+{
+	__u32 direction = (op_word >> 32) & 1;
+	const volatile struct file_io_filter *flt =
+		direction == FILE_IO_WRITE ? &write_filter : &read_filter;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct io_file_state *st, fresh = {};
+	struct pending_io *stash;
+	struct built_path bp = {};
+	struct pending_io p = {};
+	struct path_scratch *s;
+	struct io_file_key key;
+	struct inode *inode;
+	struct file *f;
+	bool path_built = false;
+	__u32 zero = 0;
+
+	p.fd = (__u32)fd;
+	f = file_of_fd(task, p.fd);
+	if (!f)
+		return 0;
+	inode = BPF_CORE_READ(f, f_inode);
+	p.mode = BPF_CORE_READ(inode, i_mode);
+	if (!type_filter_passes(flt->type_mask, p.mode)) {
+		if (!(flt->type_mask & FILE_IO_TYPE_ELF))
+			return 0;
+		p.check_elf = 1;
+	}
+	if (!fd_filter_passes(flt->fd_mask, task, f))
+		return 0;
+
+	p.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	p.ino = BPF_CORE_READ(inode, i_ino);
+	key.dev = p.dev;
+	key.ino = p.ino;
+	st = bpf_map_lookup_elem(&io_files, &key);
+	if (!st) {
+		bpf_map_update_elem(&io_files, &key, &fresh, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&io_files, &key);
+		if (!st)
+			return 0;
+	}
+	s = bpf_map_lookup_elem(&io_path_scratch, &zero);
+	if (!s)
+		return 0;
+	if (!st->path_checked && (write_filter.path_count || read_filter.path_count)) {
+		if (build_path(f, s, &bp))
+			return 0;
+		path_built = true;
+		st->write_path_match = path_filter_passes(&write_filter, s, bp.start);
+		st->read_path_match = path_filter_passes(&read_filter, s, bp.start);
+		st->path_checked = 1;
+	}
+	if (flt->path_count &&
+	    !(direction == FILE_IO_WRITE ? st->write_path_match : st->read_path_match))
+		return 0;
+
+	/* where the bytes go (writes) or come from (reads) */
+	if ((p.mode & S_IFMT) == S_IFREG) {
+		/* pwritev2/preadv2 take -1 for the file position; O_APPEND ignores pwrite's offset */
+		if (pos < 0)
+			pos = BPF_CORE_READ(f, f_pos);
+		if (direction == FILE_IO_WRITE &&
+		    ((BPF_CORE_READ(f, f_flags) & O_APPEND) || (op_word & OP_APPEND)))
+			pos = BPF_CORE_READ(inode, i_size);
+		p.offset = pos;
+		p.flags = FILE_IO_OFFSET_VALID;
+	}
+	p.direction = direction;
+	/* a file that passes only as ELF is named at exit, once its bytes said so */
+	if (!st->named && !p.check_elf)
+		send_file_info(f, &p, s, st, path_built, &bp);
+
+	p.ubuf = ubuf;
+	p.count = count;
+	p.nr = (__u32)op_word;
+	p.kind = (op_word >> 40) & 3;
+	p.time_ns = bpf_ktime_get_boot_ns();
+	p.valid = 1;
+	stash = bpf_task_storage_get(&io_pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!stash) {
+		count_loss(LOSS_RINGBUF_OTHER, 0);
+		return 0;
+	}
+	*stash = p;
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(file_io_enter, struct pt_regs *regs, long nr)
+{
+	const volatile struct file_io_filter *flt;
+	struct io_op op;
+	__u64 id, op_word;
+	__s64 pos = -1;
+
+	if (!classify(nr, &op))
+		return 0;
+	flt = op.direction == FILE_IO_WRITE ? &write_filter : &read_filter;
+	if (!flt->enabled)
+		return 0;
+	if (op.socket_call && !(flt->type_mask & FILE_IO_TYPE_SOCKET))
+		return 0;
+	id = bpf_get_current_pid_tgid();
+	if ((id >> 32) == self_pid || !task_in_scope())
+		return 0;
+
+	/* a peeked message is read again later: capture it then, once */
+	if (nr == NR_recvfrom && (PT_REGS_PARM4_SYSCALL(regs) & MSG_PEEK))
+		return 0;
+	if (nr == NR_recvmsg && (PT_REGS_PARM3_SYSCALL(regs) & MSG_PEEK))
+		return 0;
+	if (op.positional)
+		pos = (__s64)PT_REGS_PARM4_SYSCALL(regs);
+	op_word = (__u32)nr | ((__u64)op.direction << 32) | ((__u64)op.kind << 40);
+	if (nr == NR_pwritev2 && (SYSCALL_ARG6(regs) & RWF_APPEND))
+		op_word |= OP_APPEND;
+	return file_io_stash(PT_REGS_PARM1_SYSCALL(regs), PT_REGS_PARM2_SYSCALL(regs),
+			     PT_REGS_PARM3_SYSCALL(regs), pos, op_word);
+}
+
+/* Walk state of one syscall's payload, handed to bpf_loop. */
+struct emit_ctx {
+	__u64 offset; /* of the next byte */
+	__u64 remaining; /* bytes the syscall moved and not emitted yet */
+	__u64 seg_base, seg_len; /* current user segment */
+	__u64 iov; /* iovec array, 0 for a flat buffer */
+	__u32 iov_idx, iov_cnt;
+	__u32 ringbuf_loss; /* LOSS_RINGBUF_WRITE or _READ */
+	__u64 cut; /* bytes beyond SYSCALL_BYTES_MAX: the last chunk is flagged */
+	struct io_chunk_sample tmpl; /* header fields every chunk shares; no payload */
+};
+
+static __always_inline __u64 wakeup_flags(void)
+{
+	/*
+	 * Wake the consumer only once wakeup_bytes (an eighth of the ring) are
+	 * pending: it reads on a timer otherwise. A wakeup per small sample
+	 * costs more than the copy of the sample itself.
+	 */
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
+									   : BPF_RB_NO_WAKEUP;
+}
+
+/* Reserve a sample with room for `room` payload bytes (a constant) and fill it. */
+static __always_inline int emit_sized(struct emit_ctx *c, __u64 len, const __u32 room)
+{
+	struct io_chunk_sample *s;
+
+	if (len > room)
+		return 0;
+	s = bpf_ringbuf_reserve(&events, sizeof(*s) + room, 0);
+	if (!s) {
+		count_loss(c->ringbuf_loss, len);
+		return 0;
+	}
+	__builtin_memcpy(s, &c->tmpl, sizeof(*s));
+	s->hdr.size = sizeof(*s) + len;
+	s->offset = c->offset;
+	if (c->cut && c->remaining == len)
+		s->flags |= FILE_IO_TRUNCATED;
+	if (bpf_probe_read_user(s->data, len, (const void *)c->seg_base)) {
+		bpf_ringbuf_discard(s, BPF_RB_NO_WAKEUP);
+		count_loss(LOSS_USER_READ_FAILED, len);
+		return 0;
+	}
+	bpf_ringbuf_submit(s, wakeup_flags());
+	return 0;
+}
+
+/*
+ * Power-of-two size classes: at most half of a reservation is unused.
+ * A global function, verified once on its own rather than once per state
+ * of the caller's loop.
+ */
+__noinline int emit_chunk(struct emit_ctx *c, __u64 len)
+{
+	if (!c)
+		return 0;
+	if (len <= 64)
+		return emit_sized(c, len, 64);
+	if (len <= 128)
+		return emit_sized(c, len, 128);
+	if (len <= 256)
+		return emit_sized(c, len, 256);
+	if (len <= 512)
+		return emit_sized(c, len, 512);
+	if (len <= 1024)
+		return emit_sized(c, len, 1024);
+	if (len <= 2048)
+		return emit_sized(c, len, 2048);
+	if (len <= 4096)
+		return emit_sized(c, len, 4096);
+	if (len <= 8192)
+		return emit_sized(c, len, 8192);
+	if (len <= 16384)
+		return emit_sized(c, len, 16384);
+	if (len <= 32768)
+		return emit_sized(c, len, 32768);
+	return emit_sized(c, len, FILE_IO_CHUNK_MAX);
+}
+
+static long emit_step(__u32 i, struct emit_ctx *c)
+{
+	__u64 len;
+
+	if (!c->remaining)
+		return 1;
+	if (!c->seg_len) {
+		struct iovec v;
+
+		if (!c->iov || c->iov_idx >= c->iov_cnt) {
+			/* the vector holds fewer bytes than the kernel reported
+			 * (changed by another thread): counted as cut at exit */
+			return 1;
+		}
+		if (c->iov_idx >= IOV_FOLLOWED) {
+			count_loss(LOSS_IOV_LIMIT, c->remaining);
+			c->remaining = 0;
+			return 1;
+		}
+		if (bpf_probe_read_user(&v, sizeof(v), (void *)(c->iov + c->iov_idx * sizeof(v)))) {
+			count_loss(LOSS_USER_READ_FAILED, c->remaining);
+			c->remaining = 0;
+			return 1;
+		}
+		c->iov_idx++;
+		c->seg_base = (__u64)v.iov_base;
+		c->seg_len = v.iov_len;
+		return 0;
+	}
+	len = c->seg_len;
+	if (len > c->remaining)
+		len = c->remaining;
+	if (len > chunk_bytes)
+		len = chunk_bytes;
+	if (len > FILE_IO_CHUNK_MAX)
+		len = FILE_IO_CHUNK_MAX;
+	emit_chunk(c, len);
+	c->seg_base += len;
+	c->seg_len -= len;
+	c->remaining -= len;
+	c->offset += len;
+	return 0;
+}
+
+static __always_inline bool user_bytes_are_elf(__u64 addr)
+{
+	char magic[4];
+
+	if (bpf_probe_read_user(magic, sizeof(magic), (const void *)addr))
+		return false;
+	return magic[0] == 0x7f && magic[1] == 'E' && magic[2] == 'L' && magic[3] == 'F';
+}
+
+/*
+ * The `elf` type filter: a regular file is ELF when offset 0 holds the ELF
+ * magic, as seen by the last write or read of offset 0 (remembered per
+ * file, so later chunks at other offsets pass too); a pipe or socket when
+ * the chunk of this syscall starts with it. The check looks at the first
+ * buffer (first iovec) only.
+ */
+static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_io *p)
+{
+	struct io_file_key key = { .dev = p->dev, .ino = p->ino };
+	struct io_file_state *st = bpf_map_lookup_elem(&io_files, &key);
+	__u64 first = c->seg_base;
+	bool elf;
+
+	if (c->iov) {
+		struct iovec v;
+
+		if (bpf_probe_read_user(&v, sizeof(v), (void *)c->iov))
+			return false;
+		first = (__u64)v.iov_base;
+		if (v.iov_len < 4)
+			return false;
+	} else if (c->remaining < 4) {
+		return false;
+	}
+	if (!(p->flags & FILE_IO_OFFSET_VALID))
+		return user_bytes_are_elf(first);
+	if (p->offset != 0)
+		return st && st->elf;
+	elf = user_bytes_are_elf(first);
+	if (st)
+		st->elf = elf;
+	return elf;
+}
+
+/* Name a file that passed the filters as ELF (see file_io_stash). */
+static __always_inline void name_elf_file(const struct pending_io *p)
+{
+	struct io_file_key key = { .dev = p->dev, .ino = p->ino };
+	struct io_file_state *st = bpf_map_lookup_elem(&io_files, &key);
+	struct built_path bp = {};
+	struct path_scratch *s;
+	struct inode *inode;
+	struct file *f;
+	__u32 zero = 0;
+
+	if (!st || st->named)
+		return;
+	s = bpf_map_lookup_elem(&io_path_scratch, &zero);
+	f = file_of_fd(bpf_get_current_task_btf(), p->fd);
+	if (!s || !f)
+		return;
+	/* the descriptor may have been closed and reused by another thread meanwhile */
+	inode = BPF_CORE_READ(f, f_inode);
+	if (BPF_CORE_READ(inode, i_ino) != p->ino || BPF_CORE_READ(inode, i_sb, s_dev) != p->dev)
+		return;
+	send_file_info(f, p, s, st, false, &bp);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
+{
+	struct pending_io *p;
+	struct emit_ctx c = {};
+	struct io_op op;
+	__u32 tid;
+	__u64 id;
+
+	/* only the syscalls the entry program stashed: no map lookup for the rest */
+	if (!classify(SYSCALL_NR(regs), &op))
+		return 0;
+	p = bpf_task_storage_get(&io_pending, bpf_get_current_task_btf(), 0, 0);
+	if (!p || !p->valid)
+		return 0;
+	if (ret <= 0)
+		goto done;
+	id = bpf_get_current_pid_tgid();
+	tid = (__u32)id;
+
+	c.remaining = ret;
+	if (p->kind == BUF_FLAT) {
+		c.seg_base = p->ubuf;
+		c.seg_len = p->count;
+	} else if (p->kind == BUF_IOV) {
+		c.iov = p->ubuf;
+		c.iov_cnt = p->count;
+		c.iov_idx = p->iov_first;
+	} else {
+		struct user_msghdr m;
+
+		if (bpf_probe_read_user(&m, sizeof(m), (void *)p->ubuf)) {
+			count_loss(LOSS_USER_READ_FAILED, ret);
+			goto done;
+		}
+		c.iov = (__u64)m.msg_iov;
+		c.iov_cnt = m.msg_iovlen;
+		c.iov_idx = p->iov_first;
+	}
+	if (p->check_elf) {
+		if (!elf_check(&c, p))
+			goto done;
+		name_elf_file(p);
+	}
+	if (c.remaining > SYSCALL_BYTES_MAX) {
+		c.cut = c.remaining - SYSCALL_BYTES_MAX;
+		c.remaining = SYSCALL_BYTES_MAX;
+		count_loss(LOSS_PAYLOAD_TRUNCATED, c.cut);
+	}
+
+	c.tmpl.hdr.type = EV_IO_CHUNK;
+	c.tmpl.hdr.time_ns = p->time_ns;
+	c.tmpl.hdr.pid = id >> 32;
+	c.tmpl.hdr.tid = tid;
+	c.tmpl.hdr.cgroup_id = bpf_get_current_cgroup_id();
+	c.tmpl.dev = p->dev;
+	c.tmpl.ino = p->ino;
+	c.tmpl.mode = p->mode;
+	c.tmpl.fd = p->fd;
+	c.tmpl.syscall_nr = p->nr;
+	c.tmpl.direction = p->direction;
+	c.tmpl.flags = p->flags;
+	c.offset = p->offset;
+	c.ringbuf_loss = p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ;
+
+	if (!c.iov && c.remaining <= c.seg_len && c.remaining <= chunk_bytes) {
+		/* one buffer, one chunk: the common case, without the loop */
+		emit_chunk(&c, c.remaining);
+		c.remaining = 0;
+	} else {
+		bpf_loop(EMIT_LOOPS_MAX, emit_step, &c, 0);
+	}
+	if (c.remaining)
+		/* the loop bound was reached: what is left was not captured */
+		count_loss(LOSS_PAYLOAD_TRUNCATED, c.remaining);
+done:
+	p->valid = 0;
+	return 0;
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Write/read capture: the ring buffer samples of bpf/file_io.bpf.c, read by
+ * recorder/file_io.c. Fixed-width types only (see bpf/events.h).
+ *
+ * EV_FILE_INFO names a file once per (dev, ino); EV_IO_CHUNK carries up to
+ * FILE_IO_CHUNK_MAX payload bytes of one write or read. The BPF side
+ * reserves ring buffer space in power-of-two size classes (a reservation
+ * size must be a constant for the verifier), so a sample may be longer than
+ * hdr.size: hdr.size is what counts.
+ */
+#ifndef TRACEE_REC_FILE_IO_H
+#define TRACEE_REC_FILE_IO_H
+
+#include "bpf/events.h"
+
+/* Largest payload of one chunk sample (the largest size class). */
+#define FILE_IO_CHUNK_MAX (64u << 10)
+/* Path bytes the BPF side builds (kernel PATH_MAX). */
+#define FILE_IO_PATH_MAX 4096u
+
+/* io_chunk_sample.direction */
+#define FILE_IO_WRITE 0
+#define FILE_IO_READ 1
+
+/* io_chunk_sample.flags: the same bits as the IO_CHUNK record's flags. */
+#define FILE_IO_OFFSET_VALID (1u << 0)
+#define FILE_IO_TRUNCATED (1u << 1)
+
+struct io_chunk_sample {
+	struct event_header hdr; /* EV_IO_CHUNK; size = sizeof(*this) + payload */
+	__u64 dev; /* super_block.s_dev, kernel encoding */
+	__u64 ino;
+	__u64 offset; /* file offset of data[0] (valid if FILE_IO_OFFSET_VALID) */
+	__u32 mode; /* i_mode */
+	__u32 fd;
+	__u32 syscall_nr;
+	__u8 direction; /* FILE_IO_WRITE / FILE_IO_READ */
+	__u8 flags; /* FILE_IO_OFFSET_VALID | FILE_IO_TRUNCATED */
+	__u16 reserved;
+	__u8 data[]; /* hdr.size - sizeof(struct io_chunk_sample) bytes */
+};
+
+/*
+ * file_info_sample.flags: the file has no path in the mount tree (pipe,
+ * socket, anonymous inode); path holds the dentry's own name and user space
+ * names it the way /proc/PID/fd does ("pipe:[ino]", "socket:[ino]").
+ */
+#define FILE_INFO_PSEUDO (1u << 0)
+/* The path was longer than the BPF side follows; its leading part is cut. */
+#define FILE_INFO_PATH_CUT (1u << 1)
+
+struct file_info_sample {
+	struct event_header hdr; /* EV_FILE_INFO; size = sizeof(*this) + path_len */
+	__u64 dev;
+	__u64 ino;
+	__u32 mode;
+	__u32 flags; /* FILE_INFO_* */
+	__u32 path_len; /* bytes of path, no NUL */
+	__u32 reserved;
+	char path[]; /* reserved with room for FILE_IO_PATH_MAX bytes */
+};
+
+/*
+ * Filters of one direction, set in rodata by recorder/file_io.c from
+ * struct file_capture (recorder/capture_options.h), Tracee's semantics:
+ * filters of one kind are ORed, kinds are ANDed; a kind with no filter
+ * passes everything. Paths are prefixes, NUL-terminated.
+ */
+#define FILE_IO_MAX_PATH_FILTERS 3
+#define FILE_IO_PATH_FILTER_LEN 64
+
+/* Filter bits: the values of capture_options.h (checked there at compile time). */
+#define FILE_IO_TYPE_REGULAR (1u << 0)
+#define FILE_IO_TYPE_PIPE (1u << 1)
+#define FILE_IO_TYPE_SOCKET (1u << 2)
+#define FILE_IO_TYPE_ELF (1u << 3)
+#define FILE_IO_FD_STDIN (1u << 16)
+#define FILE_IO_FD_STDOUT (1u << 17)
+#define FILE_IO_FD_STDERR (1u << 18)
+
+struct file_io_filter {
+	__u32 enabled;
+	__u32 path_count;
+	__u32 type_mask; /* FILE_IO_TYPE_* ORed; 0 = any */
+	__u32 fd_mask; /* FILE_IO_FD_* ORed; 0 = any */
+	char paths[FILE_IO_MAX_PATH_FILTERS][FILE_IO_PATH_FILTER_LEN];
+};
+
+#endif /* TRACEE_REC_FILE_IO_H */

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Ring buffer samples of the process tracker (process_tracker.bpf.c ->
+ * recorder/process_tracker.c): process creation, exec, exit, and the exec
+ * of a binary for --capture exec. Fixed-width types only.
+ */
+#ifndef TRACEE_REC_PROCESS_TRACKER_H
+#define TRACEE_REC_PROCESS_TRACKER_H
+
+#include "bpf/events.h"
+
+#define PT_PATH_MAX 256
+
+/* event_header.flags of EV_PROCESS (the PROCESS record's flag bits) */
+#define PT_FLAG_SNAPSHOT (1u << 0)
+#define PT_FLAG_FORK (1u << 1)
+#define PT_FLAG_EXEC (1u << 2)
+
+/*
+ * EV_PROCESS: a new task (fork; hdr.pid/tid/cgroup_id are the child's) or
+ * an exec (path is bprm->filename).
+ */
+struct process_sample {
+	struct event_header hdr;
+	__u32 ppid;
+	__u32 uid;
+	__u32 gid;
+	__u32 path_len; /* bytes of path used, no NUL */
+	__u64 start_ns; /* task->start_boottime */
+	char comm[TR_TASK_COMM_LEN];
+	char path[PT_PATH_MAX];
+};
+
+/* EV_PROCESS_EXIT */
+struct process_exit_sample {
+	struct event_header hdr;
+	__s32 exit_code;
+	__u32 group_dead; /* the last thread of the process */
+};
+
+/* EV_EXEC: the binary bprm->file of an exec, for --capture exec */
+struct exec_sample {
+	struct event_header hdr;
+	__u64 dev; /* kernel s_dev encoding */
+	__u64 ino;
+	__u64 ctime_ns;
+	__u32 mode;
+	__u32 path_len;
+	char path[PT_PATH_MAX];
+};
+
+#endif /* TRACEE_REC_PROCESS_TRACKER_H */

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* The output tar (pax, libarchive); see archive_out.h. */
+#include "extractor/archive_out.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <search.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define CHUNK_SIZE (256u * 1024u)
+
+struct archive_out {
+	struct archive *a;
+	char *name;   /* for messages: the path, or "standard output" */
+	void *paths;  /* tsearch tree of every path added (char *) */
+	uint8_t *buf; /* CHUNK_SIZE bytes, for streaming */
+	uint64_t files, bytes;
+	char errmsg[512];
+};
+
+static void set_err(struct archive_out *ao, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(ao->errmsg, sizeof(ao->errmsg), "%s: ", ao->name);
+	if (n < 0 || (size_t)n >= sizeof(ao->errmsg))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(ao->errmsg + n, sizeof(ao->errmsg) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+/* libarchive's own message for its last error, or a fallback. */
+static const char *lib_err(struct archive_out *ao)
+{
+	const char *m = archive_error_string(ao->a);
+	return m ? m : "unknown libarchive error";
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+struct archive_out *archive_out_open(const char *path, char *err, size_t errlen)
+{
+	struct archive_out *ao = calloc(1, sizeof(*ao));
+	int to_stdout = strcmp(path, "-") == 0;
+
+	if (!ao)
+		goto nomem;
+	ao->name = strdup(to_stdout ? "standard output" : path);
+	ao->buf = malloc(CHUNK_SIZE);
+	ao->a = archive_write_new();
+	if (!ao->name || !ao->buf || !ao->a)
+		goto nomem;
+	if (archive_write_set_format_pax_restricted(ao->a) != ARCHIVE_OK ||
+	    archive_write_add_filter_none(ao->a) != ARCHIVE_OK) {
+		snprintf(err, errlen, "%s: cannot set up a pax archive: %s", ao->name, lib_err(ao));
+		goto fail;
+	}
+	/* A file archive ends right after its last block; a pipe gets the usual padding. */
+	if (!to_stdout && archive_write_set_bytes_in_last_block(ao->a, 1) != ARCHIVE_OK) {
+		snprintf(err, errlen, "%s: %s", ao->name, lib_err(ao));
+		goto fail;
+	}
+	if (archive_write_open_filename(ao->a, to_stdout ? NULL : path) != ARCHIVE_OK) {
+		/* libarchive's text here is "Failed to open"; the errno says why. */
+		int e = archive_errno(ao->a);
+		snprintf(err, errlen, "cannot write %s: %s", ao->name,
+			 e > 0 ? strerror(e) : lib_err(ao));
+		goto fail;
+	}
+	return ao;
+nomem:
+	snprintf(err, errlen, "%s: out of memory", path);
+fail:
+	archive_out_abort(ao);
+	return NULL;
+}
+
+int archive_out_has(const struct archive_out *ao, const char *path)
+{
+	return tfind(path, &ao->paths, cmp_path) != NULL;
+}
+
+/* Remember path as added; 1 if it was new, 0 if known, -ENOMEM. */
+static int remember(struct archive_out *ao, const char *path)
+{
+	if (tfind(path, &ao->paths, cmp_path))
+		return 0;
+	char *copy = strdup(path);
+	if (!copy || !tsearch(copy, &ao->paths, cmp_path)) {
+		free(copy);
+		return -ENOMEM;
+	}
+	return 1;
+}
+
+static void set_times(struct archive_entry *e, int64_t mtime_ns)
+{
+	int64_t sec = mtime_ns / 1000000000, nsec = mtime_ns % 1000000000;
+	if (nsec < 0) {
+		sec--;
+		nsec += 1000000000;
+	}
+	archive_entry_set_mtime(e, (time_t)sec, (long)nsec);
+}
+
+/* Add "a/", "a/b/" for "a/b/c" where not added yet. */
+static int add_parents(struct archive_out *ao, const char *path, int64_t mtime_ns)
+{
+	char dir[4096];
+	size_t len = strlen(path);
+	int err = 0;
+
+	if (len >= sizeof(dir)) {
+		set_err(ao, "path too long: %s", path);
+		return -ENAMETOOLONG;
+	}
+	for (size_t i = 1; i < len; i++) {
+		if (path[i] != '/')
+			continue;
+		memcpy(dir, path, i + 1);
+		dir[i + 1] = '\0';
+		int r = remember(ao, dir);
+		if (r < 0) {
+			set_err(ao, "out of memory");
+			return r;
+		}
+		if (r == 0)
+			continue;
+		struct archive_entry *e = archive_entry_new();
+		if (!e) {
+			set_err(ao, "out of memory");
+			return -ENOMEM;
+		}
+		archive_entry_set_pathname(e, dir);
+		archive_entry_set_filetype(e, AE_IFDIR);
+		archive_entry_set_perm(e, 0755);
+		set_times(e, mtime_ns);
+		if (archive_write_header(ao->a, e) != ARCHIVE_OK) {
+			set_err(ao, "cannot add directory %s: %s", dir, lib_err(ao));
+			err = -EIO;
+		}
+		archive_entry_free(e);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* A new regular file entry; NULL after setting the error. */
+static struct archive_entry *file_entry(struct archive_out *ao, const char *path, uint64_t size,
+					mode_t mode, int64_t mtime_ns)
+{
+	int r = remember(ao, path);
+	if (r <= 0) {
+		set_err(ao, r ? "out of memory" : "duplicate entry %s", path);
+		return NULL;
+	}
+	if (add_parents(ao, path, mtime_ns) < 0)
+		return NULL;
+	struct archive_entry *e = archive_entry_new();
+	if (!e) {
+		set_err(ao, "out of memory");
+		return NULL;
+	}
+	archive_entry_set_pathname(e, path);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, mode & 07777);
+	archive_entry_set_size(e, (la_int64_t)size);
+	set_times(e, mtime_ns);
+	return e;
+}
+
+static int write_data(struct archive_out *ao, const char *path, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	while (len) {
+		la_ssize_t n = archive_write_data(ao->a, p, len);
+		if (n <= 0) {
+			set_err(ao, "cannot write data of %s: %s", path, lib_err(ao));
+			return -EIO;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int archive_out_add_buffer(struct archive_out *ao, const char *path, const void *buf, size_t len,
+			   mode_t mode, int64_t mtime_ns)
+{
+	struct archive_entry *e = file_entry(ao, path, len, mode, mtime_ns);
+	int err = 0;
+
+	if (!e)
+		return -EIO;
+	if (archive_write_header(ao->a, e) != ARCHIVE_OK) {
+		set_err(ao, "cannot add %s: %s", path, lib_err(ao));
+		err = -EIO;
+	}
+	archive_entry_free(e);
+	if (!err)
+		err = write_data(ao, path, buf, len);
+	if (!err) {
+		ao->files++;
+		ao->bytes += len;
+	}
+	return err;
+}
+
+/*
+ * Record the data regions of fd in the entry's sparse map. A file without
+ * holes, or a file system that cannot tell, gets no map (a plain entry).
+ */
+static int map_holes(struct archive_out *ao, const char *path, int fd, uint64_t size,
+		     struct archive_entry *e)
+{
+	off_t pos = 0;
+	int regions = 0;
+
+	if (size == 0)
+		return 0;
+	off_t first_hole = lseek(fd, 0, SEEK_HOLE);
+	if (first_hole < 0 || (uint64_t)first_hole >= size)
+		return 0; /* no hole, or SEEK_HOLE not supported */
+	while ((uint64_t)pos < size) {
+		off_t data = lseek(fd, pos, SEEK_DATA);
+		if (data < 0) {
+			if (errno == ENXIO)
+				break; /* only a hole up to the end */
+			set_err(ao, "cannot map the holes of %s: %s", path, strerror(errno));
+			return -errno;
+		}
+		off_t hole = lseek(fd, data, SEEK_HOLE);
+		if (hole < 0) {
+			set_err(ao, "cannot map the holes of %s: %s", path, strerror(errno));
+			return -errno;
+		}
+		if ((uint64_t)hole > size)
+			hole = (off_t)size;
+		archive_entry_sparse_add_entry(e, data, hole - data);
+		regions++;
+		pos = hole;
+	}
+	/* GNU tar wants the map to reach the end of the file: an empty region there. */
+	if (regions == 0 || (uint64_t)pos < size)
+		archive_entry_sparse_add_entry(e, (la_int64_t)size, 0);
+	return 0;
+}
+
+int archive_out_add_fd(struct archive_out *ao, const char *path, int fd, mode_t mode,
+		       int64_t mtime_ns)
+{
+	struct archive_entry *e = NULL;
+	struct stat st;
+	uint64_t size, off = 0;
+	int err = 0;
+
+	if (fstat(fd, &st) < 0) {
+		set_err(ao, "cannot stat the data of %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	size = (uint64_t)st.st_size;
+	e = file_entry(ao, path, size, mode, mtime_ns);
+	if (!e)
+		return -EIO;
+	err = map_holes(ao, path, fd, size, e);
+	if (err)
+		goto cleanup;
+	if (archive_write_header(ao->a, e) != ARCHIVE_OK) {
+		set_err(ao, "cannot add %s: %s", path, lib_err(ao));
+		err = -EIO;
+		goto cleanup;
+	}
+	/*
+	 * The pax writer takes the whole content, holes included, and drops
+	 * the bytes of the holes it was told about; holes are fed as zeros.
+	 */
+	while (off < size) {
+		size_t want = size - off > CHUNK_SIZE ? CHUNK_SIZE : (size_t)(size - off);
+		off_t data = lseek(fd, (off_t)off, SEEK_DATA);
+		if (data < 0 && errno == ENXIO)
+			data = (off_t)size; /* hole to the end */
+		if (data >= 0 && (uint64_t)data > off) {
+			uint64_t hole = (uint64_t)data - off;
+			if (hole < want)
+				want = (size_t)hole;
+			memset(ao->buf, 0, want);
+		} else {
+			ssize_t n = pread(fd, ao->buf, want, (off_t)off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				set_err(ao, "cannot read the data of %s: %s", path,
+					n < 0 ? strerror(errno) : "file shrank");
+				err = n < 0 ? -errno : -EIO;
+				goto cleanup;
+			}
+			want = (size_t)n;
+		}
+		err = write_data(ao, path, ao->buf, want);
+		if (err)
+			goto cleanup;
+		off += want;
+	}
+	ao->files++;
+	ao->bytes += size;
+cleanup:
+	archive_entry_free(e);
+	return err;
+}
+
+static void free_path(void *p)
+{
+	free(p);
+}
+
+static void release(struct archive_out *ao)
+{
+	tdestroy(ao->paths, free_path);
+	free(ao->buf);
+	free(ao->name);
+	free(ao);
+}
+
+int archive_out_close(struct archive_out *ao, char *err, size_t errlen)
+{
+	int ret = 0;
+
+	if (archive_write_close(ao->a) != ARCHIVE_OK) {
+		snprintf(err, errlen, "%s: cannot finish the archive: %s", ao->name, lib_err(ao));
+		ret = -EIO;
+	}
+	if (archive_write_free(ao->a) != ARCHIVE_OK && !ret) {
+		snprintf(err, errlen, "%s: cannot finish the archive", ao->name);
+		ret = -EIO;
+	}
+	release(ao);
+	return ret;
+}
+
+void archive_out_abort(struct archive_out *ao)
+{
+	if (!ao)
+		return;
+	if (ao->a)
+		archive_write_free(ao->a);
+	release(ao);
+}
+
+const char *archive_out_errmsg(const struct archive_out *ao)
+{
+	return ao->errmsg;
+}
+
+uint64_t archive_out_files(const struct archive_out *ao)
+{
+	return ao->files;
+}
+
+uint64_t archive_out_bytes(const struct archive_out *ao)
+{
+	return ao->bytes;
+}

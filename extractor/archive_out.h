@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The output archive: a pax tar written with libarchive, to a file or to
+ * standard output. Paths are relative to the archive root ("host/...");
+ * directory entries (mode 0755) are added the first time a path needs them,
+ * so callers never add directories themselves. Files are streamed in
+ * chunks; holes of a sparse source stay holes (pax sparse entries).
+ *
+ * Every function returns 0 or a negative errno-like value, with a message
+ * naming the archive in archive_out_errmsg().
+ */
+#ifndef TRACEE_EXTRACT_ARCHIVE_OUT_H
+#define TRACEE_EXTRACT_ARCHIVE_OUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct archive_out;
+
+/* Open path ("-" = standard output). NULL on failure with the message in err. */
+struct archive_out *archive_out_open(const char *path, char *err, size_t errlen);
+
+/*
+ * Add a regular file at path with the content of fd, read from offset 0 to
+ * its end (fd is not closed). mode: permission bits; mtime_ns: wall-clock
+ * ns since the epoch.
+ */
+int archive_out_add_fd(struct archive_out *ao, const char *path, int fd, mode_t mode,
+		       int64_t mtime_ns);
+
+/* Add a regular file holding len bytes of buf. */
+int archive_out_add_buffer(struct archive_out *ao, const char *path, const void *buf, size_t len,
+			   mode_t mode, int64_t mtime_ns);
+
+/* True when path was already added (entries must be unique). */
+int archive_out_has(const struct archive_out *ao, const char *path);
+
+/* Write the end of the archive and close it. 0 or negative; frees ao either way. */
+int archive_out_close(struct archive_out *ao, char *err, size_t errlen);
+
+/* Free without finishing (after an error). */
+void archive_out_abort(struct archive_out *ao);
+
+const char *archive_out_errmsg(const struct archive_out *ao);
+
+/* Files and bytes (apparent sizes) added so far. */
+uint64_t archive_out_files(const struct archive_out *ao);
+uint64_t archive_out_bytes(const struct archive_out *ao);
+
+#endif /* TRACEE_EXTRACT_ARCHIVE_OUT_H */

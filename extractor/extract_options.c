@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * tracee-extract's command line. Network values use the recorder's
+ * meanings (recorder/capture_options.h) so that the defaults a trace
+ * header carries and the ones given here mean the same thing.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extractor/extract.h"
+#include "recorder/capture_options.h"
+
+static const char usage_text[] =
+    "Usage: tracee-extract TRACE -o ARCHIVE.tar [OPTION]...\n"
+    "Turn a trace recorded by tracee-rec into a tar archive of artifacts named as\n"
+    "Tracee names them: host/ or <container id>/ holding write.dev-D.inode-I,\n"
+    "read.dev-D.inode-I, exec.<time>.<name>, the index files written_files and\n"
+    "read_files, and the artifacts of the other capture types.\n"
+    "\n"
+    "  TRACE                 the trace file; - reads standard input\n"
+    "  -o, --output FILE     the archive to write (pax tar); - writes standard output\n"
+    "      --snaplen VALUE   pcap snap length: default (96 payload bytes), headers,\n"
+    "                        max, <N>b or <N>kb (default: what the recorder was given)\n"
+    "      --pcap LAYOUTS    pcap layouts, comma separated: single,process,container,command\n"
+    "      --pcap-options none|filtered\n"
+    "                        filtered keeps only packets of the --events selected\n"
+    "      --events LIST     net_packet_ipv4,net_packet_ipv6,net_packet_tcp,\n"
+    "                        net_packet_udp,net_packet_icmp,net_packet_icmpv6,\n"
+    "                        net_packet_dns,net_packet_http (repeatable)\n"
+    "      --spool-dir DIR   temporary files go here (default $TMPDIR or /tmp); it needs\n"
+    "                        about the trace's uncompressed payload size plus the largest\n"
+    "                        artifact\n"
+    "  -q, --quiet           no summary on standard error\n"
+    "  -h, --help            this help\n"
+    "  -V, --version         the version\n"
+    "\n"
+    "Exit status:\n"
+    "  0  the whole trace was extracted\n"
+    "  1  error: TRACE missing or unreadable, not a trace, or the archive could not be\n"
+    "     written\n"
+    "  2  usage error\n"
+    "  3  partial: the trace is damaged (truncated, corrupt frames, or cut short\n"
+    "     without its trailer); the archive holds everything readable, the summary\n"
+    "     says what was skipped\n";
+
+static void usage_error(FILE *err, const char *fmt, const char *arg)
+{
+	fprintf(err, "tracee-extract: ");
+	fprintf(err, fmt, arg);
+	fprintf(err, "\nTry 'tracee-extract --help' for more information.\n");
+}
+
+/* Tracee's pcap-snaplen grammar; the value is in opts on success. */
+static int parse_snaplen(const char *v, uint32_t *out)
+{
+	char *end;
+	unsigned long long n, mult;
+
+	if (strcasecmp(v, "default") == 0) {
+		*out = SNAPLEN_DEFAULT;
+		return 0;
+	}
+	if (strcasecmp(v, "headers") == 0) {
+		*out = SNAPLEN_HEADERS;
+		return 0;
+	}
+	if (strcasecmp(v, "max") == 0) {
+		*out = SNAPLEN_MAX;
+		return 0;
+	}
+	if (v[0] < '0' || v[0] > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno)
+		return -1;
+	if (strcasecmp(end, "b") == 0)
+		mult = 1;
+	else if (strcasecmp(end, "kb") == 0 || strcasecmp(end, "k") == 0)
+		mult = 1024;
+	else
+		return -1;
+	/* As in Tracee, anything past the largest packet means the whole packet. */
+	if (n > SNAPLEN_MAX / mult)
+		*out = SNAPLEN_MAX;
+	else
+		*out = (uint32_t)(n * mult);
+	return 0;
+}
+
+struct word {
+	const char *name;
+	uint32_t bit;
+};
+
+static const struct word layout_words[] = {
+    {"single", PCAP_SINGLE},
+    {"process", PCAP_PROCESS},
+    {"container", PCAP_CONTAINER},
+    {"command", PCAP_COMMAND},
+    {NULL, 0},
+};
+
+static const struct word event_words[] = {
+    {"net_packet_ipv4", NET_EV_IPV4},
+    {"net_packet_ipv6", NET_EV_IPV6},
+    {"net_packet_tcp", NET_EV_TCP},
+    {"net_packet_udp", NET_EV_UDP},
+    {"net_packet_icmp", NET_EV_ICMP},
+    {"net_packet_icmpv6", NET_EV_ICMPV6},
+    {"net_packet_dns", NET_EV_DNS},
+    {"net_packet_http", NET_EV_HTTP},
+    {NULL, 0},
+};
+
+/* A comma-separated list of words; 0, or -1 with *bad pointing at the bad word (strdup'd). */
+static int parse_words(const char *list, const struct word *words, uint32_t *bits, char **bad)
+{
+	char *copy = strdup(list), *save = NULL, *tok;
+	int ret = 0;
+
+	if (!copy) {
+		*bad = NULL;
+		return -1;
+	}
+	if (!copy[0]) {
+		*bad = strdup("");
+		free(copy);
+		return -1;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		const struct word *w;
+		for (w = words; w->name; w++)
+			if (strcmp(w->name, tok) == 0)
+				break;
+		if (!w->name) {
+			*bad = strdup(tok);
+			ret = -1;
+			break;
+		}
+		*bits |= w->bit;
+	}
+	/* "a,,b" or a trailing comma names nothing: refuse it too. */
+	if (!ret && (list[strlen(list) - 1] == ',' || strstr(list, ",,") || list[0] == ',')) {
+		*bad = strdup("");
+		ret = -1;
+	}
+	free(copy);
+	return ret;
+}
+
+int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE *out, FILE *err)
+{
+	enum { OPT_SNAPLEN = 256, OPT_PCAP, OPT_PCAP_OPTIONS, OPT_EVENTS, OPT_SPOOL_DIR };
+	static const struct option long_opts[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {"snaplen", required_argument, NULL, OPT_SNAPLEN},
+	    {"pcap", required_argument, NULL, OPT_PCAP},
+	    {"pcap-options", required_argument, NULL, OPT_PCAP_OPTIONS},
+	    {"events", required_argument, NULL, OPT_EVENTS},
+	    {"spool-dir", required_argument, NULL, OPT_SPOOL_DIR},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
+	};
+	char *bad = NULL;
+	int c;
+
+	memset(opts, 0, sizeof(*opts));
+	optind = 0; /* full reset, so the parser can run more than once (unit tests) */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:qhV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			opts->output_path = optarg;
+			break;
+		case 'q':
+			opts->quiet = true;
+			break;
+		case 'h':
+			fputs(usage_text, out);
+			return 1;
+		case 'V':
+			fprintf(out, "tracee-extract %s\n", TRACEE_REC_VERSION);
+			return 1;
+		case OPT_SNAPLEN:
+			if (parse_snaplen(optarg, &opts->snaplen) < 0) {
+				usage_error(err,
+					    "invalid --snaplen value '%s' (default, headers, max, "
+					    "<N>b or <N>kb)",
+					    optarg);
+				return -1;
+			}
+			opts->snaplen_set = true;
+			break;
+		case OPT_PCAP:
+			opts->pcap_layouts = 0;
+			if (parse_words(optarg, layout_words, &opts->pcap_layouts, &bad) < 0) {
+				usage_error(
+				    err,
+				    "invalid --pcap layout '%s' (single, process, container, "
+				    "command)",
+				    bad ? bad : optarg);
+				free(bad);
+				return -1;
+			}
+			opts->pcap_layouts_set = true;
+			break;
+		case OPT_PCAP_OPTIONS:
+			if (strcasecmp(optarg, "none") == 0) {
+				opts->pcap_filtered = false;
+			} else if (strcasecmp(optarg, "filtered") == 0) {
+				opts->pcap_filtered = true;
+			} else {
+				usage_error(err,
+					    "invalid --pcap-options value '%s' (none, filtered)",
+					    optarg);
+				return -1;
+			}
+			opts->pcap_filtered_set = true;
+			break;
+		case OPT_EVENTS:
+			if (parse_words(optarg, event_words, &opts->net_events, &bad) < 0) {
+				usage_error(err,
+					    "invalid --events name '%s' (net_packet_ipv4, "
+					    "net_packet_ipv6, net_packet_tcp, net_packet_udp, "
+					    "net_packet_icmp, net_packet_icmpv6, net_packet_dns, "
+					    "net_packet_http)",
+					    bad ? bad : optarg);
+				free(bad);
+				return -1;
+			}
+			break;
+		case OPT_SPOOL_DIR:
+			opts->spool_dir = optarg;
+			break;
+		case ':':
+			usage_error(err, "option '%s' needs a value", argv[optind - 1]);
+			return -1;
+		default:
+			usage_error(err, "unknown option '%s'", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind >= argc) {
+		usage_error(err, "%s", "no TRACE given");
+		return -1;
+	}
+	if (argc - optind > 1) {
+		usage_error(err, "one TRACE only, got also '%s'", argv[optind + 1]);
+		return -1;
+	}
+	opts->trace_path = argv[optind];
+	if (!opts->output_path) {
+		usage_error(err, "%s",
+			    "no archive given (-o ARCHIVE.tar, or -o - for standard output)");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,348 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The extraction: read the trace once, as a stream, hand every record to
+ * the process table and to every artifact handler, then let the handlers
+ * put their artifacts into the archive.
+ *
+ * A damaged trace is not a reason to give up: after a truncation the
+ * records before it are extracted; after a corrupt frame the reader
+ * resyncs on the next frame and goes on. Either way the exit code is
+ * EXTRACT_EXIT_PARTIAL and the summary says what was skipped.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "extractor/archive_out.h"
+#include "extractor/extract.h"
+#include "extractor/process_table.h"
+#include "extractor/spool.h"
+#include "extractor/summary.h"
+#include "format/trace_records.h"
+
+int64_t extract_wall_ns(const struct extract_ctx *ctx, uint64_t boot_ns)
+{
+	return (int64_t)boot_ns + ctx->header->boot_wall_offset_ns;
+}
+
+/* Record types whose fixed part starts with a u64 CLOCK_BOOTTIME time. */
+static int has_time(uint16_t type)
+{
+	switch (type) {
+	case TR_REC_LOSS:
+	case TR_REC_PROCESS:
+	case TR_REC_PROCESS_EXIT:
+	case TR_REC_FILE:
+	case TR_REC_IO_CHUNK:
+	case TR_REC_EXEC:
+	case TR_REC_PACKET:
+	case TR_REC_MEM_CHUNK:
+	case TR_REC_WX_MAPPING:
+	case TR_REC_MODULE_CHUNK:
+	case TR_REC_BPF_PROG_CHUNK:
+	case TR_REC_SYSCALL_RESULT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+struct run {
+	const struct extract_options *opts;
+	FILE *err;
+	const char *trace_name;
+	struct extract_ctx ctx;
+	void *states[32];
+	size_t nhandlers;
+	uint64_t bad_records;
+	int partial;
+};
+
+/* The core's own view of a record: times, losses, trailer, processes. */
+static int core_record(struct run *run, const struct tr_record *rec)
+{
+	struct summary *sum = run->ctx.summary;
+	int err;
+
+	if (has_time(rec->type) && rec->fixed_len >= 8)
+		summary_time(sum, le64(rec->fixed));
+	if (rec->type == TR_REC_LOSS) {
+		struct tr_loss loss;
+		if (tr_loss_decode(rec, &loss) < 0)
+			return -EBADMSG;
+		summary_loss(sum, loss.kind, loss.pid, loss.count, loss.bytes);
+	} else if (rec->type == TR_REC_TRAILER) {
+		struct tr_trailer trl;
+		if (tr_trailer_decode(rec, &trl) < 0)
+			return -EBADMSG;
+		summary_trailer(sum, trl.end_boot_ns, trl.total_lost);
+	}
+	err = process_table_on_record(run->ctx.procs, rec);
+	return err;
+}
+
+/* A record that does not decode: note it (the first few in detail) and go on. */
+static void bad_record(struct run *run, const struct tr_record *rec, const char *who)
+{
+	if (run->bad_records++ < 10)
+		summary_trace_damage(run->ctx.summary,
+				     "malformed record of type 0x%04x in frame %" PRIu64
+				     " (byte %" PRIu64 "), skipped by %s",
+				     rec->type, rec->frame_index, rec->frame_offset, who);
+	run->partial = 1;
+}
+
+/* 0 to go on, -1 on a fatal error (message printed). */
+static int dispatch(struct run *run, const struct tr_record *rec)
+{
+	int err = core_record(run, rec);
+
+	if (err == -EBADMSG) {
+		bad_record(run, rec, "the core");
+	} else if (err < 0) {
+		fprintf(run->err, "tracee-extract: %s: %s\n", run->trace_name, strerror(-err));
+		return -1;
+	}
+	for (size_t i = 0; i < run->nhandlers; i++) {
+		const struct artifact_handler *h = extract_handlers[i];
+		err = h->on_record(run->states[i], &run->ctx, rec);
+		if (err == -EBADMSG) {
+			bad_record(run, rec, h->name);
+		} else if (err < 0) {
+			fprintf(run->err, "tracee-extract: %s artifacts: %s\n", h->name,
+				strerror(-err));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Read every record; 0 when done (clean or damaged), -1 on a fatal error. */
+static int read_loop(struct run *run, struct tr_reader *r)
+{
+	struct tr_record rec;
+	int n;
+
+	for (;;) {
+		n = tr_reader_next(r, &rec);
+		if (n > 0) {
+			if (dispatch(run, &rec) < 0)
+				return -1;
+			continue;
+		}
+		if (n == 0)
+			break;
+		/* Damage: say so now (the user may wait for a long extraction) and in the summary.
+		 */
+		fprintf(run->err, "tracee-extract: %s: %s\n", run->trace_name, tr_reader_errmsg(r));
+		summary_trace_damage(run->ctx.summary, "%s", tr_reader_errmsg(r));
+		run->partial = 1;
+		if (n != -TR_E_CORRUPT)
+			return 0; /* truncated, I/O error: nothing more can be read */
+		n = tr_reader_resync(r);
+		if (n < 0) {
+			fprintf(run->err, "tracee-extract: %s: %s\n", run->trace_name,
+				tr_reader_errmsg(r));
+			summary_trace_damage(run->ctx.summary, "%s", tr_reader_errmsg(r));
+			return 0;
+		}
+	}
+
+	struct tr_reader_stats st;
+	tr_reader_stats(r, &st);
+	if (st.bytes_skipped)
+		summary_trace_damage(run->ctx.summary,
+				     "%" PRIu64 " corrupt frames, %" PRIu64 " bytes skipped",
+				     st.corrupt_frames, st.bytes_skipped);
+	if (!st.trailer_seen) {
+		const char *msg = "no trailer: the recording was cut short (recorder killed or "
+				  "disk full); records after the last complete frame are missing";
+		fprintf(run->err, "tracee-extract: %s: %s\n", run->trace_name, msg);
+		summary_trace_damage(run->ctx.summary, "%s", msg);
+		run->partial = 1;
+	}
+	return 0;
+}
+
+static int open_trace(const char *path, const char *name, FILE *err)
+{
+	struct stat st;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		fprintf(err, "tracee-extract: cannot open trace %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		fprintf(err, "tracee-extract: cannot read trace %s: %s\n", name, strerror(EISDIR));
+		if (fd != STDIN_FILENO)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The archive being written, removed if the extraction is interrupted:
+ * a half-written archive would look like evidence.
+ */
+static const char *volatile archive_in_progress;
+
+static void on_fatal_signal(int sig)
+{
+	const char *path = archive_in_progress;
+	if (path)
+		unlink(path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void guard_archive(const char *path)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa = {.sa_handler = path ? on_fatal_signal : SIG_DFL};
+
+	archive_in_progress = path;
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* True when path names the file open on fd (writing it would destroy the trace). */
+static int same_file(int fd, const char *path)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+int extract_run(const struct extract_options *opts, FILE *err)
+{
+	struct run run = {.opts = opts, .err = err};
+	struct tr_reader *reader = NULL;
+	struct archive_out *out = NULL;
+	char msg[TR_ERRMSG_LEN + 512];
+	int code = EXTRACT_EXIT_ERROR, fd = -1;
+	int to_stdout = strcmp(opts->output_path, "-") == 0;
+
+	run.trace_name = strcmp(opts->trace_path, "-") == 0 ? "standard input" : opts->trace_path;
+	fd = open_trace(opts->trace_path, run.trace_name, err);
+	if (fd < 0)
+		goto cleanup;
+	if (tr_reader_open_fd(&reader, fd, msg, sizeof(msg)) < 0) {
+		fprintf(err, "tracee-extract: %s: %s\n", run.trace_name, msg);
+		goto cleanup;
+	}
+
+	run.ctx.opts = opts;
+	run.ctx.header = tr_reader_header(reader);
+	run.ctx.procs = process_table_new();
+	run.ctx.summary = summary_new();
+	if (!run.ctx.procs || !run.ctx.summary) {
+		fprintf(err, "tracee-extract: out of memory\n");
+		goto cleanup;
+	}
+	run.ctx.spool = spool_new(opts->spool_dir, msg, sizeof(msg));
+	if (!run.ctx.spool) {
+		fprintf(err, "tracee-extract: %s\n", msg);
+		goto cleanup;
+	}
+	run.ctx.spool_dir = spool_dir(run.ctx.spool);
+	summary_time(run.ctx.summary, run.ctx.header->start_boot_ns);
+	if (!to_stdout && same_file(fd, opts->output_path)) {
+		fprintf(err, "tracee-extract: %s: the archive would overwrite the trace\n",
+			opts->output_path);
+		goto cleanup;
+	}
+	/* The archive is created only once the trace is known to be one. */
+	out = archive_out_open(opts->output_path, msg, sizeof(msg));
+	if (!out) {
+		fprintf(err, "tracee-extract: %s\n", msg);
+		goto cleanup;
+	}
+	run.ctx.out = out;
+	if (!to_stdout)
+		guard_archive(opts->output_path);
+
+	for (; extract_handlers[run.nhandlers]; run.nhandlers++) {
+		const struct artifact_handler *h = extract_handlers[run.nhandlers];
+		if (run.nhandlers == sizeof(run.states) / sizeof(run.states[0])) {
+			fprintf(err, "tracee-extract: too many artifact handlers\n");
+			goto cleanup;
+		}
+		run.states[run.nhandlers] = h->create(&run.ctx);
+		if (!run.states[run.nhandlers]) {
+			fprintf(err, "tracee-extract: %s artifacts: %s\n", h->name,
+				strerror(errno));
+			goto cleanup;
+		}
+	}
+
+	if (read_loop(&run, reader) < 0)
+		goto cleanup;
+
+	for (size_t i = 0; i < run.nhandlers; i++) {
+		const struct artifact_handler *h = extract_handlers[i];
+		int e = h->finish(run.states[i], &run.ctx);
+		if (e < 0) {
+			fprintf(err, "tracee-extract: %s artifacts: %s%s%s\n", h->name,
+				strerror(-e), archive_out_errmsg(out)[0] ? ": " : "",
+				archive_out_errmsg(out));
+			goto cleanup;
+		}
+	}
+
+	uint64_t files = archive_out_files(out), bytes = archive_out_bytes(out);
+	int closed = archive_out_close(out, msg, sizeof(msg));
+	out = NULL;
+	if (closed < 0) {
+		fprintf(err, "tracee-extract: %s\n", msg);
+		if (!to_stdout)
+			unlink(opts->output_path);
+		goto cleanup;
+	}
+	guard_archive(NULL);
+	if (!opts->quiet)
+		summary_print(run.ctx.summary, err, run.ctx.header, files, bytes);
+	code = run.partial ? EXTRACT_EXIT_PARTIAL : EXTRACT_EXIT_OK;
+	if (run.partial)
+		fprintf(err,
+			"tracee-extract: %s is damaged: the archive holds what could be read "
+			"(exit status 3)\n",
+			run.trace_name);
+cleanup:
+	if (out) {
+		archive_out_abort(out);
+		/* A half-written archive would look like evidence: remove it. */
+		if (!to_stdout)
+			unlink(opts->output_path);
+	}
+	if (archive_in_progress)
+		guard_archive(NULL);
+	for (size_t i = 0; i < run.nhandlers; i++)
+		if (run.states[i])
+			extract_handlers[i]->destroy(run.states[i]);
+	spool_free(run.ctx.spool);
+	summary_free(run.ctx.summary);
+	process_table_free(run.ctx.procs);
+	tr_reader_free(reader);
+	if (fd > STDIN_FILENO)
+		close(fd);
+	return code;
+}

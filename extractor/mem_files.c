@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Unpacked memory (MEM_CHUNK, WX_MAPPING records) -> one file per captured
+ * region, Tracee's `bin.pid-<pid>.ts-<epoch ns>` under `host/` or the
+ * container's folder. A region is whole when every page arrived; pages that
+ * were unreadable in memory or lost on the way stay zero (a hole) and the
+ * summary says how many bytes of which file that concerns.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extractor/archive_out.h"
+#include "extractor/extract.h"
+#include "extractor/process_table.h"
+#include "extractor/spool.h"
+#include "extractor/summary.h"
+#include "format/trace_records.h"
+
+/* One mprotect that made writable memory executable. */
+struct mem_region {
+	uint64_t time_ns; /* with pid, identifies the capture */
+	uint32_t pid;
+	uint64_t cgroup_id;
+	uint64_t len;
+	uint64_t unreadable_chunks;
+	spool_id data;
+};
+
+struct mem_files {
+	struct mem_region *regions;
+	size_t count, cap;
+	size_t last; /* chunks of one region arrive together: try it first */
+};
+
+static void *mem_create(struct extract_ctx *ctx)
+{
+	(void)ctx;
+	return calloc(1, sizeof(struct mem_files));
+}
+
+static struct mem_region *find_region(struct mem_files *mf, uint64_t time_ns, uint32_t pid)
+{
+	size_t i;
+
+	if (mf->count && mf->regions[mf->last].time_ns == time_ns && mf->regions[mf->last].pid == pid)
+		return &mf->regions[mf->last];
+	for (i = mf->count; i-- > 0;) {
+		if (mf->regions[i].time_ns == time_ns && mf->regions[i].pid == pid) {
+			mf->last = i;
+			return &mf->regions[i];
+		}
+	}
+	return NULL;
+}
+
+static int add_region(struct mem_files *mf, struct extract_ctx *ctx, const struct tr_mem_chunk *c,
+		      struct mem_region **out)
+{
+	struct mem_region *r;
+	int err;
+
+	if (mf->count == mf->cap) {
+		size_t cap = mf->cap ? mf->cap * 2 : 16;
+		struct mem_region *grown = realloc(mf->regions, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		mf->regions = grown;
+		mf->cap = cap;
+	}
+	r = &mf->regions[mf->count];
+	memset(r, 0, sizeof(*r));
+	r->time_ns = c->time_ns;
+	r->pid = c->pid;
+	r->cgroup_id = c->cgroup_id;
+	r->len = c->region_len;
+	err = spool_file_new(ctx->spool, &r->data);
+	if (err)
+		return err;
+	mf->last = mf->count++;
+	*out = r;
+	return 0;
+}
+
+static int mem_on_record(void *state, struct extract_ctx *ctx, const struct tr_record *rec)
+{
+	struct mem_files *mf = state;
+	struct mem_region *r;
+	struct tr_mem_chunk c;
+	int err;
+
+	if (rec->type == TR_REC_WX_MAPPING) {
+		struct tr_wx_mapping w;
+
+		if (tr_wx_mapping_decode(rec, &w) == 0)
+			summary_count(ctx->summary, "mappings asking for W+X", 1);
+		return 0;
+	}
+	if (rec->type != TR_REC_MEM_CHUNK || tr_mem_chunk_decode(rec, &c) != 0)
+		return 0;
+
+	r = find_region(mf, c.time_ns, c.pid);
+	if (!r) {
+		err = add_region(mf, ctx, &c, &r);
+		if (err)
+			return err;
+	}
+	if (c.flags & TR_MEM_UNREADABLE) {
+		r->unreadable_chunks++;
+		return 0;
+	}
+	/* Bytes claimed outside the region would make a wrong file: keep them out. */
+	if (c.offset > r->len || c.data_len > r->len - c.offset) {
+		summary_count(ctx->summary, "memory chunks outside their region (ignored)", 1);
+		return 0;
+	}
+	return spool_pwrite(ctx->spool, r->data, c.offset, c.data, c.data_len);
+}
+
+static int write_region(struct extract_ctx *ctx, const struct mem_region *r)
+{
+	char path[256];
+	int64_t wall = extract_wall_ns(ctx, r->time_ns);
+	uint64_t got = spool_file_bytes(ctx->spool, r->data);
+	int fd = -1, err;
+
+	snprintf(path, sizeof(path), "%s/bin.pid-%" PRIu32 ".ts-%" PRId64,
+		 process_table_folder(ctx->procs, r->cgroup_id), r->pid, wall);
+	if (archive_out_has(ctx->out, path))
+		return 0; /* the same pid and ns twice: only a replayed trace does that */
+	err = spool_materialize(ctx->spool, r->data, &fd);
+	if (err)
+		goto cleanup;
+	/* Missing pages at the end still belong to the region. */
+	if (ftruncate(fd, (off_t)r->len) < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	err = archive_out_add_fd(ctx->out, path, fd, 0640, wall);
+	if (err)
+		goto cleanup;
+	summary_artifact(ctx->summary, "mem", r->len);
+	if (got < r->len && r->unreadable_chunks)
+		summary_damaged(ctx->summary, path,
+				"%" PRIu64 " of %" PRIu64 " bytes missing, left as zeros (%" PRIu64
+				" runs of pages were not resident in the process)",
+				r->len - got, r->len, r->unreadable_chunks);
+	else if (got < r->len)
+		summary_damaged(ctx->summary, path,
+				"%" PRIu64 " of %" PRIu64 " bytes missing, left as zeros (lost in "
+				"the recorder's ring buffer)", r->len - got, r->len);
+
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+static int mem_finish(void *state, struct extract_ctx *ctx)
+{
+	struct mem_files *mf = state;
+	size_t i;
+	int err;
+
+	for (i = 0; i < mf->count; i++) {
+		err = write_region(ctx, &mf->regions[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static void mem_destroy(void *state)
+{
+	struct mem_files *mf = state;
+
+	if (!mf)
+		return;
+	free(mf->regions);
+	free(mf);
+}
+
+const struct artifact_handler mem_files_handler = {
+	.name = "mem",
+	.create = mem_create,
+	.on_record = mem_on_record,
+	.finish = mem_finish,
+	.destroy = mem_destroy,
+};

@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* One data log + one extent index for all artifacts (design in spool.h). */
+#include "extractor/spool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define LOG_BUF_SIZE (1u << 20)
+#define IDX_BUF_EXTENTS 8192u
+#define COPY_BUF_SIZE (1u << 20)
+
+/*
+ * An extent on disk, 32 bytes little-endian:
+ *	u64 art_off | u64 log_off | u32 len | u32 next
+ * next is the index of the artifact's next extent, NO_EXTENT at the end.
+ */
+#define EXTENT_LEN 32
+#define NO_EXTENT UINT32_MAX
+#define MAX_EXTENT_LEN UINT32_MAX
+
+struct extent {
+	uint64_t art_off, log_off;
+	uint32_t len, next;
+};
+
+struct spool_file {
+	uint64_t size;	      /* furthest byte end */
+	uint64_t bytes;	      /* bytes handed in */
+	uint32_t first, last; /* extents in the index, NO_EXTENT when none */
+	bool has_open;
+	struct extent open; /* the extent still growing, not yet in the index */
+};
+
+struct spool {
+	char *dir;
+	int log_fd, idx_fd;
+	uint64_t log_size; /* bytes in the log, buffered ones included */
+	uint8_t *log_buf;
+	size_t log_buf_len;
+	uint32_t idx_count;	/* extents in the index, buffered ones included */
+	uint8_t *idx_buf;	/* encoded extents not yet written */
+	uint32_t idx_buf_start; /* index of the first buffered extent */
+	uint32_t idx_buf_count;
+	struct spool_file *files; /* files[id - 1] */
+	size_t nfiles, cap;
+};
+
+static void put_le64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static uint32_t get_le32(const uint8_t *p)
+{
+	uint32_t v = 0;
+	for (int i = 3; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static void encode_extent(const struct extent *e, uint8_t *p)
+{
+	put_le64(p, e->art_off);
+	put_le64(p + 8, e->log_off);
+	put_le32(p + 16, e->len);
+	put_le32(p + 20, e->next);
+	memset(p + 24, 0, EXTENT_LEN - 24);
+}
+
+static void decode_extent(const uint8_t *p, struct extent *e)
+{
+	e->art_off = get_le64(p);
+	e->log_off = get_le64(p + 8);
+	e->len = get_le32(p + 16);
+	e->next = get_le32(p + 20);
+}
+
+/* Full pwrite/pread: short transfers are retried, EINTR too. */
+static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const uint8_t *p = buf;
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, (off_t)off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int pread_all(int fd, void *buf, size_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+	while (len) {
+		ssize_t n = pread(fd, p, len, (off_t)off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO; /* our own file is shorter than we wrote: never expected */
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
+	}
+	return 0;
+}
+
+static int tmpfile_in(const char *dir)
+{
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	/* File systems without O_TMPFILE: a named file, unlinked at once. */
+	char path[4096];
+	if (snprintf(path, sizeof(path), "%s/tracee-extract.XXXXXX", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	return fd;
+}
+
+struct spool *spool_new(const char *dir, char *err, size_t errlen)
+{
+	struct spool *s = NULL;
+	struct stat st;
+	int e;
+
+	if (!dir || !dir[0]) {
+		dir = getenv("TMPDIR");
+		if (!dir || !dir[0])
+			dir = "/tmp";
+	}
+	if (stat(dir, &st) < 0) {
+		snprintf(err, errlen, "spool directory %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "spool directory %s: not a directory", dir);
+		return NULL;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		goto nomem;
+	s->log_fd = s->idx_fd = -1;
+	s->dir = strdup(dir);
+	s->log_buf = malloc(LOG_BUF_SIZE);
+	s->idx_buf = malloc((size_t)IDX_BUF_EXTENTS * EXTENT_LEN);
+	if (!s->dir || !s->log_buf || !s->idx_buf)
+		goto nomem;
+	s->log_fd = tmpfile_in(dir);
+	if (s->log_fd < 0) {
+		e = -s->log_fd;
+		goto fail;
+	}
+	s->idx_fd = tmpfile_in(dir);
+	if (s->idx_fd < 0) {
+		e = -s->idx_fd;
+		goto fail;
+	}
+	return s;
+nomem:
+	e = ENOMEM;
+fail:
+	snprintf(err, errlen, "cannot create temporary files in %s: %s", dir, strerror(e));
+	spool_free(s);
+	return NULL;
+}
+
+void spool_free(struct spool *s)
+{
+	if (!s)
+		return;
+	if (s->log_fd >= 0)
+		close(s->log_fd);
+	if (s->idx_fd >= 0)
+		close(s->idx_fd);
+	free(s->log_buf);
+	free(s->idx_buf);
+	free(s->files);
+	free(s->dir);
+	free(s);
+}
+
+const char *spool_dir(const struct spool *s)
+{
+	return s->dir;
+}
+
+int spool_tmpfile(const struct spool *s)
+{
+	return tmpfile_in(s->dir);
+}
+
+int spool_file_new(struct spool *s, spool_id *id)
+{
+	if (s->nfiles == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		if (cap > UINT32_MAX - 1)
+			return -EMFILE;
+		struct spool_file *f = realloc(s->files, cap * sizeof(*f));
+		if (!f)
+			return -ENOMEM;
+		s->files = f;
+		s->cap = cap;
+	}
+	struct spool_file *f = &s->files[s->nfiles++];
+	memset(f, 0, sizeof(*f));
+	f->first = f->last = NO_EXTENT;
+	*id = (spool_id)s->nfiles;
+	return 0;
+}
+
+static struct spool_file *file_of(const struct spool *s, spool_id id)
+{
+	if (id == 0 || id > s->nfiles)
+		return NULL;
+	return &s->files[id - 1];
+}
+
+static int flush_log(struct spool *s)
+{
+	if (!s->log_buf_len)
+		return 0;
+	int err = pwrite_all(s->log_fd, s->log_buf, s->log_buf_len, s->log_size - s->log_buf_len);
+	if (err)
+		return err;
+	s->log_buf_len = 0;
+	return 0;
+}
+
+static int flush_idx(struct spool *s)
+{
+	if (!s->idx_buf_count)
+		return 0;
+	int err = pwrite_all(s->idx_fd, s->idx_buf, (size_t)s->idx_buf_count * EXTENT_LEN,
+			     (uint64_t)s->idx_buf_start * EXTENT_LEN);
+	if (err)
+		return err;
+	s->idx_buf_start += s->idx_buf_count;
+	s->idx_buf_count = 0;
+	return 0;
+}
+
+/* Set the next field of extent idx, in the buffer or on disk. */
+static int link_extent(struct spool *s, uint32_t idx, uint32_t next)
+{
+	uint8_t le[4];
+	if (idx >= s->idx_buf_start) {
+		put_le32(s->idx_buf + (size_t)(idx - s->idx_buf_start) * EXTENT_LEN + 20, next);
+		return 0;
+	}
+	put_le32(le, next);
+	return pwrite_all(s->idx_fd, le, sizeof(le), (uint64_t)idx * EXTENT_LEN + 20);
+}
+
+/* Move the file's growing extent into the index. */
+static int close_open_extent(struct spool *s, struct spool_file *f)
+{
+	int err;
+
+	if (!f->has_open)
+		return 0;
+	if (s->idx_count == NO_EXTENT)
+		return -EFBIG;
+	if (s->idx_buf_count == IDX_BUF_EXTENTS && (err = flush_idx(s)))
+		return err;
+	uint32_t idx = s->idx_count;
+	f->open.next = NO_EXTENT;
+	encode_extent(&f->open, s->idx_buf + (size_t)s->idx_buf_count * EXTENT_LEN);
+	s->idx_buf_count++;
+	s->idx_count++;
+	if (f->last != NO_EXTENT && (err = link_extent(s, f->last, idx)))
+		return err;
+	if (f->first == NO_EXTENT)
+		f->first = idx;
+	f->last = idx;
+	f->has_open = false;
+	return 0;
+}
+
+static int log_append(struct spool *s, const void *data, size_t len)
+{
+	int err;
+
+	if (s->log_buf_len + len > LOG_BUF_SIZE && (err = flush_log(s)))
+		return err;
+	if (len >= LOG_BUF_SIZE) {
+		/* Large pieces go straight to the file. */
+		err = pwrite_all(s->log_fd, data, len, s->log_size);
+		if (err)
+			return err;
+	} else {
+		memcpy(s->log_buf + s->log_buf_len, data, len);
+		s->log_buf_len += len;
+	}
+	s->log_size += len;
+	return 0;
+}
+
+int spool_pwrite(struct spool *s, spool_id id, uint64_t off, const void *data, size_t len)
+{
+	struct spool_file *f = file_of(s, id);
+	int err;
+
+	if (!f)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (off > UINT64_MAX - len)
+		return -EFBIG;
+	while (len) {
+		/* An extent holds at most 4 GiB - 1; bigger pieces take several. */
+		size_t piece = len > MAX_EXTENT_LEN ? MAX_EXTENT_LEN : len;
+		uint64_t log_off = s->log_size;
+		err = log_append(s, data, piece);
+		if (err)
+			return err;
+		if (f->has_open && f->open.art_off + f->open.len == off &&
+		    f->open.log_off + f->open.len == log_off &&
+		    (uint64_t)f->open.len + piece <= MAX_EXTENT_LEN) {
+			f->open.len += (uint32_t)piece;
+		} else {
+			err = close_open_extent(s, f);
+			if (err)
+				return err;
+			f->open = (struct extent){
+			    .art_off = off, .log_off = log_off, .len = (uint32_t)piece};
+			f->has_open = true;
+		}
+		if (off + piece > f->size)
+			f->size = off + piece;
+		f->bytes += piece;
+		off += piece;
+		data = (const uint8_t *)data + piece;
+		len -= piece;
+	}
+	return 0;
+}
+
+int spool_append(struct spool *s, spool_id id, const void *data, size_t len)
+{
+	struct spool_file *f = file_of(s, id);
+	if (!f)
+		return -EINVAL;
+	return spool_pwrite(s, id, f->size, data, len);
+}
+
+uint64_t spool_file_size(const struct spool *s, spool_id id)
+{
+	const struct spool_file *f = file_of(s, id);
+	return f ? f->size : 0;
+}
+
+uint64_t spool_file_bytes(const struct spool *s, spool_id id)
+{
+	const struct spool_file *f = file_of(s, id);
+	return f ? f->bytes : 0;
+}
+
+/* Copy one extent from the log into fd at its artifact offset. */
+static int replay_extent(struct spool *s, const struct extent *e, int fd, uint8_t *buf)
+{
+	uint64_t done = 0;
+
+	/* In-kernel copy first (no trip through user space); plain reads where it is refused. */
+	while (done < e->len) {
+		loff_t in = (loff_t)(e->log_off + done), out = (loff_t)(e->art_off + done);
+		ssize_t n = copy_file_range(s->log_fd, &in, fd, &out, e->len - done, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (uint64_t)n;
+	}
+	while (done < e->len) {
+		size_t n = e->len - done > COPY_BUF_SIZE ? COPY_BUF_SIZE : (size_t)(e->len - done);
+		int err = pread_all(s->log_fd, buf, n, e->log_off + done);
+		if (!err)
+			err = pwrite_all(fd, buf, n, e->art_off + done);
+		if (err)
+			return err;
+		done += n;
+	}
+	return 0;
+}
+
+/*
+ * A read window over one of the spool's files: an artifact's extents sit
+ * close together in the index and in the log (they were written in trace
+ * order), so reading both through a window turns the replay of many small
+ * pieces (a pipe written 64 bytes at a time) into few large reads.
+ */
+struct window {
+	uint8_t *buf;
+	size_t cap, len;
+	uint64_t start;
+};
+
+/* Point *out at bytes [off, off + need) of fd, reading a new window if needed. */
+static int window_get(int fd, struct window *w, uint64_t off, size_t need, const uint8_t **out)
+{
+	if (off < w->start || off + need > w->start + w->len) {
+		ssize_t n;
+		do
+			n = pread(fd, w->buf, w->cap, (off_t)off);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return -errno;
+		if ((size_t)n < need)
+			return -EIO; /* our own file is shorter than we wrote: never expected */
+		w->start = off;
+		w->len = (size_t)n;
+	}
+	*out = w->buf + (off - w->start);
+	return 0;
+}
+
+/* Small extents that continue one another are gathered here and written at once. */
+struct pending {
+	uint8_t *buf;
+	size_t cap, len;
+	uint64_t off;
+};
+
+static int pending_flush(struct pending *p, int fd)
+{
+	int err = p->len ? pwrite_all(fd, p->buf, p->len, p->off) : 0;
+	p->len = 0;
+	return err;
+}
+
+#define SMALL_EXTENT (64u * 1024u)
+#define WINDOW_SIZE (1u << 20)
+
+static int replay_small(struct spool *s, const struct extent *e, int fd, struct window *log,
+			struct pending *p)
+{
+	const uint8_t *data;
+	int err;
+
+	/* Writes apply in trace order: flush before anything that does not just continue. */
+	if (p->len && (p->off + p->len != e->art_off || p->len + e->len > p->cap)) {
+		err = pending_flush(p, fd);
+		if (err)
+			return err;
+	}
+	err = window_get(s->log_fd, log, e->log_off, e->len, &data);
+	if (err)
+		return err;
+	if (!p->len)
+		p->off = e->art_off;
+	memcpy(p->buf + p->len, data, e->len);
+	p->len += e->len;
+	return 0;
+}
+
+int spool_materialize(struct spool *s, spool_id id, int *fd_out)
+{
+	struct spool_file *f = file_of(s, id);
+	struct window idx_win = {.cap = WINDOW_SIZE / 16}, log_win = {.cap = WINDOW_SIZE};
+	struct pending pend = {.cap = WINDOW_SIZE};
+	uint8_t *buf = NULL;
+	int fd = -1, err;
+
+	if (!f)
+		return -EINVAL;
+	/* Everything of this file must be readable from the two files. */
+	err = close_open_extent(s, f);
+	if (!err)
+		err = flush_log(s);
+	if (!err)
+		err = flush_idx(s);
+	if (err)
+		return err;
+	buf = malloc(COPY_BUF_SIZE);
+	idx_win.buf = malloc(idx_win.cap);
+	log_win.buf = malloc(log_win.cap);
+	pend.buf = malloc(pend.cap);
+	if (!buf || !idx_win.buf || !log_win.buf || !pend.buf) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	fd = tmpfile_in(s->dir);
+	if (fd < 0) {
+		err = fd;
+		goto cleanup;
+	}
+	for (uint32_t idx = f->first; idx != NO_EXTENT;) {
+		const uint8_t *raw;
+		struct extent e;
+		err = window_get(s->idx_fd, &idx_win, (uint64_t)idx * EXTENT_LEN, EXTENT_LEN, &raw);
+		if (err)
+			goto cleanup;
+		decode_extent(raw, &e);
+		if (e.len <= SMALL_EXTENT) {
+			err = replay_small(s, &e, fd, &log_win, &pend);
+		} else {
+			err = pending_flush(&pend, fd);
+			if (!err)
+				err = replay_extent(s, &e, fd, buf);
+		}
+		if (err)
+			goto cleanup;
+		idx = e.next;
+	}
+	err = pending_flush(&pend, fd);
+	if (err)
+		goto cleanup;
+	/* The size is the furthest byte; ftruncate also makes an all-hole file the right size. */
+	if (ftruncate(fd, (off_t)f->size) < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	*fd_out = fd;
+	fd = -1;
+	err = 0;
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	free(idx_win.buf);
+	free(log_win.buf);
+	free(pend.buf);
+	return err;
+}

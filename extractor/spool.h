@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * Spool: where artifacts are assembled on disk while the trace is read, so
+ * that memory use does not grow with the trace or with any artifact.
+ *
+ * Design (chosen for a bounded number of open files): one spool holds ALL
+ * artifacts in two unlinked temporary files in the spool directory,
+ *
+ *   - a data log: every payload byte handed in, appended in trace order;
+ *   - an extent index: for each artifact, a forward-linked list of extents
+ *     (artifact offset, log offset, length), 32 bytes each, on disk.
+ *
+ * Consecutive pieces that continue one another (a file written front to
+ * back, a pipe read in order) extend one extent, so the index stays small
+ * in the common case. In memory there is one small struct per artifact,
+ * whatever its size. Only three descriptors are open, however many
+ * artifacts the trace holds (thousands of written files do not run into
+ * the descriptor limit).
+ *
+ * At the end, spool_materialize() replays one artifact's extents in trace
+ * order into a fresh unlinked temporary file with pwrite(): later writes
+ * win at overlapping offsets, and bytes never written stay holes (the copy
+ * into the archive uses SEEK_DATA/SEEK_HOLE). The price is that artifact
+ * bytes go through the disk twice; the disk space needed is the payload
+ * size of the trace plus the largest artifact.
+ *
+ * Temporary files are unlinked as soon as they are created: nothing is
+ * left behind, even when the extractor is killed.
+ */
+#ifndef TRACEE_EXTRACT_SPOOL_H
+#define TRACEE_EXTRACT_SPOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct spool;
+
+/* An artifact in a spool; 0 is never a valid id. */
+typedef uint32_t spool_id;
+
+/*
+ * Create a spool in dir (NULL = $TMPDIR, else /tmp). NULL on failure, with
+ * a message naming the directory in err.
+ */
+struct spool *spool_new(const char *dir, char *err, size_t errlen);
+void spool_free(struct spool *s);
+
+/* The directory temporary files go to. */
+const char *spool_dir(const struct spool *s);
+
+/* A new, empty artifact. 0 with *id set, or -errno. */
+int spool_file_new(struct spool *s, spool_id *id);
+
+/* Put len bytes at offset off of the artifact (later writes win). 0 or -errno. */
+int spool_pwrite(struct spool *s, spool_id id, uint64_t off, const void *data, size_t len);
+
+/* Put len bytes right after the artifact's current end. 0 or -errno. */
+int spool_append(struct spool *s, spool_id id, const void *data, size_t len);
+
+/* Size of the artifact: the end of its furthest byte. */
+uint64_t spool_file_size(const struct spool *s, spool_id id);
+
+/* Bytes handed in for the artifact (overlaps counted twice; holes not at all). */
+uint64_t spool_file_bytes(const struct spool *s, spool_id id);
+
+/*
+ * Assemble the artifact into a new unlinked temporary file, positioned at
+ * offset 0, holes kept. The caller closes *fd. 0 or -errno.
+ */
+int spool_materialize(struct spool *s, spool_id id, int *fd);
+
+/*
+ * A new unlinked temporary file in the spool directory, for a handler that
+ * needs a plain file (e.g. one it builds at finish time). An fd or -errno.
+ */
+int spool_tmpfile(const struct spool *s);
+
+#endif /* TRACEE_EXTRACT_SPOOL_H */

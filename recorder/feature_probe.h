@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * What the running kernel must offer the recorder, checked at start-up so
+ * a missing feature is named in one sentence instead of a libbpf dump.
+ */
+#ifndef TRACEE_REC_FEATURE_PROBE_H
+#define TRACEE_REC_FEATURE_PROBE_H
+
+#include <stddef.h>
+
+/*
+ * 0 when everything required is there; else -errno and a message naming
+ * each missing feature. verbose: also report optional features on stderr.
+ */
+int feature_probe_check(int verbose, char *err, size_t errlen);
+
+#endif /* TRACEE_REC_FEATURE_PROBE_H */

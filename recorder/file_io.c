@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Write/read capture, user-space half: sets the BPF filters from the
+ * --capture write/read options and turns the samples of bpf/file_io.bpf.c
+ * into FILE and IO_CHUNK records. Payloads go from the ring buffer to the
+ * trace writer as they are (no copy, no reassembly).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <linux/types.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/file_io.h"
+#include "format/trace_records.h"
+#include "recorder/capture_options.h"
+#include "recorder/probe.h"
+#include "recorder/recorder.h"
+#include "file_io.skel.h"
+
+_Static_assert(FILE_IO_TYPE_REGULAR == FILTER_TYPE_REGULAR && FILE_IO_TYPE_PIPE == FILTER_TYPE_PIPE &&
+		       FILE_IO_TYPE_SOCKET == FILTER_TYPE_SOCKET && FILE_IO_TYPE_ELF == FILTER_TYPE_ELF,
+	       "file type filter bits differ between bpf/file_io.h and capture_options.h");
+_Static_assert(FILE_IO_FD_STDIN == FILTER_FD_STDIN && FILE_IO_FD_STDOUT == FILTER_FD_STDOUT &&
+		       FILE_IO_FD_STDERR == FILTER_FD_STDERR,
+	       "fd filter bits differ between bpf/file_io.h and capture_options.h");
+_Static_assert(FILE_IO_MAX_PATH_FILTERS == CAPTURE_MAX_PATH_FILTERS &&
+		       FILE_IO_PATH_FILTER_LEN == CAPTURE_PATH_FILTER_LEN,
+	       "path filter limits differ between bpf/file_io.h and capture_options.h");
+_Static_assert(FILE_IO_OFFSET_VALID == TR_IO_OFFSET_VALID && FILE_IO_TRUNCATED == TR_IO_TRUNCATED,
+	       "chunk flags differ between bpf/file_io.h and the trace format");
+
+struct file_io {
+	struct file_io_bpf *skel;
+};
+
+static bool file_io_wanted(const struct capture_options *opts)
+{
+	return opts->write.enabled || opts->read.enabled;
+}
+
+static void set_filter(struct file_io_filter *dst, const struct file_capture *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->enabled = src->enabled;
+	dst->type_mask = src->type_mask;
+	dst->fd_mask = src->fd_mask;
+	dst->path_count = src->path_count;
+	for (unsigned int i = 0; i < src->path_count && i < FILE_IO_MAX_PATH_FILTERS; i++) {
+		/* the parser keeps prefixes below CAPTURE_PATH_FILTER_LEN; stay NUL-terminated anyway */
+		memcpy(dst->paths[i], src->paths[i], FILE_IO_PATH_FILTER_LEN - 1);
+		dst->paths[i][FILE_IO_PATH_FILTER_LEN - 1] = '\0';
+	}
+}
+
+static int file_io_open(struct recorder *rec, void **state)
+{
+	struct file_io *fio;
+	int err;
+
+	fio = calloc(1, sizeof(*fio));
+	if (!fio)
+		return -ENOMEM;
+	fio->skel = file_io_bpf__open();
+	if (!fio->skel) {
+		err = -errno;
+		fprintf(stderr, "file_io: cannot open the BPF object: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	err = recorder_share_maps(rec, fio->skel->obj);
+	if (err) {
+		fprintf(stderr, "file_io: cannot share the recorder's maps: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	fio->skel->rodata->self_pid = rec->self_pid;
+	/* the ring's size is known once the shared map is reused */
+	fio->skel->rodata->wakeup_bytes = bpf_map__max_entries(fio->skel->maps.events) / 8;
+	set_filter(&fio->skel->rodata->write_filter, &rec->opts->write);
+	set_filter(&fio->skel->rodata->read_filter, &rec->opts->read);
+	*state = fio;
+	return 0;
+
+cleanup:
+	file_io_bpf__destroy(fio->skel);
+	free(fio);
+	return err;
+}
+
+static int file_io_load(void *state)
+{
+	struct file_io *fio = state;
+	int err = file_io_bpf__load(fio->skel);
+
+	if (err)
+		fprintf(stderr,
+			"file_io: cannot load the BPF programs (tp_btf/sys_enter, sys_exit; needs "
+			"BTF, bpf_loop and ring buffers, kernel 5.17 or later): %s\n",
+			strerror(-err));
+	return err;
+}
+
+static int file_io_attach(void *state)
+{
+	struct file_io *fio = state;
+	int err = file_io_bpf__attach(fio->skel);
+
+	if (err)
+		fprintf(stderr, "file_io: cannot attach to the syscall tracepoints: %s\n",
+			strerror(-err));
+	return err;
+}
+
+static int handle_chunk(struct recorder *rec, const struct io_chunk_sample *s)
+{
+	uint8_t fixed[TR_IO_CHUNK_FIXED_LEN];
+	struct tr_io_chunk c = {
+		.time_ns = s->hdr.time_ns,
+		.pid = s->hdr.pid,
+		.tid = s->hdr.tid,
+		.cgroup_id = s->hdr.cgroup_id,
+		.dev = s->dev,
+		.ino = s->ino,
+		.offset = s->offset,
+		.mode = s->mode,
+		.direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
+		.flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED),
+		.fd = (uint16_t)s->fd,
+		.syscall_nr = s->syscall_nr,
+	};
+
+	tr_io_chunk_encode(&c, fixed);
+	return recorder_append(rec, TR_REC_IO_CHUNK, fixed, sizeof(fixed), s->data,
+			       s->hdr.size - sizeof(*s));
+}
+
+static int handle_file_info(struct recorder *rec, const struct file_info_sample *s)
+{
+	uint8_t fixed[TR_FILE_FIXED_LEN];
+	char pseudo[FILE_IO_PATH_MAX + 32];
+	const char *path = s->path;
+	size_t path_len = s->path_len;
+	struct tr_file f = {
+		.time_ns = s->hdr.time_ns,
+		.dev = s->dev,
+		.ino = s->ino,
+		.mode = s->mode,
+		.pid = s->hdr.pid,
+	};
+
+	/* the names /proc/PID/fd shows for files outside the mount tree */
+	if (s->flags & FILE_INFO_PSEUDO) {
+		int n;
+
+		if (S_ISFIFO(s->mode))
+			n = snprintf(pseudo, sizeof(pseudo), "pipe:[%llu]", (unsigned long long)s->ino);
+		else if (S_ISSOCK(s->mode))
+			n = snprintf(pseudo, sizeof(pseudo), "socket:[%llu]", (unsigned long long)s->ino);
+		else
+			n = snprintf(pseudo, sizeof(pseudo), "anon_inode:%.*s", (int)s->path_len, s->path);
+		path = pseudo;
+		path_len = n < 0 ? 0 : (size_t)n < sizeof(pseudo) ? (size_t)n : sizeof(pseudo) - 1;
+	}
+	tr_file_encode(&f, fixed);
+	return recorder_append(rec, TR_REC_FILE, fixed, sizeof(fixed), path, path_len);
+}
+
+static int file_io_handle_sample(void *state, struct recorder *rec, const void *data, size_t len)
+{
+	const struct event_header *h = data;
+
+	(void)state;
+	if (len < sizeof(*h) || h->size > len)
+		goto bad;
+	switch (h->type) {
+	case EV_IO_CHUNK:
+		if (h->size < sizeof(struct io_chunk_sample) ||
+		    h->size - sizeof(struct io_chunk_sample) > FILE_IO_CHUNK_MAX)
+			goto bad;
+		return handle_chunk(rec, data);
+	case EV_FILE_INFO: {
+		const struct file_info_sample *fi = data;
+
+		if (h->size < sizeof(*fi) || fi->path_len > FILE_IO_PATH_MAX ||
+		    sizeof(*fi) + fi->path_len > h->size)
+			goto bad;
+		return handle_file_info(rec, fi);
+	}
+	}
+bad:
+	fprintf(stderr, "file_io: malformed ring buffer sample (type %u, %zu bytes)\n",
+		len >= sizeof(*h) ? h->type : 0u, len);
+	return -EPROTO;
+}
+
+static void file_io_destroy(void *state)
+{
+	struct file_io *fio = state;
+
+	if (!fio)
+		return;
+	file_io_bpf__destroy(fio->skel);
+	free(fio);
+}
+
+const struct probe file_io_probe = {
+	.name = "file_io",
+	.first_event = EV_FILE_INFO,
+	.last_event = EV_IO_CHUNK,
+	.wanted = file_io_wanted,
+	.open = file_io_open,
+	.load = file_io_load,
+	.attach = file_io_attach,
+	.handle_sample = file_io_handle_sample,
+	.tick = NULL,
+	.destroy = file_io_destroy,
+};

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * --capture mem: loads bpf/mem_capture.bpf.c and turns its samples into
+ * MEM_CHUNK and WX_MAPPING records (FORMAT.md §5.12, §5.13).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <linux/types.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/events.h"
+#include "bpf/mem_capture.h"
+#include "format/trace_records.h"
+#include "mem_capture.skel.h"
+#include "recorder/probe.h"
+#include "recorder/recorder.h"
+
+struct mem_capture {
+	struct mem_capture_bpf *skel;
+};
+
+static bool mem_wanted(const struct capture_options *opts)
+{
+	return opts->mem;
+}
+
+static int mem_open(struct recorder *rec, void **state)
+{
+	struct mem_capture *mc;
+	int err;
+
+	mc = calloc(1, sizeof(*mc));
+	if (!mc)
+		return -ENOMEM;
+	mc->skel = mem_capture_bpf__open();
+	if (!mc->skel) {
+		err = -errno;
+		fprintf(stderr, "mem capture: cannot open its BPF object: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	err = recorder_share_maps(rec, mc->skel->obj);
+	if (err) {
+		fprintf(stderr, "mem capture: cannot share the recorder's maps: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	mc->skel->rodata->nr_mmap = SYS_mmap;
+	mc->skel->rodata->nr_mprotect = SYS_mprotect;
+	mc->skel->rodata->nr_pkey_mprotect = SYS_pkey_mprotect;
+	mc->skel->rodata->self_pid = rec->self_pid;
+	*state = mc;
+	return 0;
+
+cleanup:
+	mem_capture_bpf__destroy(mc->skel);
+	free(mc);
+	return err;
+}
+
+static int mem_load(void *state)
+{
+	struct mem_capture *mc = state;
+	int err = mem_capture_bpf__load(mc->skel);
+
+	if (err)
+		fprintf(stderr, "mem capture: cannot load its BPF programs (needs kernel 5.17 for "
+				"bpf_find_vma and bpf_loop): %s\n", strerror(-err));
+	return err;
+}
+
+static int mem_attach(void *state)
+{
+	struct mem_capture *mc = state;
+	int err = mem_capture_bpf__attach(mc->skel);
+
+	if (err)
+		fprintf(stderr, "mem capture: cannot attach to tp_btf/sys_enter: %s\n",
+			strerror(-err));
+	return err;
+}
+
+static int mem_chunk_record(struct recorder *rec, const struct mem_chunk_event *e, size_t len)
+{
+	uint8_t fixed[TR_MEM_CHUNK_FIXED_LEN];
+	struct tr_mem_chunk c = {
+		.time_ns = e->hdr.time_ns,
+		.pid = e->hdr.pid,
+		.tid = e->hdr.tid,
+		.cgroup_id = e->hdr.cgroup_id,
+		.region_start = e->region_start,
+		.region_len = e->region_len,
+		.offset = e->offset,
+		.prev_prot = e->prev_prot,
+		.new_prot = e->new_prot,
+		.syscall_nr = e->syscall_nr,
+		.flags = e->flags & MEM_CHUNK_UNREADABLE ? TR_MEM_UNREADABLE : 0,
+	};
+
+	if (len < offsetof(struct mem_chunk_event, data) || e->data_len > MEM_CHUNK_SIZE ||
+	    len < offsetof(struct mem_chunk_event, data) + e->data_len)
+		return -EPROTO;
+	tr_mem_chunk_encode(&c, fixed);
+	return recorder_append(rec, TR_REC_MEM_CHUNK, fixed, sizeof(fixed), e->data, e->data_len);
+}
+
+static int wx_mapping_record(struct recorder *rec, const struct wx_mapping_event *e, size_t len)
+{
+	uint8_t fixed[TR_WX_MAPPING_FIXED_LEN];
+	struct tr_wx_mapping w = {
+		.time_ns = e->hdr.time_ns,
+		.pid = e->hdr.pid,
+		.tid = e->hdr.tid,
+		.cgroup_id = e->hdr.cgroup_id,
+		.addr = e->addr,
+		.len = e->len,
+		.prot = e->prot,
+		.syscall_nr = e->syscall_nr,
+	};
+
+	if (len < sizeof(*e))
+		return -EPROTO;
+	tr_wx_mapping_encode(&w, fixed);
+	return recorder_append(rec, TR_REC_WX_MAPPING, fixed, sizeof(fixed), NULL, 0);
+}
+
+static int mem_handle_sample(void *state, struct recorder *rec, const void *data, size_t len)
+{
+	const struct event_header *hdr = data;
+	int err;
+
+	(void)state;
+	if (len < sizeof(*hdr))
+		return -EPROTO;
+	if (hdr->type == EV_MEM_CHUNK)
+		err = mem_chunk_record(rec, data, len);
+	else if (hdr->type == EV_WX_MAPPING)
+		err = wx_mapping_record(rec, data, len);
+	else
+		err = -EPROTO;
+	if (err == -EPROTO)
+		fprintf(stderr, "mem capture: malformed sample (type %u, %zu bytes)\n", hdr->type,
+			len);
+	return err;
+}
+
+static void mem_destroy(void *state)
+{
+	struct mem_capture *mc = state;
+
+	if (!mc)
+		return;
+	mem_capture_bpf__destroy(mc->skel);
+	free(mc);
+}
+
+const struct probe mem_capture_probe = {
+	.name = "mem",
+	.first_event = EV_MEM_CHUNK,
+	.last_event = EV_WX_MAPPING,
+	.wanted = mem_wanted,
+	.open = mem_open,
+	.load = mem_load,
+	.attach = mem_attach,
+	.handle_sample = mem_handle_sample,
+	.destroy = mem_destroy,
+};

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * --capture module: loads bpf/module_capture.bpf.c and writes MODULE_CHUNK
+ * and SYSCALL_RESULT records (FORMAT.md §5.14, §5.16).
+ *
+ * init_module images arrive from BPF in chunks. For finit_module BPF only
+ * names the file (dev, ino, fd, path) and the copy is made here, as soon as
+ * the sample arrives: first through /proc/<pid>/fd/<fd> (the very file the
+ * caller passed), else by the path if the caller has already closed it or
+ * exited. Whatever is opened must have the dev/ino BPF saw, so a file
+ * replaced in between is never recorded as the module.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <linux/types.h>
+#include <bpf/libbpf.h>
+
+#include "bpf/events.h"
+#include "bpf/module_capture.h"
+#include "format/trace_records.h"
+#include "module_capture.skel.h"
+#include "recorder/probe.h"
+#include "recorder/recorder.h"
+
+/* Size of the MODULE_CHUNK records made from a file (a frame holds ~1 MiB). */
+#define FILE_CHUNK_SIZE (64 * 1024)
+/*
+ * The copy happens in the ring buffer's consumer, so a huge file would stall
+ * every other capture; real modules are far smaller. The rest is reported.
+ */
+#define MODULE_FILE_MAX (256ull << 20)
+
+struct module_capture {
+	struct module_capture_bpf *skel;
+	uint8_t buf[FILE_CHUNK_SIZE];
+};
+
+static bool module_wanted(const struct capture_options *opts)
+{
+	return opts->module;
+}
+
+static int module_open(struct recorder *rec, void **state)
+{
+	struct module_capture *mc;
+	int err;
+
+	mc = calloc(1, sizeof(*mc));
+	if (!mc)
+		return -ENOMEM;
+	mc->skel = module_capture_bpf__open();
+	if (!mc->skel) {
+		err = -errno;
+		fprintf(stderr, "module capture: cannot open its BPF object: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	err = recorder_share_maps(rec, mc->skel->obj);
+	if (err) {
+		fprintf(stderr, "module capture: cannot share the recorder's maps: %s\n",
+			strerror(-err));
+		goto cleanup;
+	}
+	mc->skel->rodata->nr_init_module = SYS_init_module;
+	mc->skel->rodata->nr_finit_module = SYS_finit_module;
+	mc->skel->rodata->self_pid = rec->self_pid;
+	*state = mc;
+	return 0;
+
+cleanup:
+	module_capture_bpf__destroy(mc->skel);
+	free(mc);
+	return err;
+}
+
+static int module_load(void *state)
+{
+	struct module_capture *mc = state;
+	int err = module_capture_bpf__load(mc->skel);
+
+	if (err)
+		fprintf(stderr, "module capture: cannot load its BPF programs (needs kernel 5.17 "
+				"for bpf_loop): %s\n", strerror(-err));
+	return err;
+}
+
+static int module_attach(void *state)
+{
+	struct module_capture *mc = state;
+	int err = module_capture_bpf__attach(mc->skel);
+
+	if (err)
+		fprintf(stderr, "module capture: cannot attach to tp_btf/sys_enter and sys_exit: "
+				"%s\n", strerror(-err));
+	return err;
+}
+
+static int append_chunk(struct recorder *rec, const struct event_header *hdr, uint64_t dev,
+			uint64_t ino, uint64_t total_len, uint64_t offset, uint32_t nr,
+			uint32_t flags, const void *data, size_t data_len)
+{
+	uint8_t fixed[TR_MODULE_CHUNK_FIXED_LEN];
+	struct tr_module_chunk c = {
+		.time_ns = hdr->time_ns,
+		.pid = hdr->pid,
+		.tid = hdr->tid,
+		.cgroup_id = hdr->cgroup_id,
+		.dev = dev,
+		.ino = ino,
+		.total_len = total_len,
+		.offset = offset,
+		.syscall_nr = nr,
+		.flags = flags,
+	};
+
+	tr_module_chunk_encode(&c, fixed);
+	return recorder_append(rec, TR_REC_MODULE_CHUNK, fixed, sizeof(fixed), data, data_len);
+}
+
+static int image_chunk(struct recorder *rec, const struct module_chunk_event *e, size_t len)
+{
+	uint32_t flags = 0;
+
+	if (len < offsetof(struct module_chunk_event, data) || e->data_len > MODULE_CHUNK_SIZE ||
+	    len < offsetof(struct module_chunk_event, data) + e->data_len)
+		return -EPROTO;
+	if (e->flags & MODULE_CHUNK_LAST)
+		flags |= TR_CHUNK_LAST;
+	if (e->flags & MODULE_CHUNK_INCOMPLETE)
+		flags |= TR_CHUNK_INCOMPLETE;
+	return append_chunk(rec, &e->hdr, 0, 0, e->total_len, e->offset, e->syscall_nr, flags,
+			    e->data, e->data_len);
+}
+
+/*
+ * Does fd refer to the inode BPF saw? dev is the kernel's encoding. Only a
+ * regular file can hold a module (the kernel refuses anything else), and
+ * copying a FIFO or a device could stall the recorder.
+ */
+static bool same_file(int fd, uint64_t dev, uint64_t ino, struct stat *st)
+{
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode))
+		return false;
+	return st->st_ino == ino && major(st->st_dev) == (dev >> 20) &&
+	       minor(st->st_dev) == (dev & 0xfffff);
+}
+
+/* O_NONBLOCK: opening a FIFO a caller passed must not block the recorder. */
+static int open_candidate(const char *path)
+{
+	return open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+}
+
+/* The path BPF walked, joined from the root down; false if it is incomplete. */
+static bool join_path(const struct module_file_event *e, const char *prefix, char *out,
+		      size_t out_len)
+{
+	size_t used;
+	int i, n;
+
+	if (!e->path_complete || e->path_depth == 0 || e->path_depth > MODULE_PATH_DEPTH)
+		return false;
+	n = snprintf(out, out_len, "%s", prefix);
+	if (n < 0 || (size_t)n >= out_len)
+		return false;
+	used = n;
+	for (i = (int)e->path_depth - 1; i >= 0; i--) {
+		n = snprintf(out + used, out_len - used, "/%.*s", MODULE_NAME_LEN,
+			     e->names[i]);
+		if (n < 0 || (size_t)n >= out_len - used)
+			return false;
+		used += n;
+	}
+	return true;
+}
+
+/*
+ * Open the file a finit_module caller passed: its descriptor, else its path
+ * in the caller's root, else in ours. -1 when none is the same inode.
+ */
+static int open_module_file(const struct module_file_event *e, struct stat *st, char *where,
+			    size_t where_len)
+{
+	char prefix[64], path[MODULE_PATH_DEPTH * (MODULE_NAME_LEN + 1) + 64];
+	int fd;
+
+	snprintf(where, where_len, "/proc/%u/fd/%u", e->hdr.pid, e->fd);
+	fd = open_candidate(where);
+	if (fd >= 0 && same_file(fd, e->dev, e->ino, st))
+		return fd;
+	if (fd >= 0)
+		close(fd);
+
+	snprintf(prefix, sizeof(prefix), "/proc/%u/root", e->hdr.pid);
+	if (join_path(e, prefix, path, sizeof(path))) {
+		fd = open_candidate(path);
+		if (fd >= 0 && same_file(fd, e->dev, e->ino, st)) {
+			snprintf(where, where_len, "%s", path);
+			return fd;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (join_path(e, "", path, sizeof(path))) {
+		fd = open_candidate(path);
+		if (fd >= 0 && same_file(fd, e->dev, e->ino, st)) {
+			snprintf(where, where_len, "%s", path);
+			return fd;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	return -1;
+}
+
+static int file_image(struct module_capture *mc, struct recorder *rec,
+		      const struct module_file_event *e, size_t len)
+{
+	char where[MODULE_PATH_DEPTH * (MODULE_NAME_LEN + 1) + 64];
+	char detail[sizeof(where) + 128];
+	uint64_t offset = 0, total, limit;
+	struct stat st;
+	int fd, err = 0;
+	ssize_t n;
+
+	if (len < sizeof(*e))
+		return -EPROTO;
+	fd = open_module_file(e, &st, where, sizeof(where));
+	if (fd < 0) {
+		/* Say that a load happened and its image is missing. */
+		snprintf(detail, sizeof(detail),
+			 "finit_module by pid %u: file dev %llu inode %llu (fd %u) could not be "
+			 "reopened", e->hdr.pid, (unsigned long long)e->dev,
+			 (unsigned long long)e->ino, e->fd);
+		err = recorder_note_loss(rec, TR_LOSS_BINARY_COPY_FAILED, e->hdr.pid, e->size,
+					 detail);
+		if (!err)
+			err = append_chunk(rec, &e->hdr, e->dev, e->ino, e->size, 0, e->syscall_nr,
+					   TR_CHUNK_LAST | TR_CHUNK_INCOMPLETE, NULL, 0);
+		return err;
+	}
+
+	/* The kernel would read the whole file from offset 0, whatever fd's position. */
+	total = st.st_size;
+	if (total > MODULE_FILE_MAX) {
+		snprintf(detail, sizeof(detail), "finit_module image %s: %llu bytes, only the first "
+			 "%llu copied", where, (unsigned long long)total, MODULE_FILE_MAX);
+		err = recorder_note_loss(rec, TR_LOSS_PAYLOAD_TRUNCATED, e->hdr.pid,
+					 total - MODULE_FILE_MAX, detail);
+		if (err)
+			goto cleanup;
+	}
+	limit = total < MODULE_FILE_MAX ? total : MODULE_FILE_MAX;
+	while (offset < limit) {
+		size_t want = limit - offset < sizeof(mc->buf) ? limit - offset : sizeof(mc->buf);
+		uint32_t flags;
+
+		n = pread(fd, mc->buf, want, offset);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		flags = offset + n == total ? TR_CHUNK_LAST : 0;
+		err = append_chunk(rec, &e->hdr, e->dev, e->ino, total, offset, e->syscall_nr,
+				   flags, mc->buf, n);
+		if (err)
+			goto cleanup;
+		offset += n;
+	}
+	if (offset < limit) {
+		/* Shrunk or unreadable while we copied. */
+		snprintf(detail, sizeof(detail), "finit_module image %s: read stopped at %llu of "
+			 "%llu bytes", where, (unsigned long long)offset, (unsigned long long)total);
+		err = recorder_note_loss(rec, TR_LOSS_BINARY_COPY_FAILED, e->hdr.pid,
+					 limit - offset, detail);
+		if (err)
+			goto cleanup;
+	}
+	if (offset < total) {
+		/* Close the image as incomplete, so the extractor says so. */
+		err = append_chunk(rec, &e->hdr, e->dev, e->ino, total, offset, e->syscall_nr,
+				   TR_CHUNK_LAST | TR_CHUNK_INCOMPLETE, NULL, 0);
+	} else if (total == 0) {
+		err = append_chunk(rec, &e->hdr, e->dev, e->ino, 0, 0, e->syscall_nr,
+				   TR_CHUNK_LAST, NULL, 0);
+	}
+
+cleanup:
+	close(fd);
+	return err;
+}
+
+static int load_result(struct recorder *rec, const struct module_result_event *e, size_t len)
+{
+	uint8_t fixed[TR_SYSCALL_RESULT_FIXED_LEN];
+	struct tr_syscall_result r;
+
+	if (len < sizeof(*e))
+		return -EPROTO;
+	r = (struct tr_syscall_result){
+		.entry_time_ns = e->entry_time_ns,
+		.pid = e->hdr.pid,
+		.tid = e->hdr.tid,
+		.syscall_nr = e->syscall_nr,
+		.ret = e->ret,
+	};
+	tr_syscall_result_encode(&r, fixed);
+	return recorder_append(rec, TR_REC_SYSCALL_RESULT, fixed, sizeof(fixed), NULL, 0);
+}
+
+static int module_handle_sample(void *state, struct recorder *rec, const void *data, size_t len)
+{
+	const struct event_header *hdr = data;
+	int err = -EPROTO;
+
+	if (len < sizeof(*hdr))
+		goto cleanup;
+	if (hdr->type == EV_MODULE_CHUNK)
+		err = image_chunk(rec, data, len);
+	else if (hdr->type == EV_MODULE_LOAD && hdr->flags == MODULE_LOAD_FILE)
+		err = file_image(state, rec, data, len);
+	else if (hdr->type == EV_MODULE_LOAD && hdr->flags == MODULE_LOAD_RESULT)
+		err = load_result(rec, data, len);
+
+cleanup:
+	if (err == -EPROTO)
+		fprintf(stderr, "module capture: malformed sample (%zu bytes)\n", len);
+	return err;
+}
+
+static void module_destroy(void *state)
+{
+	struct module_capture *mc = state;
+
+	if (!mc)
+		return;
+	module_capture_bpf__destroy(mc->skel);
+	free(mc);
+}
+
+const struct probe module_capture_probe = {
+	.name = "module",
+	.first_event = EV_MODULE_LOAD,
+	.last_event = EV_MODULE_CHUNK,
+	.wanted = module_wanted,
+	.open = module_open,
+	.load = module_load,
+	.attach = module_attach,
+	.handle_sample = module_handle_sample,
+	.destroy = module_destroy,
+};

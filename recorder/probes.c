@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Every capture concern the recorder knows, in attach order. The process
+ * tracker comes first: it seeds the scope cache and writes the snapshot of
+ * running processes before the other probes start sending samples.
+ * To add a concern: one extern line and one table entry.
+ */
+#include <stddef.h>
+
+#include "recorder/probe.h"
+
+extern const struct probe process_tracker_probe;
+extern const struct probe file_io_probe;
+extern const struct probe net_capture_probe;
+extern const struct probe mem_capture_probe;
+extern const struct probe module_capture_probe;
+extern const struct probe bpf_capture_probe;
+
+const struct probe *const recorder_probes[] = {
+	&process_tracker_probe,
+	&file_io_probe,
+	&net_capture_probe,
+	&mem_capture_probe,
+	&module_capture_probe,
+	&bpf_capture_probe,
+	NULL,
+};

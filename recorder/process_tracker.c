@@ -1,0 +1,703 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * User-space half of the process tracker (bpf/process_tracker.bpf.c):
+ * PROCESS / PROCESS_EXIT records, a snapshot of the processes running when
+ * recording starts (which also seeds the BPF scope cache), and, for
+ * --capture exec, a copy of every executed binary taken through
+ * /proc/<pid>/exe while the process still runs, once per (dev, ino, ctime).
+ */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+
+#include "bpf/process_tracker.h"
+#include "bpf/scope.h"
+#include "format/trace_records.h"
+#include "process_tracker.skel.h"
+#include "recorder/cgroup_paths.h"
+#include "recorder/probe.h"
+#include "recorder/recorder.h"
+#include "recorder/scope_setup.h"
+
+#define COPY_CHUNK (1u << 20) /* BINARY_CHUNK payload bound */
+#define MAX_PENDING_COPIES 64 /* open files waiting to be copied */
+#define SNAPSHOT_MAX_DEPTH 64
+
+struct binary_key {
+	uint64_t dev, ino, ctime_ns;
+};
+
+/* A binary opened at its exec, copied a chunk at a time between polls. */
+struct pending_copy {
+	int fd;
+	struct binary_key key;
+	uint64_t offset;
+	uint32_t mode, pid;
+};
+
+struct tracker {
+	struct process_tracker_bpf *skel;
+	struct recorder *rec;
+	/* binaries already in the trace: open addressing, key.ino == 0 is free */
+	struct binary_key *copied;
+	size_t copied_cap, copied_used;
+	uint8_t *buf; /* COPY_CHUNK bytes */
+	struct pending_copy pending[MAX_PENDING_COPIES]; /* FIFO */
+	size_t npending;
+	uint64_t binaries, binary_bytes, copy_failures;
+};
+
+/* ------------------------------------------------------------ binary set */
+
+static size_t key_hash(const struct binary_key *k)
+{
+	uint64_t h = k->dev * 0x9e3779b97f4a7c15ULL ^ k->ino * 0xc2b2ae3d27d4eb4fULL ^ k->ctime_ns;
+
+	return (size_t)(h ^ (h >> 29));
+}
+
+static struct binary_key *key_slot(struct binary_key *slots, size_t cap,
+				   const struct binary_key *k)
+{
+	size_t i = key_hash(k) & (cap - 1);
+
+	while (slots[i].ino && memcmp(&slots[i], k, sizeof(*k)))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+/* Add k; 1 when it was new, 0 when already there, -ENOMEM. */
+static int key_add(struct tracker *t, const struct binary_key *k)
+{
+	struct binary_key *slot;
+
+	if ((t->copied_used + 1) * 2 > t->copied_cap) {
+		size_t cap = t->copied_cap ? t->copied_cap * 2 : 256;
+		struct binary_key *grown = calloc(cap, sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		for (size_t i = 0; i < t->copied_cap; i++)
+			if (t->copied[i].ino)
+				*key_slot(grown, cap, &t->copied[i]) = t->copied[i];
+		free(t->copied);
+		t->copied = grown;
+		t->copied_cap = cap;
+	}
+	slot = key_slot(t->copied, t->copied_cap, k);
+	if (slot->ino)
+		return 0;
+	*slot = *k;
+	t->copied_used++;
+	return 1;
+}
+
+/* Forget k (a copy that failed may succeed at the next exec). */
+static void key_remove(struct tracker *t, const struct binary_key *k)
+{
+	struct binary_key *old = t->copied;
+	size_t cap = t->copied_cap;
+
+	/* rebuild without k: rare (failures only), keeps probing chains intact */
+	t->copied = calloc(cap, sizeof(*old));
+	if (!t->copied) {
+		t->copied = old;
+		return;
+	}
+	t->copied_used = 0;
+	for (size_t i = 0; i < cap; i++) {
+		if (!old[i].ino || !memcmp(&old[i], k, sizeof(*k)))
+			continue;
+		*key_slot(t->copied, cap, &old[i]) = old[i];
+		t->copied_used++;
+	}
+	free(old);
+}
+
+/* ------------------------------------------------------------ records */
+
+/* The kernel's s_dev encoding (major << 20 | minor) of a user-space dev_t. */
+static uint64_t kernel_dev(dev_t dev)
+{
+	return ((uint64_t)major(dev) << 20) | minor(dev);
+}
+
+static int write_process(struct tracker *t, const struct tr_process *p, const char *exe)
+{
+	uint8_t fixed[TR_PROCESS_FIXED_LEN];
+	int err = recorder_note_cgroup(t->rec, p->cgroup_id);
+
+	if (err)
+		return err;
+	tr_process_encode(p, fixed);
+	return recorder_append(t->rec, TR_REC_PROCESS, fixed, sizeof(fixed), exe,
+			       exe ? strlen(exe) : 0);
+}
+
+static int handle_process(struct tracker *t, const struct process_sample *s)
+{
+	struct tr_process p = {
+		.time_ns = s->hdr.time_ns,
+		.pid = s->hdr.pid,
+		.tid = s->hdr.tid,
+		.ppid = s->ppid,
+		.uid = s->uid,
+		.gid = s->gid,
+		.flags = s->hdr.flags,
+		.cgroup_id = s->hdr.cgroup_id,
+		.start_ns = s->start_ns,
+	};
+	char exe[PATH_MAX], link[64];
+	ssize_t n = -1;
+
+	memcpy(p.comm, s->comm, sizeof(p.comm));
+	exe[0] = '\0';
+	if (s->hdr.flags & PT_FLAG_EXEC) {
+		/* the kernel gave the name as executed (maybe relative); the
+		 * link gives the absolute path while the process runs */
+		snprintf(link, sizeof(link), "/proc/%u/exe", s->hdr.pid);
+		n = readlink(link, exe, sizeof(exe) - 1);
+		if (n > 0) {
+			exe[n] = '\0';
+		} else {
+			size_t len = s->path_len < PT_PATH_MAX ? s->path_len : PT_PATH_MAX - 1;
+
+			memcpy(exe, s->path, len);
+			exe[len] = '\0';
+		}
+	}
+	return write_process(t, &p, exe);
+}
+
+static int handle_exit(struct tracker *t, const struct process_exit_sample *s)
+{
+	struct tr_process_exit e = {
+		.time_ns = s->hdr.time_ns,
+		.pid = s->hdr.pid,
+		.tid = s->hdr.tid,
+		.exit_code = s->exit_code,
+		.flags = s->group_dead ? TR_EXIT_GROUP_DEAD : 0,
+	};
+	uint8_t fixed[TR_PROCESS_EXIT_FIXED_LEN];
+
+	tr_process_exit_encode(&e, fixed);
+	return recorder_append(t->rec, TR_REC_PROCESS_EXIT, fixed, sizeof(fixed), NULL, 0);
+}
+
+/*
+ * Open the executed file: through /proc/<pid>/exe (works after the file is
+ * deleted, while the process lives), else by its absolute path. Either way
+ * it must be the very inode the kernel executed. fd or -errno; why says
+ * what went wrong.
+ */
+static int open_binary(const struct exec_sample *s, const struct binary_key *k, struct stat *st,
+		       char *why, size_t whylen)
+{
+	char link[64], path[PT_PATH_MAX];
+	size_t len = s->path_len < PT_PATH_MAX ? s->path_len : PT_PATH_MAX - 1;
+	int fd, err;
+
+	snprintf(link, sizeof(link), "/proc/%u/exe", s->hdr.pid);
+	fd = open(link, O_RDONLY | O_CLOEXEC);
+	err = fd < 0 ? -errno : 0;
+	if (fd >= 0) {
+		if (fstat(fd, st) == 0 && kernel_dev(st->st_dev) == k->dev && st->st_ino == k->ino)
+			return fd;
+		close(fd);
+		err = -ESTALE;
+	}
+	snprintf(why, whylen, "%s: %s", link,
+		 err == -ESTALE ? "the process runs another binary now" : strerror(-err));
+	memcpy(path, s->path, len);
+	path[len] = '\0';
+	if (path[0] != '/')
+		return err;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err;
+	if (fstat(fd, st) == 0 && kernel_dev(st->st_dev) == k->dev && st->st_ino == k->ino)
+		return fd;
+	close(fd);
+	return err;
+}
+
+static int write_binary_end(struct tracker *t, const struct binary_key *k, uint64_t size,
+			    int error, uint32_t mode, const char *why)
+{
+	struct tr_binary_end end = {
+		.dev = k->dev,
+		.ino = k->ino,
+		.ctime_ns = k->ctime_ns,
+		.size = size,
+		.error = error,
+		.mode = mode & 07777,
+	};
+	uint8_t fixed[TR_BINARY_END_FIXED_LEN];
+
+	tr_binary_end_encode(&end, fixed);
+	return recorder_append(t->rec, TR_REC_BINARY_END, fixed, sizeof(fixed), why,
+			       why ? strlen(why) : 0);
+}
+
+static int copy_failed(struct tracker *t, const struct binary_key *k, uint64_t size, int error,
+		       uint32_t mode, uint32_t pid, const char *why)
+{
+	int err;
+
+	t->copy_failures++;
+	err = write_binary_end(t, k, size, error, mode, why);
+	if (!err)
+		err = recorder_note_loss(t->rec, TR_LOSS_BINARY_COPY_FAILED, pid, 0, why);
+	key_remove(t, k);
+	return err;
+}
+
+/*
+ * One BINARY_CHUNK of the oldest pending copy, or its BINARY_END when it
+ * is complete. 0 or -errno (writer failure).
+ */
+static int copy_step(struct tracker *t)
+{
+	struct pending_copy *c = &t->pending[0];
+	struct tr_binary_chunk chunk = {
+		.dev = c->key.dev,
+		.ino = c->key.ino,
+		.ctime_ns = c->key.ctime_ns,
+		.offset = c->offset,
+	};
+	uint8_t fixed[TR_BINARY_CHUNK_FIXED_LEN];
+	char why[128];
+	ssize_t n;
+	int err;
+
+	do {
+		n = pread(c->fd, t->buf, COPY_CHUNK, c->offset);
+	} while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		tr_binary_chunk_encode(&chunk, fixed);
+		c->offset += n;
+		return recorder_append(t->rec, TR_REC_BINARY_CHUNK, fixed, sizeof(fixed), t->buf, n);
+	}
+	if (n == 0) {
+		t->binaries++;
+		t->binary_bytes += c->offset;
+		err = write_binary_end(t, &c->key, c->offset, 0, c->mode, NULL);
+	} else {
+		snprintf(why, sizeof(why), "reading the binary at offset %llu: %s",
+			 (unsigned long long)c->offset, strerror(errno));
+		err = copy_failed(t, &c->key, c->offset, errno, c->mode, c->pid, why);
+	}
+	close(c->fd);
+	t->npending--;
+	memmove(&t->pending[0], &t->pending[1], t->npending * sizeof(t->pending[0]));
+	return err;
+}
+
+/*
+ * Open the binary now, while the process runs (an open file stays
+ * readable when the process exits and the file is deleted), and queue the
+ * copy; the main loop copies it a chunk at a time between ring buffer
+ * polls, so a large binary does not stall the samples.
+ */
+static int start_copy(struct tracker *t, const struct exec_sample *s, const struct binary_key *k)
+{
+	char why[PATH_MAX + 128] = "";
+	struct pending_copy *c;
+	struct stat st;
+	int fd, err;
+
+	fd = open_binary(s, k, &st, why, sizeof(why));
+	if (fd < 0)
+		return copy_failed(t, k, 0, -fd, s->mode, s->hdr.pid, why);
+	/* a full queue: finish the oldest copy first */
+	while (t->npending == MAX_PENDING_COPIES) {
+		err = copy_step(t);
+		if (err) {
+			close(fd);
+			return err;
+		}
+	}
+	c = &t->pending[t->npending++];
+	c->fd = fd;
+	c->key = *k;
+	c->offset = 0;
+	c->mode = st.st_mode;
+	c->pid = s->hdr.pid;
+	return 0;
+}
+
+static int tracker_work(void *state, struct recorder *rec)
+{
+	struct tracker *t = state;
+	int err;
+
+	(void)rec;
+	if (!t->npending)
+		return 0;
+	err = copy_step(t);
+	if (err)
+		return err;
+	return t->npending > 0;
+}
+
+static int handle_exec(struct tracker *t, const struct exec_sample *s)
+{
+	struct binary_key k = { .dev = s->dev, .ino = s->ino, .ctime_ns = s->ctime_ns };
+	struct tr_exec e = {
+		.time_ns = s->hdr.time_ns,
+		.pid = s->hdr.pid,
+		.tid = s->hdr.tid,
+		.cgroup_id = s->hdr.cgroup_id,
+		.dev = s->dev,
+		.ino = s->ino,
+		.ctime_ns = s->ctime_ns,
+		.mode = s->mode,
+		/* BINARY_* records for this key are (or will be, just below) in the trace */
+		.flags = TR_EXEC_BINARY_COPIED,
+	};
+	uint8_t fixed[TR_EXEC_FIXED_LEN];
+	size_t len = s->path_len < PT_PATH_MAX ? s->path_len : PT_PATH_MAX;
+	int fresh, err;
+
+	if (!k.ino)
+		k.ino = 1; /* 0 marks free slots; no real file has inode 0 */
+	tr_exec_encode(&e, fixed);
+	err = recorder_append(t->rec, TR_REC_EXEC, fixed, sizeof(fixed), s->path, len);
+	if (err)
+		return err;
+	fresh = key_add(t, &k);
+	if (fresh < 0)
+		return fresh;
+	return fresh ? start_copy(t, s, &k) : 0;
+}
+
+static int tracker_handle_sample(void *state, struct recorder *rec, const void *data, size_t len)
+{
+	struct tracker *t = state;
+	const struct event_header *h = data;
+
+	(void)rec;
+	switch (h->type) {
+	case EV_PROCESS:
+		if (len < sizeof(struct process_sample))
+			return 0;
+		return handle_process(t, data);
+	case EV_PROCESS_EXIT:
+		if (len < sizeof(struct process_exit_sample))
+			return 0;
+		return handle_exit(t, data);
+	case EV_EXEC:
+		if (len < sizeof(struct exec_sample))
+			return 0;
+		return handle_exec(t, data);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------ snapshot */
+
+struct proc_entry {
+	uint32_t pid, ppid, uid, gid;
+	uint64_t start_ns, cgroup_id;
+	char comm[TR_COMM_LEN];
+	bool in_container;
+	__u8 verdict; /* 0 until decided */
+};
+
+static int cmp_pid(const void *a, const void *b)
+{
+	const struct proc_entry *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/* Read what the snapshot needs of one process; false when it is gone. */
+static bool read_proc(uint32_t pid, const char *cgroup_mount, struct proc_entry *e)
+{
+	char path[64], buf[4096], cgpath[PATH_MAX];
+	unsigned long long start_ticks = 0;
+	const char *close_paren;
+	struct stat st;
+	FILE *f;
+	size_t n;
+	int ppid = 0;
+
+	memset(e, 0, sizeof(*e));
+	e->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* comm is in parentheses and may itself hold ') ' */
+	close_paren = strrchr(buf, ')');
+	if (!close_paren || !strchr(buf, '('))
+		return false;
+	n = close_paren - strchr(buf, '(') - 1;
+	memcpy(e->comm, strchr(buf, '(') + 1, n < TR_COMM_LEN - 1 ? n : TR_COMM_LEN - 1);
+	/* fields after comm: state ppid ... starttime is field 22 */
+	if (sscanf(close_paren + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+		   &ppid, &start_ticks) != 2)
+		return false;
+	e->ppid = ppid;
+	e->start_ns = start_ticks * (1000000000ULL / sysconf(_SC_CLK_TCK));
+
+	snprintf(path, sizeof(path), "/proc/%u/status", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(buf, sizeof(buf), f)) {
+		if (!strncmp(buf, "Uid:", 4))
+			e->uid = strtoul(buf + 4, NULL, 10);
+		else if (!strncmp(buf, "Gid:", 4))
+			e->gid = strtoul(buf + 4, NULL, 10);
+	}
+	fclose(f);
+
+	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(buf, sizeof(buf), f)) {
+		if (strncmp(buf, "0::", 3))
+			continue;
+		buf[strcspn(buf, "\n")] = '\0';
+		e->in_container = cgroup_path_is_container(buf + 3);
+		if (cgroup_mount) {
+			snprintf(cgpath, sizeof(cgpath), "%s%s", cgroup_mount, buf + 3);
+			if (stat(cgpath, &st) == 0)
+				e->cgroup_id = st.st_ino;
+		}
+	}
+	fclose(f);
+	return true;
+}
+
+static __u8 decide(struct proc_entry *all, size_t n, struct proc_entry *e,
+		   const struct scope_config *cfg, int depth)
+{
+	struct proc_entry key = { .pid = e->ppid }, *parent;
+	__u8 v;
+
+	if (e->verdict)
+		return e->verdict;
+	if (e->pid == cfg->self_pid || cfg->command_tree) {
+		/* with a command only its tree counts; the core seeded its root */
+		v = SCOPE_OUT;
+	} else {
+		v = scope_setup_filters_match(cfg, e->comm, e->pid, e->uid, e->in_container)
+			    ? SCOPE_IN
+			    : SCOPE_OUT;
+		if (v == SCOPE_OUT && cfg->follow && depth < SNAPSHOT_MAX_DEPTH && e->ppid > 1) {
+			parent = bsearch(&key, all, n, sizeof(*all), cmp_pid);
+			if (parent && (decide(all, n, parent, cfg, depth + 1) &
+				       SCOPE_VERDICT_MASK) == SCOPE_IN)
+				v = SCOPE_IN | SCOPE_INHERITED;
+		}
+	}
+	e->verdict = v;
+	return v;
+}
+
+/*
+ * PROCESS records (flag SNAPSHOT) for the in-scope processes already
+ * running, and their scope verdicts for the BPF side. Runs after attach:
+ * a process forked meanwhile is decided by the kernel, which wins
+ * (BPF_NOEXIST).
+ */
+static int snapshot(struct tracker *t, const char *cgroup_mount)
+{
+	struct recorder *rec = t->rec;
+	struct scope_config cfg;
+	struct proc_entry *all = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *dir;
+	__u32 zero = 0;
+	int err = 0;
+
+	if (bpf_map_lookup_elem(rec->scope_config_fd, &zero, &cfg))
+		return -errno;
+	dir = opendir("/proc");
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		char *end;
+		unsigned long pid = strtoul(de->d_name, &end, 10);
+
+		if (!isdigit((unsigned char)de->d_name[0]) || *end)
+			continue;
+		if (n == cap) {
+			struct proc_entry *grown;
+
+			cap = cap ? cap * 2 : 512;
+			grown = realloc(all, cap * sizeof(*all));
+			if (!grown) {
+				err = -ENOMEM;
+				goto out;
+			}
+			all = grown;
+		}
+		if (read_proc(pid, cgroup_mount, &all[n]))
+			n++;
+	}
+	qsort(all, n, sizeof(*all), cmp_pid);
+	for (size_t i = 0; i < n && !err; i++) {
+		struct proc_entry *e = &all[i];
+		__u8 v = decide(all, n, e, &cfg, 0);
+		struct tr_process p = {
+			.time_ns = recorder_now_ns(),
+			.pid = e->pid,
+			.tid = e->pid,
+			.ppid = e->ppid,
+			.uid = e->uid,
+			.gid = e->gid,
+			.flags = TR_PROCESS_SNAPSHOT,
+			.cgroup_id = e->cgroup_id,
+			.start_ns = e->start_ns,
+		};
+		char link[64], exe[PATH_MAX];
+		ssize_t len;
+
+		if (cfg.enabled && e->pid != cfg.self_pid)
+			bpf_map_update_elem(rec->scope_tasks_fd, &e->pid, &v, BPF_NOEXIST);
+		if (e->pid == cfg.self_pid)
+			continue;
+		if (cfg.enabled) {
+			__u8 now;
+
+			/* the kernel's verdict if it decided first (e.g. the command) */
+			if (bpf_map_lookup_elem(rec->scope_tasks_fd, &e->pid, &now) == 0)
+				v = now;
+			if ((v & SCOPE_VERDICT_MASK) != SCOPE_IN)
+				continue;
+		}
+		memcpy(p.comm, e->comm, sizeof(p.comm));
+		snprintf(link, sizeof(link), "/proc/%u/exe", e->pid);
+		len = readlink(link, exe, sizeof(exe) - 1);
+		exe[len > 0 ? len : 0] = '\0';
+		err = write_process(t, &p, exe);
+	}
+out:
+	closedir(dir);
+	free(all);
+	return err;
+}
+
+/* ------------------------------------------------------------ probe */
+
+static bool tracker_wanted(const struct capture_options *opts)
+{
+	(void)opts;
+	return true; /* scope, process records and cgroups serve every capture */
+}
+
+static int tracker_open(struct recorder *rec, void **state)
+{
+	struct tracker *t = calloc(1, sizeof(*t));
+	int err;
+
+	if (!t)
+		return -ENOMEM;
+	t->rec = rec;
+	t->buf = malloc(COPY_CHUNK);
+	t->skel = process_tracker_bpf__open();
+	if (!t->buf || !t->skel) {
+		err = t->skel ? -ENOMEM : -errno;
+		goto fail;
+	}
+	t->skel->rodata->capture_exec = rec->opts->exec;
+	err = recorder_share_maps(rec, t->skel->obj);
+	if (err)
+		goto fail;
+	*state = t;
+	return 0;
+fail:
+	process_tracker_bpf__destroy(t->skel);
+	free(t->buf);
+	free(t);
+	return err;
+}
+
+static int tracker_load(void *state)
+{
+	struct tracker *t = state;
+
+	return process_tracker_bpf__load(t->skel);
+}
+
+static int tracker_attach(void *state)
+{
+	struct tracker *t = state;
+	char mount[256];
+	FILE *f;
+	int err = process_tracker_bpf__attach(t->skel);
+
+	if (err)
+		return err;
+	/* the v2 mount, for the snapshot's cgroup ids */
+	mount[0] = '\0';
+	f = fopen("/proc/self/mountinfo", "re");
+	if (f) {
+		char line[1024];
+
+		while (fgets(line, sizeof(line), f)) {
+			const char *sep = strstr(line, " - ");
+
+			if (sep && !strncmp(sep + 3, "cgroup2 ", 8) &&
+			    sscanf(line, "%*s %*s %*s %*s %255s", mount) == 1)
+				break;
+			mount[0] = '\0';
+		}
+		fclose(f);
+	}
+	return snapshot(t, mount[0] ? mount : NULL);
+}
+
+static void tracker_destroy(void *state)
+{
+	struct tracker *t = state;
+
+	if (!t)
+		return;
+	if (t->rec->opts->verbose && t->rec->opts->exec)
+		fprintf(stderr, "tracee-rec: %llu binaries copied (%llu bytes), %llu copies failed\n",
+			(unsigned long long)t->binaries, (unsigned long long)t->binary_bytes,
+			(unsigned long long)t->copy_failures);
+	for (size_t i = 0; i < t->npending; i++)
+		close(t->pending[i].fd);
+	process_tracker_bpf__destroy(t->skel);
+	free(t->copied);
+	free(t->buf);
+	free(t);
+}
+
+static const unsigned int tracker_more_events[] = { EV_EXEC, 0 };
+
+const struct probe process_tracker_probe = {
+	.name = "process_tracker",
+	.first_event = EV_PROCESS,
+	.last_event = EV_PROCESS_EXIT,
+	.wanted = tracker_wanted,
+	.open = tracker_open,
+	.load = tracker_load,
+	.attach = tracker_attach,
+	.handle_sample = tracker_handle_sample,
+	.destroy = tracker_destroy,
+	.more_events = tracker_more_events,
+	.work = tracker_work,
+};

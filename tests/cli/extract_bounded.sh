@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Bounded resources: a 64 MiB artifact and 3000 small ones are extracted
+# with at most 32 open descriptors (the spool keeps all artifacts in two
+# files), and the peak RSS does not grow with the artifact size: the big
+# trace needs no more than 16 MiB more than a tiny one. An extraction
+# stopped by SIGTERM leaves no half-written archive.
+source "$(dirname "$0")/../lib.sh"
+cd "$TMP"
+[ -x /usr/bin/time ] || fail "/usr/bin/time (package time) is needed to measure RSS"
+# ASan keeps freed memory in quarantine; that is not ours to count.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1
+
+head -c $((64 * 1024 * 1024)) /dev/urandom >big
+{
+	echo "io time_ns=1000 pid=1 tid=1 dev=1 ino=1 mode=0100644 dir=write off=0 split=65536 data=file:big"
+	for i in $(seq 1 3000); do
+		echo "io time_ns=$((2000 + i)) pid=1 tid=1 dev=2 ino=$i mode=0100644 dir=write off=0 data=text:small$i"
+	done
+} | "$TOOLS/trace_builder" -o big.trc
+echo "io time_ns=1000 pid=1 tid=1 dev=1 ino=1 mode=0100644 dir=write off=0 data=text:tiny" |
+	"$TOOLS/trace_builder" -o tiny.trc
+
+peak_kb() { # TRACE OUT: peak RSS in KiB of one extraction, 32 descriptors allowed
+	(ulimit -n 32 && /usr/bin/time -f %M -o rss "$EXTRACT" -q "$1" -o "$2") ||
+		fail "extraction of $1 failed"
+	tail -n1 rss
+}
+tiny=$(peak_kb tiny.trc tiny.tar)
+big=$(peak_kb big.trc big.tar)
+echo "peak RSS: tiny trace $tiny KiB, 64 MiB trace $big KiB"
+[ $((big - tiny)) -lt 16384 ] || fail "memory grows with the artifact: $tiny KiB -> $big KiB"
+
+assert_eq "big artifact" "$(sha256sum <big)" "$(tar xOf big.tar host/write.dev-1.inode-1 | sha256sum)"
+assert_eq "artifact count" 3001 "$(tar tf big.tar | grep -c "^host/write\.")"
+assert_eq "small artifact" small2999 "$(tar xOf big.tar host/write.dev-2.inode-2999)"
+
+# Interrupted (SIGTERM) while writing: no half-written archive is left.
+"$EXTRACT" -q big.trc -o killed.tar &
+pid=$!
+for _ in $(seq 1 500); do [ -e killed.tar ] && break; sleep 0.01; done
+[ -e killed.tar ] || fail "the archive never appeared"
+kill -TERM "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+assert_eq "exit status after SIGTERM" 143 "$rc"
+[ ! -e killed.tar ] || fail "interrupted extraction left killed.tar behind"
+echo "bounded: ok"

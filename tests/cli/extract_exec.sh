@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# exec artifacts: a binary copied in chunks (out of order) is extracted
+# byte-identical under Tracee's name exec.<wall ns>.<basename>, with its
+# mode, and runs; one artifact per binary and folder even when executed
+# twice; a container's exec lands in its folder; an incomplete copy and a
+# binary missing from the trace are reported against the artifact.
+source "$(dirname "$0")/../lib.sh"
+cd "$TMP"
+CID=aa00000000000000000000000000000000000000000000000000000000000001
+BIN=$(type -P true)
+SIZE=$(stat -c %s "$BIN")
+HALF=$((SIZE / 2))
+head -c "$HALF" "$BIN" >first
+tail -c +$((HALF + 1)) "$BIN" >second
+head -c 1000 "$BIN" >partial
+{
+	echo "header boot_wall_offset_ns=1600000000000000000"
+	echo "cgroup cgroup_id=1 path=/"
+	echo "cgroup cgroup_id=9 path=/kubepods/besteffort/pod1234/$CID"
+	echo "process time_ns=5000 pid=10 tid=10 ppid=1 cgroup_id=1 comm=sh exe=/bin/sh"
+	echo "exec time_ns=6000 pid=10 tid=10 cgroup_id=1 dev=2049 ino=55 ctime_ns=777 mode=0100755 flags=1 path=/tmp/x/mytrue"
+	# second half first: offsets, not order, place the bytes
+	echo "binary_chunk dev=2049 ino=55 ctime_ns=777 offset=$HALF split=3000 data=file:second"
+	echo "flush"
+	echo "binary_chunk dev=2049 ino=55 ctime_ns=777 offset=0 split=3000 data=file:first"
+	echo "binary_end dev=2049 ino=55 ctime_ns=777 size=$SIZE mode=0755"
+	# executed again, same binary: no second artifact
+	echo "exec time_ns=7000 pid=11 tid=11 cgroup_id=1 dev=2049 ino=55 ctime_ns=777 mode=0100755 path=/tmp/x/mytrue"
+	# the same binary in a container: its own artifact in the container's folder
+	echo "exec time_ns=8000 pid=12 tid=12 cgroup_id=9 dev=2049 ino=55 ctime_ns=777 mode=0100755 path=/usr/bin/mytrue"
+	# a copy that failed half way
+	echo "exec time_ns=9000 pid=13 tid=13 cgroup_id=1 dev=2049 ino=56 ctime_ns=1 mode=0100700 flags=1 path=/opt/tool"
+	echo "binary_chunk dev=2049 ino=56 ctime_ns=1 offset=0 data=file:partial"
+	echo "binary_end dev=2049 ino=56 ctime_ns=1 size=1000 error=5 mode=0700 detail=read%20error"
+	# a copy that failed before its first byte: reported, no empty file
+	echo "exec time_ns=9500 pid=15 tid=15 cgroup_id=1 dev=2049 ino=58 ctime_ns=1 mode=0100755 flags=1 path=/opt/quick"
+	echo "binary_end dev=2049 ino=58 ctime_ns=1 size=0 error=2 mode=0755 detail=/proc/15/exe"
+	# never copied
+	echo "exec time_ns=10000 pid=14 tid=14 cgroup_id=1 dev=2049 ino=57 ctime_ns=1 mode=0100755 path=/opt/gone"
+	echo "loss time_ns=10001 kind=11 pid=14 count=1 detail=/opt/gone"
+} >script
+"$TOOLS/trace_builder" -b 4096 -o t.trc script
+"$EXTRACT" t.trc -o out.tar 2>summary.txt || fail "extract exit $?: $(cat summary.txt)"
+tar tf out.tar | sort >list
+cat >want <<LIST
+$CID/
+$CID/exec.1600000000000008000.mytrue
+host/
+host/exec.1600000000000006000.mytrue
+host/exec.1600000000000009000.tool
+LIST
+diff want list || fail "unexpected entries"
+mkdir x && tar xf out.tar -C x
+cmp "$BIN" x/host/exec.1600000000000006000.mytrue || fail "binary differs"
+cmp "$BIN" x/$CID/exec.1600000000000008000.mytrue || fail "container binary differs"
+assert_eq mode -rwxr-xr-x "$(stat -c %A x/host/exec.1600000000000006000.mytrue)"
+x/host/exec.1600000000000006000.mytrue || fail "extracted binary does not run"
+cmp partial x/host/exec.1600000000000009000.tool || fail "partial copy differs"
+assert_eq "partial mode" -rwx------ "$(stat -c %A x/host/exec.1600000000000009000.tool)"
+grep -q "host/exec.1600000000000009000.tool: incomplete: the copy stopped after 1000 bytes: Input/output error: read error" summary.txt ||
+	fail "incomplete copy not reported: $(cat summary.txt)"
+grep -q "host/exec.1600000000000010000.gone: not extracted: the binary is not in the trace (the recorder could not copy it)" summary.txt ||
+	fail "missing binary not reported: $(cat summary.txt)"
+grep -q "binary_copy_failed  *1 events" summary.txt || fail "loss not in summary: $(cat summary.txt)"
+grep -q "host/exec.1600000000000009500.quick: not extracted: the recorder could not copy it: No such file or directory: /proc/15/exe" summary.txt ||
+	fail "failed copy not reported: $(cat summary.txt)"
+grep -q "exec  *3 files" summary.txt || fail "exec count: $(cat summary.txt)"
+echo "exec: ok"

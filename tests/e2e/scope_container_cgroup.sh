@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# A process moved into a container-like cgroup (docker/<64 hex>) gets a
+# CGROUP record with that path and its records carry that cgroup's id;
+# --scope container records it and not a host process, not-container the
+# other way round.
+source "$(dirname "$0")/../lib.sh"
+require_bpf
+DUMP=$TOOLS/rec_dump
+
+V2=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
+[ -n "$V2" ] || skip "no cgroup v2 mount"
+id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+[ ${#id} = 64 ] || fail "could not make a container id"
+cg=$V2/docker/$id
+# the systemd driver's name, for the scope filter
+scg=$V2/rec-test-$$.slice/docker-$id.scope
+mkdir -p "$cg" "$scg" || skip "cannot create a cgroup under $V2"
+cleanup() {
+	# processes leave when they exit; then the cgroups can go
+	for d in "$cg" "$scg"; do
+		rmdir "$d" 2>/dev/null || { sleep 0.2; rmdir "$d" 2>/dev/null; } || true
+	done
+	rmdir "$V2/docker" "$V2/rec-test-$$.slice" 2>/dev/null || true
+	cleanup_tmp
+}
+trap cleanup EXIT
+cg_ino=$(stat -c %i "$cg")
+
+# the command moves itself into the cgroup, then runs programs there
+"$REC" -c exec -o "$TMP/c.trc" -- sh -c "echo \$\$ >'$cg/cgroup.procs' && /bin/true" \
+	2>"$TMP/err" || fail "recording failed: $(cat "$TMP/err")"
+"$DUMP" "$TMP/c.trc" >"$TMP/c.txt" || fail "trace incomplete"
+grep -q "^CGROUP id=$cg_ino path=/docker/$id\$" "$TMP/c.txt" ||
+	fail "no CGROUP record for /docker/$id (id $cg_ino): $(grep ^CGROUP "$TMP/c.txt")"
+grep -q "^EXEC .*cgroup=$cg_ino .*path=/bin/true\$" "$TMP/c.txt" ||
+	fail "the exec in the container cgroup does not carry its id"
+
+# --scope container / not-container, without a command
+record() {
+	local trace=$1
+	shift
+	"$REC" -v -c exec -o "$trace" "$@" 2>"$trace.err" &
+	RECPID=$!
+	for _ in $(seq 200); do
+		grep -q '^tracee-rec: recording to' "$trace.err" && return 0
+		kill -0 "$RECPID" 2>/dev/null || fail "recorder exited early: $(cat "$trace.err")"
+		sleep 0.05
+	done
+	fail "recorder did not start: $(cat "$trace.err")"
+}
+stop() {
+	kill -INT "$RECPID"
+	wait "$RECPID" || fail "recorder exit status $?"
+}
+workload() {
+	sh -c "echo \$\$ >'$scg/cgroup.procs' && exec /bin/echo in-container" >/dev/null
+	/bin/uname >/dev/null
+}
+record "$TMP/in.trc" --scope container
+workload
+stop
+"$DUMP" "$TMP/in.trc" >"$TMP/in.txt" || fail "trace incomplete"
+grep -q '^EXEC .*path=/bin/echo$' "$TMP/in.txt" || fail "container: the container's exec is missing"
+grep -q '^EXEC .*path=/bin/uname$' "$TMP/in.txt" && fail "container: a host exec was recorded"
+
+record "$TMP/out.trc" --scope not-container
+workload
+stop
+"$DUMP" "$TMP/out.trc" >"$TMP/out.txt" || fail "trace incomplete"
+grep -q '^EXEC .*path=/bin/uname$' "$TMP/out.txt" || fail "not-container: the host exec is missing"
+grep -q '^EXEC .*path=/bin/echo$' "$TMP/out.txt" && fail "not-container: the container's exec was recorded"
+echo "ok"

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# --scope comm=X records X and nothing else; with follow, X's descendants
+# too. The recorder runs until SIGINT, then exits 0 with a trailer.
+source "$(dirname "$0")/../lib.sh"
+require_bpf
+DUMP=$TOOLS/rec_dump
+
+# a script named rec_parent: its comm is rec_parent, its children are
+# /bin/true and /bin/echo (comm true, echo)
+cat >"$TMP/rec_parent" <<'SCRIPT'
+#!/bin/sh
+/bin/true
+/bin/echo child >/dev/null
+SCRIPT
+chmod 755 "$TMP/rec_parent"
+
+# record in the background until SIGINT; ready once -v says so
+record() {
+	local trace=$1
+	shift
+	"$REC" -v -c exec -o "$trace" "$@" 2>"$trace.err" &
+	RECPID=$!
+	for _ in $(seq 200); do
+		grep -q '^tracee-rec: recording to' "$trace.err" && return 0
+		kill -0 "$RECPID" 2>/dev/null || fail "recorder exited early: $(cat "$trace.err")"
+		sleep 0.05
+	done
+	fail "recorder did not start: $(cat "$trace.err")"
+}
+stop() {
+	local rc=0
+	kill -INT "$RECPID"
+	wait "$RECPID" || rc=$?
+	assert_eq "recorder exit status after SIGINT" 0 "$rc"
+}
+workload() {
+	"$TMP/rec_parent"
+	/bin/uname >/dev/null # not below rec_parent: never in scope
+}
+
+record "$TMP/follow.trc" --scope comm=rec_parent --scope follow
+workload
+stop
+"$DUMP" "$TMP/follow.trc" >"$TMP/follow.txt" || fail "no trailer after SIGINT (rec_dump exit $?)"
+grep -q '^TRAILER ' "$TMP/follow.txt" || fail "no TRAILER record"
+grep -q "^EXEC .*path=$TMP/rec_parent\$" "$TMP/follow.txt" || fail "follow: rec_parent not recorded"
+grep -q '^EXEC .*path=/bin/true$' "$TMP/follow.txt" || fail "follow: child /bin/true not recorded"
+grep -q '^EXEC .*path=/bin/echo$' "$TMP/follow.txt" || fail "follow: child /bin/echo not recorded"
+grep -q '^EXEC .*path=/bin/uname$' "$TMP/follow.txt" && fail "follow: /bin/uname is out of scope but recorded"
+
+record "$TMP/comm.trc" --scope comm=rec_parent
+workload
+stop
+"$DUMP" "$TMP/comm.trc" >"$TMP/comm.txt" || fail "no trailer after SIGINT"
+grep -q "^EXEC .*path=$TMP/rec_parent\$" "$TMP/comm.txt" || fail "comm=: rec_parent not recorded"
+if grep '^EXEC ' "$TMP/comm.txt" | grep -v "path=$TMP/rec_parent\$"; then
+	fail "comm=rec_parent recorded other programs"
+fi
+grep -q '^PROCESS .*comm=true' "$TMP/comm.txt" && fail "comm=: a PROCESS record for true"
+
+# comm!= and pid filters: everything but rec_parent, among pids above ours
+record "$TMP/not.trc" --scope 'comm!=rec_parent' --scope "pid>$$"
+workload
+stop
+"$DUMP" "$TMP/not.trc" >"$TMP/not.txt" || fail "no trailer after SIGINT"
+grep -q '^EXEC .*path=/bin/uname$' "$TMP/not.txt" || fail "comm!=: /bin/uname not recorded"
+grep -q "^EXEC .*path=$TMP/rec_parent\$" "$TMP/not.txt" && fail "comm!=: rec_parent recorded"
+grep -q "^PROCESS [^ ]* pid=$$ " "$TMP/not.txt" && fail "pid>$$: the test shell was recorded"
+echo "ok"

@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Workloads for the write/read capture tests and benchmark. Every payload
+ * is a deterministic pseudo-random stream (xorshift64*, seeded), so a test
+ * can regenerate what was written and compare checksums.
+ *
+ *   io_workload gen SEED BYTES BLOCK        stream to stdout in BLOCK-byte writes
+ *   io_workload fill PATH BYTES BLOCK       sequential writes; prints seconds taken
+ *                                           (data generated before the clock starts)
+ *   io_workload pwrite PATH                 pwrite/pwritev at scattered offsets (holes)
+ *   io_workload writev PATH                 writev with mixed segment sizes
+ *   io_workload append PATH                 O_APPEND writes, one pwrite at offset 0
+ *   io_workload read PATH BLOCK             read() the file (PATH "-" = stdin)
+ *   io_workload preadv PATH                 pread/preadv at scattered offsets
+ *   io_workload pipe SECONDS BLOCK          BLOCK-byte writes into a pipe drained by a
+ *                                           child for SECONDS; prints writes/s
+ *
+ * Exit status 0 on success, 1 on an I/O error (message on stderr), 2 on bad usage.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+static uint64_t rng_state;
+
+static void rng_seed(uint64_t seed)
+{
+	rng_state = seed * 0x9E3779B97F4A7C15ull + 1;
+}
+
+static void rng_fill(uint8_t *buf, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		rng_state ^= rng_state >> 12;
+		rng_state ^= rng_state << 25;
+		rng_state ^= rng_state >> 27;
+		buf[i] = (uint8_t)((rng_state * 0x2545F4914F6CDD1Dull) >> 56);
+	}
+}
+
+static int die(const char *what, const char *path)
+{
+	fprintf(stderr, "io_workload: %s %s: %s\n", what, path ? path : "", strerror(errno));
+	return 1;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* write() all of buf, retrying short writes */
+static int write_all(int fd, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s)
+		return -1;
+	if (*end == 'K' || *end == 'k')
+		v <<= 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		v <<= 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		v <<= 30, end++;
+	if (*end)
+		return -1;
+	*out = (size_t)v;
+	return 0;
+}
+
+static int stream_out(int fd, uint64_t seed, size_t bytes, size_t block)
+{
+	uint8_t *buf = malloc(block);
+
+	if (!buf)
+		return die("malloc", NULL);
+	rng_seed(seed);
+	while (bytes) {
+		size_t n = bytes < block ? bytes : block;
+
+		rng_fill(buf, n);
+		if (write_all(fd, buf, n)) {
+			free(buf);
+			return die("write", NULL);
+		}
+		bytes -= n;
+	}
+	free(buf);
+	return 0;
+}
+
+/*
+ * Sequential writes from a pattern generated before the clock starts, so
+ * the time measured is the writes' alone. Block i is taken at a rotating
+ * offset of a 1 MiB random pattern, so neighbouring blocks differ.
+ */
+static int cmd_fill(const char *path, size_t bytes, size_t block)
+{
+	const size_t pattern_len = 1 << 20;
+	uint8_t *pattern = malloc(pattern_len + block);
+	size_t at = 0;
+	double t0;
+	int fd, err = 0;
+
+	if (!pattern)
+		return die("malloc", NULL);
+	rng_seed(1);
+	rng_fill(pattern, pattern_len + block);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return die("open", path);
+	t0 = now_s();
+	while (bytes && !err) {
+		size_t n = bytes < block ? bytes : block;
+
+		if (write_all(fd, pattern + at, n))
+			err = die("write", path);
+		at = (at + 4093) % pattern_len;
+		bytes -= n;
+	}
+	printf("%.3f\n", now_s() - t0);
+	close(fd);
+	free(pattern);
+	return err;
+}
+
+static int pwrite_block(int fd, uint64_t seed, size_t len, off_t off)
+{
+	uint8_t *buf = malloc(len);
+	ssize_t n;
+
+	if (!buf)
+		return -1;
+	rng_seed(seed);
+	rng_fill(buf, len);
+	n = pwrite(fd, buf, len, off);
+	free(buf);
+	return n == (ssize_t)len ? 0 : -1;
+}
+
+static int cmd_pwrite(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	uint8_t a[3000], b[70000], c[10];
+	struct iovec iov[3] = { { a, sizeof(a) }, { b, sizeof(b) }, { c, sizeof(c) } };
+	int err = 0;
+
+	if (fd < 0)
+		return die("open", path);
+	/* out of order, with holes, one block larger than a chunk, one overwrite */
+	if (pwrite_block(fd, 11, 5000, 1 << 20) || pwrite_block(fd, 12, 4096, 0) ||
+	    pwrite_block(fd, 13, 200000, 3 * (1 << 20) + 17) || pwrite_block(fd, 14, 100, 50))
+		err = die("pwrite", path);
+	rng_seed(15);
+	rng_fill(a, sizeof(a));
+	rng_fill(b, sizeof(b));
+	rng_fill(c, sizeof(c));
+	if (!err && pwritev(fd, iov, 3, 2 << 20) != (ssize_t)(sizeof(a) + sizeof(b) + sizeof(c)))
+		err = die("pwritev", path);
+	close(fd);
+	return err;
+}
+
+static int cmd_writev(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	static uint8_t big[100000];
+	uint8_t small[7], mid[4097];
+	struct iovec iov[5] = {
+		{ small, sizeof(small) }, { NULL, 0 }, { big, sizeof(big) }, { mid, sizeof(mid) },
+		{ small, 3 },
+	};
+	int err = 0;
+
+	if (fd < 0)
+		return die("open", path);
+	rng_seed(21);
+	rng_fill(small, sizeof(small));
+	rng_fill(big, sizeof(big));
+	rng_fill(mid, sizeof(mid));
+	for (int i = 0; i < 2 && !err; i++)
+		if (writev(fd, iov, 5) != (ssize_t)(sizeof(small) + sizeof(big) + sizeof(mid) + 3))
+			err = die("writev", path);
+	close(fd);
+	return err;
+}
+
+static int cmd_append(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+	uint8_t buf[1500];
+	int err = 0;
+
+	if (fd < 0)
+		return die("open", path);
+	rng_seed(31);
+	for (int i = 0; i < 3 && !err; i++) {
+		rng_fill(buf, sizeof(buf));
+		if (write_all(fd, buf, sizeof(buf)))
+			err = die("write", path);
+	}
+	/* Linux appends a pwrite on an O_APPEND file, whatever the offset */
+	rng_fill(buf, sizeof(buf));
+	if (!err && pwrite(fd, buf, 700, 0) != 700)
+		err = die("pwrite", path);
+	close(fd);
+	return err;
+}
+
+static int cmd_read(const char *path, size_t block)
+{
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
+	uint8_t *buf = malloc(block);
+	ssize_t n;
+
+	if (fd < 0 || !buf)
+		return die("open", path);
+	while ((n = read(fd, buf, block)) > 0)
+		;
+	free(buf);
+	if (n < 0)
+		return die("read", path);
+	if (fd)
+		close(fd);
+	return 0;
+}
+
+static int cmd_preadv(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	uint8_t a[1000], b[20000], c[3000];
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	int err = 0;
+
+	if (fd < 0)
+		return die("open", path);
+	if (pread(fd, c, sizeof(c), 5000) < 0 || preadv(fd, iov, 2, 40000) < 0 ||
+	    pread(fd, c, sizeof(c), 0) < 0)
+		err = die("pread", path);
+	close(fd);
+	return err;
+}
+
+static int cmd_pipe(double seconds, size_t block)
+{
+	uint8_t *buf = malloc(block);
+	unsigned long long writes = 0;
+	int fds[2], status;
+	double t0, t;
+	pid_t child;
+
+	if (!buf || pipe(fds))
+		return die("pipe", NULL);
+	child = fork();
+	if (child < 0)
+		return die("fork", NULL);
+	if (!child) {
+		static uint8_t sink[1 << 16];
+
+		close(fds[1]);
+		while (read(fds[0], sink, sizeof(sink)) > 0)
+			;
+		_exit(0);
+	}
+	close(fds[0]);
+	rng_seed(41);
+	rng_fill(buf, block);
+	t0 = now_s();
+	do {
+		for (int i = 0; i < 1000; i++)
+			if (write_all(fds[1], buf, block))
+				return die("write", "pipe");
+		writes += 1000;
+		t = now_s() - t0;
+	} while (t < seconds);
+	close(fds[1]);
+	waitpid(child, &status, 0);
+	printf("%llu %.3f %.0f\n", writes, t, writes / t);
+	free(buf);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	size_t a, b;
+
+	if (argc == 5 && !strcmp(argv[1], "gen") && !parse_size(argv[3], &a) &&
+	    !parse_size(argv[4], &b) && b)
+		return stream_out(1, strtoull(argv[2], NULL, 10), a, b);
+	if (argc == 5 && !strcmp(argv[1], "fill") && !parse_size(argv[3], &a) &&
+	    !parse_size(argv[4], &b) && b)
+		return cmd_fill(argv[2], a, b);
+	if (argc == 3 && !strcmp(argv[1], "pwrite"))
+		return cmd_pwrite(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "writev"))
+		return cmd_writev(argv[2]);
+	if (argc == 3 && !strcmp(argv[1], "append"))
+		return cmd_append(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "read") && !parse_size(argv[3], &b) && b)
+		return cmd_read(argv[2], b);
+	if (argc == 3 && !strcmp(argv[1], "preadv"))
+		return cmd_preadv(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "pipe") && atof(argv[2]) > 0 && !parse_size(argv[3], &b) && b)
+		return cmd_pipe(atof(argv[2]), b);
+	fprintf(stderr, "usage: io_workload gen SEED BYTES BLOCK | fill PATH BYTES BLOCK | "
+			"pwrite PATH | writev PATH | append PATH | read PATH BLOCK | preadv PATH | "
+			"pipe SECONDS BLOCK\n");
+	return 2;
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* tracee-extract's option parser: values, defaults and every usage error. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extractor/extract.h"
+#include "recorder/capture_options.h"
+
+static int failures;
+
+/* Run the parser on a NULL-terminated argument list; the error text in err. */
+static int parse(struct extract_options *o, char *err, size_t errlen, ...)
+{
+	char *argv[32];
+	int argc = 0;
+	va_list ap;
+	va_start(ap, errlen);
+	argv[argc++] = "tracee-extract";
+	for (char *a; (a = va_arg(ap, char *));)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	FILE *e = fmemopen(err, errlen, "w");
+	FILE *out = fopen("/dev/null", "w");
+	memset(err, 0, errlen);
+	int r = extract_parse_args(argc, argv, o, out, e);
+	fclose(e);
+	fclose(out);
+	return r;
+}
+
+#define CHECK(cond)                                                             \
+	do {                                                                    \
+		if (!(cond)) {                                                  \
+			fprintf(stderr, "FAIL line %d: %s\n", __LINE__, #cond); \
+			failures++;                                             \
+		}                                                               \
+	} while (0)
+
+static void bad(const char *want, ...)
+{
+	char *argv[32], err[512] = {0};
+	int argc = 0;
+	struct extract_options o;
+	va_list ap;
+	va_start(ap, want);
+	argv[argc++] = "tracee-extract";
+	for (char *a; (a = va_arg(ap, char *));)
+		argv[argc++] = a;
+	va_end(ap);
+	argv[argc] = NULL;
+	FILE *e = fmemopen(err, sizeof(err) - 1, "w");
+	int r = extract_parse_args(argc, argv, &o, stdout, e);
+	fclose(e);
+	if (r != -1 || !strstr(err, want)) {
+		fprintf(stderr, "FAIL: expected usage error '%s', got %d '%s'\n", want, r, err);
+		failures++;
+	}
+}
+
+int main(void)
+{
+	struct extract_options o;
+	char err[512];
+
+	CHECK(parse(&o, err, sizeof(err), "t.trc", "-o", "a.tar", NULL) == 0);
+	CHECK(!strcmp(o.trace_path, "t.trc") && !strcmp(o.output_path, "a.tar"));
+	CHECK(!o.snaplen_set && !o.pcap_layouts_set && !o.pcap_filtered_set && !o.quiet);
+	CHECK(o.net_events == 0 && o.spool_dir == NULL);
+
+	CHECK(parse(&o, err, sizeof(err), "-q", "-o", "-", "-", "--spool-dir", "/var/tmp", NULL) ==
+	      0);
+	CHECK(!strcmp(o.trace_path, "-") && !strcmp(o.output_path, "-") && o.quiet);
+	CHECK(!strcmp(o.spool_dir, "/var/tmp"));
+
+	/* Tracee's snaplen grammar */
+	const struct {
+		const char *in;
+		uint32_t want;
+	} snap[] = {
+	    {"default", SNAPLEN_DEFAULT},
+	    {"headers", SNAPLEN_HEADERS},
+	    {"max", SNAPLEN_MAX},
+	    {"MAX", SNAPLEN_MAX},
+	    {"256b", 256},
+	    {"2kb", 2048},
+	    {"3k", 3072},
+	    {"0b", 0},
+	    {"64kb", SNAPLEN_MAX},
+	    {"100000b", SNAPLEN_MAX},
+	};
+	for (size_t i = 0; i < sizeof(snap) / sizeof(snap[0]); i++) {
+		CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--snaplen", snap[i].in, NULL) ==
+		      0);
+		if (!o.snaplen_set || o.snaplen != snap[i].want) {
+			fprintf(stderr, "FAIL: --snaplen %s: got %u\n", snap[i].in, o.snaplen);
+			failures++;
+		}
+	}
+
+	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap", "process,command", NULL) == 0);
+	CHECK(o.pcap_layouts_set && o.pcap_layouts == (PCAP_PROCESS | PCAP_COMMAND));
+	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap", "single", "--pcap", "container",
+		    NULL) == 0);
+	CHECK(o.pcap_layouts == PCAP_CONTAINER); /* the last one given counts */
+	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap-options", "filtered", NULL) == 0);
+	CHECK(o.pcap_filtered_set && o.pcap_filtered);
+	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap-options", "NONE", NULL) == 0);
+	CHECK(o.pcap_filtered_set && !o.pcap_filtered);
+	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--events", "net_packet_dns", "--events",
+		    "net_packet_tcp,net_packet_icmpv6", NULL) == 0);
+	CHECK(o.net_events == (NET_EV_DNS | NET_EV_TCP | NET_EV_ICMPV6));
+
+	CHECK(parse(&o, err, sizeof(err), "--help", NULL) == 1);
+	CHECK(parse(&o, err, sizeof(err), "-V", NULL) == 1);
+
+	bad("no TRACE given", "-o", "a", NULL);
+	bad("no archive given", "t", NULL);
+	bad("one TRACE only, got also 'u'", "t", "u", "-o", "a", NULL);
+	bad("unknown option '--nope'", "t", "-o", "a", "--nope", NULL);
+	bad("unknown option '-x'", "t", "-o", "a", "-x", NULL);
+	bad("option '--snaplen' needs a value", "t", "-o", "a", "--snaplen", NULL);
+	bad("invalid --snaplen value 'big'", "t", "-o", "a", "--snaplen", "big", NULL);
+	bad("invalid --snaplen value '-5b'", "t", "-o", "a", "--snaplen", "-5b", NULL);
+	bad("invalid --snaplen value '5mb'", "t", "-o", "a", "--snaplen", "5mb", NULL);
+	bad("invalid --snaplen value '99999999999999999999999b'", "t", "-o", "a", "--snaplen",
+	    "99999999999999999999999b", NULL);
+	bad("invalid --pcap layout 'threads'", "t", "-o", "a", "--pcap", "single,threads", NULL);
+	bad("invalid --pcap layout ''", "t", "-o", "a", "--pcap", "", NULL);
+	bad("invalid --pcap layout ''", "t", "-o", "a", "--pcap", "single,,process", NULL);
+	bad("invalid --pcap-options value 'all'", "t", "-o", "a", "--pcap-options", "all", NULL);
+	bad("invalid --events name 'net_packet_ftp'", "t", "-o", "a", "--events", "net_packet_ftp",
+	    NULL);
+
+	if (failures) {
+		fprintf(stderr, "%d failures\n", failures);
+		return 1;
+	}
+	printf("extract options: all cases pass\n");
+	return 0;
+}
