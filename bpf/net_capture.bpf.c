@@ -133,7 +133,8 @@ int stamp_existing_sockets(struct bpf_iter__task_file *ctx)
 	bpf_probe_read_kernel(owner->comm, sizeof(owner->comm), task->comm);
 	/* the process tracker's snapshot has given every running process a verdict */
 	verdict = bpf_map_lookup_elem(&scope_tasks, &tgid);
-	owner->in_scope = !scope_enabled() || (verdict && (*verdict & 0x0f) == SCOPE_IN);
+	owner->in_scope =
+	    !scope_enabled() || (verdict && (*verdict & SCOPE_VERDICT_MASK) == SCOPE_IN);
 	return 0;
 }
 

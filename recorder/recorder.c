@@ -144,11 +144,16 @@ int recorder_note_cgroup(struct recorder *rec, uint64_t cgroup_id)
 	struct tr_cgroup cg = { .cgroup_id = cgroup_id };
 	const char *path;
 
-	if (!cgroup_id || !r->cgroups || cgroup_paths_test_and_mark(r->cgroups, cgroup_id))
+	if (!cgroup_id || !r->cgroups)
 		return 0;
+	/*
+	 * Look up before marking: marking creates an entry for an id the walk
+	 * at start did not see, and lookup would then never walk again for a
+	 * cgroup created during the recording (a container started later).
+	 */
 	path = cgroup_paths_lookup(r->cgroups, cgroup_id);
-	if (!path)
-		return 0; /* gone before we could look: attributed to the host */
+	if (!path || cgroup_paths_test_and_mark(r->cgroups, cgroup_id))
+		return 0; /* gone before we could look (attributed to the host), or written */
 	tr_cgroup_encode(&cg, fixed);
 	return recorder_append(rec, TR_REC_CGROUP, fixed, sizeof(fixed), path, strlen(path));
 }
