@@ -155,9 +155,9 @@ static __always_inline int ipv6_l4_proto(struct __sk_buff *skb, __u8 *proto)
 			break;
 		if (bpf_skb_load_bytes(skb, off, ext, sizeof(ext)) < 0)
 			return -1;
-		next = ext[0];
 		/* fragment header: fixed 8 bytes; the others: (len + 1) * 8 */
 		off += next == NEXTHDR_FRAGMENT ? 8 : ((__u32)ext[1] + 1) * 8;
+		next = ext[0];
 	}
 	*proto = next;
 	return 0;
