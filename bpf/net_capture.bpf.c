@@ -13,8 +13,8 @@
  *
  * Capture: the packet from the L3 header, whole (or up to packet_cap),
  * into a ring buffer sample. bpf_ringbuf_reserve() takes a constant size,
- * so a sample is reserved in the smallest of a few power-of-two sizes that
- * holds the packet; hdr.size tells the real length.
+ * so a sample is reserved in the smallest of a ladder of sizes that holds
+ * the packet; hdr.size tells the real length.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -274,25 +274,33 @@ static __always_inline int capture_packet(struct __sk_buff *skb, __u8 direction)
 		m.cap_len = packet_cap;
 	m.capped = m.cap_len < m.orig_len;
 
-	/* the smallest sample that holds the packet */
-	if (m.cap_len <= 128)
-		submit_packet(skb, &m, 128);
-	else if (m.cap_len <= 256)
-		submit_packet(skb, &m, 256);
-	else if (m.cap_len <= 640)
-		submit_packet(skb, &m, 640);
-	else if (m.cap_len <= 1536)
-		submit_packet(skb, &m, 1536);
-	else if (m.cap_len <= 4096)
-		submit_packet(skb, &m, 4096);
-	else if (m.cap_len <= 9216)
-		submit_packet(skb, &m, 9216);
-	else if (m.cap_len <= 16384)
-		submit_packet(skb, &m, 16384);
-	else if (m.cap_len <= 32768)
-		submit_packet(skb, &m, 32768);
-	else
-		submit_packet(skb, &m, NET_PACKET_MAX_BYTES);
+	/*
+	 * The smallest sample that holds the packet: sizes about 1.5x apart,
+	 * so a sample wastes at most a third of its room (+ ring buffer header).
+	 */
+#define SUBMIT_IF_FITS(room)                                                                       \
+	if (m.cap_len <= (room)) {                                                                 \
+		submit_packet(skb, &m, (room));                                                    \
+		return 1;                                                                          \
+	}
+	SUBMIT_IF_FITS(96)
+	SUBMIT_IF_FITS(160)
+	SUBMIT_IF_FITS(256)
+	SUBMIT_IF_FITS(384)
+	SUBMIT_IF_FITS(576)
+	SUBMIT_IF_FITS(864)
+	SUBMIT_IF_FITS(1280)
+	SUBMIT_IF_FITS(1536)
+	SUBMIT_IF_FITS(2304)
+	SUBMIT_IF_FITS(3456)
+	SUBMIT_IF_FITS(5120)
+	SUBMIT_IF_FITS(7680)
+	SUBMIT_IF_FITS(11520)
+	SUBMIT_IF_FITS(17280)
+	SUBMIT_IF_FITS(25920)
+	SUBMIT_IF_FITS(38912)
+#undef SUBMIT_IF_FITS
+	submit_packet(skb, &m, NET_PACKET_MAX_BYTES);
 	return 1; /* observe only: never drop */
 }
 
