@@ -81,10 +81,23 @@ BENCH_BINS := $(patsubst bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all recorder extractor deps check bench fuzz clean test-programs vmlinux demo
 
+# The tools are linked in $(OUTPUT)/ and, for the normal build, copied to
+# the repository root; a SAN=1 build never replaces the root copies, and the
+# tests use the binaries of their own build ($(OUTPUT)/tracee-*).
+ifeq ($(SAN),1)
+all: $(OUTPUT)/tracee-rec $(OUTPUT)/tracee-extract
+recorder: $(OUTPUT)/tracee-rec
+extractor: $(OUTPUT)/tracee-extract
+else
 all: tracee-rec tracee-extract
-
 recorder: tracee-rec
 extractor: tracee-extract
+
+tracee-rec: $(OUTPUT)/tracee-rec
+	$(Q)cp $< $@
+tracee-extract: $(OUTPUT)/tracee-extract
+	$(Q)cp $< $@
+endif
 
 # ---------------------------------------------------------------- format library
 $(OUTPUT)/%.o: %.c
@@ -101,7 +114,7 @@ $(EXTRACT_LIB): $(EXTRACT_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # ---------------------------------------------------------------- extractor
-tracee-extract: $(OUTPUT)/extractor/main.o $(EXTRACT_LIB) $(FORMAT_LIB)
+$(OUTPUT)/tracee-extract: $(OUTPUT)/extractor/main.o $(EXTRACT_LIB) $(FORMAT_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(EXTRACT_LIBS) -o $@
 
@@ -138,7 +151,7 @@ $(RECORD_LIB): $(RECORD_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-tracee-rec: $(OUTPUT)/recorder/main.o $(RECORD_LIB) $(FORMAT_LIB)
+$(OUTPUT)/tracee-rec: $(OUTPUT)/recorder/main.o $(RECORD_LIB) $(FORMAT_LIB)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_LDFLAGS) $^ $(RECORD_LIBS) -o $@
 
@@ -204,6 +217,6 @@ clean:
 	rm -rf .output .output-san .output-fuzz tracee-rec tracee-extract
 
 .DELETE_ON_ERROR:
-.SECONDARY:
+.SECONDARY: $(BPF_OBJS) $(SKELS)
 
 -include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)

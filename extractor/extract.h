@@ -55,7 +55,12 @@ struct artifact_handler {
 	const char *name;
 	/* Allocate the handler's state; NULL with errno set on failure. */
 	void *(*create)(struct extract_ctx *ctx);
-	/* One record of the trace (every type; ignore the others). 0 or -errno. */
+	/*
+	 * One record of the trace (every type; ignore the others). 0 or -errno.
+	 * -EBADMSG (a record that does not decode) is counted as damage to the
+	 * trace (exit status 3) and the extraction goes on; any other error
+	 * stops it (exit status 1).
+	 */
 	int (*on_record)(void *state, struct extract_ctx *ctx, const struct tr_record *rec);
 	/* End of trace (clean or damaged): add finished artifacts to ctx->out. */
 	int (*finish)(void *state, struct extract_ctx *ctx);

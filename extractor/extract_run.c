@@ -105,6 +105,20 @@ static void bad_record(struct run *run, const struct tr_record *rec, const char 
 	run->partial = 1;
 }
 
+/* A handler failed for good; a full disk is most likely the spool's. */
+static void report_handler_error(struct run *run, const struct artifact_handler *h, int err)
+{
+	const char *detail = archive_out_errmsg(run->ctx.out);
+
+	fprintf(run->err, "tracee-extract: %s artifacts: %s", h->name, strerror(-err));
+	if (err == -ENOSPC || err == -EDQUOT || err == -EFBIG)
+		fprintf(run->err, " (temporary files in %s; --spool-dir chooses another place)",
+			run->ctx.spool_dir);
+	if (detail[0])
+		fprintf(run->err, ": %s", detail);
+	fputc('\n', run->err);
+}
+
 /* 0 to go on, -1 on a fatal error (message printed). */
 static int dispatch(struct run *run, const struct tr_record *rec)
 {
@@ -122,12 +136,33 @@ static int dispatch(struct run *run, const struct tr_record *rec)
 		if (err == -EBADMSG) {
 			bad_record(run, rec, h->name);
 		} else if (err < 0) {
-			fprintf(run->err, "tracee-extract: %s artifacts: %s\n", h->name,
-				strerror(-err));
+			report_handler_error(run, h, err);
 			return -1;
 		}
 	}
 	return 0;
+}
+
+/*
+ * Processes in cgroups the trace never named: their artifacts went to
+ * host/ although they may belong to a container. Say so.
+ */
+static void note_unnamed_cgroups(struct run *run)
+{
+	uint64_t ids[8];
+	char list[200];
+	size_t n = process_table_unnamed_cgroups(run->ctx.procs, ids, 8), len = 0;
+
+	if (!n)
+		return;
+	list[0] = '\0';
+	for (size_t i = 0; i < n && i < 8 && len < sizeof(list); i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len, "%s%" PRIu64, i ? ", " : "",
+					ids[i]);
+	summary_note(run->ctx.summary,
+		     "%zu cgroup%s without a path in the trace (id %s%s): their processes' "
+		     "artifacts are under host/, container or not",
+		     n, n > 1 ? "s" : "", list, n > 8 ? ", ..." : "");
 }
 
 /* Read every record; 0 when done (clean or damaged), -1 on a fatal error. */
@@ -163,6 +198,9 @@ static int read_loop(struct run *run, struct tr_reader *r)
 
 	struct tr_reader_stats st;
 	tr_reader_stats(r, &st);
+	if (run->bad_records > 10)
+		summary_trace_damage(run->ctx.summary, "%" PRIu64 " malformed records in all",
+				     run->bad_records);
 	if (st.bytes_skipped)
 		summary_trace_damage(run->ctx.summary,
 				     "%" PRIu64 " corrupt frames, %" PRIu64 " bytes skipped",
@@ -301,13 +339,12 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		const struct artifact_handler *h = extract_handlers[i];
 		int e = h->finish(run.states[i], &run.ctx);
 		if (e < 0) {
-			fprintf(err, "tracee-extract: %s artifacts: %s%s%s\n", h->name,
-				strerror(-e), archive_out_errmsg(out)[0] ? ": " : "",
-				archive_out_errmsg(out));
+			report_handler_error(&run, h, e);
 			goto cleanup;
 		}
 	}
 
+	note_unnamed_cgroups(&run);
 	uint64_t files = archive_out_files(out), bytes = archive_out_bytes(out);
 	int closed = archive_out_close(out, msg, sizeof(msg));
 	out = NULL;

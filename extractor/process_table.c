@@ -251,3 +251,50 @@ const char *process_table_cgroup_path(const struct process_table *pt, uint64_t c
 	const struct cgroup_info *cg = find_cgroup(pt, cgroup_id);
 	return cg ? cg->path : NULL;
 }
+
+struct unnamed_walk {
+	const struct process_table *pt;
+	void *seen; /* cgroup ids counted already (uint64_t *, owned) */
+	uint64_t *ids;
+	size_t max, count;
+	bool nomem;
+};
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void visit_unnamed(const void *node, VISIT which, void *closure)
+{
+	struct unnamed_walk *w = closure;
+	const struct proc_info *pi = *(struct proc_info *const *)node;
+
+	if (which != postorder && which != leaf)
+		return;
+	if (!pi->cgroup_id || find_cgroup(w->pt, pi->cgroup_id) || w->nomem)
+		return;
+	if (tfind(&pi->cgroup_id, &w->seen, cmp_u64))
+		return;
+	uint64_t *copy = malloc(sizeof(*copy));
+	if (copy)
+		*copy = pi->cgroup_id; /* the key, before insertion */
+	if (!copy || !tsearch(copy, &w->seen, cmp_u64)) {
+		free(copy);
+		w->nomem = true;
+		return;
+	}
+	if (w->count < w->max)
+		w->ids[w->count] = pi->cgroup_id;
+	w->count++;
+}
+
+size_t process_table_unnamed_cgroups(const struct process_table *pt, uint64_t *ids, size_t max)
+{
+	struct unnamed_walk w = {.pt = pt, .ids = ids, .max = max};
+
+	twalk_r(pt->by_tid, visit_unnamed, &w);
+	tdestroy(w.seen, free);
+	return w.count;
+}

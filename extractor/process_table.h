@@ -13,6 +13,7 @@
 #define TRACEE_EXTRACT_PROCESS_TABLE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "extractor/container_id.h"
@@ -60,6 +61,12 @@ const char *process_table_container_id(const struct process_table *pt, uint64_t 
  * pcap layouts want the short form: container_id_short().
  */
 const char *process_table_folder(const struct process_table *pt, uint64_t cgroup_id);
+
+/*
+ * Cgroups that processes were seen in but that no CGROUP record named
+ * (their artifacts can only go to host/): how many, and the first max ids.
+ */
+size_t process_table_unnamed_cgroups(const struct process_table *pt, uint64_t *ids, size_t max);
 
 /* The cgroup's path as recorded, or NULL when no CGROUP record named it. */
 const char *process_table_cgroup_path(const struct process_table *pt, uint64_t cgroup_id);

@@ -34,6 +34,8 @@ struct summary {
 	uint64_t ndamaged;
 	char trace_damage[MAX_LINES][LINE_LEN];
 	uint64_t ntrace_damage;
+	char notes[MAX_LINES][LINE_LEN];
+	uint64_t nnotes;
 };
 
 struct summary *summary_new(void)
@@ -119,6 +121,14 @@ void summary_trace_damage(struct summary *s, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	add_line(s->trace_damage, &s->ntrace_damage, "", fmt, ap);
+	va_end(ap);
+}
+
+void summary_note(struct summary *s, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_line(s->notes, &s->nnotes, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -240,4 +250,5 @@ void summary_print(const struct summary *s, FILE *f, const struct tr_header *hdr
 			s->trailer_lost);
 	print_lines(f, "damaged artifacts", (char(*)[LINE_LEN])s->damaged, s->ndamaged);
 	print_lines(f, "trace damage", (char(*)[LINE_LEN])s->trace_damage, s->ntrace_damage);
+	print_lines(f, "notes", (char(*)[LINE_LEN])s->notes, s->nnotes);
 }

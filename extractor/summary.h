@@ -42,6 +42,9 @@ void summary_damaged(struct summary *s, const char *artifact, const char *fmt, .
 void summary_trace_damage(struct summary *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Something the user should know that is neither a loss nor damage, one line each. */
+void summary_note(struct summary *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* A record time (CLOCK_BOOTTIME ns) seen: widens the time span. */
 void summary_time(struct summary *s, uint64_t boot_ns);
 

@@ -5,8 +5,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUTPUT=${OUTPUT:-.output}
 case $OUTPUT in /*) ;; *) OUTPUT=$ROOT/$OUTPUT ;; esac
-REC=$ROOT/tracee-rec
-EXTRACT=$ROOT/tracee-extract
+# The binaries of the build under test (normal or SAN=1).
+REC=$OUTPUT/tracee-rec
+EXTRACT=$OUTPUT/tracee-extract
 TOOLS=$OUTPUT/tests/tools
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/trc-test.XXXXXX")
 cleanup_tmp() { rm -rf "$TMP"; }

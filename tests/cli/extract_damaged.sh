@@ -91,4 +91,33 @@ set -e
 assert_eq "trailing garbage exit status" 3 "$rc"
 mkdir tailx && tar xf tail.tar -C tailx
 for i in $(seq 0 $((N - 1))); do check_file tailx $i; done
+# 6. A record with a fixed part too short for its type makes its frame
+# corrupt (FORMAT.md 4): that frame is skipped, the frames around it are
+# extracted; a record of an unknown type is skipped without complaint.
+{
+	echo "file time_ns=1 dev=1 ino=100 mode=0100644 pid=7 path=/f0"
+	echo "io time_ns=2 pid=7 tid=7 dev=1 ino=100 mode=0100644 dir=write off=0 data=file:p.0"
+	echo "raw type=0x7777 fixed=hex:0102 tail=text:unknown%20type%20skipped"
+	echo flush
+	echo "raw type=0x21 fixed=hex:00112233 tail=text:junk"
+	echo flush
+	echo "io time_ns=3 pid=7 tid=7 dev=1 ino=101 mode=0100644 dir=write off=0 data=file:p.1"
+	# well formed, but a direction that is neither write nor read
+	echo "io time_ns=4 pid=7 tid=7 dev=1 ino=102 mode=0100644 direction=5 off=0 data=text:what"
+} | "$TOOLS/trace_builder" -o bad.trc
+set +e
+"$EXTRACT" bad.trc -o bad.tar 2>bad.err
+rc=$?
+set -e
+assert_eq "malformed record exit status" 3 "$rc"
+grep -q "bad.trc: corrupt frame at byte [0-9]*: IO_CHUNK record .* has a fixed part of 4 bytes" bad.err ||
+	fail "malformed IO_CHUNK not reported: $(cat bad.err)"
+grep -q "malformed record of type 0x0021 in frame [0-9]* (byte [0-9]*), skipped by write/read" bad.err ||
+	fail "bad direction not reported: $(cat bad.err)"
+grep -q "0x7777\|7777" bad.err && fail "a record of an unknown type is not damage: $(cat bad.err)"
+mkdir bad && tar xf bad.tar -C bad
+check_file bad 0
+check_file bad 1
+[ ! -e bad/host/write.dev-1.inode-102 ] && [ ! -e bad/host/read.dev-1.inode-102 ] ||
+	fail "the chunk with a bad direction was extracted"
 echo "damaged: ok"

@@ -3,12 +3,14 @@
 # Losses are reported against the artifacts they damage: a LOSS of write
 # events by a pid marks that pid's written files (summary and index), a
 # chunk cut by the recorder marks its file, losses without a pid go to the
-# summary totals only; the summary lists every kind.
+# summary totals only; the summary lists every kind, and a cgroup the trace
+# never named (its processes' files can only go to host/).
 source "$(dirname "$0")/../lib.sh"
 cd "$TMP"
 {
 	echo "process time_ns=1000 pid=100 tid=100 comm=busy"
 	echo "process time_ns=1000 pid=200 tid=200 comm=quiet"
+	echo "process time_ns=1000 pid=300 tid=300 cgroup_id=4242 comm=unnamed"
 	echo "file time_ns=1001 dev=1 ino=10 mode=0100644 pid=100 path=/busy"
 	echo "file time_ns=1001 dev=1 ino=20 mode=0100644 pid=200 path=/quiet"
 	echo "file time_ns=1001 dev=1 ino=30 mode=0100644 pid=100 path=/busy-read"
@@ -37,6 +39,8 @@ grep -q "losses: 8 events" summary.txt || fail "loss total: $(cat summary.txt)"
 grep -q "ringbuf_write  *5 events  *20480 bytes" summary.txt || fail "ringbuf_write: $(cat summary.txt)"
 grep -q "ringbuf_read  *2 events" summary.txt || fail "ringbuf_read: $(cat summary.txt)"
 grep -q "payload_truncated  *1 events  *999 bytes" summary.txt || fail "payload_truncated: $(cat summary.txt)"
+grep -q "1 cgroup without a path in the trace (id 4242): their processes' artifacts are under host/" summary.txt ||
+	fail "cgroup without a CGROUP record not reported: $(cat summary.txt)"
 # A trailer that disagrees with the LOSS records is shown, not hidden.
 { cat script; echo "finish total_lost=50"; } | "$TOOLS/trace_builder" -o t2.trc
 "$EXTRACT" t2.trc -o out2.tar 2>summary2.txt

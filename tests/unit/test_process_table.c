@@ -112,6 +112,18 @@ int main(void)
 	CHECK(!strcmp(process_table_folder(pt, 1), CID));
 	CHECK(!strcmp(process_table_cgroup_path(pt, 1), "/docker/" CID));
 
+	/* processes in cgroups no CGROUP record named, each counted once */
+	uint64_t ids[4] = {0};
+	CHECK(process_table_unnamed_cgroups(pt, ids, 4) == 0);
+	CHECK(process(pt, 300, 300, 77, "a", NULL) == 0);
+	CHECK(process(pt, 301, 301, 77, "b", NULL) == 0);
+	CHECK(process(pt, 302, 302, 78, "c", NULL) == 0);
+	CHECK(process_table_unnamed_cgroups(pt, ids, 4) == 2);
+	CHECK((ids[0] == 77 && ids[1] == 78) || (ids[0] == 78 && ids[1] == 77));
+	CHECK(process_table_unnamed_cgroups(pt, ids, 1) == 2); /* counted past max */
+	CHECK(cgroup(pt, 77, "/docker/" CID) == 0);
+	CHECK(process_table_unnamed_cgroups(pt, ids, 4) == 1 && ids[0] == 78);
+
 	/* a record too short for its type is refused, the table unchanged */
 	struct tr_record bad = make(TR_REC_PROCESS, 10, NULL);
 	CHECK(process_table_on_record(pt, &bad) == -EBADMSG);
