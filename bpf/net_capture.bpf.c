@@ -39,6 +39,8 @@
 
 /* Set by the recorder: keep at most this many bytes of a packet; 0 = whole. */
 const volatile __u32 packet_cap = 0;
+/* Set by the recorder: bytes waiting in the ring buffer that are worth a wakeup. */
+const volatile __u64 wakeup_bytes = 1 << 20;
 
 /* The task a socket belongs to, stamped when the socket is created. */
 struct sock_owner {
@@ -220,7 +222,14 @@ static __always_inline void submit_packet(struct __sk_buff *skb, const struct pa
 	e->family = m->family;
 	e->l4_proto = m->l4_proto;
 	e->pad = 0;
-	bpf_ringbuf_submit(e, 0);
+	/*
+	 * Wake the recorder only when a batch is waiting: at packet rates a
+	 * wakeup per caught-up consumer costs both sides more than the copy.
+	 * The recorder also empties the ring whenever its poll times out.
+	 */
+	bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
+				  ? BPF_RB_FORCE_WAKEUP
+				  : BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline const struct sock_owner *socket_owner(struct __sk_buff *skb)
@@ -278,10 +287,10 @@ static __always_inline int capture_packet(struct __sk_buff *skb, __u8 direction)
 	 * The smallest sample that holds the packet: sizes about 1.5x apart,
 	 * so a sample wastes at most a third of its room (+ ring buffer header).
 	 */
-#define SUBMIT_IF_FITS(room)                                                                       \
-	if (m.cap_len <= (room)) {                                                                 \
-		submit_packet(skb, &m, (room));                                                    \
-		return 1;                                                                          \
+#define SUBMIT_IF_FITS(room)                    \
+	if (m.cap_len <= (room)) {              \
+		submit_packet(skb, &m, (room)); \
+		return 1;                       \
 	}
 	SUBMIT_IF_FITS(96)
 	SUBMIT_IF_FITS(160)
