@@ -107,10 +107,12 @@ $(OUTPUT)/%.o: %.c
 
 $(FORMAT_LIB): $(FORMAT_OBJS)
 	$(call msg,AR,$@)
+	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(EXTRACT_LIB): $(EXTRACT_OBJS)
 	$(call msg,AR,$@)
+	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # ---------------------------------------------------------------- extractor
@@ -149,6 +151,7 @@ $(RECORD_OBJS) $(OUTPUT)/recorder/main.o: $(SKELS)
 
 $(RECORD_LIB): $(RECORD_OBJS)
 	$(call msg,AR,$@)
+	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(OUTPUT)/tracee-rec: $(OUTPUT)/recorder/main.o $(RECORD_LIB) $(FORMAT_LIB)
@@ -187,7 +190,7 @@ fuzz: tests/fuzz/fuzz_reader.c $(wildcard format/*.c)
 	@mkdir -p .output-fuzz
 	$(CLANG) -O1 -g -std=gnu11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
 		tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) -llz4 -o .output-fuzz/fuzz_reader
-	@echo "run: .output-fuzz/fuzz_reader -max_total_time=60 tests/fuzz/corpus"
+	@echo "run: mkdir -p .output-fuzz/new && .output-fuzz/fuzz_reader -max_total_time=60 -dict=tests/fuzz/reader.dict .output-fuzz/new tests/fuzz/corpus"
 
 # ---------------------------------------------------------------- benchmarks
 $(OUTPUT)/bench/%: bench/%.c $(EXTRACT_LIB) $(FORMAT_LIB)

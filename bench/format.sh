@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Trace format figures, each against the lz4 library or tool on the same
-# bytes, measured in this run (FORMAT_BENCH_MIB sets the data size, 96):
+# bytes, measured in this run in CPU time (FORMAT_BENCH_MIB sets the data
+# size, default 96):
 #   writer throughput / raw LZ4F API throughput      (target >= 0.9)
 #   reader throughput / `lz4 -d` on the same file     (target >= 0.8)
 #   trace size / `lz4 -1` of the same payloads        (target <= 1.02)
@@ -17,14 +18,13 @@ trap 'rm -rf "$DIR"' EXIT
 
 "$BENCH" "$DIR" "${FORMAT_BENCH_MIB:-96}"
 
-# Best of 5 wall-clock seconds of a command, output to /dev/null.
+# Best of 5 CPU times (user + system, ns) of a command, output to
+# /dev/null. CPU time, not wall time: the machine may be shared.
 best_of() {
-	local best="" t0 t1 t
+	local best="" t
 	for _ in 1 2 3 4 5; do
-		t0=$(date +%s%N)
-		"$@" >/dev/null 2>&1
-		t1=$(date +%s%N)
-		t=$((t1 - t0))
+		t=$( { TIMEFORMAT='%3U %3S'; time "$@" >/dev/null 2>&1; } 2>&1 |
+			awk '{ printf "%d", ($1 + $2) * 1e9 }')
 		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
 	done
 	echo "$best"

@@ -35,13 +35,13 @@
  * through these syscalls.
  */
 #include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include <bpf/bpf_core_read.h>
 
-#include "bpf/shared_maps.bpf.h"
-#include "bpf/scope.bpf.h"
 #include "bpf/file_io.h"
+#include "bpf/scope.bpf.h"
+#include "bpf/shared_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -90,7 +90,7 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define S_IFIFO 0010000
 #define O_APPEND 00002000
 #define RWF_APPEND 0x10 /* pwritev2 flag: append whatever the offset */
-#define MSG_PEEK 0x2 /* recv flag: the data stays queued and is read again */
+#define MSG_PEEK 0x2	/* recv flag: the data stays queued and is read again */
 
 /* Largest vector the kernel accepts (UIO_MAXIOV); all of it is followed. */
 #define IOV_FOLLOWED 1024
@@ -110,16 +110,23 @@ const volatile __u32 chunk_bytes = FILE_IO_CHUNK_MAX;
 /* Pending bytes in the ring buffer that make a sample wake the consumer up. */
 const volatile __u64 wakeup_bytes = (16 << 20) / 8;
 
+/*
+ * i_generation tells apart the files that reuse an inode number after a
+ * delete (ext4, tmpfs and xfs draw it at random per inode), so a new file
+ * gets its own path verdict and its own FILE record.
+ */
 struct io_file_key {
 	__u64 dev;
 	__u64 ino;
+	__u32 generation;
+	__u32 pad;
 };
 
 struct io_file_state {
 	__u8 path_checked; /* the *_path_match fields are set */
 	__u8 write_path_match;
 	__u8 read_path_match;
-	__u8 elf; /* offset 0 of the file was last seen holding \x7fELF */
+	__u8 elf;   /* offset 0 of the file was last seen holding \x7fELF */
 	__u8 named; /* an EV_FILE_INFO sample for it was submitted */
 	__u8 pad[3];
 };
@@ -134,8 +141,15 @@ struct {
 /* How the user buffers of a syscall are given. */
 enum buf_kind {
 	BUF_FLAT = 0, /* buf, count */
-	BUF_IOV = 1, /* iovec array, count */
-	BUF_MSG = 2, /* struct user_msghdr (sendmsg/recvmsg) */
+	BUF_IOV = 1,  /* iovec array, count */
+	BUF_MSG = 2,  /* struct user_msghdr (sendmsg/recvmsg) */
+};
+
+/* Where the offset of a regular file's bytes comes from. */
+enum offset_from {
+	OFFSET_AT_ENTRY = 0,   /* the syscall's offset argument */
+	OFFSET_POS_AFTER = 1,  /* file position at exit - bytes moved */
+	OFFSET_SIZE_AFTER = 2, /* file size at exit - bytes written (pwrite on O_APPEND) */
 };
 
 /* A syscall between its entry and its exit. */
@@ -143,20 +157,23 @@ struct pending_io {
 	__u64 dev;
 	__u64 ino;
 	__u64 offset;
-	__u64 ubuf; /* buffer, iovec array or msghdr (user address) */
-	__u64 count; /* bytes or iovec count */
+	__u64 ubuf;    /* buffer, iovec array or msghdr (user address) */
+	__u64 count;   /* bytes or iovec count */
 	__u64 time_ns; /* entry time: the chunks carry it */
 	__u32 mode;
 	__u32 fd;
 	__u32 nr;
 	__u8 direction;
-	__u8 kind; /* enum buf_kind */
-	__u8 flags; /* FILE_IO_OFFSET_VALID */
+	__u8 kind;	/* enum buf_kind */
+	__u8 flags;	/* FILE_IO_OFFSET_VALID */
 	__u8 check_elf; /* only an ELF payload passes the type filter */
 	/* 0, read back from the map so the verifier does not follow each value
 	 * of the vector index one by one (see path_scratch) */
 	__u32 iov_first;
-	__u32 valid; /* set at entry, cleared at exit */
+	__u32 valid;	  /* set at entry, cleared at exit */
+	__u32 generation; /* i_generation, part of the io_files key */
+	__u64 file;	  /* struct file *, for the offset taken at exit */
+	__u8 offset_from; /* enum offset_from */
 };
 
 /*
@@ -175,12 +192,11 @@ struct {
 struct path_scratch {
 	char buf[FILE_IO_PATH_MAX + NAME_MASK + 1];
 	/*
-	 * Loop starting values read back from the map: the verifier does not
+	 * The loop's starting value read back from the map: the verifier does not
 	 * know them, so the bpf_loop callbacks converge in one pass instead
 	 * of being verified once per value.
 	 */
 	__u32 path_end; /* FILE_IO_PATH_MAX */
-	__u32 iov_first; /* 0 */
 };
 
 struct {
@@ -198,7 +214,7 @@ struct built_path {
 struct io_op {
 	__u8 direction;
 	__u8 kind;
-	__u8 positional; /* offset argument (pread/pwrite family) */
+	__u8 positional;  /* offset argument (pread/pwrite family) */
 	__u8 socket_call; /* send*, recv*: only with type=socket */
 };
 
@@ -206,56 +222,65 @@ static __always_inline bool classify(long nr, struct io_op *op)
 {
 	switch (nr) {
 	case NR_write:
-		*op = (struct io_op){ FILE_IO_WRITE, BUF_FLAT, 0, 0 };
+		*op = (struct io_op){FILE_IO_WRITE, BUF_FLAT, 0, 0};
 		return true;
 	case NR_pwrite64:
-		*op = (struct io_op){ FILE_IO_WRITE, BUF_FLAT, 1, 0 };
+		*op = (struct io_op){FILE_IO_WRITE, BUF_FLAT, 1, 0};
 		return true;
 	case NR_writev:
-		*op = (struct io_op){ FILE_IO_WRITE, BUF_IOV, 0, 0 };
+		*op = (struct io_op){FILE_IO_WRITE, BUF_IOV, 0, 0};
 		return true;
 	case NR_pwritev:
 	case NR_pwritev2:
-		*op = (struct io_op){ FILE_IO_WRITE, BUF_IOV, 1, 0 };
+		*op = (struct io_op){FILE_IO_WRITE, BUF_IOV, 1, 0};
 		return true;
 	case NR_sendto:
-		*op = (struct io_op){ FILE_IO_WRITE, BUF_FLAT, 0, 1 };
+		*op = (struct io_op){FILE_IO_WRITE, BUF_FLAT, 0, 1};
 		return true;
 	case NR_sendmsg:
-		*op = (struct io_op){ FILE_IO_WRITE, BUF_MSG, 0, 1 };
+		*op = (struct io_op){FILE_IO_WRITE, BUF_MSG, 0, 1};
 		return true;
 	case NR_read:
-		*op = (struct io_op){ FILE_IO_READ, BUF_FLAT, 0, 0 };
+		*op = (struct io_op){FILE_IO_READ, BUF_FLAT, 0, 0};
 		return true;
 	case NR_pread64:
-		*op = (struct io_op){ FILE_IO_READ, BUF_FLAT, 1, 0 };
+		*op = (struct io_op){FILE_IO_READ, BUF_FLAT, 1, 0};
 		return true;
 	case NR_readv:
-		*op = (struct io_op){ FILE_IO_READ, BUF_IOV, 0, 0 };
+		*op = (struct io_op){FILE_IO_READ, BUF_IOV, 0, 0};
 		return true;
 	case NR_preadv:
 	case NR_preadv2:
-		*op = (struct io_op){ FILE_IO_READ, BUF_IOV, 1, 0 };
+		*op = (struct io_op){FILE_IO_READ, BUF_IOV, 1, 0};
 		return true;
 	case NR_recvfrom:
-		*op = (struct io_op){ FILE_IO_READ, BUF_FLAT, 0, 1 };
+		*op = (struct io_op){FILE_IO_READ, BUF_FLAT, 0, 1};
 		return true;
 	case NR_recvmsg:
-		*op = (struct io_op){ FILE_IO_READ, BUF_MSG, 0, 1 };
+		*op = (struct io_op){FILE_IO_READ, BUF_MSG, 0, 1};
 		return true;
 	}
 	return false;
 }
 
+/*
+ * task->files->fdt->fd[fd]. task comes from bpf_get_current_task_btf(), so
+ * the chain is read with direct (fault-safe) loads rather than helper
+ * calls; only the array element needs bpf_probe_read_kernel.
+ */
 static __always_inline struct file *file_of_fd(struct task_struct *task, __u32 fd)
 {
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct files_struct *files = task->files;
+	struct fdtable *fdt;
 	struct file **fds;
 	struct file *f = NULL;
 
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!files)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
+	fdt = files->fdt;
+	if (!fdt || fd >= fdt->max_fds)
+		return NULL;
+	fds = fdt->fd;
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
 		return NULL;
 	return f;
@@ -352,7 +377,8 @@ static long path_step(__u32 i, struct path_walk *w)
  * tp_btf programs. Pipes, sockets and anonymous inodes (their dentries name
  * themselves through d_op->d_dname) get just their dentry name, flagged.
  */
-static __always_inline int build_path(struct file *f, struct path_scratch *s, struct built_path *out)
+static __always_inline int build_path(struct file *f, struct path_scratch *s,
+				      struct built_path *out)
 {
 	struct dentry *dentry = BPF_CORE_READ(f, f_path.dentry);
 	struct vfsmount *vfsmnt = BPF_CORE_READ(f, f_path.mnt);
@@ -426,7 +452,7 @@ static long prefix_step(__u32 i, struct prefix_match *m)
 static __always_inline bool path_filter_passes(const volatile struct file_io_filter *flt,
 					       const struct path_scratch *s, __u32 start)
 {
-	struct prefix_match m = { .flt = flt, .s = s, .start = start, .match = false };
+	struct prefix_match m = {.flt = flt, .s = s, .start = start, .match = false};
 
 	bpf_loop(FILE_IO_MAX_PATH_FILTERS, prefix_step, &m, 0);
 	return m.match;
@@ -444,7 +470,8 @@ static __always_inline void send_file_info(struct file *f, const struct pending_
 	fi = bpf_ringbuf_reserve(&events, sizeof(*fi) + FILE_IO_PATH_MAX, 0);
 	if (!fi) {
 		/* the file stays unnamed; the next chunk of it tries again */
-		count_loss(p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ, 0);
+		count_loss(p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ,
+			   0);
 		return;
 	}
 	/* start >= 1 (build_path leaves byte 0 unused), so the masks change nothing */
@@ -475,7 +502,7 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 {
 	__u32 direction = (op_word >> 32) & 1;
 	const volatile struct file_io_filter *flt =
-		direction == FILE_IO_WRITE ? &write_filter : &read_filter;
+	    direction == FILE_IO_WRITE ? &write_filter : &read_filter;
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct io_file_state *st, fresh = {};
 	struct pending_io *stash;
@@ -504,8 +531,11 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 
 	p.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	p.ino = BPF_CORE_READ(inode, i_ino);
+	p.generation = BPF_CORE_READ(inode, i_generation);
 	key.dev = p.dev;
 	key.ino = p.ino;
+	key.generation = p.generation;
+	key.pad = 0;
 	st = bpf_map_lookup_elem(&io_files, &key);
 	if (!st) {
 		bpf_map_update_elem(&io_files, &key, &fresh, BPF_NOEXIST);
@@ -530,13 +560,23 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 
 	/* where the bytes go (writes) or come from (reads) */
 	if ((p.mode & S_IFMT) == S_IFREG) {
-		/* pwritev2/preadv2 take -1 for the file position; O_APPEND ignores pwrite's offset */
-		if (pos < 0)
-			pos = BPF_CORE_READ(f, f_pos);
-		if (direction == FILE_IO_WRITE &&
-		    ((BPF_CORE_READ(f, f_flags) & O_APPEND) || (op_word & OP_APPEND)))
-			pos = BPF_CORE_READ(inode, i_size);
-		p.offset = pos;
+		bool append = direction == FILE_IO_WRITE &&
+			      ((BPF_CORE_READ(f, f_flags) & O_APPEND) || (op_word & OP_APPEND));
+
+		/*
+		 * Only an explicit offset is known for sure here. The file position
+		 * (write, read, pwritev2/preadv2 with -1) is read at exit, where
+		 * position - bytes moved is exact even with other processes
+		 * appending to the same file; i_size read here would not be.
+		 * Linux appends a pwrite to an O_APPEND file: i_size at exit.
+		 */
+		if (pos >= 0 && !append) {
+			p.offset = pos;
+			p.offset_from = OFFSET_AT_ENTRY;
+		} else {
+			p.offset_from = pos >= 0 ? OFFSET_SIZE_AFTER : OFFSET_POS_AFTER;
+		}
+		p.file = (__u64)f;
 		p.flags = FILE_IO_OFFSET_VALID;
 	}
 	p.direction = direction;
@@ -594,25 +634,47 @@ int BPF_PROG(file_io_enter, struct pt_regs *regs, long nr)
 
 /* Walk state of one syscall's payload, handed to bpf_loop. */
 struct emit_ctx {
-	__u64 offset; /* of the next byte */
-	__u64 remaining; /* bytes the syscall moved and not emitted yet */
+	__u64 offset;		 /* of the next byte */
+	__u64 remaining;	 /* bytes the syscall moved and not emitted yet */
 	__u64 seg_base, seg_len; /* current user segment */
-	__u64 iov; /* iovec array, 0 for a flat buffer */
+	__u64 iov;		 /* iovec array, 0 for a flat buffer */
 	__u32 iov_idx, iov_cnt;
-	__u32 ringbuf_loss; /* LOSS_RINGBUF_WRITE or _READ */
-	__u64 cut; /* bytes beyond SYSCALL_BYTES_MAX: the last chunk is flagged */
+	__u32 ringbuf_loss;	     /* LOSS_RINGBUF_WRITE or _READ */
+	__u64 cut;		     /* bytes beyond SYSCALL_BYTES_MAX: the last chunk is flagged */
 	struct io_chunk_sample tmpl; /* header fields every chunk shares; no payload */
 };
 
+/* Per CPU: when a sample of this CPU last woke the consumer up. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} io_last_wakeup SEC(".maps");
+
+#define WAKEUP_INTERVAL_NS 1000000 /* 1 ms */
+
 static __always_inline __u64 wakeup_flags(void)
 {
+	__u32 zero = 0;
+	__u64 *last, now;
+
 	/*
 	 * Wake the consumer only once wakeup_bytes (an eighth of the ring) are
-	 * pending: it reads on a timer otherwise. A wakeup per small sample
-	 * costs more than the copy of the sample itself.
+	 * pending, at most once a millisecond per CPU: it reads on a timer
+	 * otherwise. A wakeup per sample (an interrupt each) costs more than
+	 * the copy of a small sample.
 	 */
-	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ? BPF_RB_FORCE_WAKEUP
-									   : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_bytes)
+		return BPF_RB_NO_WAKEUP;
+	last = bpf_map_lookup_elem(&io_last_wakeup, &zero);
+	if (!last)
+		return 0;
+	now = bpf_ktime_get_ns();
+	if (now - *last < WAKEUP_INTERVAL_NS)
+		return BPF_RB_NO_WAKEUP;
+	*last = now;
+	return BPF_RB_FORCE_WAKEUP;
 }
 
 /* Reserve a sample with room for `room` payload bytes (a constant) and fill it. */
@@ -735,7 +797,7 @@ static __always_inline bool user_bytes_are_elf(__u64 addr)
  */
 static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_io *p)
 {
-	struct io_file_key key = { .dev = p->dev, .ino = p->ino };
+	struct io_file_key key = {.dev = p->dev, .ino = p->ino, .generation = p->generation};
 	struct io_file_state *st = bpf_map_lookup_elem(&io_files, &key);
 	__u64 first = c->seg_base;
 	bool elf;
@@ -753,7 +815,7 @@ static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_i
 	}
 	if (!(p->flags & FILE_IO_OFFSET_VALID))
 		return user_bytes_are_elf(first);
-	if (p->offset != 0)
+	if (c->offset != 0)
 		return st && st->elf;
 	elf = user_bytes_are_elf(first);
 	if (st)
@@ -764,7 +826,7 @@ static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_i
 /* Name a file that passed the filters as ELF (see file_io_stash). */
 static __always_inline void name_elf_file(const struct pending_io *p)
 {
-	struct io_file_key key = { .dev = p->dev, .ino = p->ino };
+	struct io_file_key key = {.dev = p->dev, .ino = p->ino, .generation = p->generation};
 	struct io_file_state *st = bpf_map_lookup_elem(&io_files, &key);
 	struct built_path bp = {};
 	struct path_scratch *s;
@@ -790,6 +852,7 @@ int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 {
 	struct pending_io *p;
 	struct emit_ctx c = {};
+	struct file *file;
 	struct io_op op;
 	__u32 tid;
 	__u64 id;
@@ -824,6 +887,13 @@ int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 		c.iov_cnt = m.msg_iovlen;
 		c.iov_idx = p->iov_first;
 	}
+	/* a local: BPF_CORE_READ must not see pending_io, which is not a kernel type */
+	file = (struct file *)p->file;
+	c.offset = p->offset;
+	if (p->offset_from == OFFSET_POS_AFTER)
+		c.offset = BPF_CORE_READ(file, f_pos) - ret;
+	else if (p->offset_from == OFFSET_SIZE_AFTER)
+		c.offset = BPF_CORE_READ(file, f_inode, i_size) - ret;
 	if (p->check_elf) {
 		if (!elf_check(&c, p))
 			goto done;
@@ -847,7 +917,6 @@ int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 	c.tmpl.syscall_nr = p->nr;
 	c.tmpl.direction = p->direction;
 	c.tmpl.flags = p->flags;
-	c.offset = p->offset;
 	c.ringbuf_loss = p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ;
 
 	if (!c.iov && c.remaining <= c.seg_len && c.remaining <= chunk_bytes) {

@@ -29,14 +29,14 @@
 
 struct io_chunk_sample {
 	struct event_header hdr; /* EV_IO_CHUNK; size = sizeof(*this) + payload */
-	__u64 dev; /* super_block.s_dev, kernel encoding */
+	__u64 dev;		 /* super_block.s_dev, kernel encoding */
 	__u64 ino;
 	__u64 offset; /* file offset of data[0] (valid if FILE_IO_OFFSET_VALID) */
-	__u32 mode; /* i_mode */
+	__u32 mode;   /* i_mode */
 	__u32 fd;
 	__u32 syscall_nr;
 	__u8 direction; /* FILE_IO_WRITE / FILE_IO_READ */
-	__u8 flags; /* FILE_IO_OFFSET_VALID | FILE_IO_TRUNCATED */
+	__u8 flags;	/* FILE_IO_OFFSET_VALID | FILE_IO_TRUNCATED */
 	__u16 reserved;
 	__u8 data[]; /* hdr.size - sizeof(struct io_chunk_sample) bytes */
 };
@@ -55,7 +55,7 @@ struct file_info_sample {
 	__u64 dev;
 	__u64 ino;
 	__u32 mode;
-	__u32 flags; /* FILE_INFO_* */
+	__u32 flags;	/* FILE_INFO_* */
 	__u32 path_len; /* bytes of path, no NUL */
 	__u32 reserved;
 	char path[]; /* reserved with room for FILE_IO_PATH_MAX bytes */
@@ -83,7 +83,7 @@ struct file_io_filter {
 	__u32 enabled;
 	__u32 path_count;
 	__u32 type_mask; /* FILE_IO_TYPE_* ORed; 0 = any */
-	__u32 fd_mask; /* FILE_IO_FD_* ORed; 0 = any */
+	__u32 fd_mask;	 /* FILE_IO_FD_* ORed; 0 = any */
 	char paths[FILE_IO_MAX_PATH_FILTERS][FILE_IO_PATH_FILTER_LEN];
 };
 

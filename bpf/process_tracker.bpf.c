@@ -163,7 +163,13 @@ int BPF_PROG(pt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->ctime_ns = inode_ctime_ns(inode);
 	n = bpf_probe_read_kernel_str(e->path, sizeof(e->path), filename);
 	e->path_len = n > 0 ? n - 1 : 0;
-	bpf_ringbuf_submit(e, 0);
+	n = bpf_probe_read_kernel_str(e->interp, sizeof(e->interp), BPF_CORE_READ(bprm, interp));
+	e->interp_len = n > 0 ? n - 1 : 0;
+	/*
+	 * Wake the recorder now: it must open the binary while the process
+	 * still runs it (a dropper deletes itself, a wrapper execs on).
+	 */
+	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
 	return 0;
 }
 

@@ -38,7 +38,12 @@ struct process_exit_sample {
 	__u32 group_dead; /* the last thread of the process */
 };
 
-/* EV_EXEC: the binary bprm->file of an exec, for --capture exec */
+/*
+ * EV_EXEC: the binary bprm->file of an exec, for --capture exec. For a
+ * script, bprm->file is the interpreter and interp its path (the #! line);
+ * for a binary, interp is the same as path. User space needs it to find the
+ * file when /proc/<pid>/exe already shows a later exec (env -> bash).
+ */
 struct exec_sample {
 	struct event_header hdr;
 	__u64 dev; /* kernel s_dev encoding */
@@ -47,6 +52,8 @@ struct exec_sample {
 	__u32 mode;
 	__u32 path_len;
 	char path[PT_PATH_MAX];
+	__u32 interp_len;
+	char interp[PT_PATH_MAX];
 };
 
 #endif /* TRACEE_REC_PROCESS_TRACKER_H */

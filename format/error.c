@@ -7,8 +7,8 @@ const char *tr_error_name(int err)
 	if (err < 0)
 		err = -err;
 	switch (err) {
-#define TR_ERROR_CASE(name, value, text)                                        \
-	case value:                                                             \
+#define TR_ERROR_CASE(name, value, text) \
+	case value:                      \
 		return text;
 		TR_ERROR_LIST(TR_ERROR_CASE)
 #undef TR_ERROR_CASE

@@ -238,17 +238,19 @@ int tr_header_decode(const uint8_t *p, size_t len, struct tr_header *hdr, char *
 
 		if (len - pos < FIELD_HEAD_LEN) {
 			snprintf(errbuf, errlen,
-				 "corrupt trace header: field at header byte %zu is cut short", pos);
+				 "corrupt trace header: field at header byte %zu is cut short",
+				 pos);
 			err = -TR_E_CORRUPT;
 			goto cleanup;
 		}
 		key = le16_get(p + pos);
 		flen = le32_get(p + pos + 2);
 		if (flen > len - pos - FIELD_HEAD_LEN) {
-			snprintf(errbuf, errlen,
-				 "corrupt trace header: field %u at header byte %zu claims %u bytes, "
-				 "only %zu remain",
-				 key, pos, flen, len - pos - FIELD_HEAD_LEN);
+			snprintf(
+			    errbuf, errlen,
+			    "corrupt trace header: field %u at header byte %zu claims %u bytes, "
+			    "only %zu remain",
+			    key, pos, flen, len - pos - FIELD_HEAD_LEN);
 			err = -TR_E_CORRUPT;
 			goto cleanup;
 		}

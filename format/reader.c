@@ -72,8 +72,8 @@ struct tr_reader {
 	char errmsg[TR_ERRMSG_LEN];
 };
 
-__attribute__((format(printf, 3, 4))) static int fail(struct tr_reader *r, int err,
-						     const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct tr_reader *r, int err, const char *fmt,
+						      ...)
 {
 	va_list ap;
 
@@ -113,8 +113,8 @@ static int fill(struct tr_reader *r, size_t need)
 				cap *= 2;
 			p = realloc(r->ibuf, cap);
 			if (!p)
-				return fail(r, -TR_E_NOMEM, "out of memory reading a frame of %zu bytes",
-					    need);
+				return fail(r, -TR_E_NOMEM,
+					    "out of memory reading a frame of %zu bytes", need);
 			r->ibuf = p;
 			r->icap = cap;
 			r->data = p;
@@ -149,8 +149,7 @@ static int truncated(struct tr_reader *r)
 	return truncated_at(r, offset_of(r, 0));
 }
 
-__attribute__((format(printf, 2, 3))) static int corrupt(struct tr_reader *r, const char *fmt,
-							 ...)
+__attribute__((format(printf, 2, 3))) static int corrupt(struct tr_reader *r, const char *fmt, ...)
 {
 	char reason[TR_ERRMSG_LEN];
 	va_list ap;
@@ -176,7 +175,7 @@ static int need_bytes(struct tr_reader *r, size_t need)
 /* ---------------------------------------------------------------- frames */
 
 struct frame_shape {
-	size_t extent; /* compressed bytes, magic to content checksum */
+	size_t extent;	      /* compressed bytes, magic to content checksum */
 	size_t content_bound; /* upper bound of the decompressed size */
 };
 
@@ -235,8 +234,9 @@ static int scan_frame(struct tr_reader *r, struct frame_shape *shape)
 			break; /* end mark */
 		bsize = raw & ~BLOCK_UNCOMPRESSED;
 		if (bsize > block_max)
-			return corrupt(r, "block at byte %llu claims %zu bytes, blocks are at most %zu",
-				       (unsigned long long)offset_of(r, off - 4), bsize, block_max);
+			return corrupt(
+			    r, "block at byte %llu claims %zu bytes, blocks are at most %zu",
+			    (unsigned long long)offset_of(r, off - 4), bsize, block_max);
 		if (raw & BLOCK_UNCOMPRESSED)
 			shape->content_bound += bsize;
 		else if (bsize > block_max / LZ4_MAX_EXPANSION)
@@ -295,8 +295,8 @@ static int decompress_frame(struct tr_reader *r, const struct frame_shape *shape
 {
 	const uint8_t *src = r->data + r->pos;
 	size_t src_left = shape->extent;
-	size_t want = shape->content_bound < FRAME_CONTENT_MAX ? shape->content_bound
-							       : FRAME_CONTENT_MAX;
+	size_t want =
+	    shape->content_bound < FRAME_CONTENT_MAX ? shape->content_bound : FRAME_CONTENT_MAX;
 	LZ4F_decompressOptions_t opts = {0};
 	size_t rc = 1;
 	int err;
@@ -313,6 +313,8 @@ static int decompress_frame(struct tr_reader *r, const struct frame_shape *shape
 		rc = LZ4F_decompress(r->dctx, r->dbuf + r->dlen, &out, src, &in, &opts);
 		if (LZ4F_isError(rc))
 			return corrupt(r, "%s", lz4_reason(rc));
+		if (rc != 0 && in == 0 && out == 0 && r->dlen < r->dcap)
+			return corrupt(r, "LZ4 decoder makes no progress");
 		src += in;
 		src_left -= in;
 		r->dlen += out;
@@ -321,7 +323,8 @@ static int decompress_frame(struct tr_reader *r, const struct frame_shape *shape
 		if (r->dlen == r->dcap) {
 			/* The bound was loose (or a hostile frame): grow up to the limit. */
 			if (r->dcap >= FRAME_CONTENT_MAX)
-				return corrupt(r, "frame content exceeds %zu bytes", FRAME_CONTENT_MAX);
+				return corrupt(r, "frame content exceeds %zu bytes",
+					       FRAME_CONTENT_MAX);
 			err = grow_dbuf(r, r->dcap * 2 < FRAME_CONTENT_MAX ? r->dcap * 2
 									   : FRAME_CONTENT_MAX);
 			if (err)
@@ -365,10 +368,16 @@ static int check_records(struct tr_reader *r)
 			return corrupt(r, "record at content byte %zu overruns the frame", p);
 		min_fixed = tr_record_min_fixed(type);
 		if (fixed_len < min_fixed)
+			return corrupt(
+			    r,
+			    "%s record at content byte %zu has a fixed part of %u bytes, "
+			    "needs %u",
+			    tr_record_type_name(type), p, fixed_len, min_fixed);
+		if (type == TR_REC_TRAILER && (body_len - fixed_len) % 12 != 0)
 			return corrupt(r,
-				       "%s record at content byte %zu has a fixed part of %u bytes, "
-				       "needs %u",
-				       tr_record_type_name(type), p, fixed_len, min_fixed);
+				       "TRAILER record at content byte %zu has a %u byte tail, not "
+				       "12-byte loss totals",
+				       p, body_len - fixed_len);
 		p += TR_RECORD_HEAD_LEN + body_len;
 	}
 	return 0;
@@ -462,9 +471,11 @@ static int next_frame(struct tr_reader *r)
 
 			/* In fd mode too, every byte from pos to the end is buffered now. */
 			if (later_frame(r, &at))
-				return corrupt(r, "its blocks run past the end of the file, yet a frame "
-						  "follows at byte %llu",
-					       (unsigned long long)at);
+				return corrupt(
+				    r,
+				    "its blocks run past the end of the file, yet a frame "
+				    "follows at byte %llu",
+				    (unsigned long long)at);
 		}
 		if (!err)
 			err = decompress_frame(r, &shape);

@@ -14,13 +14,13 @@
 #include "format/trace_records.h"
 
 enum field_kind {
-	FIELD_INT, /* unsigned or two's complement integer of 1, 2, 4 or 8 bytes */
+	FIELD_INT,   /* unsigned or two's complement integer of 1, 2, 4 or 8 bytes */
 	FIELD_BYTES, /* raw byte array copied as is */
 };
 
 struct field {
 	uint16_t disk_off; /* offset within the fixed part */
-	uint8_t width; /* bytes on disk, equal to the struct member's size */
+	uint8_t width;	   /* bytes on disk, equal to the struct member's size */
 	uint8_t kind;
 	uint16_t mem_off; /* offsetof() in the struct */
 };
@@ -36,35 +36,54 @@ struct codec {
 	int tail_ptr, tail_len;
 };
 
-#define INT(st, member, off)                                                    \
-	{(off), sizeof(((struct st *)0)->member), FIELD_INT, offsetof(struct st, member)}
-#define BYTES(st, member, off)                                                  \
-	{(off), sizeof(((struct st *)0)->member), FIELD_BYTES, offsetof(struct st, member)}
+#define INT(st, member, off)                                                                    \
+	{                                                                                       \
+		(off), sizeof(((struct st *)0)->member), FIELD_INT, offsetof(struct st, member) \
+	}
+#define BYTES(st, member, off)                                                                    \
+	{                                                                                         \
+		(off), sizeof(((struct st *)0)->member), FIELD_BYTES, offsetof(struct st, member) \
+	}
 #define TAIL(st, ptr, len) offsetof(struct st, ptr), offsetof(struct st, len)
 #define NO_TAIL -1, -1
 #define FIELDS(arr) arr, sizeof(arr) / sizeof(arr[0])
 
+/* One field per line, in the order of the tables of FORMAT.md §5. */
+/* clang-format off */
 static const struct field trailer_fields[] = {
-	INT(tr_trailer, end_boot_ns, 0), INT(tr_trailer, records, 8),
-	INT(tr_trailer, payload_bytes, 16), INT(tr_trailer, frames, 24),
+	INT(tr_trailer, end_boot_ns, 0),
+	INT(tr_trailer, records, 8),
+	INT(tr_trailer, payload_bytes, 16),
+	INT(tr_trailer, frames, 24),
 	INT(tr_trailer, total_lost, 32),
 };
 
 static const struct field loss_fields[] = {
-	INT(tr_loss, time_ns, 0), INT(tr_loss, kind, 8),   INT(tr_loss, pid, 12),
-	INT(tr_loss, count, 16),  INT(tr_loss, bytes, 24),
+	INT(tr_loss, time_ns, 0),
+	INT(tr_loss, kind, 8),
+	INT(tr_loss, pid, 12),
+	INT(tr_loss, count, 16),
+	INT(tr_loss, bytes, 24),
 };
 
 static const struct field process_fields[] = {
-	INT(tr_process, time_ns, 0),	INT(tr_process, pid, 8),    INT(tr_process, tid, 12),
-	INT(tr_process, ppid, 16),	INT(tr_process, uid, 20),   INT(tr_process, gid, 24),
-	INT(tr_process, flags, 28),	INT(tr_process, cgroup_id, 32),
-	INT(tr_process, start_ns, 40), BYTES(tr_process, comm, 48),
+	INT(tr_process, time_ns, 0),
+	INT(tr_process, pid, 8),
+	INT(tr_process, tid, 12),
+	INT(tr_process, ppid, 16),
+	INT(tr_process, uid, 20),
+	INT(tr_process, gid, 24),
+	INT(tr_process, flags, 28),
+	INT(tr_process, cgroup_id, 32),
+	INT(tr_process, start_ns, 40),
+	BYTES(tr_process, comm, 48),
 };
 
 static const struct field process_exit_fields[] = {
-	INT(tr_process_exit, time_ns, 0),    INT(tr_process_exit, pid, 8),
-	INT(tr_process_exit, tid, 12),	     INT(tr_process_exit, exit_code, 16),
+	INT(tr_process_exit, time_ns, 0),
+	INT(tr_process_exit, pid, 8),
+	INT(tr_process_exit, tid, 12),
+	INT(tr_process_exit, exit_code, 16),
 	INT(tr_process_exit, flags, 20),
 };
 
@@ -73,23 +92,38 @@ static const struct field cgroup_fields[] = {
 };
 
 static const struct field file_fields[] = {
-	INT(tr_file, time_ns, 0), INT(tr_file, dev, 8),	  INT(tr_file, ino, 16),
-	INT(tr_file, mode, 24),	  INT(tr_file, pid, 28),
+	INT(tr_file, time_ns, 0),
+	INT(tr_file, dev, 8),
+	INT(tr_file, ino, 16),
+	INT(tr_file, mode, 24),
+	INT(tr_file, pid, 28),
 };
 
 static const struct field io_chunk_fields[] = {
-	INT(tr_io_chunk, time_ns, 0),	 INT(tr_io_chunk, pid, 8),
-	INT(tr_io_chunk, tid, 12),	 INT(tr_io_chunk, cgroup_id, 16),
-	INT(tr_io_chunk, dev, 24),	 INT(tr_io_chunk, ino, 32),
-	INT(tr_io_chunk, offset, 40),	 INT(tr_io_chunk, mode, 48),
-	INT(tr_io_chunk, direction, 52), INT(tr_io_chunk, flags, 53),
-	INT(tr_io_chunk, fd, 54),	 INT(tr_io_chunk, syscall_nr, 56),
+	INT(tr_io_chunk, time_ns, 0),
+	INT(tr_io_chunk, pid, 8),
+	INT(tr_io_chunk, tid, 12),
+	INT(tr_io_chunk, cgroup_id, 16),
+	INT(tr_io_chunk, dev, 24),
+	INT(tr_io_chunk, ino, 32),
+	INT(tr_io_chunk, offset, 40),
+	INT(tr_io_chunk, mode, 48),
+	INT(tr_io_chunk, direction, 52),
+	INT(tr_io_chunk, flags, 53),
+	INT(tr_io_chunk, fd, 54),
+	INT(tr_io_chunk, syscall_nr, 56),
 };
 
 static const struct field exec_fields[] = {
-	INT(tr_exec, time_ns, 0), INT(tr_exec, pid, 8),	      INT(tr_exec, tid, 12),
-	INT(tr_exec, cgroup_id, 16), INT(tr_exec, dev, 24),   INT(tr_exec, ino, 32),
-	INT(tr_exec, ctime_ns, 40),  INT(tr_exec, mode, 48),  INT(tr_exec, flags, 52),
+	INT(tr_exec, time_ns, 0),
+	INT(tr_exec, pid, 8),
+	INT(tr_exec, tid, 12),
+	INT(tr_exec, cgroup_id, 16),
+	INT(tr_exec, dev, 24),
+	INT(tr_exec, ino, 32),
+	INT(tr_exec, ctime_ns, 40),
+	INT(tr_exec, mode, 48),
+	INT(tr_exec, flags, 52),
 };
 
 static const struct field binary_chunk_fields[] = {
@@ -100,61 +134,92 @@ static const struct field binary_chunk_fields[] = {
 };
 
 static const struct field binary_end_fields[] = {
-	INT(tr_binary_end, dev, 0),   INT(tr_binary_end, ino, 8),    INT(tr_binary_end, ctime_ns, 16),
-	INT(tr_binary_end, size, 24), INT(tr_binary_end, error, 32), INT(tr_binary_end, mode, 36),
+	INT(tr_binary_end, dev, 0),
+	INT(tr_binary_end, ino, 8),
+	INT(tr_binary_end, ctime_ns, 16),
+	INT(tr_binary_end, size, 24),
+	INT(tr_binary_end, error, 32),
+	INT(tr_binary_end, mode, 36),
 };
 
 static const struct field packet_fields[] = {
-	INT(tr_packet, time_ns, 0),	    INT(tr_packet, pid, 8),
-	INT(tr_packet, tid, 12),	    INT(tr_packet, cgroup_id, 16),
-	INT(tr_packet, owner_start_ns, 24), INT(tr_packet, orig_len, 32),
-	INT(tr_packet, ifindex, 36),	    INT(tr_packet, direction, 40),
-	INT(tr_packet, family, 41),	    INT(tr_packet, l4_proto, 42),
-	INT(tr_packet, flags, 43),	    BYTES(tr_packet, comm, 44),
+	INT(tr_packet, time_ns, 0),
+	INT(tr_packet, pid, 8),
+	INT(tr_packet, tid, 12),
+	INT(tr_packet, cgroup_id, 16),
+	INT(tr_packet, owner_start_ns, 24),
+	INT(tr_packet, orig_len, 32),
+	INT(tr_packet, ifindex, 36),
+	INT(tr_packet, direction, 40),
+	INT(tr_packet, family, 41),
+	INT(tr_packet, l4_proto, 42),
+	INT(tr_packet, flags, 43),
+	BYTES(tr_packet, comm, 44),
 };
 
 static const struct field mem_chunk_fields[] = {
-	INT(tr_mem_chunk, time_ns, 0),	    INT(tr_mem_chunk, pid, 8),
-	INT(tr_mem_chunk, tid, 12),	    INT(tr_mem_chunk, cgroup_id, 16),
-	INT(tr_mem_chunk, region_start, 24), INT(tr_mem_chunk, region_len, 32),
-	INT(tr_mem_chunk, offset, 40),	    INT(tr_mem_chunk, prev_prot, 48),
-	INT(tr_mem_chunk, new_prot, 52),    INT(tr_mem_chunk, syscall_nr, 56),
+	INT(tr_mem_chunk, time_ns, 0),
+	INT(tr_mem_chunk, pid, 8),
+	INT(tr_mem_chunk, tid, 12),
+	INT(tr_mem_chunk, cgroup_id, 16),
+	INT(tr_mem_chunk, region_start, 24),
+	INT(tr_mem_chunk, region_len, 32),
+	INT(tr_mem_chunk, offset, 40),
+	INT(tr_mem_chunk, prev_prot, 48),
+	INT(tr_mem_chunk, new_prot, 52),
+	INT(tr_mem_chunk, syscall_nr, 56),
 	INT(tr_mem_chunk, flags, 60),
 };
 
 static const struct field wx_mapping_fields[] = {
-	INT(tr_wx_mapping, time_ns, 0),	  INT(tr_wx_mapping, pid, 8),
-	INT(tr_wx_mapping, tid, 12),	  INT(tr_wx_mapping, cgroup_id, 16),
-	INT(tr_wx_mapping, addr, 24),	  INT(tr_wx_mapping, len, 32),
-	INT(tr_wx_mapping, prot, 40),	  INT(tr_wx_mapping, syscall_nr, 44),
+	INT(tr_wx_mapping, time_ns, 0),
+	INT(tr_wx_mapping, pid, 8),
+	INT(tr_wx_mapping, tid, 12),
+	INT(tr_wx_mapping, cgroup_id, 16),
+	INT(tr_wx_mapping, addr, 24),
+	INT(tr_wx_mapping, len, 32),
+	INT(tr_wx_mapping, prot, 40),
+	INT(tr_wx_mapping, syscall_nr, 44),
 };
 
 static const struct field module_chunk_fields[] = {
-	INT(tr_module_chunk, time_ns, 0),     INT(tr_module_chunk, pid, 8),
-	INT(tr_module_chunk, tid, 12),	      INT(tr_module_chunk, cgroup_id, 16),
-	INT(tr_module_chunk, dev, 24),	      INT(tr_module_chunk, ino, 32),
-	INT(tr_module_chunk, total_len, 40),  INT(tr_module_chunk, offset, 48),
-	INT(tr_module_chunk, syscall_nr, 56), INT(tr_module_chunk, flags, 60),
+	INT(tr_module_chunk, time_ns, 0),
+	INT(tr_module_chunk, pid, 8),
+	INT(tr_module_chunk, tid, 12),
+	INT(tr_module_chunk, cgroup_id, 16),
+	INT(tr_module_chunk, dev, 24),
+	INT(tr_module_chunk, ino, 32),
+	INT(tr_module_chunk, total_len, 40),
+	INT(tr_module_chunk, offset, 48),
+	INT(tr_module_chunk, syscall_nr, 56),
+	INT(tr_module_chunk, flags, 60),
 };
 
 static const struct field bpf_prog_chunk_fields[] = {
-	INT(tr_bpf_prog_chunk, time_ns, 0),    INT(tr_bpf_prog_chunk, pid, 8),
-	INT(tr_bpf_prog_chunk, tid, 12),       INT(tr_bpf_prog_chunk, cgroup_id, 16),
-	INT(tr_bpf_prog_chunk, prog_type, 24), INT(tr_bpf_prog_chunk, insn_cnt, 28),
-	INT(tr_bpf_prog_chunk, offset, 32),    BYTES(tr_bpf_prog_chunk, name, 40),
+	INT(tr_bpf_prog_chunk, time_ns, 0),
+	INT(tr_bpf_prog_chunk, pid, 8),
+	INT(tr_bpf_prog_chunk, tid, 12),
+	INT(tr_bpf_prog_chunk, cgroup_id, 16),
+	INT(tr_bpf_prog_chunk, prog_type, 24),
+	INT(tr_bpf_prog_chunk, insn_cnt, 28),
+	INT(tr_bpf_prog_chunk, offset, 32),
+	BYTES(tr_bpf_prog_chunk, name, 40),
 	INT(tr_bpf_prog_chunk, flags, 56),
 };
 
 static const struct field syscall_result_fields[] = {
-	INT(tr_syscall_result, entry_time_ns, 0), INT(tr_syscall_result, pid, 8),
-	INT(tr_syscall_result, tid, 12),	  INT(tr_syscall_result, syscall_nr, 16),
+	INT(tr_syscall_result, entry_time_ns, 0),
+	INT(tr_syscall_result, pid, 8),
+	INT(tr_syscall_result, tid, 12),
+	INT(tr_syscall_result, syscall_nr, 16),
 	INT(tr_syscall_result, ret, 24),
 };
 
-#define CODEC(name, TYPE, payload, tail)                                        \
-	static const struct codec codec_##name = {                              \
-		TR_REC_##TYPE, TR_##TYPE##_FIXED_LEN, #TYPE, payload,           \
-		FIELDS(name##_fields), tail}
+/* clang-format on */
+
+#define CODEC(name, TYPE, payload, tail)                                                       \
+	static const struct codec codec_##name = {TR_REC_##TYPE, TR_##TYPE##_FIXED_LEN, #TYPE, \
+						  payload,	 FIELDS(name##_fields), tail}
 
 CODEC(trailer, TRAILER, 0, TAIL(tr_trailer, loss_totals, loss_totals_len));
 CODEC(loss, LOSS, 0, TAIL(tr_loss, detail, detail_len));
@@ -174,10 +239,10 @@ CODEC(bpf_prog_chunk, BPF_PROG_CHUNK, 1, TAIL(tr_bpf_prog_chunk, data, data_len)
 CODEC(syscall_result, SYSCALL_RESULT, 0, NO_TAIL);
 
 static const struct codec *const codecs[] = {
-	&codec_trailer,	  &codec_loss,	       &codec_process,	  &codec_process_exit,
-	&codec_cgroup,	  &codec_file,	       &codec_io_chunk,	  &codec_exec,
-	&codec_binary_chunk, &codec_binary_end, &codec_packet,	  &codec_mem_chunk,
-	&codec_wx_mapping, &codec_module_chunk, &codec_bpf_prog_chunk, &codec_syscall_result,
+    &codec_trailer,	 &codec_loss,	      &codec_process,	     &codec_process_exit,
+    &codec_cgroup,	 &codec_file,	      &codec_io_chunk,	     &codec_exec,
+    &codec_binary_chunk, &codec_binary_end,   &codec_packet,	     &codec_mem_chunk,
+    &codec_wx_mapping,	 &codec_module_chunk, &codec_bpf_prog_chunk, &codec_syscall_result,
 };
 
 static const struct codec *codec_of(uint16_t type)
@@ -332,15 +397,15 @@ static int codec_decode(const struct codec *c, const struct tr_record *rec, void
 	return 0;
 }
 
-#define DEFINE_CODEC(name)                                                      \
-	void tr_##name##_encode(const struct tr_##name *in, uint8_t *fixed)     \
-	{                                                                       \
-		codec_encode(&codec_##name, in, fixed);                         \
-	}                                                                       \
+#define DEFINE_CODEC(name)                                                         \
+	void tr_##name##_encode(const struct tr_##name *in, uint8_t *fixed)        \
+	{                                                                          \
+		codec_encode(&codec_##name, in, fixed);                            \
+	}                                                                          \
 	int tr_##name##_decode(const struct tr_record *rec, struct tr_##name *out) \
-	{                                                                       \
-		memset(out, 0, sizeof(*out));                                   \
-		return codec_decode(&codec_##name, rec, out);                   \
+	{                                                                          \
+		memset(out, 0, sizeof(*out));                                      \
+		return codec_decode(&codec_##name, rec, out);                      \
 	}
 
 DEFINE_CODEC(loss)
@@ -379,19 +444,19 @@ int tr_trailer_decode(const struct tr_record *rec, struct tr_trailer *out)
 const char *tr_loss_kind_name(uint32_t kind)
 {
 	static const char *const names[TR_LOSS_KIND_COUNT] = {
-		[TR_LOSS_RINGBUF_WRITE] = "ringbuf_write",
-		[TR_LOSS_RINGBUF_READ] = "ringbuf_read",
-		[TR_LOSS_RINGBUF_EXEC] = "ringbuf_exec",
-		[TR_LOSS_RINGBUF_PROCESS] = "ringbuf_process",
-		[TR_LOSS_RINGBUF_PACKET] = "ringbuf_packet",
-		[TR_LOSS_RINGBUF_MEM] = "ringbuf_mem",
-		[TR_LOSS_RINGBUF_MODULE] = "ringbuf_module",
-		[TR_LOSS_RINGBUF_BPF] = "ringbuf_bpf",
-		[TR_LOSS_PAYLOAD_TRUNCATED] = "payload_truncated",
-		[TR_LOSS_USER_READ_FAILED] = "user_read_failed",
-		[TR_LOSS_BINARY_COPY_FAILED] = "binary_copy_failed",
-		[TR_LOSS_IOV_LIMIT] = "iov_limit",
-		[TR_LOSS_RINGBUF_OTHER] = "ringbuf_other",
+	    [TR_LOSS_RINGBUF_WRITE] = "ringbuf_write",
+	    [TR_LOSS_RINGBUF_READ] = "ringbuf_read",
+	    [TR_LOSS_RINGBUF_EXEC] = "ringbuf_exec",
+	    [TR_LOSS_RINGBUF_PROCESS] = "ringbuf_process",
+	    [TR_LOSS_RINGBUF_PACKET] = "ringbuf_packet",
+	    [TR_LOSS_RINGBUF_MEM] = "ringbuf_mem",
+	    [TR_LOSS_RINGBUF_MODULE] = "ringbuf_module",
+	    [TR_LOSS_RINGBUF_BPF] = "ringbuf_bpf",
+	    [TR_LOSS_PAYLOAD_TRUNCATED] = "payload_truncated",
+	    [TR_LOSS_USER_READ_FAILED] = "user_read_failed",
+	    [TR_LOSS_BINARY_COPY_FAILED] = "binary_copy_failed",
+	    [TR_LOSS_IOV_LIMIT] = "iov_limit",
+	    [TR_LOSS_RINGBUF_OTHER] = "ringbuf_other",
 	};
 
 	if (kind < TR_LOSS_KIND_COUNT && names[kind])

@@ -25,6 +25,15 @@
  * are fed in pieces so the output buffer stays bounded.
  */
 #define UPDATE_PIECE (256u << 10)
+/*
+ * Records of at most STAGE_RECORD_MAX bytes are gathered in a staging
+ * buffer and compressed STAGE_CAP bytes at a time: one LZ4F_compressUpdate()
+ * call costs about as much as copying a few hundred bytes, and most records
+ * (64-byte pipe writes, process events) are small. Larger payloads still go
+ * to the compressor straight from the caller's memory.
+ */
+#define STAGE_CAP (64u << 10)
+#define STAGE_RECORD_MAX (4u << 10)
 
 struct tr_writer {
 	int fd;
@@ -44,12 +53,15 @@ struct tr_writer {
 	int broken; /* a write or lz4 error: the file is unusable from here */
 	char errmsg[TR_ERRMSG_LEN];
 
-	/* Record head (8 bytes) and fixed part, compressed in one call. */
+	/* Record head (8 bytes) and fixed part of a large record, compressed in one call. */
 	uint8_t head[TR_RECORD_HEAD_LEN + UINT16_MAX];
+	/* Small whole records waiting to be compressed, in order. */
+	uint8_t stage[STAGE_CAP];
+	size_t stage_len;
 };
 
-__attribute__((format(printf, 3, 4))) static int fail(struct tr_writer *w, int err,
-						     const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct tr_writer *w, int err, const char *fmt,
+						      ...)
 {
 	va_list ap;
 
@@ -115,10 +127,27 @@ static int begin_frame(struct tr_writer *w)
 	return 0;
 }
 
+static int compress(struct tr_writer *w, const uint8_t *src, size_t len);
+
+/* Hand the staged records to the compressor (before anything that follows them). */
+static int flush_stage(struct tr_writer *w)
+{
+	int err;
+
+	if (!w->stage_len)
+		return 0;
+	err = compress(w, w->stage, w->stage_len);
+	w->stage_len = 0;
+	return err;
+}
+
 static int close_frame(struct tr_writer *w)
 {
 	size_t n;
-	int err = reserve(w, LZ4F_compressBound(0, &w->prefs));
+	int err = flush_stage(w);
+
+	if (!err)
+		err = reserve(w, LZ4F_compressBound(0, &w->prefs));
 
 	if (err)
 		return err;
@@ -227,6 +256,14 @@ static int check_usable(struct tr_writer *w)
 	return 0;
 }
 
+/* The 8-byte record head of FORMAT.md §4. */
+static void put_record_head(uint8_t *p, uint16_t type, uint16_t fixed_len, uint64_t tail_len)
+{
+	le16_put(p, type);
+	le16_put(p + 2, fixed_len);
+	le32_put(p + 4, (uint32_t)(fixed_len + tail_len));
+}
+
 static int append(struct tr_writer *w, uint16_t type, const void *fixed, uint16_t fixed_len,
 		  const struct iovec *tail, int tail_cnt)
 {
@@ -260,16 +297,39 @@ static int append(struct tr_writer *w, uint16_t type, const void *fixed, uint16_
 		if (err)
 			return err;
 	}
-	le16_put(w->head, type);
-	le16_put(w->head + 2, fixed_len);
-	le32_put(w->head + 4, (uint32_t)(fixed_len + tail_len));
-	if (fixed_len)
-		memcpy(w->head + TR_RECORD_HEAD_LEN, fixed, fixed_len);
-	err = compress(w, w->head, TR_RECORD_HEAD_LEN + (size_t)fixed_len);
-	for (int i = 0; !err && i < tail_cnt; i++)
-		err = compress(w, tail[i].iov_base, tail[i].iov_len);
-	if (err)
-		return err;
+	if (rec_len <= STAGE_RECORD_MAX) {
+		uint8_t *p;
+
+		if (w->stage_len + rec_len > STAGE_CAP) {
+			err = flush_stage(w);
+			if (err)
+				return err;
+		}
+		p = w->stage + w->stage_len;
+		put_record_head(p, type, fixed_len, tail_len);
+		p += TR_RECORD_HEAD_LEN;
+		if (fixed_len)
+			memcpy(p, fixed, fixed_len);
+		p += fixed_len;
+		for (int i = 0; i < tail_cnt; i++) {
+			if (tail[i].iov_len)
+				memcpy(p, tail[i].iov_base, tail[i].iov_len);
+			p += tail[i].iov_len;
+		}
+		w->stage_len += rec_len;
+	} else {
+		err = flush_stage(w);
+		if (err)
+			return err;
+		put_record_head(w->head, type, fixed_len, tail_len);
+		if (fixed_len)
+			memcpy(w->head + TR_RECORD_HEAD_LEN, fixed, fixed_len);
+		err = compress(w, w->head, TR_RECORD_HEAD_LEN + (size_t)fixed_len);
+		for (int i = 0; !err && i < tail_cnt; i++)
+			err = compress(w, tail[i].iov_base, tail[i].iov_len);
+		if (err)
+			return err;
+	}
 	w->frame_content += rec_len;
 	w->stats.records++;
 	if (tr_record_is_payload(type))
@@ -316,9 +376,10 @@ int tr_writer_finish(struct tr_writer *w, const struct tr_trailer *trailer)
 	if (trailer)
 		t = *trailer;
 	if (t.loss_totals_len % 12 != 0 || (t.loss_totals_len && !t.loss_totals))
-		return fail(w, -TR_E_INVALID,
-			    "trailer loss totals must be 12-byte (kind, count) pairs, got %zu bytes",
-			    t.loss_totals_len);
+		return fail(
+		    w, -TR_E_INVALID,
+		    "trailer loss totals must be 12-byte (kind, count) pairs, got %zu bytes",
+		    t.loss_totals_len);
 	/*
 	 * The frame count names the frames before the one holding the trailer,
 	 * so decide first whether the trailer starts a new frame.

@@ -54,12 +54,15 @@ const char capture_options_usage[] =
 	"      --flush-interval MS  write out the trace at least this often (default 1000)\n"
 	"      --packet-cap BYTES   keep at most this many bytes of each packet (default: all\n"
 	"                           that the snap length asks for)\n"
-	"  -v, --verbose            progress and libbpf debug output on stderr\n"
+	"  -v, --verbose            progress and libbpf's messages (the verifier's log when\n"
+	"                           a program is refused) on stderr; -vv adds libbpf debug\n"
 	"  -h, --help               this text\n"
 	"  -V, --version            the recorder's version\n"
 	"\n"
-	"With -- COMMAND, the command is started, recorded with its descendants, and the\n"
-	"recorder exits with its exit status when it exits. Without it, recording runs\n"
+	"With -- COMMAND, the command is started, recorded with its descendants (--scope\n"
+	"narrows them further), and the recorder exits with its exit status when it\n"
+	"exits; a SIGINT or SIGTERM sent to the recorder alone is passed on to the\n"
+	"command, a second one stops recording. Without a command, recording runs\n"
 	"until SIGINT or SIGTERM.\n"
 	"Exit status: 0 success, 1 recording failed, 2 bad command line.\n";
 
@@ -641,6 +644,10 @@ int capture_options_parse(struct capture_options *opts, int argc, char **argv, c
 		case 'o':
 			if (!optarg[0])
 				return fail(err, errlen, "-o: empty output path");
+			/* the command's own output would mix into the trace */
+			if (!strcmp(optarg, "-"))
+				return fail(err, errlen,
+					    "-o -: the trace cannot go to standard output; give a file name");
 			opts->output_path = optarg;
 			ret = 0;
 			break;

@@ -2,7 +2,8 @@
 /*
  * Start-up check of the kernel features the recorder is built on: BTF,
  * permission to load BPF, the BPF ring buffer, the scheduler and syscall
- * BTF tracepoints, and helpers. Each missing one is named with the kernel
+ * BTF tracepoints, and the helpers and program types the asked-for
+ * captures use. Each missing one is named with the kernel
  * version that brought it, so an operator knows what to ask for.
  */
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "recorder/capture_options.h"
 #include "recorder/feature_probe.h"
 
 static void add(char *err, size_t errlen, const char *what)
@@ -23,7 +25,7 @@ static void add(char *err, size_t errlen, const char *what)
 	snprintf(err + used, errlen - used, "%s%s", used ? "; " : "", what);
 }
 
-int feature_probe_check(int verbose, char *err, size_t errlen)
+int feature_probe_check(const struct capture_options *opts, char *err, size_t errlen)
 {
 	static const char *const tracepoints[] = {
 		"btf_trace_sched_process_fork", "btf_trace_sched_process_exec",
@@ -53,12 +55,19 @@ int feature_probe_check(int verbose, char *err, size_t errlen)
 		}
 	}
 
-	r = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL);
-	if (r == -EPERM || r == -EACCES) {
+	/* libbpf's probes say "unsupported" for "not allowed" too: ask first */
+	r = bpf_map_create(BPF_MAP_TYPE_ARRAY, "tr_probe", sizeof(int), sizeof(int), 1, NULL);
+	if (r >= 0) {
+		close(r);
+	} else if (errno == EPERM || errno == EACCES) {
 		add(missing, sizeof(missing),
-		    "permission to load BPF programs (run as root, or with CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)");
+		    "permission to use BPF (run as root, or with CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)");
 		goto out; /* every further probe would fail the same way */
+	} else if (errno == ENOSYS) {
+		add(missing, sizeof(missing), "the bpf() system call (CONFIG_BPF_SYSCALL)");
+		goto out;
 	}
+	r = libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_RAW_TRACEPOINT, NULL);
 	if (r <= 0)
 		add(missing, sizeof(missing), "raw tracepoint BPF programs (Linux 4.17)");
 	if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_RINGBUF, NULL) <= 0)
@@ -66,14 +75,23 @@ int feature_probe_check(int verbose, char *err, size_t errlen)
 	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_ktime_get_boot_ns,
 				    NULL) <= 0)
 		add(missing, sizeof(missing), "the bpf_ktime_get_boot_ns helper (Linux 5.8)");
-	if (verbose) {
-		r = libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL);
-		fprintf(stderr, "tracee-rec: bpf_loop helper (Linux 5.17): %s\n",
-			r > 0 ? "available" : "missing");
+	/* what single capture concerns add */
+	if ((opts->write.enabled || opts->read.enabled || opts->mem || opts->module || opts->bpf) &&
+	    libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_loop, NULL) <= 0)
+		add(missing, sizeof(missing), "the bpf_loop helper (Linux 5.17)");
+	if (opts->mem &&
+	    libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_find_vma, NULL) <= 0)
+		add(missing, sizeof(missing), "the bpf_find_vma helper, for --capture mem (Linux 5.17)");
+	if (opts->network) {
+		if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SKB, NULL) <= 0)
+			add(missing, sizeof(missing), "cgroup_skb programs, for network capture");
+		if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_SK_STORAGE, NULL) <= 0)
+			add(missing, sizeof(missing),
+			    "socket storage maps, for network capture (Linux 5.2)");
 	}
 out:
 	if (!missing[0])
 		return 0;
-	snprintf(err, errlen, "this kernel lacks what tracee-rec needs: %s", missing);
+	snprintf(err, errlen, "cannot record: missing %s", missing);
 	return -ENOTSUP;
 }

@@ -8,10 +8,12 @@
 
 #include <stddef.h>
 
+struct capture_options;
+
 /*
- * 0 when everything required is there; else -errno and a message naming
- * each missing feature. verbose: also report optional features on stderr.
+ * 0 when everything these capture options need is there; else -errno and
+ * a message naming each missing feature.
  */
-int feature_probe_check(int verbose, char *err, size_t errlen);
+int feature_probe_check(const struct capture_options *opts, char *err, size_t errlen);
 
 #endif /* TRACEE_REC_FEATURE_PROBE_H */

@@ -5,29 +5,30 @@
  * into FILE and IO_CHUNK records. Payloads go from the ring buffer to the
  * trace writer as they are (no copy, no reassembly).
  */
+#include <bpf/libbpf.h>
 #include <errno.h>
+#include <linux/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <linux/types.h>
-#include <bpf/libbpf.h>
 
 #include "bpf/file_io.h"
+#include "file_io.skel.h"
 #include "format/trace_records.h"
 #include "recorder/capture_options.h"
 #include "recorder/probe.h"
 #include "recorder/recorder.h"
-#include "file_io.skel.h"
 
-_Static_assert(FILE_IO_TYPE_REGULAR == FILTER_TYPE_REGULAR && FILE_IO_TYPE_PIPE == FILTER_TYPE_PIPE &&
-		       FILE_IO_TYPE_SOCKET == FILTER_TYPE_SOCKET && FILE_IO_TYPE_ELF == FILTER_TYPE_ELF,
+_Static_assert(FILE_IO_TYPE_REGULAR == FILTER_TYPE_REGULAR &&
+		   FILE_IO_TYPE_PIPE == FILTER_TYPE_PIPE &&
+		   FILE_IO_TYPE_SOCKET == FILTER_TYPE_SOCKET && FILE_IO_TYPE_ELF == FILTER_TYPE_ELF,
 	       "file type filter bits differ between bpf/file_io.h and capture_options.h");
 _Static_assert(FILE_IO_FD_STDIN == FILTER_FD_STDIN && FILE_IO_FD_STDOUT == FILTER_FD_STDOUT &&
-		       FILE_IO_FD_STDERR == FILTER_FD_STDERR,
+		   FILE_IO_FD_STDERR == FILTER_FD_STDERR,
 	       "fd filter bits differ between bpf/file_io.h and capture_options.h");
 _Static_assert(FILE_IO_MAX_PATH_FILTERS == CAPTURE_MAX_PATH_FILTERS &&
-		       FILE_IO_PATH_FILTER_LEN == CAPTURE_PATH_FILTER_LEN,
+		   FILE_IO_PATH_FILTER_LEN == CAPTURE_PATH_FILTER_LEN,
 	       "path filter limits differ between bpf/file_io.h and capture_options.h");
 _Static_assert(FILE_IO_OFFSET_VALID == TR_IO_OFFSET_VALID && FILE_IO_TRUNCATED == TR_IO_TRUNCATED,
 	       "chunk flags differ between bpf/file_io.h and the trace format");
@@ -49,7 +50,8 @@ static void set_filter(struct file_io_filter *dst, const struct file_capture *sr
 	dst->fd_mask = src->fd_mask;
 	dst->path_count = src->path_count;
 	for (unsigned int i = 0; i < src->path_count && i < FILE_IO_MAX_PATH_FILTERS; i++) {
-		/* the parser keeps prefixes below CAPTURE_PATH_FILTER_LEN; stay NUL-terminated anyway */
+		/* the parser keeps prefixes below CAPTURE_PATH_FILTER_LEN; stay NUL-terminated
+		 * anyway */
 		memcpy(dst->paths[i], src->paths[i], FILE_IO_PATH_FILTER_LEN - 1);
 		dst->paths[i][FILE_IO_PATH_FILTER_LEN - 1] = '\0';
 	}
@@ -116,18 +118,18 @@ static int handle_chunk(struct recorder *rec, const struct io_chunk_sample *s)
 {
 	uint8_t fixed[TR_IO_CHUNK_FIXED_LEN];
 	struct tr_io_chunk c = {
-		.time_ns = s->hdr.time_ns,
-		.pid = s->hdr.pid,
-		.tid = s->hdr.tid,
-		.cgroup_id = s->hdr.cgroup_id,
-		.dev = s->dev,
-		.ino = s->ino,
-		.offset = s->offset,
-		.mode = s->mode,
-		.direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
-		.flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED),
-		.fd = (uint16_t)s->fd,
-		.syscall_nr = s->syscall_nr,
+	    .time_ns = s->hdr.time_ns,
+	    .pid = s->hdr.pid,
+	    .tid = s->hdr.tid,
+	    .cgroup_id = s->hdr.cgroup_id,
+	    .dev = s->dev,
+	    .ino = s->ino,
+	    .offset = s->offset,
+	    .mode = s->mode,
+	    .direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
+	    .flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED),
+	    .fd = (uint16_t)s->fd,
+	    .syscall_nr = s->syscall_nr,
 	};
 
 	tr_io_chunk_encode(&c, fixed);
@@ -142,11 +144,11 @@ static int handle_file_info(struct recorder *rec, const struct file_info_sample 
 	const char *path = s->path;
 	size_t path_len = s->path_len;
 	struct tr_file f = {
-		.time_ns = s->hdr.time_ns,
-		.dev = s->dev,
-		.ino = s->ino,
-		.mode = s->mode,
-		.pid = s->hdr.pid,
+	    .time_ns = s->hdr.time_ns,
+	    .dev = s->dev,
+	    .ino = s->ino,
+	    .mode = s->mode,
+	    .pid = s->hdr.pid,
 	};
 
 	/* the names /proc/PID/fd shows for files outside the mount tree */
@@ -154,11 +156,14 @@ static int handle_file_info(struct recorder *rec, const struct file_info_sample 
 		int n;
 
 		if (S_ISFIFO(s->mode))
-			n = snprintf(pseudo, sizeof(pseudo), "pipe:[%llu]", (unsigned long long)s->ino);
+			n = snprintf(pseudo, sizeof(pseudo), "pipe:[%llu]",
+				     (unsigned long long)s->ino);
 		else if (S_ISSOCK(s->mode))
-			n = snprintf(pseudo, sizeof(pseudo), "socket:[%llu]", (unsigned long long)s->ino);
+			n = snprintf(pseudo, sizeof(pseudo), "socket:[%llu]",
+				     (unsigned long long)s->ino);
 		else
-			n = snprintf(pseudo, sizeof(pseudo), "anon_inode:%.*s", (int)s->path_len, s->path);
+			n = snprintf(pseudo, sizeof(pseudo), "anon_inode:%.*s", (int)s->path_len,
+				     s->path);
 		path = pseudo;
 		path_len = n < 0 ? 0 : (size_t)n < sizeof(pseudo) ? (size_t)n : sizeof(pseudo) - 1;
 	}
@@ -205,14 +210,14 @@ static void file_io_destroy(void *state)
 }
 
 const struct probe file_io_probe = {
-	.name = "file_io",
-	.first_event = EV_FILE_INFO,
-	.last_event = EV_IO_CHUNK,
-	.wanted = file_io_wanted,
-	.open = file_io_open,
-	.load = file_io_load,
-	.attach = file_io_attach,
-	.handle_sample = file_io_handle_sample,
-	.tick = NULL,
-	.destroy = file_io_destroy,
+    .name = "file_io",
+    .first_event = EV_FILE_INFO,
+    .last_event = EV_IO_CHUNK,
+    .wanted = file_io_wanted,
+    .open = file_io_open,
+    .load = file_io_load,
+    .attach = file_io_attach,
+    .handle_sample = file_io_handle_sample,
+    .tick = NULL,
+    .destroy = file_io_destroy,
 };

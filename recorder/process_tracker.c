@@ -197,39 +197,88 @@ static int handle_exit(struct tracker *t, const struct process_exit_sample *s)
 }
 
 /*
+ * Is the opened file the inode the kernel executed? Same dev and inode,
+ * or, where a stacking filesystem (overlayfs, as in containers) reports
+ * another st_dev/st_ino than the inode the kernel holds, the same change
+ * time to the nanosecond (a replaced or modified file has a newer one).
+ */
+static bool same_binary(int fd, const struct binary_key *k, struct stat *st)
+{
+	if (fstat(fd, st))
+		return false;
+	if (kernel_dev(st->st_dev) == k->dev)
+		return st->st_ino == k->ino;
+	/*
+	 * Only across filesystems may the change time stand in for the inode:
+	 * files unpacked by one package install share ctimes on one device.
+	 */
+	return (uint64_t)st->st_ctim.tv_sec * 1000000000ULL + st->st_ctim.tv_nsec == k->ctime_ns;
+}
+
+/*
+ * Open a path as the process saw it: below its root for an absolute path,
+ * below its working directory for a relative one. fd or -1.
+ */
+static int open_in_process(uint32_t pid, const char *path)
+{
+	char full[PT_PATH_MAX + 64];
+
+	if (!path[0])
+		return -1;
+	snprintf(full, sizeof(full), "/proc/%u/%s%s", pid, path[0] == '/' ? "root" : "cwd/",
+		 path);
+	return open(full, O_RDONLY | O_CLOEXEC);
+}
+
+static void sample_string(char *dst, const char *src, uint32_t len)
+{
+	size_t n = len < PT_PATH_MAX ? len : PT_PATH_MAX - 1;
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/*
  * Open the executed file: through /proc/<pid>/exe (works after the file is
- * deleted, while the process lives), else by its absolute path. Either way
- * it must be the very inode the kernel executed. fd or -errno; why says
- * what went wrong.
+ * deleted, while the process lives); when the process has exec'd again
+ * since (a #! script through env, a wrapper), by the interpreter's or the
+ * binary's path as the process saw it, then as the recorder sees it.
+ * Whatever opens must be the very inode the kernel executed. fd or -errno;
+ * why says what went wrong.
  */
 static int open_binary(const struct exec_sample *s, const struct binary_key *k, struct stat *st,
 		       char *why, size_t whylen)
 {
-	char link[64], path[PT_PATH_MAX];
-	size_t len = s->path_len < PT_PATH_MAX ? s->path_len : PT_PATH_MAX - 1;
-	int fd, err;
+	char link[64], path[PT_PATH_MAX], interp[PT_PATH_MAX];
+	const char *candidates[2];
+	int fd, err, i;
 
+	sample_string(path, s->path, s->path_len);
+	sample_string(interp, s->interp, s->interp_len);
+	candidates[0] = interp;
+	candidates[1] = path;
 	snprintf(link, sizeof(link), "/proc/%u/exe", s->hdr.pid);
 	fd = open(link, O_RDONLY | O_CLOEXEC);
 	err = fd < 0 ? -errno : 0;
 	if (fd >= 0) {
-		if (fstat(fd, st) == 0 && kernel_dev(st->st_dev) == k->dev && st->st_ino == k->ino)
+		if (same_binary(fd, k, st))
 			return fd;
 		close(fd);
 		err = -ESTALE;
 	}
 	snprintf(why, whylen, "%s: %s", link,
 		 err == -ESTALE ? "the process runs another binary now" : strerror(-err));
-	memcpy(path, s->path, len);
-	path[len] = '\0';
-	if (path[0] != '/')
-		return err;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err;
-	if (fstat(fd, st) == 0 && kernel_dev(st->st_dev) == k->dev && st->st_ino == k->ino)
-		return fd;
-	close(fd);
+	for (i = 0; i < 4; i++) {
+		const char *p = candidates[i % 2];
+
+		fd = i < 2 ? open_in_process(s->hdr.pid, p)
+			   : (p[0] == '/' ? open(p, O_RDONLY | O_CLOEXEC) : -1);
+		if (fd < 0)
+			continue;
+		if (same_binary(fd, k, st))
+			return fd;
+		close(fd);
+	}
 	return err;
 }
 

@@ -146,14 +146,11 @@ int recorder_note_cgroup(struct recorder *rec, uint64_t cgroup_id)
 
 	if (!cgroup_id || !r->cgroups)
 		return 0;
-	/*
-	 * Look up before marking: marking creates an entry for an id the walk
-	 * at start did not see, and lookup would then never walk again for a
-	 * cgroup created during the recording (a container started later).
-	 */
+	/* look up first: an id first seen now (a cgroup made during the
+	 * recording) is found by walking the mount again */
 	path = cgroup_paths_lookup(r->cgroups, cgroup_id);
-	if (!path || cgroup_paths_test_and_mark(r->cgroups, cgroup_id))
-		return 0; /* gone before we could look (attributed to the host), or written */
+	if (cgroup_paths_test_and_mark(r->cgroups, cgroup_id) || !path)
+		return 0; /* written already, or gone before we could look */
 	tr_cgroup_encode(&cg, fixed);
 	return recorder_append(rec, TR_REC_CGROUP, fixed, sizeof(fixed), path, strlen(path));
 }
@@ -577,7 +574,7 @@ int recorder_run(const struct capture_options *opts)
 
 	libbpf_verbosity = opts->verbose;
 	libbpf_set_print(libbpf_print);
-	err = feature_probe_check(opts->verbose, err_msg, sizeof(err_msg));
+	err = feature_probe_check(opts, err_msg, sizeof(err_msg));
 	if (err) {
 		fprintf(stderr, "tracee-rec: %s\n", err_msg);
 		goto cleanup;

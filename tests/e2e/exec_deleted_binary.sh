@@ -14,7 +14,7 @@ head -c 4099 /dev/urandom >>"$bin"
 chmod 750 "$bin"
 want=$(sha256sum <"$bin" | cut -d' ' -f1)
 
-"$REC" -c exec -o "$TMP/t.trc" -- sh -c "'$bin' 300 && /bin/true && /bin/true" 2>"$TMP/err" ||
+"$REC" -c exec -o "$TMP/t.trc" -- sh -c "'$bin' 1000 && /bin/true && /bin/true" 2>"$TMP/err" ||
 	fail "recorder or workload failed: $(cat "$TMP/err")"
 [ ! -e "$bin" ] || fail "the workload did not delete its binary"
 "$DUMP" "$TMP/t.trc" >"$TMP/t.txt" || fail "trace incomplete"
@@ -25,6 +25,15 @@ assert_eq "sha256 of the copied binary" "$want" "$(sha256sum <"$TMP/copy" | cut 
 assert_eq "mode of the copied binary" 750 "$(stat -c %a "$TMP/copy")"
 cp -p "$TMP/copy" "$TMP/copy2"
 "$TMP/copy2" 0 || fail "the copied binary does not run"
+
+# the extractor gives the same binary, runnable: host/exec.<time>.rec_gone
+"$EXTRACT" -q "$TMP/t.trc" -o "$TMP/a.tar" || fail "tracee-extract exit $?"
+mkdir "$TMP/x"
+tar -xf "$TMP/a.tar" -C "$TMP/x" || fail "tar cannot unpack the archive"
+ext=$(find "$TMP/x/host" -name 'exec.*.rec_gone')
+[ "$(echo "$ext" | grep -c .)" = 1 ] || fail "expected one exec.*.rec_gone: $(ls "$TMP/x/host")"
+assert_eq "sha256 of the extracted binary" "$want" "$(sha256sum <"$ext" | cut -d' ' -f1)"
+"$ext" 0 || fail "the extracted binary does not run"
 
 # /bin/true ran twice: one copy, two EXEC records
 true_ino=$(stat -L -c %i /bin/true)

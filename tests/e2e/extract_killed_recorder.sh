@@ -27,12 +27,21 @@ rec=$!
 for n in $(seq 1 100); do
 	[ -n "${made:-}" ] || { [ -e "$IN/second.2" ] && made=$n; }
 	sleep 0.1
-	"$EXTRACT" -q "$TMP/t.trc" -o "$TMP/live.tar" 2>/dev/null || true
+	cp "$TMP/t.trc" "$TMP/live.trc"
+	"$EXTRACT" -q "$TMP/live.trc" -o "$TMP/live.tar" 2>/dev/null || true
 	tar -xOf "$TMP/live.tar" written_files 2>/dev/null | grep -q "/second.2$" && break
 done
 tar -xOf "$TMP/live.tar" written_files 2>/dev/null | grep -q "/second.2$" ||
 	fail "second.2 not in the trace after 10 s: $(cat "$TMP/rec.err")"
 echo "second.2 written by poll ${made:-?}, seen in the live trace at poll $n"
+# What the live extraction saw lies in complete frames within its first
+# $snap bytes. Let the recorder write past that before the kill, so the
+# cut below can fall after it (the workload keeps writing).
+snap=$(stat -c %s "$TMP/live.trc")
+for n in $(seq 1 100); do
+	[ "$(stat -c %s "$TMP/t.trc")" -gt $((snap + 200)) ] && break
+	sleep 0.05
+done
 # the workload shell outlives the recorder: stop it too (its dd and sleep end by themselves)
 workload=$(pgrep -P "$rec" || true)
 kill -KILL "$rec"
@@ -69,9 +78,11 @@ done
 ls "$TMP"/x/host/exec.*.mydd >/dev/null 2>&1 || fail "exec copy of mydd missing"
 cmp "$IN/mydd" "$(ls "$TMP"/x/host/exec.*.mydd | head -n1)" || fail "exec copy differs"
 
-# the real trace cut again, inside its last frame: partial, first file still there
+# the real trace cut again, after what the live extraction saw and before
+# its end: partial, first file still there
 size=$(stat -c %s "$TMP/t.trc")
-head -c $((size - 100)) "$TMP/t.trc" >"$TMP/half.trc"
+[ "$size" -gt $((snap + 200)) ] || fail "the recorder wrote nothing after the live snapshot ($snap of $size bytes)"
+head -c $(((snap + size) / 2)) "$TMP/t.trc" >"$TMP/half.trc"
 set +e
 "$EXTRACT" -q "$TMP/half.trc" -o "$TMP/half.tar" 2>"$TMP/half.err"
 rc=$?

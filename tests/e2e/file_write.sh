@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Write capture end to end: `--capture write=DIR/*` records the files
-# written under DIR and nothing elsewhere; pwrite/pwritev land at their
-# offsets (holes stay holes), writev and O_APPEND come out byte for byte;
-# the archive is listed and unpacked by GNU tar and by bsdtar alike.
+# written under DIR and nothing elsewhere, also when inode numbers are
+# reused; pwrite/pwritev land at their offsets (holes stay holes); writev
+# and O_APPEND (also several processes appending to one file) come out
+# byte for byte; the archive is listed and unpacked by GNU tar and bsdtar.
 . "$(dirname "$0")/../lib.sh"
 require_bpf
 
@@ -24,9 +25,15 @@ artifact() { echo "host/write.dev-$(kdev "$1").inode-$(stat -c %i "$1")"; }
 	'$W' pwrite '$IN/holes' &&
 	'$W' writev '$IN/vector' &&
 	'$W' append '$IN/log' && '$W' append '$IN/log' &&
+	'$W' appenders '$IN/shared-log' 4 &&
 	'$W' fill '$IN/big' 3M 64K >/dev/null &&
 	'$W' fill '$OUT/not-me' 1M 4K >/dev/null &&
-	echo small > '$IN/small'" || fail "tracee-rec exited with $?"
+	echo small > '$IN/small' &&
+	for i in 1 2 3; do
+		echo outside-before > '$OUT/reuse' && rm '$OUT/reuse' &&
+		echo inside-\$i > '$IN/reuse' && rm '$IN/reuse' &&
+		echo outside-after > '$OUT/reuse' && rm '$OUT/reuse'
+	done" || fail "tracee-rec exited with $?"
 "$EXTRACT" "$TMP/t.trc" -o "$TMP/a.tar" || fail "tracee-extract exited with $?"
 
 # the same archive through both tar implementations
@@ -37,7 +44,7 @@ diff "$TMP/gnu.list" "$TMP/bsd.list" >&2 || fail "GNU tar and bsdtar list differ
 tar -xf "$TMP/a.tar" -C "$TMP/gnu" || fail "GNU tar cannot unpack the archive"
 bsdtar -xf "$TMP/a.tar" -C "$TMP/bsd" || fail "bsdtar cannot unpack the archive"
 
-for f in holes vector log big small; do
+for f in holes vector log shared-log big small; do
 	a=$(artifact "$IN/$f")
 	grep -qx "$a" "$TMP/gnu.list" || fail "$f: $a not in the archive: $(cat "$TMP/gnu.list")"
 	want=$(sha256sum <"$IN/$f")
@@ -55,4 +62,8 @@ if grep -q "inode-$(stat -c %i "$OUT/not-me")\$" "$TMP/gnu.list"; then
 	fail "a file outside the filtered path was captured: $a"
 fi
 grep -q "$OUT" "$TMP/gnu/written_files" && fail "written_files names a file outside the filter"
+# ext4 and tmpfs hand a freed inode number to the next file: the filter
+# verdict of the deleted file must not carry over to the new one
+grep -rl "outside-" "$TMP/gnu/host" && fail "a file outside the filter that reused an inode was captured"
+grep -rqx "inside-3" "$TMP/gnu/host" || fail "a file inside the filter that reused an inode was not captured"
 exit 0

@@ -27,14 +27,31 @@ cleanup() {
 trap cleanup EXIT
 cg_ino=$(stat -c %i "$cg")
 
-# the command moves itself into the cgroup, then runs programs there
-"$REC" -c exec -o "$TMP/c.trc" -- sh -c "echo \$\$ >'$cg/cgroup.procs' && /bin/true" \
+# the command moves itself into the cgroup, then runs programs there; then
+# into a cgroup made while recording
+id2=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+cg2=$V2/docker/$id2
+"$REC" -c exec -o "$TMP/c.trc" -- sh -c "echo \$\$ >'$cg/cgroup.procs' && /bin/true &&
+	mkdir '$cg2' && echo \$\$ >'$cg2/cgroup.procs' && stat -c %i '$cg2' >'$TMP/ino2' &&
+	/bin/echo >/dev/null; echo \$\$ >'$V2/cgroup.procs'" \
 	2>"$TMP/err" || fail "recording failed: $(cat "$TMP/err")"
+rmdir "$cg2" || fail "cannot remove $cg2"
 "$DUMP" "$TMP/c.trc" >"$TMP/c.txt" || fail "trace incomplete"
 grep -q "^CGROUP id=$cg_ino path=/docker/$id\$" "$TMP/c.txt" ||
 	fail "no CGROUP record for /docker/$id (id $cg_ino): $(grep ^CGROUP "$TMP/c.txt")"
 grep -q "^EXEC .*cgroup=$cg_ino .*path=/bin/true\$" "$TMP/c.txt" ||
 	fail "the exec in the container cgroup does not carry its id"
+ino2=$(cat "$TMP/ino2")
+grep -q "^CGROUP id=$ino2 path=/docker/$id2\$" "$TMP/c.txt" ||
+	fail "no CGROUP record for the cgroup made while recording: $(grep ^CGROUP "$TMP/c.txt")"
+grep -q "^EXEC .*cgroup=$ino2 .*path=/bin/echo\$" "$TMP/c.txt" ||
+	fail "the exec in the new cgroup does not carry its id"
+# the extractor files the container's binaries under its id, not host/
+"$EXTRACT" -q "$TMP/c.trc" -o "$TMP/c.tar" || fail "tracee-extract exit $?"
+tar -tf "$TMP/c.tar" >"$TMP/c.list" || fail "tar cannot list the archive"
+grep -q "^$id/exec\.[0-9]*\.true\$" "$TMP/c.list" || fail "no $id/exec.*.true: $(cat "$TMP/c.list")"
+grep -q "^$id2/exec\.[0-9]*\.echo\$" "$TMP/c.list" || fail "no $id2/exec.*.echo: $(cat "$TMP/c.list")"
+grep -q "^host/exec\.[0-9]*\.sh\$" "$TMP/c.list" || fail "no host/exec.*.sh: $(cat "$TMP/c.list")"
 
 # --scope container / not-container, without a command
 record() {

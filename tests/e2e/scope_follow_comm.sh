@@ -67,4 +67,22 @@ stop
 grep -q '^EXEC .*path=/bin/uname$' "$TMP/not.txt" || fail "comm!=: /bin/uname not recorded"
 grep -q "^EXEC .*path=$TMP/rec_parent\$" "$TMP/not.txt" && fail "comm!=: rec_parent recorded"
 grep -q "^PROCESS [^ ]* pid=$$ " "$TMP/not.txt" && fail "pid>$$: the test shell was recorded"
+# with -- COMMAND the scope is the command's tree, narrowed by --scope:
+# rec_parent inside the tree is recorded, the same program run outside it
+# at the same time is not, nor the tree's other programs
+"$REC" -v -c exec --scope comm=rec_parent -o "$TMP/cmd.trc" -- \
+	sh -c "sleep 0.5; '$TMP/rec_parent'; /bin/uname >/dev/null" 2>"$TMP/cmd.err" &
+cmdrec=$!
+for _ in $(seq 200); do
+	grep -q '^tracee-rec: recording to' "$TMP/cmd.err" && break
+	sleep 0.05
+done
+"$TMP/rec_parent" &
+outside=$!
+wait "$outside"
+wait "$cmdrec" || fail "recording the command failed: $(cat "$TMP/cmd.err")"
+"$DUMP" "$TMP/cmd.trc" >"$TMP/cmd.txt" || fail "no trailer"
+assert_eq "execs recorded with comm=rec_parent -- sh" 1 "$(grep -c '^EXEC ' "$TMP/cmd.txt")"
+grep -q "^EXEC .*path=$TMP/rec_parent\$" "$TMP/cmd.txt" || fail "command tree: rec_parent missing"
+grep -q "^EXEC [^ ]* pid=$outside " "$TMP/cmd.txt" && fail "the rec_parent run outside the command was recorded"
 echo "ok"

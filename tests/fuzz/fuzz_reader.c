@@ -60,11 +60,11 @@ static void decode_known(struct digest *d, const struct tr_record *rec)
 	int rc;
 
 	switch (rec->type) {
-#define CASE(name, TYPE)                                                        \
-	case TR_REC_##TYPE:                                                     \
-		rc = tr_##name##_decode(rec, &u.name);                          \
-		if (rc == 0)                                                    \
-			mix(d, &u.name.time_ns, sizeof(u.name.time_ns));        \
+#define CASE(name, TYPE)                                                 \
+	case TR_REC_##TYPE:                                              \
+		rc = tr_##name##_decode(rec, &u.name);                   \
+		if (rc == 0)                                             \
+			mix(d, &u.name.time_ns, sizeof(u.name.time_ns)); \
 		break;
 		CASE(loss, LOSS)
 		CASE(process, PROCESS)
@@ -80,7 +80,6 @@ static void decode_known(struct digest *d, const struct tr_record *rec)
 #undef CASE
 	case TR_REC_TRAILER:
 		rc = tr_trailer_decode(rec, &u.trailer);
-		/* A trailer tail that is not 12-byte pairs is corrupt, but a valid frame. */
 		if (rc == 0)
 			mix(d, u.trailer.loss_totals, u.trailer.loss_totals_len);
 		break;
@@ -101,8 +100,8 @@ static void decode_known(struct digest *d, const struct tr_record *rec)
 	default:
 		return;
 	}
-	/* The reader vouched for the fixed part's length: decoders must accept it. */
-	if (rc != 0 && rec->type != TR_REC_TRAILER)
+	/* The reader vouched for every known record: decoders must accept it. */
+	if (rc != 0)
 		abort();
 }
 
@@ -126,7 +125,8 @@ static void read_all(struct tr_reader *r, struct digest *d)
 				break;
 			continue;
 		}
-		if (rec.body_len != rec.fixed_len + rec.tail_len || rec.tail != rec.fixed + rec.fixed_len)
+		if (rec.body_len != rec.fixed_len + rec.tail_len ||
+		    rec.tail != rec.fixed + rec.fixed_len)
 			abort();
 		mix(d, &rec.type, sizeof(rec.type));
 		mix(d, &rec.frame_offset, sizeof(rec.frame_offset));

@@ -19,7 +19,7 @@
 
 int main(int argc, char **argv)
 {
-	uint64_t chunks[2] = { 0, 0 }, bytes[2] = { 0, 0 }, files = 0, lost = 0, lost_bytes = 0;
+	uint64_t chunks[2] = {0, 0}, bytes[2] = {0, 0}, files = 0, lost = 0, lost_bytes = 0;
 	char err[TR_ERRMSG_LEN];
 	struct tr_reader_stats st;
 	struct tr_reader *r = NULL;
@@ -65,8 +65,8 @@ int main(int argc, char **argv)
 	printf("write_chunks=%" PRIu64 " write_bytes=%" PRIu64 " read_chunks=%" PRIu64
 	       " read_bytes=%" PRIu64 " files=%" PRIu64 " lost_events=%" PRIu64
 	       " lost_bytes=%" PRIu64 " trailer=%d\n",
-	       chunks[TR_IO_WRITE], bytes[TR_IO_WRITE], chunks[TR_IO_READ], bytes[TR_IO_READ], files,
-	       lost, lost_bytes, st.trailer_seen);
+	       chunks[TR_IO_WRITE], bytes[TR_IO_WRITE], chunks[TR_IO_READ], bytes[TR_IO_READ],
+	       files, lost, lost_bytes, st.trailer_seen);
 	tr_reader_free(r);
 	close(fd);
 	return n < 0 ? 1 : 0;

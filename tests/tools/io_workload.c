@@ -10,6 +10,8 @@
  *   io_workload pwrite PATH                 pwrite/pwritev at scattered offsets (holes)
  *   io_workload writev PATH                 writev with mixed segment sizes
  *   io_workload append PATH                 O_APPEND writes, one pwrite at offset 0
+ *   io_workload appenders PATH N            N processes appending to PATH at once, each
+ *                                           through its own O_APPEND descriptor
  *   io_workload read PATH BLOCK             read() the file (PATH "-" = stdin)
  *   io_workload preadv PATH                 pread/preadv at scattered offsets
  *   io_workload pipe SECONDS BLOCK          BLOCK-byte writes into a pipe drained by a
@@ -24,10 +26,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 static uint64_t rng_state;
 
@@ -172,7 +174,7 @@ static int cmd_pwrite(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	uint8_t a[3000], b[70000], c[10];
-	struct iovec iov[3] = { { a, sizeof(a) }, { b, sizeof(b) }, { c, sizeof(c) } };
+	struct iovec iov[3] = {{a, sizeof(a)}, {b, sizeof(b)}, {c, sizeof(c)}};
 	int err = 0;
 
 	if (fd < 0)
@@ -197,8 +199,7 @@ static int cmd_writev(const char *path)
 	static uint8_t big[100000];
 	uint8_t small[7], mid[4097];
 	struct iovec iov[5] = {
-		{ small, sizeof(small) }, { NULL, 0 }, { big, sizeof(big) }, { mid, sizeof(mid) },
-		{ small, 3 },
+	    {small, sizeof(small)}, {NULL, 0}, {big, sizeof(big)}, {mid, sizeof(mid)}, {small, 3},
 	};
 	int err = 0;
 
@@ -237,6 +238,42 @@ static int cmd_append(const char *path)
 	return err;
 }
 
+static int cmd_appenders(const char *path, int n)
+{
+	int err = 0;
+
+	for (int p = 0; p < n; p++) {
+		pid_t child = fork();
+
+		if (child < 0)
+			return die("fork", NULL);
+		if (!child) {
+			int fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+			uint8_t buf[300];
+
+			if (fd < 0)
+				_exit(die("open", path));
+			rng_seed(100 + p);
+			for (int i = 0; i < 2000; i++) {
+				size_t len = 1 + i % sizeof(buf);
+
+				rng_fill(buf, len);
+				buf[0] = (uint8_t)p;
+				if (write_all(fd, buf, len))
+					_exit(die("write", path));
+			}
+			_exit(0);
+		}
+	}
+	for (int p = 0; p < n; p++) {
+		int status;
+
+		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			err = 1;
+	}
+	return err;
+}
+
 static int cmd_read(const char *path, size_t block)
 {
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
@@ -259,7 +296,7 @@ static int cmd_preadv(const char *path)
 {
 	int fd = open(path, O_RDONLY);
 	uint8_t a[1000], b[20000], c[3000];
-	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
+	struct iovec iov[2] = {{a, sizeof(a)}, {b, sizeof(b)}};
 	int err = 0;
 
 	if (fd < 0)
@@ -326,14 +363,18 @@ int main(int argc, char **argv)
 		return cmd_writev(argv[2]);
 	if (argc == 3 && !strcmp(argv[1], "append"))
 		return cmd_append(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "appenders") && atoi(argv[3]) > 0)
+		return cmd_appenders(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "read") && !parse_size(argv[3], &b) && b)
 		return cmd_read(argv[2], b);
 	if (argc == 3 && !strcmp(argv[1], "preadv"))
 		return cmd_preadv(argv[2]);
-	if (argc == 4 && !strcmp(argv[1], "pipe") && atof(argv[2]) > 0 && !parse_size(argv[3], &b) && b)
+	if (argc == 4 && !strcmp(argv[1], "pipe") && atof(argv[2]) > 0 &&
+	    !parse_size(argv[3], &b) && b)
 		return cmd_pipe(atof(argv[2]), b);
 	fprintf(stderr, "usage: io_workload gen SEED BYTES BLOCK | fill PATH BYTES BLOCK | "
-			"pwrite PATH | writev PATH | append PATH | read PATH BLOCK | preadv PATH | "
+			"pwrite PATH | writev PATH | append PATH | appenders PATH N | read PATH BLOCK | "
+			"preadv PATH | "
 			"pipe SECONDS BLOCK\n");
 	return 2;
 }

@@ -140,6 +140,8 @@ static void test_errors(void)
 	ERR("nothing to capture: give at least one --capture TOKEN", "-o", "t");
 	ERR("nothing to capture: give at least one --capture TOKEN", "-o", "t", "-c", "dir:/x");
 	ERR("-o: empty output path", "-o", "", "-c", "exec");
+	ERR("-o -: the trace cannot go to standard output; give a file name", "-o", "-", "-c",
+	    "exec");
 	ERR("--buffer-size '16Q': not a byte count (e.g. 16M, 65536)", "-o", "t", "-c", "exec",
 	    "--buffer-size", "16Q");
 	ERR("--buffer-size 'M': not a byte count (e.g. 16M, 65536)", "-o", "t", "-c", "exec",

@@ -21,14 +21,14 @@
 
 static unsigned long long test_seed; /* printed with every failure */
 
-#define CHECK(cond, ...)                                                        \
-	do {                                                                    \
-		if (!(cond)) {                                                  \
+#define CHECK(cond, ...)                                                                         \
+	do {                                                                                     \
+		if (!(cond)) {                                                                   \
 			fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                           \
-			fprintf(stderr, " (seed %llu)\n", test_seed);           \
-			exit(1);                                                \
-		}                                                               \
+			fprintf(stderr, __VA_ARGS__);                                            \
+			fprintf(stderr, " (seed %llu)\n", test_seed);                            \
+			exit(1);                                                                 \
+		}                                                                                \
 	} while (0)
 
 /* xorshift64*: fast, seedable, good enough to pick test inputs. */
@@ -70,9 +70,18 @@ static inline void rng_fill(struct rng *g, void *buf, size_t len)
 static inline void fill_payload(struct rng *g, uint8_t *p, size_t len)
 {
 	static const char *const words[] = {
-		"GET /index.html HTTP/1.1\r\n", "Host: example.org\r\n", "/usr/lib/x86_64-linux-gnu/",
-		"Content-Length: ", "{\"pid\": ", "\"comm\": \"bash\", ", "ERROR ", "INFO ",
-		"connection reset by peer\n", "0123456789", "    return 0;\n", "#include <stdio.h>\n",
+	    "GET /index.html HTTP/1.1\r\n",
+	    "Host: example.org\r\n",
+	    "/usr/lib/x86_64-linux-gnu/",
+	    "Content-Length: ",
+	    "{\"pid\": ",
+	    "\"comm\": \"bash\", ",
+	    "ERROR ",
+	    "INFO ",
+	    "connection reset by peer\n",
+	    "0123456789",
+	    "    return 0;\n",
+	    "#include <stdio.h>\n",
 	};
 	size_t i = 0;
 
@@ -120,14 +129,14 @@ struct type_ops {
 	int (*decode)(const struct tr_record *rec, union any_record *out);
 };
 
-#define TYPE_OPS_FN(name)                                                       \
-	static inline void ops_##name##_encode(const union any_record *in, uint8_t *fixed) \
-	{                                                                       \
-		tr_##name##_encode(&in->name, fixed);                           \
-	}                                                                       \
+#define TYPE_OPS_FN(name)                                                                         \
+	static inline void ops_##name##_encode(const union any_record *in, uint8_t *fixed)        \
+	{                                                                                         \
+		tr_##name##_encode(&in->name, fixed);                                             \
+	}                                                                                         \
 	static inline int ops_##name##_decode(const struct tr_record *rec, union any_record *out) \
-	{                                                                       \
-		return tr_##name##_decode(rec, &out->name);                     \
+	{                                                                                         \
+		return tr_##name##_decode(rec, &out->name);                                       \
 	}
 TYPE_OPS_FN(trailer)
 TYPE_OPS_FN(loss)
@@ -146,26 +155,29 @@ TYPE_OPS_FN(module_chunk)
 TYPE_OPS_FN(bpf_prog_chunk)
 TYPE_OPS_FN(syscall_result)
 
-#define TYPE_OPS(name, TYPE)                                                    \
-	{TR_REC_##TYPE, TR_##TYPE##_FIXED_LEN, #TYPE, ops_##name##_encode, ops_##name##_decode}
+#define TYPE_OPS(name, TYPE)                                                      \
+	{                                                                         \
+		TR_REC_##TYPE, TR_##TYPE##_FIXED_LEN, #TYPE, ops_##name##_encode, \
+		    ops_##name##_decode                                           \
+	}
 
 static const struct type_ops all_types[] = {
-	TYPE_OPS(trailer, TRAILER),
-	TYPE_OPS(loss, LOSS),
-	TYPE_OPS(process, PROCESS),
-	TYPE_OPS(process_exit, PROCESS_EXIT),
-	TYPE_OPS(cgroup, CGROUP),
-	TYPE_OPS(file, FILE),
-	TYPE_OPS(io_chunk, IO_CHUNK),
-	TYPE_OPS(exec, EXEC),
-	TYPE_OPS(binary_chunk, BINARY_CHUNK),
-	TYPE_OPS(binary_end, BINARY_END),
-	TYPE_OPS(packet, PACKET),
-	TYPE_OPS(mem_chunk, MEM_CHUNK),
-	TYPE_OPS(wx_mapping, WX_MAPPING),
-	TYPE_OPS(module_chunk, MODULE_CHUNK),
-	TYPE_OPS(bpf_prog_chunk, BPF_PROG_CHUNK),
-	TYPE_OPS(syscall_result, SYSCALL_RESULT),
+    TYPE_OPS(trailer, TRAILER),
+    TYPE_OPS(loss, LOSS),
+    TYPE_OPS(process, PROCESS),
+    TYPE_OPS(process_exit, PROCESS_EXIT),
+    TYPE_OPS(cgroup, CGROUP),
+    TYPE_OPS(file, FILE),
+    TYPE_OPS(io_chunk, IO_CHUNK),
+    TYPE_OPS(exec, EXEC),
+    TYPE_OPS(binary_chunk, BINARY_CHUNK),
+    TYPE_OPS(binary_end, BINARY_END),
+    TYPE_OPS(packet, PACKET),
+    TYPE_OPS(mem_chunk, MEM_CHUNK),
+    TYPE_OPS(wx_mapping, WX_MAPPING),
+    TYPE_OPS(module_chunk, MODULE_CHUNK),
+    TYPE_OPS(bpf_prog_chunk, BPF_PROG_CHUNK),
+    TYPE_OPS(syscall_result, SYSCALL_RESULT),
 };
 #define ALL_TYPES_COUNT (sizeof(all_types) / sizeof(all_types[0]))
 
@@ -241,13 +253,13 @@ struct exp_record {
 };
 
 struct gen_params {
-	size_t records; /* records before the trailer */
-	size_t max_tail; /* usual tails are 0..max_tail bytes */
+	size_t records;		    /* records before the trailer */
+	size_t max_tail;	    /* usual tails are 0..max_tail bytes */
 	unsigned big_tail_permille; /* chance of a tail up to big_tail bytes */
 	size_t big_tail;
-	size_t frame_bound; /* 0: writer default */
+	size_t frame_bound;	 /* 0: writer default */
 	unsigned flush_permille; /* chance of a flush after a record */
-	int finish; /* write the trailer */
+	int finish;		 /* write the trailer */
 };
 
 struct gen_trace {
@@ -323,7 +335,8 @@ static inline void gen_trace(struct rng *g, const struct gen_params *p, struct g
 		} else {
 			/* Any known type but the trailer, sometimes with a longer
 			 * fixed part as a newer minor version would write. */
-			const struct type_ops *ops = &all_types[1 + rng_below(g, ALL_TYPES_COUNT - 1)];
+			const struct type_ops *ops =
+			    &all_types[1 + rng_below(g, ALL_TYPES_COUNT - 1)];
 			union any_record rec;
 
 			rng_fill(g, &rec, sizeof(rec));
@@ -331,7 +344,8 @@ static inline void gen_trace(struct rng *g, const struct gen_params *p, struct g
 			e->fixed_len = ops->fixed_len;
 			ops->encode(&rec, e->fixed);
 			if (rng_below(g, 10) == 0) {
-				size_t extra = (size_t)rng_below(g, EXP_FIXED_MAX - e->fixed_len + 1);
+				size_t extra =
+				    (size_t)rng_below(g, EXP_FIXED_MAX - e->fixed_len + 1);
 
 				rng_fill(g, e->fixed + e->fixed_len, extra);
 				e->fixed_len = (uint16_t)(e->fixed_len + extra);
@@ -352,7 +366,8 @@ static inline void gen_trace(struct rng *g, const struct gen_params *p, struct g
 			iov[2] = (struct iovec){(void *)(e->tail + b), tail_len - b};
 			rc = tr_writer_appendv(w, e->type, e->fixed, e->fixed_len, iov, 3);
 		} else {
-			rc = tr_writer_append(w, e->type, e->fixed, e->fixed_len, e->tail, tail_len);
+			rc =
+			    tr_writer_append(w, e->type, e->fixed, e->fixed_len, e->tail, tail_len);
 		}
 		CHECK(rc == 0, "append record %zu: %s", i, tr_writer_errmsg(w));
 		if (rng_below(g, 1000) < p->flush_permille)
@@ -397,7 +412,7 @@ static inline int record_equals(const struct tr_record *rec, const struct exp_re
 /* Frame map of a trace read without error: where each data frame starts. */
 struct frame_map {
 	size_t header_len; /* end of the header frame */
-	uint64_t *start; /* start[i] of frame i; start[n] = file length */
+	uint64_t *start;   /* start[i] of frame i; start[n] = file length */
 	size_t *first_rec; /* index of frame i's first record; [n] = record count */
 	size_t n;
 };

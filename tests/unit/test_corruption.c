@@ -12,10 +12,10 @@
 #include "format_test.h"
 
 struct outcome {
-	size_t records; /* records handed out, all checked against the original */
-	size_t corrupt; /* -TR_E_CORRUPT returned */
+	size_t records;	     /* records handed out, all checked against the original */
+	size_t corrupt;	     /* -TR_E_CORRUPT returned */
 	size_t from_damaged; /* records of the damaged frame (identical content) */
-	int truncated; /* ended with -TR_E_TRUNCATED */
+	int truncated;	     /* ended with -TR_E_TRUNCATED */
 	char first_msg[TR_ERRMSG_LEN];
 	struct tr_reader_stats st;
 	int open_rc;
@@ -35,9 +35,8 @@ static long frame_at(const struct frame_map *m, uint64_t offset)
  * Every record handed out must be the original record of an undamaged
  * frame, found at its original offset: damage is never accepted silently.
  */
-static void read_damaged(const struct gen_trace *t, const struct frame_map *m,
-			 const uint8_t *bytes, size_t len, long damaged, struct outcome *o,
-			 const char *what)
+static void read_damaged(const struct gen_trace *t, const struct frame_map *m, const uint8_t *bytes,
+			 size_t len, long damaged, struct outcome *o, const char *what)
 {
 	struct tr_reader *r;
 	struct tr_record rec;
@@ -59,8 +58,8 @@ static void read_damaged(const struct gen_trace *t, const struct frame_map *m,
 			long f = frame_at(m, rec.frame_offset);
 			size_t k;
 
-			CHECK(f >= 0, "%s: record from a frame at %llu that the original lacks", what,
-			      (unsigned long long)rec.frame_offset);
+			CHECK(f >= 0, "%s: record from a frame at %llu that the original lacks",
+			      what, (unsigned long long)rec.frame_offset);
 			/*
 			 * A damaged frame may still decode to its exact original
 			 * content (LZ4 is not canonical: e.g. a match offset moved
@@ -74,9 +73,11 @@ static void read_damaged(const struct gen_trace *t, const struct frame_map *m,
 				idx = 0;
 			}
 			k = m->first_rec[f] + idx++;
-			CHECK(k < m->first_rec[f + 1], "%s: frame %ld yields too many records", what, f);
+			CHECK(k < m->first_rec[f + 1], "%s: frame %ld yields too many records",
+			      what, f);
 			if (k < t->nrecs)
-				CHECK(record_equals(&rec, &t->recs[k]), "%s: record %zu differs", what, k);
+				CHECK(record_equals(&rec, &t->recs[k]), "%s: record %zu differs",
+				      what, k);
 			else
 				CHECK(rec.type == TR_REC_TRAILER, "%s: trailer expected", what);
 			o->records++;
@@ -142,8 +143,8 @@ static void every_byte(const struct gen_trace *t, const struct frame_map *m, str
 		}
 		CHECK(o.from_damaged == 0, "%s: records of the damaged frame %ld handed out", what,
 		      f);
-		snprintf(want, sizeof(want), "corrupt frame at byte %llu: ",
-			 (unsigned long long)m->start[f]);
+		snprintf(want, sizeof(want),
+			 "corrupt frame at byte %llu: ", (unsigned long long)m->start[f]);
 		if (!o.truncated || o.corrupt) {
 			CHECK(strncmp(o.first_msg, want, strlen(want)) == 0,
 			      "%s: first message '%s', expected it to start with '%s'", what,
@@ -160,7 +161,8 @@ static void every_byte(const struct gen_trace *t, const struct frame_map *m, str
 			      "%s: skipped %llu bytes, the frame has %llu", what,
 			      (unsigned long long)o.st.bytes_skipped,
 			      (unsigned long long)(m->start[f + 1] - m->start[f]));
-			CHECK(o.st.trailer_seen == ((size_t)f != m->n - 1), "%s: trailer_seen", what);
+			CHECK(o.st.trailer_seen == ((size_t)f != m->n - 1), "%s: trailer_seen",
+			      what);
 		}
 	}
 	printf("%zu of %zu alterations left the decoded content unchanged\n", harmless, t->len);
@@ -250,19 +252,18 @@ static void not_traces(void)
 		int rc;
 		const char *msg;
 	} cases[] = {
-		{"", 0, -TR_E_NOT_A_TRACE, "empty"},
-		{"hello world", 11, -TR_E_NOT_A_TRACE, "not a trace"},
-		{"\x04\x22\x4d\x18\x64\x40\xa7\x00\x00\x00\x00", 11, -TR_E_NOT_A_TRACE, "not a trace"},
-		{"\x50\x2a\x4d", 3, -TR_E_TRUNCATED, "truncated"},
-		{"\x50\x2a\x4d\x18\x08\x00\x00\x00TRCD\x01\x00\x00\x00", 16, -TR_E_NOT_A_TRACE,
-		 "TRCE"},
-		{"\x50\x2a\x4d\x18\x08\x00\x00\x00TRCE\x02\x00\x00\x00", 16, -TR_E_VERSION,
-		 "version 2.0"},
-		{"\x50\x2a\x4d\x18\xff\xff\xff\x7f", 8, -TR_E_CORRUPT, "claims"},
-		{"\x50\x2a\x4d\x18\x10\x00\x00\x00TRCE\x01\x00\x00\x00\x01\x00\xff\x00\x00\x00", 24,
-		 -TR_E_CORRUPT, "field 1"},
-		{"\x50\x2a\x4d\x18\x10\x00\x00\x00TRCE\x01\x00\x00\x00", 16, -TR_E_TRUNCATED,
-		 "truncated"},
+	    {"", 0, -TR_E_NOT_A_TRACE, "empty"},
+	    {"hello world", 11, -TR_E_NOT_A_TRACE, "not a trace"},
+	    {"\x04\x22\x4d\x18\x64\x40\xa7\x00\x00\x00\x00", 11, -TR_E_NOT_A_TRACE, "not a trace"},
+	    {"\x50\x2a\x4d", 3, -TR_E_TRUNCATED, "truncated"},
+	    {"\x50\x2a\x4d\x18\x08\x00\x00\x00TRCD\x01\x00\x00\x00", 16, -TR_E_NOT_A_TRACE, "TRCE"},
+	    {"\x50\x2a\x4d\x18\x08\x00\x00\x00TRCE\x02\x00\x00\x00", 16, -TR_E_VERSION,
+	     "version 2.0"},
+	    {"\x50\x2a\x4d\x18\xff\xff\xff\x7f", 8, -TR_E_CORRUPT, "claims"},
+	    {"\x50\x2a\x4d\x18\x10\x00\x00\x00TRCE\x01\x00\x00\x00\x01\x00\xff\x00\x00\x00", 24,
+	     -TR_E_CORRUPT, "field 1"},
+	    {"\x50\x2a\x4d\x18\x10\x00\x00\x00TRCE\x01\x00\x00\x00", 16, -TR_E_TRUNCATED,
+	     "truncated"},
 	};
 	char err[TR_ERRMSG_LEN];
 
@@ -288,11 +289,11 @@ int main(int argc, char **argv)
 	rng_seed(&g, test_seed);
 	for (unsigned long it = 0; it < iters; it++) {
 		struct gen_params p = {
-			.records = 30 + (size_t)rng_below(&g, 30),
-			.max_tail = 500,
-			.frame_bound = 600 + (size_t)rng_below(&g, 1200),
-			.flush_permille = 50,
-			.finish = 1,
+		    .records = 30 + (size_t)rng_below(&g, 30),
+		    .max_tail = 500,
+		    .frame_bound = 600 + (size_t)rng_below(&g, 1200),
+		    .flush_permille = 50,
+		    .finish = 1,
 		};
 		struct gen_trace t;
 		struct frame_map m;

@@ -116,15 +116,20 @@ static void all_records(void)
 	put(&e, 16, 8, U64(3)), put(&e, 24, 8, U64(4));
 	check_codec("LOSS", TR_REC_LOSS, &in, &e, &out);
 	CHECK(out.loss.kind == TR_LOSS_IOV_LIMIT && out.loss.detail_len == sizeof(tail) &&
-		      memcmp(out.loss.detail, tail, sizeof(tail)) == 0,
+		  memcmp(out.loss.detail, tail, sizeof(tail)) == 0,
 	      "loss fields and tail");
 
 	/* 5.3 PROCESS */
 	memset(&in, 0, sizeof(in));
-	in.process = (struct tr_process){.time_ns = U64(1), .pid = U32(2), .tid = U32(3),
-					 .ppid = U32(4), .uid = U32(5), .gid = U32(6),
+	in.process = (struct tr_process){.time_ns = U64(1),
+					 .pid = U32(2),
+					 .tid = U32(3),
+					 .ppid = U32(4),
+					 .uid = U32(5),
+					 .gid = U32(6),
 					 .flags = TR_PROCESS_FORK | TR_PROCESS_EXEC,
-					 .cgroup_id = U64(7), .start_ns = U64(8)};
+					 .cgroup_id = U64(7),
+					 .start_ns = U64(8)};
 	memcpy(in.process.comm, "bash", 4);
 	expect_init(&e, 64);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
@@ -133,7 +138,7 @@ static void all_records(void)
 	put_text(&e, 48, "bash", 16);
 	check_codec("PROCESS", TR_REC_PROCESS, &in, &e, &out);
 	CHECK(memcmp(out.process.comm, "bash\0\0", 6) == 0 && out.process.ppid == U32(4) &&
-		      out.process.exe_path_len == sizeof(tail),
+		  out.process.exe_path_len == sizeof(tail),
 	      "process fields");
 
 	/* 5.4 PROCESS_EXIT, also as literal bytes (little-endian, i32). */
@@ -142,8 +147,8 @@ static void all_records(void)
 						   -2, TR_EXIT_GROUP_DEAD};
 	{
 		static const uint8_t literal[24] = {
-			0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x14, 0x13, 0x12, 0x11,
-			0x24, 0x23, 0x22, 0x21, 0xfe, 0xff, 0xff, 0xff, 0x01, 0x00, 0x00, 0x00,
+		    0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x14, 0x13, 0x12, 0x11,
+		    0x24, 0x23, 0x22, 0x21, 0xfe, 0xff, 0xff, 0xff, 0x01, 0x00, 0x00, 0x00,
 		};
 		expect_init(&e, 24);
 		memcpy(e.bytes, literal, sizeof(literal));
@@ -158,7 +163,7 @@ static void all_records(void)
 	put(&e, 0, 8, U64(1));
 	check_codec("CGROUP", TR_REC_CGROUP, &in, &e, &out);
 	CHECK(out.cgroup.cgroup_id == U64(1) && out.cgroup.path_len == sizeof(tail) &&
-		      memcmp(out.cgroup.path, tail, sizeof(tail)) == 0,
+		  memcmp(out.cgroup.path, tail, sizeof(tail)) == 0,
 	      "cgroup fields and tail");
 
 	/* 5.6 FILE */
@@ -171,11 +176,18 @@ static void all_records(void)
 
 	/* 5.7 IO_CHUNK */
 	memset(&in, 0, sizeof(in));
-	in.io_chunk = (struct tr_io_chunk){.time_ns = U64(1), .pid = U32(2), .tid = U32(3),
-					   .cgroup_id = U64(4), .dev = U64(5), .ino = U64(6),
-					   .offset = U64(7), .mode = 0100600, .direction = TR_IO_READ,
+	in.io_chunk = (struct tr_io_chunk){.time_ns = U64(1),
+					   .pid = U32(2),
+					   .tid = U32(3),
+					   .cgroup_id = U64(4),
+					   .dev = U64(5),
+					   .ino = U64(6),
+					   .offset = U64(7),
+					   .mode = 0100600,
+					   .direction = TR_IO_READ,
 					   .flags = TR_IO_OFFSET_VALID | TR_IO_TRUNCATED,
-					   .fd = 0xBEEF, .syscall_nr = 17};
+					   .fd = 0xBEEF,
+					   .syscall_nr = 17};
 	expect_init(&e, 64);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
@@ -183,13 +195,14 @@ static void all_records(void)
 	put(&e, 54, 2, 0xBEEF), put(&e, 56, 4, 17), put(&e, 60, 4, 0);
 	check_codec("IO_CHUNK", TR_REC_IO_CHUNK, &in, &e, &out);
 	CHECK(out.io_chunk.fd == 0xBEEF && out.io_chunk.direction == TR_IO_READ &&
-		      out.io_chunk.data_len == sizeof(tail),
+		  out.io_chunk.data_len == sizeof(tail),
 	      "io_chunk fields");
 
 	/* 5.8 EXEC */
 	memset(&in, 0, sizeof(in));
-	in.exec = (struct tr_exec){U64(1), U32(2), U32(3), U64(4), U64(5), U64(6), U64(7),
-				   0100755, TR_EXEC_BINARY_COPIED, NULL, 0};
+	in.exec = (struct tr_exec){
+	    U64(1), U32(2), U32(3), U64(4), U64(5), U64(6), U64(7), 0100755, TR_EXEC_BINARY_COPIED,
+	    NULL,   0};
 	expect_init(&e, 64);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
@@ -215,10 +228,16 @@ static void all_records(void)
 
 	/* 5.11 PACKET */
 	memset(&in, 0, sizeof(in));
-	in.packet = (struct tr_packet){.time_ns = U64(1), .pid = U32(2), .tid = U32(3),
-				       .cgroup_id = U64(4), .owner_start_ns = U64(5),
-				       .orig_len = 1500, .ifindex = U32(6),
-				       .direction = TR_PACKET_INGRESS, .family = 6, .l4_proto = 17,
+	in.packet = (struct tr_packet){.time_ns = U64(1),
+				       .pid = U32(2),
+				       .tid = U32(3),
+				       .cgroup_id = U64(4),
+				       .owner_start_ns = U64(5),
+				       .orig_len = 1500,
+				       .ifindex = U32(6),
+				       .direction = TR_PACKET_INGRESS,
+				       .family = 6,
+				       .l4_proto = 17,
 				       .flags = TR_PACKET_ATTRIBUTED | TR_PACKET_CAPPED};
 	memcpy(in.packet.comm, "curl", 4);
 	expect_init(&e, 64);
@@ -231,8 +250,9 @@ static void all_records(void)
 
 	/* 5.12 MEM_CHUNK */
 	memset(&in, 0, sizeof(in));
-	in.mem_chunk = (struct tr_mem_chunk){U64(1), U32(2), U32(3), U64(4), U64(5), U64(6),
-					     U64(7), 3, 5, 10, TR_MEM_UNREADABLE, NULL, 0};
+	in.mem_chunk = (struct tr_mem_chunk){
+	    U64(1), U32(2), U32(3), U64(4), U64(5), U64(6), U64(7), 3, 5, 10, TR_MEM_UNREADABLE,
+	    NULL,   0};
 	expect_init(&e, 64);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
@@ -242,7 +262,8 @@ static void all_records(void)
 
 	/* 5.13 WX_MAPPING */
 	memset(&in, 0, sizeof(in));
-	in.wx_mapping = (struct tr_wx_mapping){U64(1), U32(2), U32(3), U64(4), U64(5), U64(6), 7, 9};
+	in.wx_mapping =
+	    (struct tr_wx_mapping){U64(1), U32(2), U32(3), U64(4), U64(5), U64(6), 7, 9};
 	expect_init(&e, 48);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
@@ -251,8 +272,9 @@ static void all_records(void)
 
 	/* 5.14 MODULE_CHUNK */
 	memset(&in, 0, sizeof(in));
-	in.module_chunk = (struct tr_module_chunk){U64(1), U32(2), U32(3), U64(4), U64(5), U64(6),
-						   U64(7), U64(8), 313, TR_CHUNK_LAST, NULL, 0};
+	in.module_chunk =
+	    (struct tr_module_chunk){U64(1), U32(2), U32(3), U64(4),	    U64(5), U64(6),
+				     U64(7), U64(8), 313,    TR_CHUNK_LAST, NULL,   0};
 	expect_init(&e, 64);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
@@ -261,9 +283,12 @@ static void all_records(void)
 
 	/* 5.15 BPF_PROG_CHUNK */
 	memset(&in, 0, sizeof(in));
-	in.bpf_prog_chunk = (struct tr_bpf_prog_chunk){.time_ns = U64(1), .pid = U32(2),
-						       .tid = U32(3), .cgroup_id = U64(4),
-						       .prog_type = 26, .insn_cnt = U32(5),
+	in.bpf_prog_chunk = (struct tr_bpf_prog_chunk){.time_ns = U64(1),
+						       .pid = U32(2),
+						       .tid = U32(3),
+						       .cgroup_id = U64(4),
+						       .prog_type = 26,
+						       .insn_cnt = U32(5),
 						       .offset = U64(6),
 						       .flags = TR_CHUNK_INCOMPLETE};
 	memcpy(in.bpf_prog_chunk.name, "tracepoint_prog", 15);
@@ -275,13 +300,13 @@ static void all_records(void)
 
 	/* 5.16 SYSCALL_RESULT, also as literal bytes (i64 return value). */
 	memset(&in, 0, sizeof(in));
-	in.syscall_result = (struct tr_syscall_result){0x1122334455667788ull, 0x0A0B0C0D,
-						       0x01020304, 175, -1};
+	in.syscall_result =
+	    (struct tr_syscall_result){0x1122334455667788ull, 0x0A0B0C0D, 0x01020304, 175, -1};
 	{
 		static const uint8_t literal[32] = {
-			0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x0d, 0x0c, 0x0b,
-			0x0a, 0x04, 0x03, 0x02, 0x01, 0xaf, 0x00, 0x00, 0x00, 0x00, 0x00,
-			0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		    0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x0d, 0x0c, 0x0b,
+		    0x0a, 0x04, 0x03, 0x02, 0x01, 0xaf, 0x00, 0x00, 0x00, 0x00, 0x00,
+		    0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 		};
 		expect_init(&e, 32);
 		memcpy(e.bytes, literal, sizeof(literal));
@@ -295,8 +320,8 @@ static void trailer_tail(void)
 {
 	uint8_t fixed[TR_TRAILER_FIXED_LEN] = {0};
 	uint8_t tail[13] = {0};
-	struct tr_record rec = {.type = TR_REC_TRAILER, .fixed_len = sizeof(fixed),
-				.fixed = fixed, .tail = tail};
+	struct tr_record rec = {
+	    .type = TR_REC_TRAILER, .fixed_len = sizeof(fixed), .fixed = fixed, .tail = tail};
 	struct tr_trailer t;
 
 	rec.tail_len = 12;
@@ -315,10 +340,10 @@ static void header_bytes(void)
 	size_t len;
 	char err[TR_ERRMSG_LEN];
 	static const uint8_t start[] = {
-		0x50, 0x2a, 0x4d, 0x18, /* skippable frame magic */
-		0x00, 0x00, 0x00, 0x00, /* frame size, checked below */
-		'T',  'R',  'C',  'E',  0x01, 0x00, 0x00, 0x00, /* magic, version 1.0 */
-		0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 'h', /* hostname "h" */
+	    0x50, 0x2a, 0x4d, 0x18,			    /* skippable frame magic */
+	    0x00, 0x00, 0x00, 0x00,			    /* frame size, checked below */
+	    'T',  'R',	'C',  'E',  0x01, 0x00, 0x00, 0x00, /* magic, version 1.0 */
+	    0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 'h',	    /* hostname "h" */
 	};
 
 	CHECK(tr_header_set(&hdr.hostname, "h") == 0, "set");
@@ -327,24 +352,42 @@ static void header_bytes(void)
 	hdr.boot_wall_offset_ns = -5;
 	hdr.start_boot_ns = 7;
 	CHECK(tr_header_encode(&hdr, &buf, &len, err, sizeof(err)) == 0, "%s", err);
-	CHECK(len > sizeof(start) && memcmp(buf, start, 4) == 0 && memcmp(buf + 8, start + 8, 15) == 0,
+	CHECK(len > sizeof(start) && memcmp(buf, start, 4) == 0 &&
+		  memcmp(buf + 8, start + 8, 15) == 0,
 	      "header start");
 	CHECK((size_t)(buf[4] | buf[5] << 8 | buf[6] << 16 | buf[7] << 24) == len - 8,
 	      "frame size");
 	/* boot_wall_offset_ns (6) follows, as an i64. */
 	{
-		static const uint8_t off[] = {0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0xfb, 0xff,
-					      0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+		static const uint8_t off[] = {0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0xfb,
+					      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 		CHECK(memcmp(buf + 23, off, sizeof(off)) == 0, "boot_wall_offset_ns bytes");
 	}
 	CHECK(tr_header_decode(buf + 8, len - 8, &back, err, sizeof(err)) == 0, "%s", err);
 	CHECK(strcmp(back.hostname, "h") == 0 && back.boot_wall_offset_ns == -5 &&
-		      back.start_boot_ns == 7 && back.command.count == 2 &&
-		      strcmp(back.command.items[1], "-l") == 0 && !back.kernel_release,
+		  back.start_boot_ns == 7 && back.command.count == 2 &&
+		  strcmp(back.command.items[1], "-l") == 0 && !back.kernel_release,
 	      "header decode");
 	CHECK(back.version_major == 1 && back.version_minor == 0, "version");
 	tr_header_clear(&back);
+
+	/* Unknown keys and a newer minor version are accepted; known keys still read. */
+	{
+		static const uint8_t newer[] = {
+		    'T',  'R',	'C',  'E',  0x01, 0x00, 0x07, 0x00,	 /* version 1.7 */
+		    0x77, 0x77, 0x03, 0x00, 0x00, 0x00, 'a',  'b',  'c', /* unknown key */
+		    0x08, 0x00, 0x06, 0x00, 0x00, 0x00, 'a',  'a',  'r',
+		    'c',  'h',	'6', /* machine */
+		};
+
+		CHECK(tr_header_decode(newer, sizeof(newer), &back, err, sizeof(err)) == 0, "%s",
+		      err);
+		CHECK(back.version_minor == 7 && strcmp(back.machine, "aarch6") == 0 &&
+			  !back.hostname,
+		      "newer header");
+		tr_header_clear(&back);
+	}
 	tr_header_clear(&hdr);
 	free(buf);
 }

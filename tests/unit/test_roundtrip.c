@@ -85,13 +85,15 @@ static void check_trace(const struct gen_trace *t, enum source src)
 			CHECK(tr_trailer_decode(&rec, &trl) == 0, "trailer decode");
 			CHECK(trl.records == t->nrecs, "trailer records %llu, expected %zu",
 			      (unsigned long long)trl.records, t->nrecs);
-			CHECK(trl.payload_bytes == t->payload_bytes, "trailer payload bytes %llu, %llu",
+			CHECK(trl.payload_bytes == t->payload_bytes,
+			      "trailer payload bytes %llu, %llu",
 			      (unsigned long long)trl.payload_bytes,
 			      (unsigned long long)t->payload_bytes);
-			CHECK(trl.frames == rec.frame_index, "trailer frames %llu, frame index %llu",
+			CHECK(trl.frames == rec.frame_index,
+			      "trailer frames %llu, frame index %llu",
 			      (unsigned long long)trl.frames, (unsigned long long)rec.frame_index);
 			CHECK(trl.loss_totals_len == t->loss_totals_len &&
-				      memcmp(trl.loss_totals, t->loss_totals, t->loss_totals_len) == 0,
+				  memcmp(trl.loss_totals, t->loss_totals, t->loss_totals_len) == 0,
 			      "trailer loss totals");
 		} else {
 			CHECK(i < t->nrecs, "more records than written");
@@ -118,7 +120,7 @@ static void check_trace(const struct gen_trace *t, enum source src)
 		int status;
 
 		CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) &&
-			      WEXITSTATUS(status) == 0,
+			  WEXITSTATUS(status) == 0,
 		      "pipe writer failed");
 	}
 }
@@ -144,13 +146,13 @@ static void one_iteration(struct rng *g, unsigned long it)
 {
 	static const size_t bounds[] = {0, 256, 4096, 65536, 300000};
 	struct gen_params p = {
-		.records = 1 + (size_t)rng_below(g, 400),
-		.max_tail = (size_t)rng_below(g, 65536),
-		.big_tail_permille = 5,
-		.big_tail = (size_t)3 << 20,
-		.frame_bound = bounds[rng_below(g, sizeof(bounds) / sizeof(bounds[0]))],
-		.flush_permille = (unsigned)rng_below(g, 100),
-		.finish = 1,
+	    .records = 1 + (size_t)rng_below(g, 400),
+	    .max_tail = (size_t)rng_below(g, 65536),
+	    .big_tail_permille = 5,
+	    .big_tail = (size_t)3 << 20,
+	    .frame_bound = bounds[rng_below(g, sizeof(bounds) / sizeof(bounds[0]))],
+	    .flush_permille = (unsigned)rng_below(g, 100),
+	    .finish = 1,
 	};
 	struct gen_trace t;
 
@@ -233,6 +235,44 @@ static void fixed_cases(void)
 	tr_reader_free(r);
 	free(bytes);
 	close(fd);
+
+	/* A full disk: the header write fails and says why. */
+	fd = open("/dev/full", O_WRONLY);
+	if (fd >= 0) {
+		CHECK(tr_writer_open_fd(&w, fd, &hdr, NULL, err, sizeof(err)) == -TR_E_IO && !w,
+		      "writing to /dev/full succeeded");
+		CHECK(strstr(err, "No space left"), "message: %s", err);
+		close(fd);
+	}
+
+	/* A write error later on breaks the writer for good, with one message. */
+	{
+		int fds[2];
+		uint8_t payload[65536] = {0};
+		struct tr_io_chunk io = {0};
+		uint8_t io_fixed[TR_IO_CHUNK_FIXED_LEN];
+		int rc = 0;
+
+		CHECK(pipe2(fds, O_NONBLOCK) == 0, "pipe");
+		CHECK(tr_writer_open_fd(&w, fds[1], &hdr, NULL, err, sizeof(err)) == 0, "%s", err);
+		tr_io_chunk_encode(&io, io_fixed);
+		for (int i = 0; i < 1000 && rc == 0; i++) {
+			rc = tr_writer_append(w, TR_REC_IO_CHUNK, io_fixed, sizeof(io_fixed),
+					      payload, sizeof(payload));
+			if (rc == 0)
+				rc = tr_writer_flush(w);
+		}
+		CHECK(rc == -TR_E_IO, "a full pipe never failed the writer (%d)", rc);
+		CHECK(strstr(tr_writer_errmsg(w), "writing the trace failed"), "message: %s",
+		      tr_writer_errmsg(w));
+		CHECK(tr_writer_append(w, TR_REC_IO_CHUNK, io_fixed, sizeof(io_fixed), NULL, 0) ==
+			  -TR_E_IO,
+		      "writer usable after a write error");
+		CHECK(tr_writer_finish(w, NULL) == -TR_E_IO, "finish after a write error");
+		tr_writer_free(w);
+		close(fds[0]);
+		close(fds[1]);
+	}
 	tr_header_clear(&hdr);
 }
 

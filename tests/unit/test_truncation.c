@@ -22,8 +22,7 @@ static size_t frames_complete(const struct frame_map *m, size_t cut)
 	return k;
 }
 
-static void check_cut(const struct gen_trace *t, const struct frame_map *m, size_t cut,
-		      int via_fd)
+static void check_cut(const struct gen_trace *t, const struct frame_map *m, size_t cut, int via_fd)
 {
 	struct tr_reader *r;
 	struct tr_record rec;
@@ -58,8 +57,8 @@ static void check_cut(const struct gen_trace *t, const struct frame_map *m, size
 		CHECK(got < m->first_rec[k], "cut %zu: more records than %zu complete frames hold",
 		      cut, k);
 		if (got < t->nrecs)
-			CHECK(record_equals(&rec, &t->recs[got]), "cut %zu: record %zu differs", cut,
-			      got);
+			CHECK(record_equals(&rec, &t->recs[got]), "cut %zu: record %zu differs",
+			      cut, got);
 		else
 			CHECK(rec.type == TR_REC_TRAILER, "cut %zu: trailer expected", cut);
 		got++;
@@ -81,8 +80,8 @@ static void check_cut(const struct gen_trace *t, const struct frame_map *m, size
 			 (unsigned long long)m->start[k], k);
 		CHECK(n == -TR_E_TRUNCATED, "cut %zu: returned %d: %s", cut, n,
 		      tr_reader_errmsg(r));
-		CHECK(strcmp(tr_reader_errmsg(r), want) == 0, "cut %zu: message '%s', expected '%s'",
-		      cut, tr_reader_errmsg(r), want);
+		CHECK(strcmp(tr_reader_errmsg(r), want) == 0,
+		      "cut %zu: message '%s', expected '%s'", cut, tr_reader_errmsg(r), want);
 		/* The error stays; resync cannot skip a truncation. */
 		CHECK(tr_reader_next(r, &rec) == -TR_E_TRUNCATED, "cut %zu: error not sticky", cut);
 		CHECK(tr_reader_resync(r) == -TR_E_TRUNCATED, "cut %zu: resync past the end", cut);
@@ -105,11 +104,11 @@ int main(int argc, char **argv)
 	for (unsigned long it = 0; it < iters; it++) {
 		/* Small frames so a cut lands in every part of many frames. */
 		struct gen_params p = {
-			.records = 40 + (size_t)rng_below(&g, 40),
-			.max_tail = 600,
-			.frame_bound = 700 + (size_t)rng_below(&g, 1500),
-			.flush_permille = 50,
-			.finish = 1,
+		    .records = 40 + (size_t)rng_below(&g, 40),
+		    .max_tail = 600,
+		    .frame_bound = 700 + (size_t)rng_below(&g, 1500),
+		    .flush_permille = 50,
+		    .finish = 1,
 		};
 		struct gen_trace t;
 		struct frame_map m;
