@@ -9,8 +9,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUTPUT=${OUTPUT:-.output}
 case $OUTPUT in /*) ;; *) OUTPUT=$ROOT/$OUTPUT ;; esac
-REC=$ROOT/tracee-rec
-EXTRACT=$ROOT/tracee-extract
+REC=$OUTPUT/tracee-rec
+EXTRACT=$OUTPUT/tracee-extract
 PEER=$OUTPUT/tests/tools/net_peer
 N=${NET_BENCH_PACKETS:-500000}
 SIZE=${NET_BENCH_SIZE:-512}

@@ -13,8 +13,8 @@
  *
  * Capture: the packet from the L3 header, whole (or up to packet_cap),
  * into a ring buffer sample. bpf_ringbuf_reserve() takes a constant size,
- * so a sample is reserved in the smallest of a few power-of-two sizes that
- * holds the packet; hdr.size tells the real length.
+ * so a sample is reserved in the smallest of a ladder of sizes that holds
+ * the packet; hdr.size tells the real length.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -39,6 +39,8 @@
 
 /* Set by the recorder: keep at most this many bytes of a packet; 0 = whole. */
 const volatile __u32 packet_cap = 0;
+/* Set by the recorder: bytes waiting in the ring buffer that are worth a wakeup. */
+const volatile __u64 wakeup_bytes = 1 << 20;
 
 /* The task a socket belongs to, stamped when the socket is created. */
 struct sock_owner {
@@ -133,7 +135,8 @@ int stamp_existing_sockets(struct bpf_iter__task_file *ctx)
 	bpf_probe_read_kernel(owner->comm, sizeof(owner->comm), task->comm);
 	/* the process tracker's snapshot has given every running process a verdict */
 	verdict = bpf_map_lookup_elem(&scope_tasks, &tgid);
-	owner->in_scope = !scope_enabled() || (verdict && (*verdict & 0x0f) == SCOPE_IN);
+	owner->in_scope =
+	    !scope_enabled() || (verdict && (*verdict & SCOPE_VERDICT_MASK) == SCOPE_IN);
 	return 0;
 }
 
@@ -154,9 +157,9 @@ static __always_inline int ipv6_l4_proto(struct __sk_buff *skb, __u8 *proto)
 			break;
 		if (bpf_skb_load_bytes(skb, off, ext, sizeof(ext)) < 0)
 			return -1;
-		next = ext[0];
 		/* fragment header: fixed 8 bytes; the others: (len + 1) * 8 */
 		off += next == NEXTHDR_FRAGMENT ? 8 : ((__u32)ext[1] + 1) * 8;
+		next = ext[0];
 	}
 	*proto = next;
 	return 0;
@@ -219,7 +222,14 @@ static __always_inline void submit_packet(struct __sk_buff *skb, const struct pa
 	e->family = m->family;
 	e->l4_proto = m->l4_proto;
 	e->pad = 0;
-	bpf_ringbuf_submit(e, 0);
+	/*
+	 * Wake the recorder only when a batch is waiting: at packet rates a
+	 * wakeup per caught-up consumer costs both sides more than the copy.
+	 * The recorder also empties the ring whenever its poll times out.
+	 */
+	bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
+				  ? BPF_RB_FORCE_WAKEUP
+				  : BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline const struct sock_owner *socket_owner(struct __sk_buff *skb)
@@ -273,25 +283,33 @@ static __always_inline int capture_packet(struct __sk_buff *skb, __u8 direction)
 		m.cap_len = packet_cap;
 	m.capped = m.cap_len < m.orig_len;
 
-	/* the smallest sample that holds the packet */
-	if (m.cap_len <= 128)
-		submit_packet(skb, &m, 128);
-	else if (m.cap_len <= 256)
-		submit_packet(skb, &m, 256);
-	else if (m.cap_len <= 640)
-		submit_packet(skb, &m, 640);
-	else if (m.cap_len <= 1536)
-		submit_packet(skb, &m, 1536);
-	else if (m.cap_len <= 4096)
-		submit_packet(skb, &m, 4096);
-	else if (m.cap_len <= 9216)
-		submit_packet(skb, &m, 9216);
-	else if (m.cap_len <= 16384)
-		submit_packet(skb, &m, 16384);
-	else if (m.cap_len <= 32768)
-		submit_packet(skb, &m, 32768);
-	else
-		submit_packet(skb, &m, NET_PACKET_MAX_BYTES);
+	/*
+	 * The smallest sample that holds the packet: sizes about 1.5x apart,
+	 * so a sample wastes at most a third of its room (+ ring buffer header).
+	 */
+#define SUBMIT_IF_FITS(room)                    \
+	if (m.cap_len <= (room)) {              \
+		submit_packet(skb, &m, (room)); \
+		return 1;                       \
+	}
+	SUBMIT_IF_FITS(96)
+	SUBMIT_IF_FITS(160)
+	SUBMIT_IF_FITS(256)
+	SUBMIT_IF_FITS(384)
+	SUBMIT_IF_FITS(576)
+	SUBMIT_IF_FITS(864)
+	SUBMIT_IF_FITS(1280)
+	SUBMIT_IF_FITS(1536)
+	SUBMIT_IF_FITS(2304)
+	SUBMIT_IF_FITS(3456)
+	SUBMIT_IF_FITS(5120)
+	SUBMIT_IF_FITS(7680)
+	SUBMIT_IF_FITS(11520)
+	SUBMIT_IF_FITS(17280)
+	SUBMIT_IF_FITS(25920)
+	SUBMIT_IF_FITS(38912)
+#undef SUBMIT_IF_FITS
+	submit_packet(skb, &m, NET_PACKET_MAX_BYTES);
 	return 1; /* observe only: never drop */
 }
 

@@ -59,10 +59,34 @@ static int find_cgroup2_mount(char *path, size_t len)
 	return err;
 }
 
+/* Name the first missing kernel feature instead of leaving it to a verifier log. */
+static int check_kernel_support(void)
+{
+	const char *missing = NULL;
+
+	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SKB, NULL) <= 0)
+		missing = "cgroup_skb programs";
+	else if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SOCK, NULL) <= 0)
+		missing = "cgroup/sock_create programs";
+	else if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_SK_STORAGE, NULL) <= 0)
+		missing = "socket local storage maps (Linux 5.2)";
+	else if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_CGROUP_SKB, BPF_FUNC_get_listener_sock,
+					 NULL) <= 0)
+		missing = "the bpf_get_listener_sock helper in cgroup_skb programs (Linux 5.1)";
+	if (!missing)
+		return 0;
+	fprintf(stderr, "network capture: this kernel lacks %s\n", missing);
+	return -EOPNOTSUPP;
+}
+
 static int net_capture_open(struct recorder *rec, void **state)
 {
 	struct net_capture *nc;
 	int err;
+
+	err = check_kernel_support();
+	if (err)
+		return err;
 
 	nc = calloc(1, sizeof(*nc));
 	if (!nc)
@@ -78,6 +102,9 @@ static int net_capture_open(struct recorder *rec, void **state)
 	if (err)
 		goto cleanup;
 	nc->skel->rodata->packet_cap = rec->opts->packet_cap;
+	/* a sixteenth of the ring: the recorder wakes well before it is full */
+	if (rec->opts->buffer_size)
+		nc->skel->rodata->wakeup_bytes = rec->opts->buffer_size / 16;
 	*state = nc;
 	return 0;
 

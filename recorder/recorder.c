@@ -511,6 +511,13 @@ static int record_loop(struct recording *r)
 		err = ring_buffer__poll(r->rb, pending ? 0 : poll_ms);
 		if (err == -EINTR)
 			err = 0;
+		/*
+		 * A timeout: samples submitted without a wakeup (the network probe
+		 * wakes the recorder only for batches) are read now, so they reach
+		 * the trace within a poll interval.
+		 */
+		if (err == 0)
+			err = ring_buffer__consume(r->rb);
 		if (err < 0) {
 			if (!r->sample_err)
 				fprintf(stderr, "tracee-rec: reading the ring buffer failed: %s\n",

@@ -31,7 +31,8 @@ cg_ino=$(stat -c %i "$cg")
 # into a cgroup made while recording
 id2=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 cg2=$V2/docker/$id2
-"$REC" -c exec -o "$TMP/c.trc" -- sh -c "echo \$\$ >'$cg/cgroup.procs' && /bin/true &&
+"$REC" -c exec -c "write=$TMP/cw*" -o "$TMP/c.trc" -- sh -c "echo \$\$ >'$cg/cgroup.procs' && /bin/true &&
+	echo written-in-the-container >'$TMP/cw.txt' &&
 	mkdir '$cg2' && echo \$\$ >'$cg2/cgroup.procs' && stat -c %i '$cg2' >'$TMP/ino2' &&
 	/bin/echo >/dev/null; echo \$\$ >'$V2/cgroup.procs'" \
 	2>"$TMP/err" || fail "recording failed: $(cat "$TMP/err")"
@@ -52,6 +53,13 @@ tar -tf "$TMP/c.tar" >"$TMP/c.list" || fail "tar cannot list the archive"
 grep -q "^$id/exec\.[0-9]*\.true\$" "$TMP/c.list" || fail "no $id/exec.*.true: $(cat "$TMP/c.list")"
 grep -q "^$id2/exec\.[0-9]*\.echo\$" "$TMP/c.list" || fail "no $id2/exec.*.echo: $(cat "$TMP/c.list")"
 grep -q "^host/exec\.[0-9]*\.sh\$" "$TMP/c.list" || fail "no host/exec.*.sh: $(cat "$TMP/c.list")"
+# and the file the container's shell wrote, byte for byte, indexed under its folder
+member=$(grep "^$id/write\.dev-[0-9]*\.inode-$(stat -c %i "$TMP/cw.txt")\$" "$TMP/c.list") ||
+	fail "no $id/write.* for the container's file: $(cat "$TMP/c.list")"
+assert_eq "the container's file" "written-in-the-container" "$(tar -xOf "$TMP/c.tar" "$member")"
+tar -xOf "$TMP/c.tar" written_files | grep -qx "$member $TMP/cw.txt" ||
+	fail "written_files lacks '$member $TMP/cw.txt': $(tar -xOf "$TMP/c.tar" written_files)"
+grep -q "^host/write" "$TMP/c.list" && fail "the container's write landed under host/"
 
 # --scope container / not-container, without a command
 record() {
