@@ -28,3 +28,29 @@ require_bpf() {
 	[ -r /sys/kernel/btf/vmlinux ] || skip "kernel has no BTF (/sys/kernel/btf/vmlinux)"
 	[ -x "$REC" ] || fail "tracee-rec not built"
 }
+
+# start_recording TRACE REC-ARGS... : run "tracee-rec -v -o TRACE REC-ARGS..."
+# in the background (its pid in RECPID, its stderr in TRACE.err) and return
+# once it says it records, so a workload started next is seen.
+start_recording() {
+	local trace=$1
+	shift
+	RECLOG=$trace.err
+	"$REC" -v -o "$trace" "$@" 2>"$RECLOG" &
+	RECPID=$!
+	for _ in $(seq 200); do
+		grep -q '^tracee-rec: recording to' "$RECLOG" && return 0
+		kill -0 "$RECPID" 2>/dev/null || fail "recorder exited early: $(cat "$RECLOG")"
+		sleep 0.05
+	done
+	fail "recorder did not start: $(cat "$RECLOG")"
+}
+
+# stop_recording: end the recording begun by start_recording with SIGINT;
+# fail unless the recorder exits 0.
+stop_recording() {
+	local rc=0
+	kill -INT "$RECPID"
+	wait "$RECPID" || rc=$?
+	[ "$rc" = 0 ] || fail "recorder exit status after SIGINT: expected '0', got '$rc': $(tail -5 "$RECLOG")"
+}

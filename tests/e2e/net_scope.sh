@@ -13,22 +13,6 @@ PEER=$TOOLS/net_peer
 [ -x "$PEER" ] || fail "test tools not built ($TOOLS)"
 PORT=$((24000 + ($$ % 4000)))
 
-# record REC-ARGS... : start the recorder in the background, wait until attached
-record() {
-	: >"$TMP/rec.log"
-	"$REC" -v "$@" 2>"$TMP/rec.log" &
-	RECPID=$!
-	for i in $(seq 200); do
-		grep -q "tracee-rec: recording to" "$TMP/rec.log" && return 0
-		kill -0 $RECPID 2>/dev/null || { tail -5 "$TMP/rec.log"; fail "recorder exited"; }
-		sleep 0.05
-	done
-	fail "recorder did not start"
-}
-stop() {
-	kill -INT $RECPID
-	wait $RECPID || { tail -5 "$TMP/rec.log"; fail "recorder failed"; }
-}
 extract() { # trace dir options...
 	local trace=$1 dir=$2; shift 2
 	mkdir -p "$dir"
@@ -44,12 +28,12 @@ count() { tshark -r "$1" -Y "${2:-frame}" 2>/dev/null | wc -l; }
 $PEER tcp-server 127.0.0.1 $PORT 3 >"$TMP/old.out" &
 OLD=$!
 for i in $(seq 100); do grep -q ready "$TMP/old.out" && break; sleep 0.05; done
-record -c network -c pcap:single,process -o "$TMP/all.trc"
+start_recording "$TMP/all.trc" -c network -c pcap:single,process
 ping -n -q -c 3 -i 0.2 127.0.0.1 >/dev/null & PING=$!
 wait $PING
 $PEER tcp-client 127.0.0.1 $PORT 3 150
 wait $OLD
-stop
+stop_recording
 extract "$TMP/all.trc" "$TMP/all" --snaplen max
 pf=$(ls "$TMP"/all/pcap/processes/host/ping_${PING}_*.pcap 2>/dev/null | head -n1 || true)
 [ -n "$pf" ] || fail "no process pcap for ping (pid $PING)"
@@ -69,14 +53,14 @@ grep -q "unattributed packets are only in pcap/single.pcap" "$TMP/all.err" || fa
 
 # ---- 2. --scope comm=ping: only ping's packets (requests out, replies in),
 # not the UDP traffic next to it, and not the kernel's unattributed replies
-record -c network -s comm=ping -o "$TMP/scoped.trc"
+start_recording "$TMP/scoped.trc" -c network -s comm=ping
 $PEER udp-server 127.0.0.1 $PORT 4 >"$TMP/srv.out" &
 SRV=$!
 for i in $(seq 100); do grep -q ready "$TMP/srv.out" && break; sleep 0.05; done
 $PEER udp-client 127.0.0.1 $PORT 4 300
 wait $SRV
 ping -n -q -c 2 -i 0.2 127.0.0.1 >/dev/null
-stop
+stop_recording
 extract "$TMP/scoped.trc" "$TMP/scoped" --pcap single,command
 assert_eq "scoped: nothing but ICMP" 0 "$(count "$TMP/scoped/pcap/single.pcap" "!icmp")"
 ident=$(tshark -r "$TMP/scoped/pcap/single.pcap" -Y "icmp.type == 8" -T fields -e icmp.ident 2>/dev/null | head -n1)
@@ -86,13 +70,13 @@ assert_eq "scoped: ping's requests and replies" 4 "$(count "$TMP/scoped/pcap/sin
 grep -q " 0 unattributed" "$TMP/scoped.err" || fail "scoped: $(grep pcap: "$TMP/scoped.err")"
 
 # ---- 3. --packet-cap 64: 64 bytes recorded of each packet, wire length kept
-record -c network -s comm=net_peer --packet-cap 64 -o "$TMP/cap.trc"
+start_recording "$TMP/cap.trc" -c network -s comm=net_peer --packet-cap 64
 $PEER udp-server 127.0.0.1 $PORT 2 >"$TMP/srv2.out" &
 SRV=$!
 for i in $(seq 100); do grep -q ready "$TMP/srv2.out" && break; sleep 0.05; done
 $PEER udp-client 127.0.0.1 $PORT 2 1000
 wait $SRV
-stop
+stop_recording
 extract "$TMP/cap.trc" "$TMP/cap" --snaplen max
 lens=$(tshark -r "$TMP/cap/pcap/single.pcap" -T fields -e frame.cap_len -e frame.len 2>/dev/null | sort -u)
 assert_eq "capped lengths (captured, wire)" "$(printf '68\t1032')" "$lens"

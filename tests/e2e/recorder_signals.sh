@@ -8,21 +8,7 @@ source "$(dirname "$0")/../lib.sh"
 require_bpf
 DUMP=$TOOLS/rec_dump
 
-# start the recorder in the background; return once it records
-record() {
-	local trace=$1
-	shift
-	"$REC" -v -c exec -o "$trace" "$@" 2>"$trace.err" &
-	RECPID=$!
-	for _ in $(seq 200); do
-		grep -q '^tracee-rec: recording to' "$trace.err" && return 0
-		kill -0 "$RECPID" 2>/dev/null || fail "recorder exited early: $(cat "$trace.err")"
-		sleep 0.05
-	done
-	fail "recorder did not start: $(cat "$trace.err")"
-}
-
-record "$TMP/term.trc"
+start_recording "$TMP/term.trc" -c exec
 /bin/true
 kill -TERM "$RECPID"
 rc=0
@@ -30,7 +16,7 @@ wait "$RECPID" || rc=$?
 assert_eq "exit status after SIGTERM" 0 "$rc"
 "$DUMP" "$TMP/term.trc" | grep -q '^TRAILER ' || fail "no trailer after SIGTERM"
 
-record "$TMP/fwd.trc" -- sleep 30
+start_recording "$TMP/fwd.trc" -c exec -- sleep 30
 kill -INT "$RECPID"
 rc=0
 wait "$RECPID" || rc=$?
@@ -40,7 +26,7 @@ grep -q '^PROCESS_EXIT .* code=2 flags=1' "$TMP/fwd.txt" || fail "no exit by SIG
 
 marker=$TMP/still-running
 ready=$TMP/trap-set
-record "$TMP/stubborn.trc" -- sh -c "trap '' INT TERM; touch '$ready'; sleep 1; touch '$marker'"
+start_recording "$TMP/stubborn.trc" -c exec -- sh -c "trap '' INT TERM; touch '$ready'; sleep 1; touch '$marker'"
 # signal only once the command ignores signals (recording starts before it runs)
 for _ in $(seq 100); do [ -e "$ready" ] && break; sleep 0.02; done
 [ -e "$ready" ] || fail "the command did not start"

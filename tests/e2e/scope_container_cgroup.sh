@@ -62,36 +62,20 @@ tar -xOf "$TMP/c.tar" written_files | grep -qx "$member $TMP/cw.txt" ||
 grep -q "^host/write" "$TMP/c.list" && fail "the container's write landed under host/"
 
 # --scope container / not-container, without a command
-record() {
-	local trace=$1
-	shift
-	"$REC" -v -c exec -o "$trace" "$@" 2>"$trace.err" &
-	RECPID=$!
-	for _ in $(seq 200); do
-		grep -q '^tracee-rec: recording to' "$trace.err" && return 0
-		kill -0 "$RECPID" 2>/dev/null || fail "recorder exited early: $(cat "$trace.err")"
-		sleep 0.05
-	done
-	fail "recorder did not start: $(cat "$trace.err")"
-}
-stop() {
-	kill -INT "$RECPID"
-	wait "$RECPID" || fail "recorder exit status $?"
-}
 workload() {
 	sh -c "echo \$\$ >'$scg/cgroup.procs' && exec /bin/echo in-container" >/dev/null
 	/bin/uname >/dev/null
 }
-record "$TMP/in.trc" --scope container
+start_recording "$TMP/in.trc" -c exec --scope container
 workload
-stop
+stop_recording
 "$DUMP" "$TMP/in.trc" >"$TMP/in.txt" || fail "trace incomplete"
 grep -q '^EXEC .*path=/bin/echo$' "$TMP/in.txt" || fail "container: the container's exec is missing"
 grep -q '^EXEC .*path=/bin/uname$' "$TMP/in.txt" && fail "container: a host exec was recorded"
 
-record "$TMP/out.trc" --scope not-container
+start_recording "$TMP/out.trc" -c exec --scope not-container
 workload
-stop
+stop_recording
 "$DUMP" "$TMP/out.trc" >"$TMP/out.txt" || fail "trace incomplete"
 grep -q '^EXEC .*path=/bin/uname$' "$TMP/out.txt" || fail "not-container: the host exec is missing"
 grep -q '^EXEC .*path=/bin/echo$' "$TMP/out.txt" && fail "not-container: the container's exec was recorded"

@@ -15,33 +15,14 @@ cat >"$TMP/rec_parent" <<'SCRIPT'
 SCRIPT
 chmod 755 "$TMP/rec_parent"
 
-# record in the background until SIGINT; ready once -v says so
-record() {
-	local trace=$1
-	shift
-	"$REC" -v -c exec -o "$trace" "$@" 2>"$trace.err" &
-	RECPID=$!
-	for _ in $(seq 200); do
-		grep -q '^tracee-rec: recording to' "$trace.err" && return 0
-		kill -0 "$RECPID" 2>/dev/null || fail "recorder exited early: $(cat "$trace.err")"
-		sleep 0.05
-	done
-	fail "recorder did not start: $(cat "$trace.err")"
-}
-stop() {
-	local rc=0
-	kill -INT "$RECPID"
-	wait "$RECPID" || rc=$?
-	assert_eq "recorder exit status after SIGINT" 0 "$rc"
-}
 workload() {
 	"$TMP/rec_parent"
 	/bin/uname >/dev/null # not below rec_parent: never in scope
 }
 
-record "$TMP/follow.trc" --scope comm=rec_parent --scope follow
+start_recording "$TMP/follow.trc" -c exec --scope comm=rec_parent --scope follow
 workload
-stop
+stop_recording
 "$DUMP" "$TMP/follow.trc" >"$TMP/follow.txt" || fail "no trailer after SIGINT (rec_dump exit $?)"
 grep -q '^TRAILER ' "$TMP/follow.txt" || fail "no TRAILER record"
 grep -q "^EXEC .*path=$TMP/rec_parent\$" "$TMP/follow.txt" || fail "follow: rec_parent not recorded"
@@ -49,9 +30,9 @@ grep -q '^EXEC .*path=/bin/true$' "$TMP/follow.txt" || fail "follow: child /bin/
 grep -q '^EXEC .*path=/bin/echo$' "$TMP/follow.txt" || fail "follow: child /bin/echo not recorded"
 grep -q '^EXEC .*path=/bin/uname$' "$TMP/follow.txt" && fail "follow: /bin/uname is out of scope but recorded"
 
-record "$TMP/comm.trc" --scope comm=rec_parent
+start_recording "$TMP/comm.trc" -c exec --scope comm=rec_parent
 workload
-stop
+stop_recording
 "$DUMP" "$TMP/comm.trc" >"$TMP/comm.txt" || fail "no trailer after SIGINT"
 grep -q "^EXEC .*path=$TMP/rec_parent\$" "$TMP/comm.txt" || fail "comm=: rec_parent not recorded"
 if grep '^EXEC ' "$TMP/comm.txt" | grep -v "path=$TMP/rec_parent\$"; then
@@ -60,9 +41,9 @@ fi
 grep -q '^PROCESS .*comm=true' "$TMP/comm.txt" && fail "comm=: a PROCESS record for true"
 
 # comm!= and pid filters: everything but rec_parent, among pids above ours
-record "$TMP/not.trc" --scope 'comm!=rec_parent' --scope "pid>$$"
+start_recording "$TMP/not.trc" -c exec --scope 'comm!=rec_parent' --scope "pid>$$"
 workload
-stop
+stop_recording
 "$DUMP" "$TMP/not.trc" >"$TMP/not.txt" || fail "no trailer after SIGINT"
 grep -q '^EXEC .*path=/bin/uname$' "$TMP/not.txt" || fail "comm!=: /bin/uname not recorded"
 grep -q "^EXEC .*path=$TMP/rec_parent\$" "$TMP/not.txt" && fail "comm!=: rec_parent recorded"
