@@ -11,19 +11,7 @@
 #include <string.h>
 
 #include "recorder/capture_options.h"
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                        \
-	do {                                                                    \
-		checks++;                                                       \
-		if (!(cond)) {                                                  \
-			failures++;                                             \
-			fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);         \
-			fprintf(stderr, __VA_ARGS__);                           \
-			fputc('\n', stderr);                                    \
-		}                                                               \
-	} while (0)
+#include "tests/unit/check.h"
 
 /* Parse a NULL-terminated list of arguments (program name added). */
 static int parse(struct capture_options *o, char *err, ...)
@@ -47,9 +35,9 @@ static int parse(struct capture_options *o, char *err, ...)
 
 static void expect_error(const char *msg, const char *got, int rc, int line)
 {
-	checks++;
+	check_count++;
 	if (rc != -EINVAL || strcmp(msg, got)) {
-		failures++;
+		check_failures++;
 		fprintf(stderr, "%s:%d: expected -EINVAL '%s'\n    got %d '%s'\n", __FILE__, line,
 			msg, rc, got);
 	}
@@ -279,6 +267,5 @@ int main(void)
 {
 	test_errors();
 	test_accepted();
-	printf("%d checks, %d failures\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_summary("capture options");
 }

@@ -10,19 +10,7 @@
 #include "recorder/capture_options.h"
 #include "recorder/cgroup_paths.h"
 #include "recorder/scope_setup.h"
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                        \
-	do {                                                                    \
-		checks++;                                                       \
-		if (!(cond)) {                                                  \
-			failures++;                                             \
-			fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);         \
-			fprintf(stderr, __VA_ARGS__);                           \
-			fputc('\n', stderr);                                    \
-		}                                                               \
-	} while (0)
+#include "tests/unit/check.h"
 
 /* A config from scope expressions (NULL-terminated). */
 static void config(struct scope_config *cfg, bool command, const char *const *exprs)
@@ -123,6 +111,5 @@ int main(void)
 	test_numbers();
 	test_comm_container();
 	test_container_names();
-	printf("%d checks, %d failures\n", checks, failures);
-	return failures ? 1 : 0;
+	return check_summary("scope setup");
 }

@@ -7,8 +7,7 @@
 
 #include "extractor/extract.h"
 #include "recorder/capture_options.h"
-
-static int failures;
+#include "tests/unit/check.h"
 
 /* Run the parser on a NULL-terminated argument list; the error text in err. */
 static int parse(struct extract_options *o, char *err, size_t errlen, ...)
@@ -31,14 +30,6 @@ static int parse(struct extract_options *o, char *err, size_t errlen, ...)
 	return r;
 }
 
-#define CHECK(cond)                                                             \
-	do {                                                                    \
-		if (!(cond)) {                                                  \
-			fprintf(stderr, "FAIL line %d: %s\n", __LINE__, #cond); \
-			failures++;                                             \
-		}                                                               \
-	} while (0)
-
 static void bad(const char *want, ...)
 {
 	char *argv[32], err[512] = {0};
@@ -54,10 +45,7 @@ static void bad(const char *want, ...)
 	FILE *e = fmemopen(err, sizeof(err) - 1, "w");
 	int r = extract_parse_args(argc, argv, &o, stdout, e);
 	fclose(e);
-	if (r != -1 || !strstr(err, want)) {
-		fprintf(stderr, "FAIL: expected usage error '%s', got %d '%s'\n", want, r, err);
-		failures++;
-	}
+	CHECK(r == -1 && strstr(err, want), "expected usage error '%s', got %d '%s'", want, r, err);
 }
 
 int main(void)
@@ -94,10 +82,8 @@ int main(void)
 	for (size_t i = 0; i < sizeof(snap) / sizeof(snap[0]); i++) {
 		CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--snaplen", snap[i].in, NULL) ==
 		      0);
-		if (!o.snaplen_set || o.snaplen != snap[i].want) {
-			fprintf(stderr, "FAIL: --snaplen %s: got %u\n", snap[i].in, o.snaplen);
-			failures++;
-		}
+		CHECK(o.snaplen_set && o.snaplen == snap[i].want, "--snaplen %s: got %u",
+		      snap[i].in, o.snaplen);
 	}
 
 	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap", "process,command", NULL) == 0);
@@ -134,10 +120,5 @@ int main(void)
 	bad("invalid --events name 'net_packet_ftp'", "t", "-o", "a", "--events", "net_packet_ftp",
 	    NULL);
 
-	if (failures) {
-		fprintf(stderr, "%d failures\n", failures);
-		return 1;
-	}
-	printf("extract options: all cases pass\n");
-	return 0;
+	return check_summary("extract options");
 }

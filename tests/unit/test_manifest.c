@@ -17,18 +17,7 @@
 
 #include "extractor/manifest.h"
 #include "extractor/sha256.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                     \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-			fprintf(stderr, __VA_ARGS__);                        \
-			fputc('\n', stderr);                                 \
-			failures++;                                          \
-		}                                                            \
-	} while (0)
+#include "tests/unit/check.h"
 
 static void digest_of(const char *text, uint8_t d[SHA256_DIGEST_LEN])
 {
@@ -180,8 +169,5 @@ int main(void)
 	CHECK(manifest_new("/nonexistent/dir", &none) < 0 && !none,
 	      "a manifest in a missing directory");
 	rmdir(dir);
-	if (failures)
-		return 1;
-	printf("manifest: ok\n");
-	return 0;
+	return check_summary("manifest");
 }

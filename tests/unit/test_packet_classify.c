@@ -145,10 +145,5 @@ int main(void)
 	test_http();
 	test_event_names();
 	test_random_packets();
-	if (test_failures) {
-		fprintf(stderr, "%d checks failed\n", test_failures);
-		return 1;
-	}
-	printf("packet classification: all checks passed\n");
-	return 0;
+	return check_summary("packet classification");
 }

@@ -11,17 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int test_failures;
-
-#define CHECK(cond, ...)                                                                         \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
-			fprintf(stderr, __VA_ARGS__);                                            \
-			fputc('\n', stderr);                                                     \
-			test_failures++;                                                         \
-		}                                                                                \
-	} while (0)
+#include "tests/unit/check.h"
 
 static inline void put16(uint8_t *p, uint16_t v)
 {

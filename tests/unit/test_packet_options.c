@@ -79,10 +79,5 @@ int main(void)
 	CHECK(resolve((const char *[]){"exec", NULL}, NULL, NULL, &o, err, sizeof(err)) == 0 &&
 		  !o.network,
 	      "no network");
-	if (test_failures) {
-		fprintf(stderr, "%d checks failed\n", test_failures);
-		return 1;
-	}
-	printf("pcap options: all checks passed\n");
-	return 0;
+	return check_summary("pcap options");
 }

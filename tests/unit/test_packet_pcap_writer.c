@@ -99,10 +99,5 @@ int main(void)
 	pcap_files_free(pf);
 	/* the spool directory is gone, only ours is left to remove */
 	CHECK(rmdir(tmpdir) == 0, "spool files left behind in %s", tmpdir);
-	if (test_failures) {
-		fprintf(stderr, "%d checks failed\n", test_failures);
-		return 1;
-	}
-	printf("pcap writer: all checks passed\n");
-	return 0;
+	return check_summary("pcap writer");
 }

@@ -110,10 +110,5 @@ int main(void)
 	test_snap_whole_kinds();
 	test_snap_truncated_capture();
 	test_snaplen_parse();
-	if (test_failures) {
-		fprintf(stderr, "%d checks failed\n", test_failures);
-		return 1;
-	}
-	printf("packet snaplen: all checks passed\n");
-	return 0;
+	return check_summary("packet snaplen");
 }

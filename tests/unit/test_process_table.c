@@ -10,19 +10,11 @@
 
 #include "extractor/process_table.h"
 #include "format/trace_records.h"
+#include "tests/unit/check.h"
 
 #define CID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 
-static int failures;
 static uint8_t fixed[256];
-
-#define CHECK(cond)                                                             \
-	do {                                                                    \
-		if (!(cond)) {                                                  \
-			fprintf(stderr, "FAIL line %d: %s\n", __LINE__, #cond); \
-			failures++;                                             \
-		}                                                               \
-	} while (0)
 
 static struct tr_record make(uint16_t type, uint16_t fixed_len, const char *tail)
 {
@@ -134,10 +126,5 @@ int main(void)
 	CHECK(process_table_on_record(pt, &bad) == 0);
 
 	process_table_free(pt);
-	if (failures) {
-		fprintf(stderr, "%d failures\n", failures);
-		return 1;
-	}
-	printf("process table: all cases pass\n");
-	return 0;
+	return check_summary("process table");
 }
