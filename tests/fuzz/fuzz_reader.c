@@ -16,6 +16,7 @@
 
 #include "format/trace_reader.h"
 #include "format/trace_records.h"
+#include "tests/unit/any_record.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -39,24 +40,7 @@ static void mix(struct digest *d, const void *p, size_t len)
 /* Decode with the type's codec and fold the fields in, so decoders run too. */
 static void decode_known(struct digest *d, const struct tr_record *rec)
 {
-	union {
-		struct tr_trailer trailer;
-		struct tr_loss loss;
-		struct tr_process process;
-		struct tr_process_exit process_exit;
-		struct tr_cgroup cgroup;
-		struct tr_file file;
-		struct tr_io_chunk io_chunk;
-		struct tr_exec exec;
-		struct tr_binary_chunk binary_chunk;
-		struct tr_binary_end binary_end;
-		struct tr_packet packet;
-		struct tr_mem_chunk mem_chunk;
-		struct tr_wx_mapping wx_mapping;
-		struct tr_module_chunk module_chunk;
-		struct tr_bpf_prog_chunk bpf_prog_chunk;
-		struct tr_syscall_result syscall_result;
-	} u;
+	union any_record u;
 	int rc;
 
 	switch (rec->type) {

@@ -18,6 +18,7 @@
 #include "format/trace_reader.h"
 #include "format/trace_records.h"
 #include "format/trace_writer.h"
+#include "tests/unit/any_record.h"
 
 static unsigned long long test_seed; /* printed with every failure */
 
@@ -102,25 +103,6 @@ static inline void fill_payload(struct rng *g, uint8_t *p, size_t len)
 
 /* ---------------------------------------------------------------- record types */
 
-union any_record {
-	struct tr_trailer trailer;
-	struct tr_loss loss;
-	struct tr_process process;
-	struct tr_process_exit process_exit;
-	struct tr_cgroup cgroup;
-	struct tr_file file;
-	struct tr_io_chunk io_chunk;
-	struct tr_exec exec;
-	struct tr_binary_chunk binary_chunk;
-	struct tr_binary_end binary_end;
-	struct tr_packet packet;
-	struct tr_mem_chunk mem_chunk;
-	struct tr_wx_mapping wx_mapping;
-	struct tr_module_chunk module_chunk;
-	struct tr_bpf_prog_chunk bpf_prog_chunk;
-	struct tr_syscall_result syscall_result;
-};
-
 struct type_ops {
 	uint16_t type;
 	uint16_t fixed_len;
@@ -189,6 +171,16 @@ static inline int mem_file(void)
 	int fd = memfd_create("trace", 0);
 
 	CHECK(fd >= 0, "memfd_create failed");
+	return fd;
+}
+
+/* An anonymous in-memory file holding bytes, positioned at its start. */
+static inline int mem_file_holding(const void *bytes, size_t len)
+{
+	int fd = mem_file();
+
+	CHECK(write(fd, bytes, len) == (ssize_t)len, "write");
+	CHECK(lseek(fd, 0, SEEK_SET) == 0, "lseek");
 	return fd;
 }
 

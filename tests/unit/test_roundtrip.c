@@ -60,9 +60,7 @@ static void check_trace(const struct gen_trace *t, enum source src)
 	if (src == FROM_MEM) {
 		rc = tr_reader_open_mem(&r, t->bytes, t->len, err, sizeof(err));
 	} else if (src == FROM_FILE) {
-		fd = mem_file();
-		CHECK(write(fd, t->bytes, t->len) == (ssize_t)t->len, "write");
-		CHECK(lseek(fd, 0, SEEK_SET) == 0, "lseek");
+		fd = mem_file_holding(t->bytes, t->len);
 		rc = tr_reader_open_fd(&r, fd, err, sizeof(err));
 	} else {
 		fd = pipe_from(t->bytes, t->len, &child);

@@ -33,9 +33,7 @@ static void check_cut(const struct gen_trace *t, const struct frame_map *m, size
 	int fd = -1, rc, n;
 
 	if (via_fd) {
-		fd = mem_file();
-		CHECK(write(fd, t->bytes, cut) == (ssize_t)cut, "write");
-		CHECK(lseek(fd, 0, SEEK_SET) == 0, "lseek");
+		fd = mem_file_holding(t->bytes, cut);
 		rc = tr_reader_open_fd(&r, fd, err, sizeof(err));
 	} else {
 		rc = tr_reader_open_mem(&r, t->bytes, cut, err, sizeof(err));
