@@ -39,17 +39,9 @@ static int bpf_open(struct recorder *rec, void **state)
 	if (!bc)
 		return -ENOMEM;
 	bc->skel = bpf_capture_bpf__open();
-	if (!bc->skel) {
-		err = -errno;
-		fprintf(stderr, "bpf capture: cannot open its BPF object: %s\n", strerror(-err));
+	err = probe_skeleton_opened(rec, bc->skel ? bc->skel->obj : NULL, "bpf capture");
+	if (err)
 		goto cleanup;
-	}
-	err = recorder_share_maps(rec, bc->skel->obj);
-	if (err) {
-		fprintf(stderr, "bpf capture: cannot share the recorder's maps: %s\n",
-			strerror(-err));
-		goto cleanup;
-	}
 	bc->skel->rodata->nr_bpf = SYS_bpf;
 	bc->skel->rodata->self_pid = rec->self_pid;
 	*state = bc;

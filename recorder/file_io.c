@@ -18,6 +18,7 @@
 #include "format/trace_records.h"
 #include "recorder/capture_options.h"
 #include "recorder/probe.h"
+#include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
 
 _Static_assert(FILE_IO_TYPE_REGULAR == FILTER_TYPE_REGULAR &&
@@ -66,16 +67,9 @@ static int file_io_open(struct recorder *rec, void **state)
 	if (!fio)
 		return -ENOMEM;
 	fio->skel = file_io_bpf__open();
-	if (!fio->skel) {
-		err = -errno;
-		fprintf(stderr, "file_io: cannot open the BPF object: %s\n", strerror(-err));
+	err = probe_skeleton_opened(rec, fio->skel ? fio->skel->obj : NULL, "file_io");
+	if (err)
 		goto cleanup;
-	}
-	err = recorder_share_maps(rec, fio->skel->obj);
-	if (err) {
-		fprintf(stderr, "file_io: cannot share the recorder's maps: %s\n", strerror(-err));
-		goto cleanup;
-	}
 	fio->skel->rodata->self_pid = rec->self_pid;
 	/* the ring's size is known once the shared map is reused */
 	fio->skel->rodata->wakeup_bytes = bpf_map__max_entries(fio->skel->maps.events) / 8;
@@ -93,25 +87,17 @@ cleanup:
 static int file_io_load(void *state)
 {
 	struct file_io *fio = state;
-	int err = file_io_bpf__load(fio->skel);
 
-	if (err)
-		fprintf(stderr,
-			"file_io: cannot load the BPF programs (tp_btf/sys_enter, sys_exit; needs "
-			"BTF, bpf_loop and ring buffers, kernel 5.17 or later): %s\n",
-			strerror(-err));
-	return err;
+	return probe_skeleton_load(fio->skel->skeleton, "file_io",
+				   "BTF, tp_btf/sys_enter and sys_exit, bpf_loop and ring buffers: "
+				   "kernel 5.17 or later");
 }
 
 static int file_io_attach(void *state)
 {
 	struct file_io *fio = state;
-	int err = file_io_bpf__attach(fio->skel);
 
-	if (err)
-		fprintf(stderr, "file_io: cannot attach to the syscall tracepoints: %s\n",
-			strerror(-err));
-	return err;
+	return probe_skeleton_attach(fio->skel->skeleton, "file_io", "the syscall tracepoints");
 }
 
 static int handle_chunk(struct recorder *rec, const struct io_chunk_sample *s)

@@ -37,16 +37,9 @@ static int mem_open(struct recorder *rec, void **state)
 	if (!mc)
 		return -ENOMEM;
 	mc->skel = mem_capture_bpf__open();
-	if (!mc->skel) {
-		err = -errno;
-		fprintf(stderr, "mem capture: cannot open its BPF object: %s\n", strerror(-err));
+	err = probe_skeleton_opened(rec, mc->skel ? mc->skel->obj : NULL, "mem capture");
+	if (err)
 		goto cleanup;
-	}
-	err = recorder_share_maps(rec, mc->skel->obj);
-	if (err) {
-		fprintf(stderr, "mem capture: cannot share the recorder's maps: %s\n", strerror(-err));
-		goto cleanup;
-	}
 	mc->skel->rodata->nr_mmap = SYS_mmap;
 	mc->skel->rodata->nr_mprotect = SYS_mprotect;
 	mc->skel->rodata->nr_pkey_mprotect = SYS_pkey_mprotect;

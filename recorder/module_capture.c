@@ -58,17 +58,9 @@ static int module_open(struct recorder *rec, void **state)
 	if (!mc)
 		return -ENOMEM;
 	mc->skel = module_capture_bpf__open();
-	if (!mc->skel) {
-		err = -errno;
-		fprintf(stderr, "module capture: cannot open its BPF object: %s\n", strerror(-err));
+	err = probe_skeleton_opened(rec, mc->skel ? mc->skel->obj : NULL, "module capture");
+	if (err)
 		goto cleanup;
-	}
-	err = recorder_share_maps(rec, mc->skel->obj);
-	if (err) {
-		fprintf(stderr, "module capture: cannot share the recorder's maps: %s\n",
-			strerror(-err));
-		goto cleanup;
-	}
 	mc->skel->rodata->nr_init_module = SYS_init_module;
 	mc->skel->rodata->nr_finit_module = SYS_finit_module;
 	mc->skel->rodata->self_pid = rec->self_pid;

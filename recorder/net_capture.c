@@ -23,6 +23,7 @@
 #include "format/trace_records.h"
 #include "net_capture.skel.h"
 #include "recorder/probe.h"
+#include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
 
 struct net_capture {
@@ -93,12 +94,7 @@ static int net_capture_open(struct recorder *rec, void **state)
 		return -ENOMEM;
 	nc->cgroup_fd = -1;
 	nc->skel = net_capture_bpf__open();
-	if (!nc->skel) {
-		err = -errno;
-		fprintf(stderr, "network capture: cannot open BPF object: %s\n", strerror(-err));
-		goto cleanup;
-	}
-	err = recorder_share_maps(rec, nc->skel->obj);
+	err = probe_skeleton_opened(rec, nc->skel ? nc->skel->obj : NULL, "network capture");
 	if (err)
 		goto cleanup;
 	nc->skel->rodata->packet_cap = rec->opts->packet_cap;
@@ -117,15 +113,10 @@ cleanup:
 static int net_capture_load(void *state)
 {
 	struct net_capture *nc = state;
-	int err;
 
-	err = net_capture_bpf__load(nc->skel);
-	if (err)
-		fprintf(stderr,
-			"network capture: cannot load BPF programs (%s); the kernel needs "
-			"cgroup_skb, cgroup/sock_create and socket local storage (Linux 5.2+)\n",
-			strerror(-err));
-	return err;
+	return probe_skeleton_load(nc->skel->skeleton, "network capture",
+				   "cgroup_skb, cgroup/sock_create and socket local storage: "
+				   "Linux 5.2 or later");
 }
 
 static int attach_one(struct net_capture *nc, struct bpf_program *prog, const char *cgroup_path)

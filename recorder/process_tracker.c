@@ -28,6 +28,7 @@
 #include "process_tracker.skel.h"
 #include "recorder/cgroup_paths.h"
 #include "recorder/probe.h"
+#include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
 #include "recorder/scope_setup.h"
 
@@ -664,15 +665,15 @@ static int tracker_open(struct recorder *rec, void **state)
 		return -ENOMEM;
 	t->rec = rec;
 	t->buf = malloc(COPY_CHUNK);
-	t->skel = process_tracker_bpf__open();
-	if (!t->buf || !t->skel) {
-		err = t->skel ? -ENOMEM : -errno;
+	if (!t->buf) {
+		err = -ENOMEM;
 		goto fail;
 	}
-	t->skel->rodata->capture_exec = rec->opts->exec;
-	err = recorder_share_maps(rec, t->skel->obj);
+	t->skel = process_tracker_bpf__open();
+	err = probe_skeleton_opened(rec, t->skel ? t->skel->obj : NULL, "process tracker");
 	if (err)
 		goto fail;
+	t->skel->rodata->capture_exec = rec->opts->exec;
 	*state = t;
 	return 0;
 fail:
@@ -686,7 +687,8 @@ static int tracker_load(void *state)
 {
 	struct tracker *t = state;
 
-	return process_tracker_bpf__load(t->skel);
+	return probe_skeleton_load(t->skel->skeleton, "process tracker",
+				   "BTF, tp_btf sched tracepoints and ring buffers: kernel 5.8 or later");
 }
 
 static int tracker_attach(void *state)
@@ -694,7 +696,8 @@ static int tracker_attach(void *state)
 	struct tracker *t = state;
 	char mount[256];
 	FILE *f;
-	int err = process_tracker_bpf__attach(t->skel);
+	int err = probe_skeleton_attach(t->skel->skeleton, "process tracker",
+					"the sched_process tracepoints");
 
 	if (err)
 		return err;
