@@ -16,6 +16,7 @@
 
 #include "extractor/manifest.h"
 #include "extractor/sha256.h"
+#include "extractor/spool.h"
 
 #define CHUNK_SIZE (256u * 1024u)
 
@@ -67,11 +68,7 @@ struct archive_out *archive_out_open_in(const char *path, const char *tmp_dir, c
 	ao->a = archive_write_new();
 	if (!ao->name || !ao->buf || !ao->a)
 		goto nomem;
-	if (!tmp_dir || !tmp_dir[0]) {
-		tmp_dir = getenv("TMPDIR");
-		if (!tmp_dir || !tmp_dir[0])
-			tmp_dir = "/tmp";
-	}
+	tmp_dir = spool_tmp_dir(tmp_dir);
 	/* Before the archive exists: a failure here leaves no file behind. */
 	e = manifest_new(tmp_dir, &ao->manifest);
 	if (e < 0) {

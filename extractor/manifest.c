@@ -25,11 +25,7 @@ int manifest_new(const char *dir, struct manifest **out)
 	if (!m)
 		return -ENOMEM;
 	m->fd = -1;
-	if (!dir || !dir[0]) {
-		dir = getenv("TMPDIR");
-		if (!dir || !dir[0])
-			dir = "/tmp";
-	}
+	dir = spool_tmp_dir(dir);
 	m->buf = malloc(LINE_BUF_SIZE);
 	if (!m->buf) {
 		err = -ENOMEM;

@@ -9,6 +9,7 @@
 #include <pcap/pcap.h>
 
 #include "extractor/pcap_writer.h"
+#include "extractor/spool.h"
 
 /* DLT_NULL family values (BSD numbering, which every reader knows) */
 #define NULL_AF_INET 2
@@ -55,8 +56,7 @@ struct pcap_files *pcap_files_new(const char *spool_dir, unsigned int max_open, 
 	struct pcap_files *pf;
 	char *tmpl = NULL;
 
-	if (!spool_dir)
-		spool_dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	spool_dir = spool_tmp_dir(spool_dir);
 	pf = calloc(1, sizeof(*pf));
 	if (!pf || asprintf(&tmpl, "%s/tracee-extract-pcap.XXXXXX", spool_dir) < 0) {
 		snprintf(err, errlen, "pcap: out of memory");

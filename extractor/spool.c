@@ -155,11 +155,7 @@ struct spool *spool_new(const char *dir, char *err, size_t errlen)
 	struct stat st;
 	int e;
 
-	if (!dir || !dir[0]) {
-		dir = getenv("TMPDIR");
-		if (!dir || !dir[0])
-			dir = "/tmp";
-	}
+	dir = spool_tmp_dir(dir);
 	if (stat(dir, &st) < 0) {
 		snprintf(err, errlen, "spool directory %s: %s", dir, strerror(errno));
 		return NULL;
@@ -224,6 +220,16 @@ int spool_tmpfile(const struct spool *s)
 int spool_tmpfile_in(const char *dir)
 {
 	return tmpfile_in(dir);
+}
+
+const char *spool_tmp_dir(const char *dir)
+{
+	if (!dir || !dir[0]) {
+		dir = getenv("TMPDIR");
+		if (!dir || !dir[0])
+			dir = "/tmp";
+	}
+	return dir;
 }
 
 int spool_file_new(struct spool *s, spool_id *id)

@@ -78,4 +78,7 @@ int spool_tmpfile(const struct spool *s);
 /* The same in any directory, for parts that have no spool. An fd or -errno. */
 int spool_tmpfile_in(const char *dir);
 
+/* Where temporary files go: dir when given (not NULL or ""), else $TMPDIR, else /tmp. */
+const char *spool_tmp_dir(const char *dir);
+
 #endif /* TRACEE_EXTRACT_SPOOL_H */
