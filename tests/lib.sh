@@ -50,7 +50,7 @@ start_recording() {
 # fail unless the recorder exits 0.
 stop_recording() {
 	local rc=0
-	kill -INT "$RECPID"
+	kill -INT "$RECPID" 2>/dev/null || fail "recorder exited before SIGINT: $(tail -5 "$RECLOG")"
 	wait "$RECPID" || rc=$?
 	[ "$rc" = 0 ] || fail "recorder exit status after SIGINT: expected '0', got '$rc': $(tail -5 "$RECLOG")"
 }
