@@ -4,33 +4,26 @@
 #include <string.h>
 
 #include "extractor/container_id.h"
+#include "tests/unit/check.h"
 
 #define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
 #define ID2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
-
-static int failures;
 
 static void expect(const char *path, const char *want)
 {
 	char id[CONTAINER_ID_LEN + 1];
 	bool found = container_id_from_cgroup_path(path, strlen(path), id);
 	const char *got = found ? id : "";
-	if (strcmp(got, want) != 0 || found != (want[0] != '\0')) {
-		fprintf(stderr, "FAIL: %s: expected '%s', got '%s' (found=%d)\n", path, want, got,
-			found);
-		failures++;
-	}
+	CHECK(strcmp(got, want) == 0 && found == (want[0] != '\0'),
+	      "%s: expected '%s', got '%s' (found=%d)", path, want, got, found);
 }
 
 static void expect_short(const char *id, const char *want)
 {
 	char out[CONTAINER_SHORT_ID_LEN + 1];
 	container_id_short(id, out);
-	if (strcmp(out, want) != 0) {
-		fprintf(stderr, "FAIL: short(%s): expected '%s', got '%s'\n", id ? id : "NULL",
-			want, out);
-		failures++;
-	}
+	CHECK(strcmp(out, want) == 0, "short(%s): expected '%s', got '%s'", id ? id : "NULL", want,
+	      out);
 }
 
 int main(void)
@@ -75,10 +68,5 @@ int main(void)
 	expect_short("", "host");
 	expect_short(NULL, "host");
 
-	if (failures) {
-		fprintf(stderr, "%d failures\n", failures);
-		return 1;
-	}
-	printf("container id: all cases pass\n");
-	return 0;
+	return check_summary("container id");
 }

@@ -11,8 +11,7 @@
 #include <unistd.h>
 
 #include "extractor/sha256.h"
-
-static int failures;
+#include "tests/unit/check.h"
 
 static void digest_of(const void *buf, size_t len, char hex[SHA256_HEX_LEN])
 {
@@ -27,10 +26,7 @@ static void digest_of(const void *buf, size_t len, char hex[SHA256_HEX_LEN])
 
 static void expect(const char *what, const char *want, const char *got)
 {
-	if (strcmp(want, got) != 0) {
-		fprintf(stderr, "FAIL %s:\n  want %s\n  got  %s\n", what, want, got);
-		failures++;
-	}
+	CHECK(strcmp(want, got) == 0, "%s:\n  want %s\n  got  %s", what, want, got);
 }
 
 static void fips_vectors(void)
@@ -142,10 +138,5 @@ int main(void)
 {
 	fips_vectors();
 	against_sha256sum();
-	if (failures) {
-		fprintf(stderr, "%d failures\n", failures);
-		return 1;
-	}
-	printf("sha256: all vectors match\n");
-	return 0;
+	return check_summary("sha256");
 }
