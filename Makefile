@@ -207,14 +207,22 @@ demo: all
 
 # ---------------------------------------------------------------- dependencies
 # Idempotent: apt-get install does nothing for packages already present.
+# DEB_OPTIONAL are installed where the distribution has them (libFuzzer's
+# runtime for `make fuzz` is named after the clang version).
 DEB_PACKAGES := build-essential libbpf-dev bpftool clang llvm libelf-dev liblz4-dev lz4 \
 	libpcap-dev libarchive-dev zlib1g-dev pkg-config tcpdump tshark libarchive-tools jq \
-	binutils-bpf strace hyperfine iproute2 iputils-ping dnsutils python3 libclang-rt-14-dev \
+	binutils-bpf strace hyperfine iproute2 iputils-ping dnsutils python3 \
 	coreutils procps curl util-linux wireshark-common
+DEB_OPTIONAL := libclang-rt-14-dev
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (sudo make deps)"; exit 1; fi
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DEB_PACKAGES)
+	@for p in $(DEB_OPTIONAL); do \
+		if apt-cache show "$$p" >/dev/null 2>&1; then \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$$p"; \
+		else echo "make deps: $$p is not available here (only make fuzz needs it)"; fi; \
+	done
 
 clean:
 	rm -rf .output .output-san .output-fuzz tracee-rec tracee-extract
