@@ -7,7 +7,10 @@
 #      against the written ones (extracted and compared by SHA-256).
 #   2. 64-byte writes into a pipe for 5 s: writes/s without / with
 #      recording (target <= 1.5) and writes lost (target 0 with the
-#      default 16 MiB ring buffer).
+#      default 16 MiB ring buffer). Measured twice: unpinned (the
+#      scheduler places writer, reader and recorder), and pinned, with the
+#      workload on CPU 0 and the recorder on CPU 1, which varies much less
+#      from run to run (on a machine with fewer than 2 CPUs: skipped).
 #   3. The same two workloads under `strace -f -e trace=write -e write=all`,
 #      the reference point.
 #   4. The recorder's peak RSS.
@@ -81,19 +84,36 @@ echo "   extracted artifact: SHA-256 $([ "$want" = "$got" ] && echo identical ||
 	"trace file ${trace_bytes} bytes"
 echo "== file_io: 64-byte writes into a pipe for ${PIPE_SECONDS} s ($RUNS runs each)"
 : >"$DIR/p.base" ; : >"$DIR/p.rec" ; : >"$DIR/p.strace" ; : >"$DIR/p.lost"
-for i in $(seq "$RUNS"); do
-	"$W" pipe $PIPE_SECONDS 64 | awk '{ print $3 }' >>"$DIR/p.base"
+: >"$DIR/pp.base" ; : >"$DIR/pp.rec" ; : >"$DIR/pp.lost"
+PINNED=0
+[ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null && PINNED=1
+# pipe_recorded SUFFIX [RECORDER-PREFIX...] -- [WORKLOAD-PREFIX...]: one recorded
+# pipe run; writes/s to p$SUFFIX.rec, missing writes/loss events to p$SUFFIX.lost
+pipe_recorded() {
+	local suffix=$1 rec_prefix=() work_prefix=() writes stats
+	shift
+	while [ "$1" != -- ]; do rec_prefix+=("$1"); shift; done
+	shift
+	work_prefix=("$@")
 	/usr/bin/time -f %M -o "$DIR/rss.one" \
-		"$REC" --capture write:type=pipe -o "$DIR/pipe.trc" -- \
-		"$W" pipe $PIPE_SECONDS 64 >"$DIR/p.one" 2>"$DIR/rec.err" ||
+		"${rec_prefix[@]}" "$REC" --capture write:type=pipe -o "$DIR/pipe.trc" -- \
+		"${work_prefix[@]}" "$W" pipe $PIPE_SECONDS 64 >"$DIR/p.one" 2>"$DIR/rec.err" ||
 		{ cat "$DIR/rec.err"; exit 1; }
 	cat "$DIR/rss.one" >>"$DIR/rss"
-	awk '{ print $3 }' "$DIR/p.one" >>"$DIR/p.rec"
+	awk '{ print $3 }' "$DIR/p.one" >>"$DIR/p$suffix.rec"
 	# lost writes: writes made minus 64-byte chunks in the trace (one per write)
 	writes=$(awk '{ print $1 }' "$DIR/p.one")
 	stats=$("$STATS" "$DIR/pipe.trc")
-	echo "$((writes - $(field "$stats" write_chunks)))/$(field "$stats" lost_events)" >>"$DIR/p.lost"
+	echo "$((writes - $(field "$stats" write_chunks)))/$(field "$stats" lost_events)" >>"$DIR/p$suffix.lost"
 	rm -f "$DIR/pipe.trc"
+}
+for i in $(seq "$RUNS"); do
+	"$W" pipe $PIPE_SECONDS 64 | awk '{ print $3 }' >>"$DIR/p.base"
+	pipe_recorded "" --
+	if [ $PINNED = 1 ]; then
+		taskset -c 0 "$W" pipe $PIPE_SECONDS 64 | awk '{ print $3 }' >>"$DIR/pp.base"
+		pipe_recorded p taskset -c 1 -- taskset -c 0
+	fi
 	strace -f -e trace=write -e write=all -o "$DIR/strace.out" \
 		"$W" pipe $PIPE_SECONDS 64 | awk '{ print $3 }' >>"$DIR/p.strace"
 	rm -f "$DIR/strace.out"
@@ -101,8 +121,19 @@ done
 base=$(median <"$DIR/p.base")
 rec=$(median <"$DIR/p.rec")
 str=$(median <"$DIR/p.strace")
+echo "   unpinned (workload and recorder placed by the scheduler):"
 echo "   without recording   ${base} writes/s"
 echo "   tracee-rec          ${rec} writes/s   ratio $(ratio "$base" "$rec")   (target <= 1.5)"
 echo "   strace write=all    ${str} writes/s   ratio $(ratio "$base" "$str")"
 echo "   writes missing from the trace / loss events recorded, per run: $(tr '\n' ' ' <"$DIR/p.lost")  (target 0)"
+if [ $PINNED = 1 ]; then
+	base=$(median <"$DIR/pp.base")
+	rec=$(median <"$DIR/pp.rec")
+	echo "   pinned (workload on CPU 0, recorder on CPU 1):"
+	echo "   without recording   ${base} writes/s"
+	echo "   tracee-rec          ${rec} writes/s   ratio $(ratio "$base" "$rec")   (target <= 1.5)"
+	echo "   writes missing from the trace / loss events recorded, per run: $(tr '\n' ' ' <"$DIR/pp.lost")  (target 0)"
+else
+	echo "   pinned: skipped (needs 2 CPUs and taskset)"
+fi
 echo "== file_io: recorder peak RSS $(sort -n "$DIR/rss" | tail -n1) KiB (max over all recorded runs)"

@@ -3,9 +3,13 @@
  * Write and read capture on the syscall tracepoints (fentry and kprobes are
  * not available, see KERNEL.md).
  *
- * sys_enter: for the write/read syscalls of in-scope tasks, find the file
- * behind the fd (task->files->fdt->fd[fd]), apply the filters and stash the
- * arguments and the offset the data belongs at, per thread.
+ * sys_enter: for the read syscalls of in-scope tasks, find the file behind
+ * the fd (task->files->fdt->fd[fd]), apply the filters and stash the
+ * arguments and the offset the data belongs at, per thread. Writes are
+ * stashed there only by tasks that share their descriptor table; for the
+ * others (the usual single-threaded writer) the fd cannot change its file
+ * during the syscall, and the whole work is done at exit: one program run
+ * and no per-thread storage per write.
  * sys_exit: with the byte count the kernel returned, copy that many bytes
  * from the user buffers (bpf_probe_read_user) straight into ring buffer
  * samples of at most FILE_IO_CHUNK_MAX bytes. Writes are taken at exit too,
@@ -44,6 +48,16 @@
 #include "bpf/shared_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/*
+ * Kernel 6.2+: turns a pointer read from memory (a scalar to the verifier)
+ * back into a typed, read-only one, so its fields are read with direct
+ * fault-safe loads instead of one bpf_probe_read_kernel call each.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+#define as_file(ptr) ((struct file *)bpf_rdonly_cast((void *)(ptr), \
+						    bpf_core_type_id_kernel(struct file)))
 
 /* Syscall numbers of the architecture the object is built for. */
 #if defined(__TARGET_ARCH_x86)
@@ -159,7 +173,7 @@ struct pending_io {
 	__u64 offset;
 	__u64 ubuf;    /* buffer, iovec array or msghdr (user address) */
 	__u64 count;   /* bytes or iovec count */
-	__u64 time_ns; /* entry time: the chunks carry it */
+	__u64 time_ns; /* the chunks carry it: entry time of a read, exit time of a write */
 	__u32 mode;
 	__u32 fd;
 	__u32 nr;
@@ -266,7 +280,8 @@ static __always_inline bool classify(long nr, struct io_op *op)
 /*
  * task->files->fdt->fd[fd]. task comes from bpf_get_current_task_btf(), so
  * the chain is read with direct (fault-safe) loads rather than helper
- * calls; only the array element needs bpf_probe_read_kernel.
+ * calls; only the array element needs bpf_probe_read_kernel. The file
+ * returned is cast back to a typed pointer: its fields are direct loads too.
  */
 static __always_inline struct file *file_of_fd(struct task_struct *task, __u32 fd)
 {
@@ -281,9 +296,9 @@ static __always_inline struct file *file_of_fd(struct task_struct *task, __u32 f
 	if (!fdt || fd >= fdt->max_fds)
 		return NULL;
 	fds = fdt->fd;
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
 		return NULL;
-	return f;
+	return as_file(f);
 }
 
 /* Tracee's fd filter: is the file the task's stdin, stdout or stderr (dup'ed fds too)? */
@@ -493,21 +508,21 @@ static __always_inline void send_file_info(struct file *f, const struct pending_
 #define OP_APPEND (1ull << 48)
 
 /*
- * Entry of a write or read syscall that passed the cheap checks: filters,
- * file identity, offset; the payload is taken at exit. A global function,
- * so the verifier checks it once with unknown arguments instead of once
- * per syscall number.
+ * A write or read syscall that passed the cheap checks: filters, file
+ * identity, offset, the FILE record of a file not named yet. out comes with
+ * fd, ubuf and count set and the rest zeroed; 1 means capture it.
+ * A global function, so the verifier checks it once with unknown arguments
+ * instead of once per syscall number and per caller.
  */
-__noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64 op_word)
+__noinline int file_io_prepare(struct pending_io *out, __s64 pos, __u64 op_word)
 {
 	__u32 direction = (op_word >> 32) & 1;
 	const volatile struct file_io_filter *flt =
 	    direction == FILE_IO_WRITE ? &write_filter : &read_filter;
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct io_file_state *st, fresh = {};
-	struct pending_io *stash;
 	struct built_path bp = {};
-	struct pending_io p = {};
+	struct pending_io p;
 	struct path_scratch *s;
 	struct io_file_key key;
 	struct inode *inode;
@@ -515,12 +530,14 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 	bool path_built = false;
 	__u32 zero = 0;
 
-	p.fd = (__u32)fd;
+	if (!out)
+		return 0;
+	p = *out;
 	f = file_of_fd(task, p.fd);
 	if (!f)
 		return 0;
-	inode = BPF_CORE_READ(f, f_inode);
-	p.mode = BPF_CORE_READ(inode, i_mode);
+	inode = f->f_inode;
+	p.mode = inode->i_mode;
 	if (!type_filter_passes(flt->type_mask, p.mode)) {
 		if (!(flt->type_mask & FILE_IO_TYPE_ELF))
 			return 0;
@@ -529,9 +546,9 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 	if (!fd_filter_passes(flt->fd_mask, task, f))
 		return 0;
 
-	p.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	p.ino = BPF_CORE_READ(inode, i_ino);
-	p.generation = BPF_CORE_READ(inode, i_generation);
+	p.dev = inode->i_sb->s_dev;
+	p.ino = inode->i_ino;
+	p.generation = inode->i_generation;
 	key.dev = p.dev;
 	key.ino = p.ino;
 	key.generation = p.generation;
@@ -561,7 +578,7 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 	/* where the bytes go (writes) or come from (reads) */
 	if ((p.mode & S_IFMT) == S_IFREG) {
 		bool append = direction == FILE_IO_WRITE &&
-			      ((BPF_CORE_READ(f, f_flags) & O_APPEND) || (op_word & OP_APPEND));
+			      ((f->f_flags & O_APPEND) || (op_word & OP_APPEND));
 
 		/*
 		 * Only an explicit offset is known for sure here. The file position
@@ -584,12 +601,90 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 	if (!st->named && !p.check_elf)
 		send_file_info(f, &p, s, st, path_built, &bp);
 
-	p.ubuf = ubuf;
-	p.count = count;
 	p.nr = (__u32)op_word;
 	p.kind = (op_word >> 40) & 3;
-	p.time_ns = bpf_ktime_get_boot_ns();
 	p.valid = 1;
+	*out = p;
+	return 1;
+}
+
+/*
+ * Does nobody but the current task use its descriptor table? Then nothing
+ * can close or replace a descriptor while the task is inside a syscall,
+ * and the file behind a write's fd is the same at exit as at entry. A
+ * table shared with other threads (or CLONE_FILES children) can change
+ * meanwhile.
+ */
+static __always_inline bool fd_table_private(struct task_struct *task)
+{
+	struct files_struct *files = task->files;
+
+	return files && files->count.counter == 1;
+}
+
+/*
+ * The cheap checks every captured syscall passes (filter enabled, socket
+ * calls only with type=socket, scope, MSG_PEEK) and its arguments, from
+ * regs: at exit too, where x86-64 and arm64 still hold them (the return
+ * value goes to ax / x0, the first argument stays in orig_x0 on arm64).
+ */
+static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const struct io_op *op,
+					   struct pending_io *p, __s64 *pos, __u64 *op_word)
+{
+	const volatile struct file_io_filter *flt =
+	    op->direction == FILE_IO_WRITE ? &write_filter : &read_filter;
+	__u64 id;
+
+	if (!flt->enabled)
+		return false;
+	if (op->socket_call && !(flt->type_mask & FILE_IO_TYPE_SOCKET))
+		return false;
+	id = bpf_get_current_pid_tgid();
+	if ((id >> 32) == self_pid || !task_in_scope())
+		return false;
+
+	/* a peeked message is read again later: capture it then, once */
+	if (nr == NR_recvfrom && (PT_REGS_PARM4_SYSCALL(regs) & MSG_PEEK))
+		return false;
+	if (nr == NR_recvmsg && (PT_REGS_PARM3_SYSCALL(regs) & MSG_PEEK))
+		return false;
+	*pos = op->positional ? (__s64)PT_REGS_PARM4_SYSCALL(regs) : -1;
+	*op_word = (__u32)nr | ((__u64)op->direction << 32) | ((__u64)op->kind << 40);
+	if (nr == NR_pwritev2 && (SYSCALL_ARG6(regs) & RWF_APPEND))
+		*op_word |= OP_APPEND;
+	p->fd = (__u32)PT_REGS_PARM1_SYSCALL(regs);
+	p->ubuf = PT_REGS_PARM2_SYSCALL(regs);
+	p->count = PT_REGS_PARM3_SYSCALL(regs);
+	return true;
+}
+
+/*
+ * Reads, and writes of tasks whose descriptor table is shared: checked and
+ * stashed here, captured at exit. The writes of a task with a private
+ * table are done entirely at exit (file_io_exit): no stash, one program
+ * run per write instead of two.
+ */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(file_io_enter, struct pt_regs *regs, long nr)
+{
+	struct task_struct *task;
+	struct pending_io *stash;
+	struct pending_io p = {};
+	struct io_op op;
+	__u64 op_word;
+	__s64 pos;
+
+	if (!classify(nr, &op))
+		return 0;
+	task = bpf_get_current_task_btf();
+	if (op.direction == FILE_IO_WRITE && fd_table_private(task))
+		return 0;
+	if (!syscall_wanted(regs, nr, &op, &p, &pos, &op_word))
+		return 0;
+	if (!file_io_prepare(&p, pos, op_word))
+		return 0;
+	/* after the filters: a syscall filtered out does not pay for the clock */
+	p.time_ns = bpf_ktime_get_boot_ns();
 	stash = bpf_task_storage_get(&io_pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!stash) {
 		count_loss(LOSS_RINGBUF_OTHER, 0);
@@ -597,39 +692,6 @@ __noinline int file_io_stash(__u64 fd, __u64 ubuf, __u64 count, __s64 pos, __u64
 	}
 	*stash = p;
 	return 0;
-}
-
-SEC("tp_btf/sys_enter")
-int BPF_PROG(file_io_enter, struct pt_regs *regs, long nr)
-{
-	const volatile struct file_io_filter *flt;
-	struct io_op op;
-	__u64 id, op_word;
-	__s64 pos = -1;
-
-	if (!classify(nr, &op))
-		return 0;
-	flt = op.direction == FILE_IO_WRITE ? &write_filter : &read_filter;
-	if (!flt->enabled)
-		return 0;
-	if (op.socket_call && !(flt->type_mask & FILE_IO_TYPE_SOCKET))
-		return 0;
-	id = bpf_get_current_pid_tgid();
-	if ((id >> 32) == self_pid || !task_in_scope())
-		return 0;
-
-	/* a peeked message is read again later: capture it then, once */
-	if (nr == NR_recvfrom && (PT_REGS_PARM4_SYSCALL(regs) & MSG_PEEK))
-		return 0;
-	if (nr == NR_recvmsg && (PT_REGS_PARM3_SYSCALL(regs) & MSG_PEEK))
-		return 0;
-	if (op.positional)
-		pos = (__s64)PT_REGS_PARM4_SYSCALL(regs);
-	op_word = (__u32)nr | ((__u64)op.direction << 32) | ((__u64)op.kind << 40);
-	if (nr == NR_pwritev2 && (SYSCALL_ARG6(regs) & RWF_APPEND))
-		op_word |= OP_APPEND;
-	return file_io_stash(PT_REGS_PARM1_SYSCALL(regs), PT_REGS_PARM2_SYSCALL(regs),
-			     PT_REGS_PARM3_SYSCALL(regs), pos, op_word);
 }
 
 /* Walk state of one syscall's payload, handed to bpf_loop. */
@@ -654,23 +716,23 @@ struct {
 
 #define WAKEUP_INTERVAL_NS 1000000 /* 1 ms */
 
-static __always_inline __u64 wakeup_flags(void)
+static __always_inline __u64 wakeup_flags(__u64 now)
 {
 	__u32 zero = 0;
-	__u64 *last, now;
+	__u64 *last;
 
 	/*
 	 * Wake the consumer only once wakeup_bytes (an eighth of the ring) are
 	 * pending, at most once a millisecond per CPU: it reads on a timer
 	 * otherwise. A wakeup per sample (an interrupt each) costs more than
-	 * the copy of a small sample.
+	 * the copy of a small sample. `now` is the chunk's time, read once per
+	 * syscall (a few microseconds old at most, close enough for this).
 	 */
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_bytes)
 		return BPF_RB_NO_WAKEUP;
 	last = bpf_map_lookup_elem(&io_last_wakeup, &zero);
 	if (!last)
 		return 0;
-	now = bpf_ktime_get_ns();
 	if (now - *last < WAKEUP_INTERVAL_NS)
 		return BPF_RB_NO_WAKEUP;
 	*last = now;
@@ -699,7 +761,7 @@ static __always_inline int emit_sized(struct emit_ctx *c, __u64 len, const __u32
 		count_loss(LOSS_USER_READ_FAILED, len);
 		return 0;
 	}
-	bpf_ringbuf_submit(s, wakeup_flags());
+	bpf_ringbuf_submit(s, wakeup_flags(c->tmpl.hdr.time_ns));
 	return 0;
 }
 
@@ -841,8 +903,8 @@ static __always_inline void name_elf_file(const struct pending_io *p)
 	if (!s || !f)
 		return;
 	/* the descriptor may have been closed and reused by another thread meanwhile */
-	inode = BPF_CORE_READ(f, f_inode);
-	if (BPF_CORE_READ(inode, i_ino) != p->ino || BPF_CORE_READ(inode, i_sb, s_dev) != p->dev)
+	inode = f->f_inode;
+	if (inode->i_ino != p->ino || inode->i_sb->s_dev != p->dev)
 		return;
 	send_file_info(f, p, s, st, false, &bp);
 }
@@ -850,19 +912,37 @@ static __always_inline void name_elf_file(const struct pending_io *p)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 {
-	struct pending_io *p;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct pending_io *p, here = {};
 	struct emit_ctx c = {};
 	struct file *file;
 	struct io_op op;
+	long nr = SYSCALL_NR(regs);
+	__u64 op_word;
+	__s64 pos;
 	__u32 tid;
 	__u64 id;
 
-	/* only the syscalls the entry program stashed: no map lookup for the rest */
-	if (!classify(SYSCALL_NR(regs), &op))
+	/* only the syscalls the entry program stashed or leaves to us */
+	if (!classify(nr, &op))
 		return 0;
-	p = bpf_task_storage_get(&io_pending, bpf_get_current_task_btf(), 0, 0);
-	if (!p || !p->valid)
-		return 0;
+	p = bpf_task_storage_get(&io_pending, task, 0, 0);
+	if (!p || !p->valid) {
+		/*
+		 * A write of a task whose descriptor table was private at entry
+		 * (see file_io_enter): checked here. The table cannot have become
+		 * shared meanwhile (only the task itself could share it); if it
+		 * became private, the entry stashed the write and p is valid.
+		 */
+		if (op.direction != FILE_IO_WRITE || ret <= 0 || !fd_table_private(task))
+			return 0;
+		if (!syscall_wanted(regs, nr, &op, &here, &pos, &op_word))
+			return 0;
+		if (!file_io_prepare(&here, pos, op_word))
+			return 0;
+		here.time_ns = bpf_ktime_get_boot_ns();
+		p = &here;
+	}
 	if (ret <= 0)
 		goto done;
 	id = bpf_get_current_pid_tgid();
@@ -887,13 +967,14 @@ int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 		c.iov_cnt = m.msg_iovlen;
 		c.iov_idx = p->iov_first;
 	}
-	/* a local: BPF_CORE_READ must not see pending_io, which is not a kernel type */
-	file = (struct file *)p->file;
 	c.offset = p->offset;
-	if (p->offset_from == OFFSET_POS_AFTER)
-		c.offset = BPF_CORE_READ(file, f_pos) - ret;
-	else if (p->offset_from == OFFSET_SIZE_AFTER)
-		c.offset = BPF_CORE_READ(file, f_inode, i_size) - ret;
+	if (p->offset_from != OFFSET_AT_ENTRY) {
+		file = as_file(p->file);
+		if (p->offset_from == OFFSET_POS_AFTER)
+			c.offset = file->f_pos - ret;
+		else
+			c.offset = file->f_inode->i_size - ret;
+	}
 	if (p->check_elf) {
 		if (!elf_check(&c, p))
 			goto done;

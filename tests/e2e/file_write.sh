@@ -4,7 +4,8 @@
 # written under DIR and nothing elsewhere, also when inode numbers are
 # reused; pwrite/pwritev land at their offsets (holes stay holes); writev
 # and O_APPEND (also several processes appending to one file) come out
-# byte for byte; the archive is listed and unpacked by GNU tar and bsdtar.
+# byte for byte, and so do threads writing through one shared descriptor
+# table (their writes are stashed at entry, the others' taken at exit); the archive is listed and unpacked by GNU tar and bsdtar.
 . "$(dirname "$0")/../lib.sh"
 require_bpf
 
@@ -26,6 +27,7 @@ artifact() { echo "host/write.dev-$(kdev "$1").inode-$(stat -c %i "$1")"; }
 	'$W' writev '$IN/vector' &&
 	'$W' append '$IN/log' && '$W' append '$IN/log' &&
 	'$W' appenders '$IN/shared-log' 4 &&
+	'$W' threads '$IN/threads' 4 &&
 	'$W' fill '$IN/big' 3M 64K >/dev/null &&
 	'$W' fill '$OUT/not-me' 1M 4K >/dev/null &&
 	echo small > '$IN/small' &&
@@ -44,7 +46,7 @@ diff "$TMP/gnu.list" "$TMP/bsd.list" >&2 || fail "GNU tar and bsdtar list differ
 tar -xf "$TMP/a.tar" -C "$TMP/gnu" || fail "GNU tar cannot unpack the archive"
 bsdtar -xf "$TMP/a.tar" -C "$TMP/bsd" || fail "bsdtar cannot unpack the archive"
 
-for f in holes vector log shared-log big small; do
+for f in holes vector log shared-log threads big small; do
 	a=$(artifact "$IN/$f")
 	grep -qx "$a" "$TMP/gnu.list" || fail "$f: $a not in the archive: $(cat "$TMP/gnu.list")"
 	want=$(sha256sum <"$IN/$f")

@@ -12,6 +12,8 @@
  *   io_workload append PATH                 O_APPEND writes, one pwrite at offset 0
  *   io_workload appenders PATH N            N processes appending to PATH at once, each
  *                                           through its own O_APPEND descriptor
+ *   io_workload threads PATH N              N threads pwrite()ing interleaved 256-byte
+ *                                           blocks through one shared descriptor
  *   io_workload read PATH BLOCK             read() the file (PATH "-" = stdin)
  *   io_workload preadv PATH                 pread/preadv at scattered offsets
  *   io_workload pipe SECONDS BLOCK          BLOCK-byte writes into a pipe drained by a
@@ -21,6 +23,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -274,6 +277,70 @@ static int cmd_appenders(const char *path, int n)
 	return err;
 }
 
+struct writer_thread {
+	pthread_t thread;
+	int fd, index, count, err;
+};
+
+#define THREAD_BLOCK 256
+#define THREAD_WRITES 500
+
+/* Block i of thread t goes to offset (i * count + t) * THREAD_BLOCK. */
+static void *thread_writes(void *arg)
+{
+	struct writer_thread *w = arg;
+	uint64_t state = 0x9E3779B97F4A7C15ull * (w->index + 1);
+	uint8_t buf[THREAD_BLOCK];
+
+	for (int i = 0; i < THREAD_WRITES && !w->err; i++) {
+		off_t at = ((off_t)i * w->count + w->index) * THREAD_BLOCK;
+
+		/* a generator per thread: rng_state is not shared between threads */
+		for (size_t k = 0; k < sizeof(buf); k++) {
+			state ^= state >> 12;
+			state ^= state << 25;
+			state ^= state >> 27;
+			buf[k] = (uint8_t)((state * 0x2545F4914F6CDD1Dull) >> 56);
+		}
+		if (pwrite(w->fd, buf, sizeof(buf), at) != (ssize_t)sizeof(buf))
+			w->err = errno ? errno : EIO;
+	}
+	return NULL;
+}
+
+/* Writes from threads that share the descriptor table (and the descriptor). */
+static int cmd_threads(const char *path, int n)
+{
+	struct writer_thread *w = calloc(n, sizeof(*w));
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int err = 0, started = 0;
+
+	if (fd < 0 || !w) {
+		free(w);
+		return die("open", path);
+	}
+	for (; started < n; started++) {
+		w[started] = (struct writer_thread){.fd = fd, .index = started, .count = n};
+		int e = pthread_create(&w[started].thread, NULL, thread_writes, &w[started]);
+
+		if (e) {
+			errno = e;
+			err = die("pthread_create", NULL);
+			break;
+		}
+	}
+	for (int t = 0; t < started; t++) {
+		pthread_join(w[t].thread, NULL);
+		if (w[t].err) {
+			errno = w[t].err;
+			err = die("pwrite", path);
+		}
+	}
+	close(fd);
+	free(w);
+	return err;
+}
+
 static int cmd_read(const char *path, size_t block)
 {
 	int fd = strcmp(path, "-") ? open(path, O_RDONLY) : 0;
@@ -365,6 +432,8 @@ int main(int argc, char **argv)
 		return cmd_append(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "appenders") && atoi(argv[3]) > 0)
 		return cmd_appenders(argv[2], atoi(argv[3]));
+	if (argc == 4 && !strcmp(argv[1], "threads") && atoi(argv[3]) > 0)
+		return cmd_threads(argv[2], atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "read") && !parse_size(argv[3], &b) && b)
 		return cmd_read(argv[2], b);
 	if (argc == 3 && !strcmp(argv[1], "preadv"))
@@ -373,7 +442,8 @@ int main(int argc, char **argv)
 	    !parse_size(argv[3], &b) && b)
 		return cmd_pipe(atof(argv[2]), b);
 	fprintf(stderr, "usage: io_workload gen SEED BYTES BLOCK | fill PATH BYTES BLOCK | "
-			"pwrite PATH | writev PATH | append PATH | appenders PATH N | read PATH BLOCK | "
+			"pwrite PATH | writev PATH | append PATH | appenders PATH N | threads PATH N | "
+			"read PATH BLOCK | "
 			"preadv PATH | "
 			"pipe SECONDS BLOCK\n");
 	return 2;
