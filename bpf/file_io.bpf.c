@@ -49,16 +49,6 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-/*
- * Kernel 6.2+: turns a pointer read from memory (a scalar to the verifier)
- * back into a typed, read-only one, so its fields are read with direct
- * fault-safe loads instead of one bpf_probe_read_kernel call each.
- */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-
-#define as_file(ptr) ((struct file *)bpf_rdonly_cast((void *)(ptr), \
-						    bpf_core_type_id_kernel(struct file)))
-
 /* Syscall numbers of the architecture the object is built for. */
 #if defined(__TARGET_ARCH_x86)
 #define NR_read 0
@@ -280,8 +270,7 @@ static __always_inline bool classify(long nr, struct io_op *op)
 /*
  * task->files->fdt->fd[fd]. task comes from bpf_get_current_task_btf(), so
  * the chain is read with direct (fault-safe) loads rather than helper
- * calls; only the array element needs bpf_probe_read_kernel. The file
- * returned is cast back to a typed pointer: its fields are direct loads too.
+ * calls; only the array element needs bpf_probe_read_kernel.
  */
 static __always_inline struct file *file_of_fd(struct task_struct *task, __u32 fd)
 {
@@ -296,9 +285,9 @@ static __always_inline struct file *file_of_fd(struct task_struct *task, __u32 f
 	if (!fdt || fd >= fdt->max_fds)
 		return NULL;
 	fds = fdt->fd;
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
 		return NULL;
-	return as_file(f);
+	return f;
 }
 
 /* Tracee's fd filter: is the file the task's stdin, stdout or stderr (dup'ed fds too)? */
@@ -536,8 +525,8 @@ __noinline int file_io_prepare(struct pending_io *out, __s64 pos, __u64 op_word)
 	f = file_of_fd(task, p.fd);
 	if (!f)
 		return 0;
-	inode = f->f_inode;
-	p.mode = inode->i_mode;
+	inode = BPF_CORE_READ(f, f_inode);
+	p.mode = BPF_CORE_READ(inode, i_mode);
 	if (!type_filter_passes(flt->type_mask, p.mode)) {
 		if (!(flt->type_mask & FILE_IO_TYPE_ELF))
 			return 0;
@@ -546,9 +535,9 @@ __noinline int file_io_prepare(struct pending_io *out, __s64 pos, __u64 op_word)
 	if (!fd_filter_passes(flt->fd_mask, task, f))
 		return 0;
 
-	p.dev = inode->i_sb->s_dev;
-	p.ino = inode->i_ino;
-	p.generation = inode->i_generation;
+	p.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	p.ino = BPF_CORE_READ(inode, i_ino);
+	p.generation = BPF_CORE_READ(inode, i_generation);
 	key.dev = p.dev;
 	key.ino = p.ino;
 	key.generation = p.generation;
@@ -578,7 +567,7 @@ __noinline int file_io_prepare(struct pending_io *out, __s64 pos, __u64 op_word)
 	/* where the bytes go (writes) or come from (reads) */
 	if ((p.mode & S_IFMT) == S_IFREG) {
 		bool append = direction == FILE_IO_WRITE &&
-			      ((f->f_flags & O_APPEND) || (op_word & OP_APPEND));
+			      ((BPF_CORE_READ(f, f_flags) & O_APPEND) || (op_word & OP_APPEND));
 
 		/*
 		 * Only an explicit offset is known for sure here. The file position
@@ -903,8 +892,8 @@ static __always_inline void name_elf_file(const struct pending_io *p)
 	if (!s || !f)
 		return;
 	/* the descriptor may have been closed and reused by another thread meanwhile */
-	inode = f->f_inode;
-	if (inode->i_ino != p->ino || inode->i_sb->s_dev != p->dev)
+	inode = BPF_CORE_READ(f, f_inode);
+	if (BPF_CORE_READ(inode, i_ino) != p->ino || BPF_CORE_READ(inode, i_sb, s_dev) != p->dev)
 		return;
 	send_file_info(f, p, s, st, false, &bp);
 }
@@ -967,14 +956,13 @@ int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 		c.iov_cnt = m.msg_iovlen;
 		c.iov_idx = p->iov_first;
 	}
+	/* a local: BPF_CORE_READ must not see pending_io, which is not a kernel type */
+	file = (struct file *)p->file;
 	c.offset = p->offset;
-	if (p->offset_from != OFFSET_AT_ENTRY) {
-		file = as_file(p->file);
-		if (p->offset_from == OFFSET_POS_AFTER)
-			c.offset = file->f_pos - ret;
-		else
-			c.offset = file->f_inode->i_size - ret;
-	}
+	if (p->offset_from == OFFSET_POS_AFTER)
+		c.offset = BPF_CORE_READ(file, f_pos) - ret;
+	else if (p->offset_from == OFFSET_SIZE_AFTER)
+		c.offset = BPF_CORE_READ(file, f_inode, i_size) - ret;
 	if (p->check_elf) {
 		if (!elf_check(&c, p))
 			goto done;
