@@ -41,11 +41,6 @@
 const volatile __u32 packet_cap = 0;
 /* Set by the recorder: bytes waiting in the ring buffer that are worth a wakeup. */
 const volatile __u64 wakeup_bytes = 1 << 20;
-/*
- * Set by the recorder: while that much is waiting, wake the recorder once
- * per 2^wakeup_step_shift bytes of samples produced, not once per sample.
- */
-const volatile __u32 wakeup_step_shift = 16;
 
 /* The task a socket belongs to, stamped when the socket is created. */
 struct sock_owner {
@@ -179,30 +174,6 @@ struct packet_meta {
 	bool capped;
 };
 
-/*
- * Wake the recorder only when a batch is waiting: at packet rates a wakeup
- * per caught-up consumer costs both sides more than the copy. Nor is every
- * sample of a backlog worth a wakeup: a forced one queues an irq_work (a
- * self-interrupt, a VM exit under a hypervisor) each time, while the
- * recorder is most likely awake and draining already. So once a batch is
- * waiting, the sample that carries the producer position across a multiple
- * of the step wakes it; a racing CPU may blur which one, and the next step
- * comes soon. The recorder also empties the ring whenever its poll times out.
- */
-static __always_inline __u64 wakeup_flag(__u32 sample_size)
-{
-	__u64 prod;
-
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_bytes)
-		return BPF_RB_NO_WAKEUP;
-	prod = bpf_ringbuf_query(&events, BPF_RB_PROD_POS);
-	/* a ring buffer record: 8-byte header, length rounded up to 8 */
-	sample_size = (sample_size + 8 + 7) & ~7u;
-	if ((prod >> wakeup_step_shift) != ((prod - sample_size) >> wakeup_step_shift))
-		return BPF_RB_FORCE_WAKEUP;
-	return BPF_RB_NO_WAKEUP;
-}
-
 static __always_inline void submit_packet(struct __sk_buff *skb, const struct packet_meta *m,
 					  const __u32 room)
 {
@@ -251,7 +222,14 @@ static __always_inline void submit_packet(struct __sk_buff *skb, const struct pa
 	e->family = m->family;
 	e->l4_proto = m->l4_proto;
 	e->pad = 0;
-	bpf_ringbuf_submit(e, wakeup_flag(sizeof(*e) + room));
+	/*
+	 * Wake the recorder only when a batch is waiting: at packet rates a
+	 * wakeup per caught-up consumer costs both sides more than the copy.
+	 * The recorder also empties the ring whenever its poll times out.
+	 */
+	bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
+				  ? BPF_RB_FORCE_WAKEUP
+				  : BPF_RB_NO_WAKEUP);
 }
 
 static __always_inline const struct sock_owner *socket_owner(struct __sk_buff *skb)

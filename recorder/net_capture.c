@@ -83,7 +83,6 @@ static int check_kernel_support(void)
 static int net_capture_open(struct recorder *rec, void **state)
 {
 	struct net_capture *nc;
-	unsigned int shift;
 	int err;
 
 	err = check_kernel_support();
@@ -102,11 +101,6 @@ static int net_capture_open(struct recorder *rec, void **state)
 	/* a sixteenth of the ring: the recorder wakes well before it is full */
 	if (rec->opts->buffer_size)
 		nc->skel->rodata->wakeup_bytes = rec->opts->buffer_size / 16;
-	/* while a batch waits, a wakeup per eighth of it (a power of two, >= 4 KiB) */
-	shift = 12;
-	while ((1ull << (shift + 1)) <= nc->skel->rodata->wakeup_bytes / 8)
-		shift++;
-	nc->skel->rodata->wakeup_step_shift = shift;
 	*state = nc;
 	return 0;
 
