@@ -18,8 +18,11 @@
 #include "format/le.h"
 #include "format/record_layout.h"
 #include "format/trace_writer.h"
+#include "format/xxh32.h"
 
 #define DEFAULT_FRAME_BOUND (1u << 20)
+/* C.Checksum: bit 2 of the FLG byte of an LZ4 frame descriptor */
+#define LZ4_FLG_CONTENT_CHECKSUM 0x04
 /*
  * Largest piece of input given to one LZ4F_compressUpdate() call; big tails
  * are fed in pieces so the output buffer stays bounded.
@@ -47,6 +50,7 @@ struct tr_writer {
 
 	int in_frame;
 	uint64_t frame_content; /* decompressed bytes in the open frame */
+	struct tr_xxh32 content_hash; /* of the open frame: its content checksum */
 
 	struct tr_writer_stats stats;
 	int finished;
@@ -113,6 +117,7 @@ static int lz4_fail(struct tr_writer *w, const char *what, size_t code)
 
 static int begin_frame(struct tr_writer *w)
 {
+	uint8_t *hdr;
 	size_t n;
 	int err = reserve(w, LZ4F_HEADER_SIZE_MAX);
 
@@ -121,9 +126,20 @@ static int begin_frame(struct tr_writer *w)
 	n = LZ4F_compressBegin(w->cctx, w->obuf + w->olen, w->ocap - w->olen, &w->prefs);
 	if (LZ4F_isError(n))
 		return lz4_fail(w, "frame start", n);
+	/*
+	 * liblz4 makes the frame without a content checksum (see tr_xxh32):
+	 * announce one in the descriptor's FLG byte, whose last byte (HC) is
+	 * the second byte of the XXH32 of the descriptor from FLG on.
+	 */
+	hdr = w->obuf + w->olen;
+	if (n < 7 || (hdr[4] & LZ4_FLG_CONTENT_CHECKSUM))
+		return fail(w, -TR_E_LZ4, "lz4 frame start: unexpected %zu byte frame header", n);
+	hdr[4] |= LZ4_FLG_CONTENT_CHECKSUM;
+	hdr[n - 1] = (uint8_t)(tr_xxh32(hdr + 4, n - 5, 0) >> 8);
 	w->olen += n;
 	w->in_frame = 1;
 	w->frame_content = 0;
+	tr_xxh32_reset(&w->content_hash, 0);
 	return 0;
 }
 
@@ -147,7 +163,7 @@ static int close_frame(struct tr_writer *w)
 	int err = flush_stage(w);
 
 	if (!err)
-		err = reserve(w, LZ4F_compressBound(0, &w->prefs));
+		err = reserve(w, LZ4F_compressBound(0, &w->prefs) + 4);
 
 	if (err)
 		return err;
@@ -155,6 +171,9 @@ static int close_frame(struct tr_writer *w)
 	if (LZ4F_isError(n))
 		return lz4_fail(w, "frame end", n);
 	w->olen += n;
+	/* the content checksum follows the end mark */
+	le32_put(w->obuf + w->olen, tr_xxh32_digest(&w->content_hash));
+	w->olen += 4;
 	w->in_frame = 0;
 	w->stats.frames++;
 	return drain(w);
@@ -174,6 +193,7 @@ static int compress(struct tr_writer *w, const uint8_t *src, size_t len)
 					NULL);
 		if (LZ4F_isError(n))
 			return lz4_fail(w, "compression", n);
+		tr_xxh32_update(&w->content_hash, src, piece);
 		w->olen += n;
 		src += piece;
 		len -= piece;
@@ -215,7 +235,8 @@ int tr_writer_open_fd(struct tr_writer **out, int fd, const struct tr_header *hd
 	 */
 	w->prefs.frameInfo.blockSizeID = LZ4F_max256KB;
 	w->prefs.frameInfo.blockMode = LZ4F_blockLinked;
-	w->prefs.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled;
+	/* announced and computed by the writer itself (begin_frame, close_frame) */
+	w->prefs.frameInfo.contentChecksumFlag = LZ4F_noContentChecksum;
 	w->prefs.frameInfo.frameType = LZ4F_frame;
 	w->prefs.compressionLevel = opts ? opts->compression_level : 0;
 	w->ocap = LZ4F_compressBound(UPDATE_PIECE, &w->prefs) + LZ4F_HEADER_SIZE_MAX;
