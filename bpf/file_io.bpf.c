@@ -915,6 +915,13 @@ int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 	/* only the syscalls the entry program stashed or leaves to us */
 	if (!classify(nr, &op))
 		return 0;
+	/*
+	 * A direction nobody captures has nothing stashed: skip the storage
+	 * lookup (the filters are constants, so the verifier drops the dead
+	 * branch). A pipe's reader then pays only for classify().
+	 */
+	if (!(op.direction == FILE_IO_WRITE ? write_filter.enabled : read_filter.enabled))
+		return 0;
 	p = bpf_task_storage_get(&io_pending, task, 0, 0);
 	if (!p || !p->valid) {
 		/*
