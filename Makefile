@@ -76,8 +76,12 @@ UNIT_REC_BINS := $(patsubst tests/unit-recorder/%.c,$(OUTPUT)/tests/%,$(UNIT_REC
 # Helper programs used by tests and benchmarks (generators, workloads).
 TOOL_SRCS := $(wildcard tests/tools/*.c)
 TOOL_BINS := $(patsubst tests/tools/%.c,$(OUTPUT)/tests/tools/%,$(TOOL_SRCS))
-BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
+# Benchmark programs with a BPF side (bench/X.bpf.c + bench/X.c): reference
+# points measured next to the recorder, never part of it.
+BENCH_BPF_SRCS := $(wildcard bench/*.bpf.c)
+BENCH_BPF_BINS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%,$(BENCH_BPF_SRCS))
 
 .PHONY: all recorder extractor deps check bench fuzz clean test-programs vmlinux demo
 
@@ -135,6 +139,16 @@ $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUTPUT)/bench/%.bpf.o: bench/%.bpf.c
+	$(call msg,BPF,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(CLANG_BPF_SYS_INCLUDES) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUTPUT)/bench/%.skel.h: $(OUTPUT)/bench/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
@@ -198,7 +212,12 @@ $(OUTPUT)/bench/%: bench/%.c $(EXTRACT_LIB) $(FORMAT_LIB)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $< $(EXTRACT_LIB) $(FORMAT_LIB) $(ALL_LDFLAGS) $(EXTRACT_LIBS) -lpthread -o $@
 
-bench: all $(BENCH_BINS) $(TOOL_BINS)
+$(BENCH_BPF_BINS): $(OUTPUT)/bench/%: bench/%.c $(OUTPUT)/bench/%.skel.h
+	$(call msg,BENCH-CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $< $(ALL_LDFLAGS) $(RECORD_LIBS) -o $@
+
+bench: all $(BENCH_BINS) $(BENCH_BPF_BINS) $(TOOL_BINS)
 	$(Q)OUTPUT=$(OUTPUT) bench/run-bench.sh
 
 # ---------------------------------------------------------------- demo
@@ -228,6 +247,7 @@ clean:
 	rm -rf .output .output-san .output-fuzz tracee-rec tracee-extract
 
 .DELETE_ON_ERROR:
-.SECONDARY: $(BPF_OBJS) $(SKELS)
+.SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_BPF_SRCS:bench/%.bpf.c=$(OUTPUT)/bench/%.bpf.o) \
+	$(BENCH_BPF_SRCS:bench/%.bpf.c=$(OUTPUT)/bench/%.skel.h)
 
 -include $(shell find $(OUTPUT) -name '*.d' 2>/dev/null)

@@ -4,21 +4,30 @@
 #
 #   1. 1 GiB in 64 KiB writes to a captured regular file: workload time
 #      with recording / without (target <= 1.15), and the captured bytes
-#      against the written ones (extracted and compared by SHA-256).
+#      against the written ones (extracted and compared by SHA-256). Run
+#      with the default 16 MiB ring buffer, which a writer at several GB/s
+#      overruns (the loss is counted), and with --buffer-size 1G, which
+#      holds the whole burst while the recorder catches up.
 #   2. 64-byte writes into a pipe for 5 s: writes/s without / with
 #      recording (target <= 1.5) and writes lost (target 0 with the
 #      default 16 MiB ring buffer). Measured twice: unpinned (the
 #      scheduler places writer, reader and recorder), and pinned, with the
 #      workload on CPU 0 and the recorder on CPU 1, which varies much less
 #      from run to run (on a machine with fewer than 2 CPUs: skipped).
+#      Pinned, two reference points from bench/syscall_floor show what the
+#      syscall tracepoints cost by themselves: empty sys_enter/sys_exit
+#      programs, and the least a recorder can do per write (reserve, clock,
+#      64-byte copy, submit; no scope, no file lookup, no filters).
 #   3. The same two workloads under `strace -f -e trace=write -e write=all`,
 #      the reference point.
 #   4. The recorder's peak RSS.
 #
-# Each timing is the median of RUNS runs (default 3), alternating the
-# configurations so that a noisy neighbour hurts all of them alike.
-# Environment: OUTPUT (build dir, default .output), RUNS, BENCH_DIR (where
-# the 1 GiB file goes, default a fresh directory under /tmp).
+# Each timing is the median of RUNS runs (default 3; the 1 GiB runs, which
+# are short and vary more, BIG_RUNS, default 5), alternating the
+# configurations so that a noisy neighbour hurts all of them alike. strace,
+# 100 to 200 times slower, is run once per workload.
+# Environment: OUTPUT (build dir, default .output), RUNS, BIG_RUNS, BENCH_DIR
+# (where the 1 GiB file goes, default a fresh directory under /tmp).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUTPUT=${OUTPUT:-.output}
@@ -27,14 +36,16 @@ REC=$ROOT/tracee-rec
 EXTRACT=$ROOT/tracee-extract
 W=$OUTPUT/tests/tools/io_workload
 STATS=$OUTPUT/tests/tools/io_trace_stats
+FLOOR=$OUTPUT/bench/syscall_floor
 RUNS=${RUNS:-3}
+BIG_RUNS=${BIG_RUNS:-5}
 SIZE=1G
 SIZE_BYTES=$((1 << 30))
 PIPE_SECONDS=5
 
 [ "$(id -u)" = 0 ] || { echo "file_io bench: needs root (BPF)"; exit 77; }
-for f in "$REC" "$EXTRACT" "$W" "$STATS"; do
-	[ -x "$f" ] || { echo "file_io bench: $f not built (make all test-programs)"; exit 1; }
+for f in "$REC" "$EXTRACT" "$W" "$STATS" "$FLOOR"; do
+	[ -x "$f" ] || { echo "file_io bench: $f not built (make bench)"; exit 1; }
 done
 DIR=$(mktemp -d "${BENCH_DIR:-/tmp}/file-io-bench.XXXXXX")
 trap 'rm -rf "$DIR"' EXIT
@@ -47,44 +58,67 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # no run pays for the previous one's writeback.
 fresh() { rm -f "$DIR/big" "$DIR"/*.trc; sync; }
 
-echo "== file_io: 1 GiB in 64 KiB writes to a captured regular file ($RUNS runs each)"
-"$W" fill "$DIR/big" 64M 64K >/dev/null # warm-up: page allocator, binaries in cache
-: >"$DIR/t.base" ; : >"$DIR/t.rec" ; : >"$DIR/t.strace" ; : >"$DIR/rss"
-for i in $(seq "$RUNS"); do
-	fresh
-	"$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.base"
+# big_recorded SUFFIX [RECORDER-OPTION...]: one recorded 1 GiB run (of run
+# number $i), its time appended to t.SUFFIX and the recorder's peak RSS to
+# rss.SUFFIX; on the last run, the trace's figures in big.SUFFIX
+big_recorded() {
+	local suffix=$1 stats want got member
+	shift
 	fresh
 	/usr/bin/time -f %M -o "$DIR/rss.one" \
-		"$REC" --capture "write=$DIR/big*" -o "$DIR/big.trc" -- \
-		"$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.rec" 2>"$DIR/rec.err" ||
+		"$REC" "$@" --capture "write=$DIR/big*" -o "$DIR/big.trc" -- \
+		"$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.$suffix" 2>"$DIR/rec.err" ||
 		{ cat "$DIR/rec.err"; exit 1; }
-	cat "$DIR/rss.one" >>"$DIR/rss"
-	if [ "$i" = "$RUNS" ]; then
-		# captured bytes: counted in the trace, and the artifact extracted from it
-		stats=$("$STATS" "$DIR/big.trc")
-		want=$(sha256sum <"$DIR/big" | cut -d' ' -f1)
-		trace_bytes=$(stat -c %s "$DIR/big.trc")
-		member=$("$EXTRACT" -q "$DIR/big.trc" -o - | tar -t | grep '/write\.dev-' | head -n1)
-		got=$("$EXTRACT" -q "$DIR/big.trc" -o - | tar -xO "$member" | sha256sum | cut -d' ' -f1)
-	fi
+	cat "$DIR/rss.one" >>"$DIR/rss.$suffix"
+	[ "$i" = "$BIG_RUNS" ] || return 0
+	# captured bytes: counted in the trace, and the artifact extracted from it
+	stats=$("$STATS" "$DIR/big.trc")
+	want=$(sha256sum <"$DIR/big" | cut -d' ' -f1)
+	member=$("$EXTRACT" -q "$DIR/big.trc" -o - | tar -t | grep '/write\.dev-' | head -n1)
+	got=$("$EXTRACT" -q "$DIR/big.trc" -o - | tar -xO "$member" | sha256sum | cut -d' ' -f1)
+	echo "captured $(field "$stats" write_bytes) bytes in $(field "$stats" write_chunks) chunks," \
+		"lost $(field "$stats" lost_bytes) bytes in $(field "$stats" lost_events) events;" \
+		"extracted artifact $([ "$want" = "$got" ] && echo identical || echo DIFFERS) to the file" \
+		"(SHA-256); trace $(stat -c %s "$DIR/big.trc") bytes" >"$DIR/big.$suffix"
+}
+
+echo "== file_io: 1 GiB in 64 KiB writes to a captured regular file ($BIG_RUNS runs each)"
+# warm-up: the first 1 GiB written after a while runs several times slower
+# (page cache reclaim), and the binaries come into the cache
+"$W" fill "$DIR/big" $SIZE 64K >/dev/null
+fresh
+: >"$DIR/t.base" ; : >"$DIR/t.rec" ; : >"$DIR/t.big" ; : >"$DIR/t.floor" ; : >"$DIR/t.strace"
+: >"$DIR/rss.rec" ; : >"$DIR/rss.big" ; : >"$DIR/rss.pipe"
+for i in $(seq "$BIG_RUNS"); do
 	fresh
-	strace -f -e trace=write -e write=all -o "$DIR/strace.out" \
-		"$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.strace"
-	rm -f "$DIR/strace.out"
+	"$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.base"
+	big_recorded rec
+	big_recorded big --buffer-size 1G
+	fresh
+	"$FLOOR" copy --buffer-size 1G -- "$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.floor" 2>"$DIR/floor.err" ||
+		{ cat "$DIR/floor.err"; exit 1; }
 done
+fresh
+strace -f -e trace=write -e write=all -o "$DIR/strace.out" \
+	"$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.strace"
+rm -f "$DIR/strace.out"
+fresh
 base=$(median <"$DIR/t.base")
-rec=$(median <"$DIR/t.rec")
-str=$(median <"$DIR/t.strace")
+echo "   bytes written       ${SIZE_BYTES} per run"
 echo "   without recording   ${base} s   (runs: $(tr '\n' ' ' <"$DIR/t.base"))"
-echo "   tracee-rec          ${rec} s   ratio $(ratio "$rec" "$base")   (target <= 1.15)"
+for c in "rec:tracee-rec, default 16 MiB buffer" "big:tracee-rec --buffer-size 1G"; do
+	t=$(median <"$DIR/t.${c%%:*}")
+	echo "   ${c#*:}: ${t} s   ratio $(ratio "$t" "$base")   (target <= 1.15; runs: $(tr '\n' ' ' <"$DIR/t.${c%%:*}"))"
+	echo "      $(cat "$DIR/big.${c%%:*}")"
+done
+floor=$(median <"$DIR/t.floor")
+echo "   reference: reserve+clock+copy+submit of every write, 1 GiB buffer: ${floor} s   ratio $(ratio "$floor" "$base")"
+echo "      ($(sed -n 's/^syscall_floor: //p' "$DIR/floor.err"))"
+str=$(median <"$DIR/t.strace")
 echo "   strace write=all    ${str} s   ratio $(ratio "$str" "$base")"
-echo "   bytes written ${SIZE_BYTES}, captured $(field "$stats" write_bytes) in $(field "$stats" write_chunks) chunks," \
-	"lost $(field "$stats" lost_bytes) bytes in $(field "$stats" lost_events) events"
-echo "   extracted artifact: SHA-256 $([ "$want" = "$got" ] && echo identical || echo DIFFERS) to the file written;" \
-	"trace file ${trace_bytes} bytes"
 echo "== file_io: 64-byte writes into a pipe for ${PIPE_SECONDS} s ($RUNS runs each)"
 : >"$DIR/p.base" ; : >"$DIR/p.rec" ; : >"$DIR/p.strace" ; : >"$DIR/p.lost"
-: >"$DIR/pp.base" ; : >"$DIR/pp.rec" ; : >"$DIR/pp.lost"
+: >"$DIR/pp.base" ; : >"$DIR/pp.rec" ; : >"$DIR/pp.lost" ; : >"$DIR/pp.empty" ; : >"$DIR/pp.copy"
 PINNED=0
 [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null && PINNED=1
 # pipe_recorded SUFFIX [RECORDER-PREFIX...] -- [WORKLOAD-PREFIX...]: one recorded
@@ -99,7 +133,7 @@ pipe_recorded() {
 		"${rec_prefix[@]}" "$REC" --capture write:type=pipe -o "$DIR/pipe.trc" -- \
 		"${work_prefix[@]}" "$W" pipe $PIPE_SECONDS 64 >"$DIR/p.one" 2>"$DIR/rec.err" ||
 		{ cat "$DIR/rec.err"; exit 1; }
-	cat "$DIR/rss.one" >>"$DIR/rss"
+	cat "$DIR/rss.one" >>"$DIR/rss.pipe"
 	awk '{ print $3 }' "$DIR/p.one" >>"$DIR/p$suffix.rec"
 	# lost writes: writes made minus 64-byte chunks in the trace (one per write)
 	writes=$(awk '{ print $1 }' "$DIR/p.one")
@@ -113,11 +147,16 @@ for i in $(seq "$RUNS"); do
 	if [ $PINNED = 1 ]; then
 		taskset -c 0 "$W" pipe $PIPE_SECONDS 64 | awk '{ print $3 }' >>"$DIR/pp.base"
 		pipe_recorded p taskset -c 1 -- taskset -c 0
+		for mode in empty copy; do
+			taskset -c 1 "$FLOOR" $mode -- taskset -c 0 "$W" pipe $PIPE_SECONDS 64 \
+				2>"$DIR/floor.err" | awk '{ print $3 }' >>"$DIR/pp.$mode" ||
+				{ cat "$DIR/floor.err"; exit 1; }
+		done
 	fi
-	strace -f -e trace=write -e write=all -o "$DIR/strace.out" \
-		"$W" pipe $PIPE_SECONDS 64 | awk '{ print $3 }' >>"$DIR/p.strace"
-	rm -f "$DIR/strace.out"
 done
+strace -f -e trace=write -e write=all -o "$DIR/strace.out" \
+	"$W" pipe $PIPE_SECONDS 64 | awk '{ print $3 }' >>"$DIR/p.strace"
+rm -f "$DIR/strace.out"
 base=$(median <"$DIR/p.base")
 rec=$(median <"$DIR/p.rec")
 str=$(median <"$DIR/p.strace")
@@ -133,7 +172,13 @@ if [ $PINNED = 1 ]; then
 	echo "   without recording   ${base} writes/s"
 	echo "   tracee-rec          ${rec} writes/s   ratio $(ratio "$base" "$rec")   (target <= 1.5)"
 	echo "   writes missing from the trace / loss events recorded, per run: $(tr '\n' ' ' <"$DIR/pp.lost")  (target 0)"
+	empty=$(median <"$DIR/pp.empty")
+	copy=$(median <"$DIR/pp.copy")
+	echo "   reference: empty sys_enter+sys_exit programs   ${empty} writes/s   ratio $(ratio "$base" "$empty")"
+	echo "   reference: reserve+clock+copy+submit per write ${copy} writes/s   ratio $(ratio "$base" "$copy")"
 else
 	echo "   pinned: skipped (needs 2 CPUs and taskset)"
 fi
-echo "== file_io: recorder peak RSS $(sort -n "$DIR/rss" | tail -n1) KiB (max over all recorded runs)"
+echo "== file_io: recorder peak RSS (max over the runs; it counts the ring buffer, which is mapped twice)"
+echo "   default 16 MiB buffer: 1 GiB file $(sort -n "$DIR/rss.rec" | tail -n1) KiB, pipe $(sort -n "$DIR/rss.pipe" | tail -n1) KiB;" \
+	"--buffer-size 1G: $(sort -n "$DIR/rss.big" | tail -n1) KiB"
