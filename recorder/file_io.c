@@ -5,6 +5,7 @@
  * into FILE and IO_CHUNK records. Payloads go from the ring buffer to the
  * trace writer as they are (no copy, no reassembly).
  */
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <linux/types.h>
@@ -36,7 +37,16 @@ _Static_assert(FILE_IO_OFFSET_VALID == TR_IO_OFFSET_VALID && FILE_IO_TRUNCATED =
 
 struct file_io {
 	struct file_io_bpf *skel;
+	struct recorder *rec;
+	bool typed; /* the programs that use bpf_rdonly_cast (see bpf/file_io.bpf.c) */
 };
+
+/*
+ * Set to any value, TRACEE_REC_PORTABLE_BPF makes the recorder load the
+ * programs meant for kernels before 6.2 even where the faster ones would
+ * load: the tests run both on one kernel this way.
+ */
+#define PORTABLE_ENV "TRACEE_REC_PORTABLE_BPF"
 
 static bool file_io_wanted(const struct capture_options *opts)
 {
@@ -58,6 +68,46 @@ static void set_filter(struct file_io_filter *dst, const struct file_capture *sr
 	}
 }
 
+/* Does the kernel offer bpf_rdonly_cast (Linux 6.2)? Its BTF names every kfunc. */
+static bool kernel_has_rdonly_cast(void)
+{
+	struct btf *vmlinux;
+	bool found;
+
+	if (getenv(PORTABLE_ENV))
+		return false;
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux)
+		return false;
+	found = btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
+	btf__free(vmlinux);
+	return found;
+}
+
+/* Open the object with one pair of programs set to load, the other left out. */
+static int open_variant(struct file_io *fio)
+{
+	struct recorder *rec = fio->rec;
+	struct file_io_bpf *skel = file_io_bpf__open();
+	int err = probe_skeleton_opened(rec, skel ? skel->obj : NULL, "file_io");
+
+	if (err) {
+		file_io_bpf__destroy(skel);
+		return err;
+	}
+	bpf_program__set_autoload(skel->progs.file_io_enter, fio->typed);
+	bpf_program__set_autoload(skel->progs.file_io_exit, fio->typed);
+	bpf_program__set_autoload(skel->progs.file_io_enter_portable, !fio->typed);
+	bpf_program__set_autoload(skel->progs.file_io_exit_portable, !fio->typed);
+	skel->rodata->self_pid = rec->self_pid;
+	/* the ring's size is known once the shared map is reused */
+	skel->rodata->wakeup_bytes = bpf_map__max_entries(skel->maps.events) / 8;
+	set_filter(&skel->rodata->write_filter, &rec->opts->write);
+	set_filter(&skel->rodata->read_filter, &rec->opts->read);
+	fio->skel = skel;
+	return 0;
+}
+
 static int file_io_open(struct recorder *rec, void **state)
 {
 	struct file_io *fio;
@@ -66,31 +116,56 @@ static int file_io_open(struct recorder *rec, void **state)
 	fio = calloc(1, sizeof(*fio));
 	if (!fio)
 		return -ENOMEM;
-	fio->skel = file_io_bpf__open();
-	err = probe_skeleton_opened(rec, fio->skel ? fio->skel->obj : NULL, "file_io");
+	fio->rec = rec;
+	fio->typed = kernel_has_rdonly_cast();
+	err = open_variant(fio);
 	if (err)
 		goto cleanup;
-	fio->skel->rodata->self_pid = rec->self_pid;
-	/* the ring's size is known once the shared map is reused */
-	fio->skel->rodata->wakeup_bytes = bpf_map__max_entries(fio->skel->maps.events) / 8;
-	set_filter(&fio->skel->rodata->write_filter, &rec->opts->write);
-	set_filter(&fio->skel->rodata->read_filter, &rec->opts->read);
 	*state = fio;
 	return 0;
 
 cleanup:
-	file_io_bpf__destroy(fio->skel);
 	free(fio);
 	return err;
 }
 
 static int file_io_load(void *state)
 {
+	static const char needs[] =
+	    "BTF, tp_btf/sys_enter and sys_exit, bpf_loop and ring buffers: kernel 5.17 or later";
 	struct file_io *fio = state;
+	int err;
 
-	return probe_skeleton_load(fio->skel->skeleton, "file_io",
-				   "BTF, tp_btf/sys_enter and sys_exit, bpf_loop and ring buffers: "
-				   "kernel 5.17 or later");
+	if (fio->typed) {
+		/*
+		 * A kernel that names bpf_rdonly_cast but does not let these
+		 * programs call it (a backport, a distribution's restriction):
+		 * start over with the portable programs.
+		 */
+		err = bpf_object__load_skeleton(fio->skel->skeleton);
+		if (err) {
+			if (fio->rec->opts->verbose)
+				fprintf(stderr,
+					"file_io: the programs using bpf_rdonly_cast did not load "
+					"(%s); loading the portable ones\n",
+					strerror(-err));
+			file_io_bpf__destroy(fio->skel);
+			fio->skel = NULL;
+			fio->typed = false;
+			err = open_variant(fio);
+			if (err)
+				return err;
+		}
+	}
+	if (!fio->typed) {
+		err = probe_skeleton_load(fio->skel->skeleton, "file_io", needs);
+		if (err)
+			return err;
+	}
+	if (fio->rec->opts->verbose)
+		fprintf(stderr, "file_io: %s programs loaded\n",
+			fio->typed ? "typed (bpf_rdonly_cast)" : "portable (bpf_probe_read_kernel)");
+	return 0;
 }
 
 static int file_io_attach(void *state)
