@@ -48,6 +48,13 @@ int tr_writer_append(struct tr_writer *w, uint16_t type, const void *fixed, uint
 int tr_writer_appendv(struct tr_writer *w, uint16_t type, const void *fixed, uint16_t fixed_len,
 		      const struct iovec *tail, int tail_cnt);
 
+/*
+ * LZ4F compression level of the frames begun from now on (the open frame
+ * keeps its own): negative levels trade ratio for speed (-N is LZ4's
+ * acceleration N + 1), 0 is the default, above 2 is LZ4 HC.
+ */
+void tr_writer_set_compression_level(struct tr_writer *w, int level);
+
 /* Close the current frame (if it holds records) and write it out. */
 int tr_writer_flush(struct tr_writer *w);
 

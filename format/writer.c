@@ -374,6 +374,12 @@ int tr_writer_appendv(struct tr_writer *w, uint16_t type, const void *fixed, uin
 	return append(w, type, fixed, fixed_len, tail, tail_cnt);
 }
 
+void tr_writer_set_compression_level(struct tr_writer *w, int level)
+{
+	/* LZ4F_compressBegin() takes the level from prefs: the next frame has it */
+	w->prefs.compressionLevel = level;
+}
+
 int tr_writer_flush(struct tr_writer *w)
 {
 	int err = check_usable(w);

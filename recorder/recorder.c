@@ -27,6 +27,7 @@
 #include "format/trace_writer.h"
 #include "recorder/cgroup_paths.h"
 #include "recorder/command_runner.h"
+#include "recorder/compression_policy.h"
 #include "recorder/feature_probe.h"
 #include "recorder/probe.h"
 #include "recorder/recorder.h"
@@ -56,6 +57,7 @@ struct recording {
 	struct loss_counter *percpu;
 	struct loss_counter seen[LOSS_SLOT_COUNT];
 	uint64_t lost_events[TR_LOSS_KIND_COUNT], lost_bytes[TR_LOSS_KIND_COUNT];
+	struct compression_policy compression;
 };
 
 static volatile sig_atomic_t stop_signals, last_signal;
@@ -209,6 +211,9 @@ static int handle_sample(void *ctx, void *data, size_t len)
 		r->sample_err = err;
 		return err; /* stops ring_buffer__poll */
 	}
+	if (compression_policy_consumed(&r->compression, len))
+		tr_writer_set_compression_level(r->rec.writer,
+						compression_policy_level(&r->compression));
 	return 0;
 }
 
@@ -459,6 +464,12 @@ static void print_summary(struct recording *r, bool finished)
 	}
 	if (!total)
 		fprintf(stderr, "tracee-rec: nothing lost\n");
+	if (r->compression.spells)
+		fprintf(stderr,
+			"tracee-rec: fell behind the ring buffer %u time%s; %llu bytes of samples "
+			"meanwhile were compressed faster (LZ4 acceleration %d)\n",
+			r->compression.spells, r->compression.spells == 1 ? "" : "s",
+			(unsigned long long)r->compression.behind_bytes, 1 - COMPRESSION_LEVEL_BEHIND);
 }
 
 static int finish_trace(struct recording *r)
@@ -518,6 +529,9 @@ static int record_loop(struct recording *r)
 		 */
 		if (err == 0)
 			err = ring_buffer__consume(r->rb);
+		if (compression_policy_read_done(&r->compression))
+			tr_writer_set_compression_level(r->rec.writer,
+							compression_policy_level(&r->compression));
 		if (err < 0) {
 			if (!r->sample_err)
 				fprintf(stderr, "tracee-rec: reading the ring buffer failed: %s\n",
@@ -627,6 +641,8 @@ int recorder_run(const struct capture_options *opts)
 			err == -ENOMEM ? "out of memory" : err_msg);
 		goto cleanup;
 	}
+	/* the writer was opened with the default level, 0 */
+	compression_policy_init(&r->compression, opts->buffer_size, 0);
 
 	if (opts->command) {
 		err = command_runner_start(&r->cmd, opts->command, err_msg, sizeof(err_msg));

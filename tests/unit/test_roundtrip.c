@@ -8,6 +8,7 @@
  *	test_roundtrip [-s SEED] [-i ITERATIONS]
  */
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -274,6 +275,83 @@ static void fixed_cases(void)
 	tr_header_clear(&hdr);
 }
 
+/* Size of fd's file so far. */
+static off_t file_size(int fd)
+{
+	struct stat sb;
+
+	return fstat(fd, &sb) == 0 ? sb.st_size : -1;
+}
+
+/*
+ * The recorder lowers the compression level while it is behind the ring
+ * buffer: a new level applies from the next frame on, frames of both levels
+ * read back the same, and the faster level makes a larger frame of the same
+ * compressible bytes.
+ */
+static void level_changes(void)
+{
+	static const int levels[] = {0, -64, 0};
+	static const char *const words[] = {"open ", "read ", "write ", "close ", "mmap ", "exec "};
+	struct tr_header hdr;
+	struct tr_writer *w;
+	struct tr_reader *r;
+	struct tr_record rec;
+	struct tr_io_chunk io = {0};
+	uint8_t io_fixed[TR_IO_CHUNK_FIXED_LEN];
+	char err[TR_ERRMSG_LEN];
+	off_t frame_bytes[3], before;
+	uint8_t *payload = malloc(256 << 10), *bytes;
+	size_t len, at = 0;
+	uint32_t seed = 7;
+	int fd = mem_file(), n = 0;
+
+	if (!payload) {
+		CHECK(payload, "out of memory");
+		return;
+	}
+	/* log-like text: compresses well at the default level, less at the fast one */
+	while (at < (256u << 10)) {
+		const char *wd;
+
+		seed = seed * 1103515245u + 12345u;
+		wd = words[(seed >> 16) % 6];
+		for (size_t i = 0; wd[i] && at < (256u << 10); i++)
+			payload[at++] = (uint8_t)(wd[i] + ((seed >> 8) & 1));
+	}
+	test_header(&hdr);
+	tr_io_chunk_encode(&io, io_fixed);
+	CHECK(tr_writer_open_fd(&w, fd, &hdr, NULL, err, sizeof(err)) == 0, "%s", err);
+	for (int i = 0; i < 3; i++) {
+		before = file_size(fd);
+		tr_writer_set_compression_level(w, levels[i]);
+		CHECK(tr_writer_append(w, TR_REC_IO_CHUNK, io_fixed, sizeof(io_fixed), payload,
+				       256 << 10) == 0,
+		      "%s", tr_writer_errmsg(w));
+		CHECK(tr_writer_flush(w) == 0, "%s", tr_writer_errmsg(w));
+		frame_bytes[i] = file_size(fd) - before;
+	}
+	CHECK(tr_writer_finish(w, NULL) == 0, "%s", tr_writer_errmsg(w));
+	tr_writer_free(w);
+	CHECK(frame_bytes[0] == frame_bytes[2], "the default level came back: %lld then %lld bytes",
+	      (long long)frame_bytes[0], (long long)frame_bytes[2]);
+	CHECK(frame_bytes[1] > frame_bytes[0], "the fast frame is not larger: %lld vs %lld bytes",
+	      (long long)frame_bytes[1], (long long)frame_bytes[0]);
+	bytes = file_bytes(fd, &len);
+	CHECK(tr_reader_open_mem(&r, bytes, len, err, sizeof(err)) == 0, "%s", err);
+	while (tr_reader_next(r, &rec) == 1 && rec.type == TR_REC_IO_CHUNK) {
+		CHECK(rec.tail_len == (256u << 10) && !memcmp(rec.tail, payload, 256 << 10),
+		      "chunk %d read back different", n);
+		n++;
+	}
+	CHECK(n == 3, "%d of 3 chunks read back", n);
+	tr_reader_free(r);
+	tr_header_clear(&hdr);
+	free(bytes);
+	free(payload);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long iters = 30;
@@ -283,6 +361,7 @@ int main(int argc, char **argv)
 	parse_seed_args(argc, argv, &test_seed, &iters);
 	printf("test_roundtrip: seed %llu, %lu iterations\n", test_seed, iters);
 	fixed_cases();
+	level_changes();
 	rng_seed(&g, test_seed);
 	for (unsigned long it = 0; it < iters; it++)
 		one_iteration(&g, it);
