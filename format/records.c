@@ -457,6 +457,7 @@ const char *tr_loss_kind_name(uint32_t kind)
 	    [TR_LOSS_BINARY_COPY_FAILED] = "binary_copy_failed",
 	    [TR_LOSS_IOV_LIMIT] = "iov_limit",
 	    [TR_LOSS_RINGBUF_OTHER] = "ringbuf_other",
+	    [TR_LOSS_COPY_READ_BACK_FAILED] = "copy_read_back_failed",
 	};
 
 	if (kind < TR_LOSS_KIND_COUNT && names[kind])

@@ -53,7 +53,8 @@ enum tr_loss_kind {
 	TR_LOSS_BINARY_COPY_FAILED = 11,
 	TR_LOSS_IOV_LIMIT = 12,
 	TR_LOSS_RINGBUF_OTHER = 13,
-	TR_LOSS_KIND_COUNT = 14, /* one past the largest kind */
+	TR_LOSS_COPY_READ_BACK_FAILED = 14, /* since format 1.1 */
+	TR_LOSS_KIND_COUNT = 15, /* one past the largest kind */
 };
 
 /* Name of a loss kind for messages ("ringbuf_write"), "unknown" otherwise. */
@@ -131,6 +132,8 @@ struct tr_file {
 #define TR_IO_READ 1
 #define TR_IO_OFFSET_VALID (1u << 0)
 #define TR_IO_TRUNCATED (1u << 1)
+/* since format 1.1: bytes the kernel copied (copy_file_range, sendfile), read back from the source */
+#define TR_IO_READ_BACK (1u << 2)
 struct tr_io_chunk {
 	uint64_t time_ns;
 	uint32_t pid, tid;

@@ -342,7 +342,7 @@ static void header_bytes(void)
 	static const uint8_t start[] = {
 	    0x50, 0x2a, 0x4d, 0x18,			    /* skippable frame magic */
 	    0x00, 0x00, 0x00, 0x00,			    /* frame size, checked below */
-	    'T',  'R',	'C',  'E',  0x01, 0x00, 0x00, 0x00, /* magic, version 1.0 */
+	    'T',  'R',	'C',  'E',  0x01, 0x00, 0x01, 0x00, /* magic, version 1.1 */
 	    0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 'h',	    /* hostname "h" */
 	};
 
@@ -369,7 +369,7 @@ static void header_bytes(void)
 		  back.start_boot_ns == 7 && back.command.count == 2 &&
 		  strcmp(back.command.items[1], "-l") == 0 && !back.kernel_release,
 	      "header decode");
-	CHECK(back.version_major == 1 && back.version_minor == 0, "version");
+	CHECK(back.version_major == 1 && back.version_minor == TR_VERSION_MINOR, "version");
 	tr_header_clear(&back);
 
 	/* Unknown keys and a newer minor version are accepted; known keys still read. */
