@@ -19,7 +19,8 @@ enum event_type {
 	EV_PROCESS_EXIT = 2,
 	EV_FILE_INFO = 3, /* file_io.h */
 	EV_IO_CHUNK = 4,
-	EV_EXEC = 5, /* process_tracker.h */
+	EV_COPY_RANGE = 5,
+	EV_EXEC = 6, /* process_tracker.h */
 	EV_PACKET = 0x40, /* net_capture.h */
 	EV_MEM_CHUNK = 0x50, /* mem_capture.h */
 	EV_WX_MAPPING = 0x51,
@@ -59,7 +60,8 @@ enum loss_slot {
 	LOSS_BINARY_COPY_FAILED = 11,
 	LOSS_IOV_LIMIT = 12,
 	LOSS_RINGBUF_OTHER = 13,
-	LOSS_SLOT_COUNT = 14,
+	LOSS_COPY_READ_BACK_FAILED = 14,
+	LOSS_SLOT_COUNT = 15,
 };
 
 struct loss_counter {

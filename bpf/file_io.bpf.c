@@ -34,9 +34,11 @@
  *   offsets pass too); a pipe or socket chunk if it starts with it.
  * - fd: the file is the task's stdin/stdout/stderr (dup'ed fds included).
  * send/sendto/sendmsg and recvfrom/recvmsg are hooked only when the type
- * filter asks for sockets, as in Tracee. Not seen: splice, sendfile,
- * copy_file_range, io_uring and writes through mmap, which do not pass
- * through these syscalls.
+ * filter asks for sockets, as in Tracee. copy_file_range and sendfile (what
+ * cp and cat use) move the bytes inside the kernel: for one that passes the
+ * write filters an EV_COPY_RANGE sample names the source range, and user
+ * space reads the bytes back from the source. Not seen: splice, io_uring
+ * and writes through mmap, which do not pass through these syscalls.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -65,6 +67,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_pwritev 296
 #define NR_preadv2 327
 #define NR_pwritev2 328
+#define NR_sendfile 40
+#define NR_copy_file_range 326
 #define SYSCALL_NR(regs) ((regs)->orig_ax)
 #define SYSCALL_ARG6(regs) ((regs)->r9) /* libbpf 1.1 has no PARM6 */
 #elif defined(__TARGET_ARCH_arm64)
@@ -82,6 +86,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_recvmsg 212
 #define NR_preadv2 286
 #define NR_pwritev2 287
+#define NR_sendfile 71
+#define NR_copy_file_range 285
 #define SYSCALL_NR(regs) ((regs)->syscallno)
 #define SYSCALL_ARG6(regs) ((regs)->regs[5])
 #else
@@ -159,6 +165,7 @@ enum buf_kind {
 	BUF_FLAT = 0, /* buf, count */
 	BUF_IOV = 1,  /* iovec array, count */
 	BUF_MSG = 2,  /* struct user_msghdr (sendmsg/recvmsg) */
+	BUF_COPY = 3, /* none: the kernel moves the bytes from another descriptor */
 };
 
 /* Where the offset of a regular file's bytes comes from. */
@@ -173,8 +180,8 @@ struct pending_io {
 	__u64 dev;
 	__u64 ino;
 	__u64 offset;
-	__u64 ubuf;    /* buffer, iovec array or msghdr (user address) */
-	__u64 count;   /* bytes or iovec count */
+	__u64 ubuf;    /* buffer, iovec array or msghdr (user address); BUF_COPY: source fd */
+	__u64 count;   /* bytes or iovec count; BUF_COPY: source offset pointer (user, or 0) */
 	__u64 time_ns; /* the chunks carry it: entry time of a read, exit time of a write */
 	__u32 mode;
 	__u32 fd;
@@ -255,6 +262,12 @@ static __always_inline bool classify(long nr, struct io_op *op)
 		return true;
 	case NR_sendmsg:
 		*op = (struct io_op){FILE_IO_WRITE, BUF_MSG, 0, 1};
+		return true;
+	case NR_copy_file_range:
+		*op = (struct io_op){FILE_IO_WRITE, BUF_COPY, 0, 0};
+		return true;
+	case NR_sendfile:
+		*op = (struct io_op){FILE_IO_WRITE, BUF_COPY, 0, 0};
 		return true;
 	case NR_read:
 		*op = (struct io_op){FILE_IO_READ, BUF_FLAT, 0, 0};
@@ -679,8 +692,46 @@ static __always_inline bool fd_table_private(struct task_struct *task)
  * regs: at exit too, where x86-64 and arm64 still hold them (the return
  * value goes to ax / x0, the first argument stays in orig_x0 on arm64).
  */
+/*
+ * copy_file_range(fd_in, off_in, fd_out, off_out, len, flags) and
+ * sendfile(out_fd, in_fd, offset, count): the destination goes to p->fd,
+ * the source fd and offset pointer to p->ubuf and p->count. The destination
+ * offset of copy_file_range with off_out is the value behind the pointer,
+ * which the kernel has advanced by what it moved (moved: 0 at entry); the
+ * others are taken from the file position at exit. False: off_out could
+ * not be read (counted).
+ */
+static __always_inline bool copy_arguments(struct pt_regs *regs, long nr, long moved,
+					   struct pending_io *p, __s64 *pos)
+{
+	__u64 off_out;
+	__s64 at;
+
+	*pos = -1;
+	if (nr == NR_sendfile) {
+		p->fd = (__u32)PT_REGS_PARM1_SYSCALL(regs);
+		p->ubuf = (__u32)PT_REGS_PARM2_SYSCALL(regs);
+		p->count = PT_REGS_PARM3_SYSCALL(regs);
+		return true;
+	}
+	p->fd = (__u32)PT_REGS_PARM3_SYSCALL(regs);
+	p->ubuf = (__u32)PT_REGS_PARM1_SYSCALL(regs);
+	p->count = PT_REGS_PARM2_SYSCALL(regs);
+	off_out = PT_REGS_PARM4_SYSCALL(regs);
+	if (!off_out)
+		return true;
+	if (bpf_probe_read_user(&at, sizeof(at), (const void *)off_out)) {
+		count_loss(LOSS_USER_READ_FAILED, moved);
+		return false;
+	}
+	*pos = at - moved;
+	return true;
+}
+
+/* moved: what the syscall returned, at exit; 0 at entry. */
 static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const struct io_op *op,
-					   struct pending_io *p, __s64 *pos, __u64 *op_word)
+					   long moved, struct pending_io *p, __s64 *pos,
+					   __u64 *op_word)
 {
 	const volatile struct file_io_filter *flt =
 	    op->direction == FILE_IO_WRITE ? &write_filter : &read_filter;
@@ -699,8 +750,10 @@ static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const 
 		return false;
 	if (nr == NR_recvmsg && (PT_REGS_PARM3_SYSCALL(regs) & MSG_PEEK))
 		return false;
-	*pos = op->positional ? (__s64)PT_REGS_PARM4_SYSCALL(regs) : -1;
 	*op_word = (__u32)nr | ((__u64)op->direction << 32) | ((__u64)op->kind << 40);
+	if (op->kind == BUF_COPY)
+		return copy_arguments(regs, nr, moved, p, pos);
+	*pos = op->positional ? (__s64)PT_REGS_PARM4_SYSCALL(regs) : -1;
 	if (nr == NR_pwritev2 && (SYSCALL_ARG6(regs) & RWF_APPEND))
 		*op_word |= OP_APPEND;
 	p->fd = (__u32)PT_REGS_PARM1_SYSCALL(regs);
@@ -729,7 +782,7 @@ static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const boo
 	task = bpf_get_current_task_btf();
 	if (op.direction == FILE_IO_WRITE && fd_table_private(task))
 		return 0;
-	if (!syscall_wanted(regs, nr, &op, &p, &pos, &op_word))
+	if (!syscall_wanted(regs, nr, &op, 0, &p, &pos, &op_word))
 		return 0;
 	if (!prepare_variant(&p, pos, op_word, typed))
 		return 0;
@@ -971,6 +1024,88 @@ static __always_inline void name_elf_file(const struct pending_io *p)
 	send_file_info(f, p, s, st, false, &bp);
 }
 
+/*
+ * A copy_file_range or sendfile that passed the filters moved `moved` bytes
+ * into the destination at dest_offset: name the source range for user
+ * space, which reads the bytes back (see copy_range_sample). Only a regular
+ * file can be read back; anything else is counted as lost. A global
+ * function, verified once.
+ */
+__noinline int emit_copy_range(const struct pending_io *p, __u64 moved, __u64 dest_offset)
+{
+	struct file *src;
+	struct inode *inode;
+	struct copy_range_sample *s;
+	struct path_scratch *scratch;
+	struct built_path bp = {};
+	__u64 src_offset;
+	__u32 zero = 0, start, len;
+	__s64 at;
+
+	if (!p)
+		return 0;
+	src = file_of_fd(bpf_get_current_task_btf(), (__u32)p->ubuf);
+	if (!src) {
+		count_loss(LOSS_COPY_READ_BACK_FAILED, moved);
+		return 0;
+	}
+	inode = BPF_CORE_READ(src, f_inode);
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG) {
+		count_loss(LOSS_COPY_READ_BACK_FAILED, moved);
+		return 0;
+	}
+	/* like the destination's: the source position or *offset, advanced by the copy */
+	if (p->count) {
+		if (bpf_probe_read_user(&at, sizeof(at), (const void *)p->count)) {
+			count_loss(LOSS_USER_READ_FAILED, moved);
+			return 0;
+		}
+		src_offset = at - moved;
+	} else {
+		src_offset = BPF_CORE_READ(src, f_pos) - moved;
+	}
+	scratch = bpf_map_lookup_elem(&io_path_scratch, &zero);
+	if (!scratch || build_path(src, scratch, &bp)) {
+		count_loss(LOSS_COPY_READ_BACK_FAILED, moved);
+		return 0;
+	}
+	s = bpf_ringbuf_reserve(&events, sizeof(*s) + FILE_IO_PATH_MAX, 0);
+	if (!s) {
+		count_loss(LOSS_RINGBUF_WRITE, moved);
+		return 0;
+	}
+	/* start >= 1 (build_path leaves byte 0 unused), so the masks change nothing */
+	start = bp.start & (FILE_IO_PATH_MAX - 1);
+	len = (FILE_IO_PATH_MAX - start) & (FILE_IO_PATH_MAX - 1);
+	fill_event_header(&s->hdr, EV_COPY_RANGE, sizeof(*s) + len);
+	s->dev = p->dev;
+	s->ino = p->ino;
+	s->offset = dest_offset;
+	s->mode = p->mode;
+	s->fd = p->fd;
+	s->syscall_nr = p->nr;
+	s->flags = p->flags;
+	s->reserved[0] = s->reserved[1] = s->reserved[2] = 0;
+	s->src_dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	s->src_ino = BPF_CORE_READ(inode, i_ino);
+	s->src_offset = src_offset;
+	s->length = moved;
+	if (moved > SYSCALL_BYTES_MAX) {
+		count_loss(LOSS_PAYLOAD_TRUNCATED, moved - SYSCALL_BYTES_MAX);
+		s->length = SYSCALL_BYTES_MAX;
+		s->flags |= FILE_IO_TRUNCATED;
+	}
+	s->src_fd = (__u32)p->ubuf;
+	s->path_len = len;
+	bpf_probe_read_kernel(s->path, len, &scratch->buf[start & (FILE_IO_PATH_MAX - 1)]);
+	/*
+	 * Wake the recorder now: it reads the bytes back best while the
+	 * process still holds the source open (cp closes it right after).
+	 */
+	bpf_ringbuf_submit(s, BPF_RB_FORCE_WAKEUP);
+	return 0;
+}
+
 static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const bool typed)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
@@ -1004,7 +1139,7 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 		 */
 		if (op.direction != FILE_IO_WRITE || ret <= 0 || !fd_table_private(task))
 			return 0;
-		if (!syscall_wanted(regs, nr, &op, &here, &pos, &op_word))
+		if (!syscall_wanted(regs, nr, &op, ret, &here, &pos, &op_word))
 			return 0;
 		if (!prepare_variant(&here, pos, op_word, typed))
 			return 0;
@@ -1024,7 +1159,7 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 		c.iov = p->ubuf;
 		c.iov_cnt = p->count;
 		c.iov_idx = p->iov_first;
-	} else {
+	} else if (p->kind == BUF_MSG) {
 		struct user_msghdr m;
 
 		if (bpf_probe_read_user(&m, sizeof(m), (void *)p->ubuf)) {
@@ -1042,6 +1177,12 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 		c.offset = BPF_CORE_READ(file, f_pos) - ret;
 	else if (p->offset_from == OFFSET_SIZE_AFTER)
 		c.offset = BPF_CORE_READ(file, f_inode, i_size) - ret;
+	if (p->kind == BUF_COPY) {
+		/* the ELF test needs the bytes, which only user space will see */
+		if (!p->check_elf)
+			emit_copy_range(p, ret, c.offset);
+		goto done;
+	}
 	if (p->check_elf) {
 		if (!elf_check(&c, p))
 			goto done;

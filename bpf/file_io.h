@@ -42,6 +42,32 @@ struct io_chunk_sample {
 };
 
 /*
+ * A copy_file_range or sendfile that moved `length` bytes into a file that
+ * passed the write filters. The kernel moved them itself: there is no user
+ * buffer to copy from, so user space reads them back from the source file
+ * (through /proc/PID/fd/src_fd while the process holds it open, else
+ * through path) and records them as IO_CHUNKs flagged read-back.
+ */
+struct copy_range_sample {
+	struct event_header hdr; /* EV_COPY_RANGE; size = sizeof(*this) + path_len */
+	__u64 dev;		 /* destination, as in io_chunk_sample */
+	__u64 ino;
+	__u64 offset; /* of the first byte in the destination (if FILE_IO_OFFSET_VALID) */
+	__u32 mode;
+	__u32 fd;
+	__u32 syscall_nr;
+	__u8 flags; /* FILE_IO_OFFSET_VALID | FILE_IO_TRUNCATED */
+	__u8 reserved[3];
+	__u64 src_dev; /* the source, a regular file */
+	__u64 src_ino;
+	__u64 src_offset; /* of the first byte moved */
+	__u64 length;	  /* bytes the syscall moved (cut at the per-syscall limit) */
+	__u32 src_fd;
+	__u32 path_len; /* of the source's path, built as for EV_FILE_INFO */
+	char path[];	/* reserved with room for FILE_IO_PATH_MAX bytes */
+};
+
+/*
  * file_info_sample.flags: the file has no path in the mount tree (pipe,
  * socket, anonymous inode); path holds the dentry's own name and user space
  * names it the way /proc/PID/fd does ("pipe:[ino]", "socket:[ino]").

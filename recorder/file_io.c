@@ -3,7 +3,9 @@
  * Write/read capture, user-space half: sets the BPF filters from the
  * --capture write/read options and turns the samples of bpf/file_io.bpf.c
  * into FILE and IO_CHUNK records. Payloads go from the ring buffer to the
- * trace writer as they are (no copy, no reassembly).
+ * trace writer as they are (no copy, no reassembly); only the bytes of a
+ * copy_file_range or sendfile, which never were in user memory, are read
+ * back from their source (recorder/copy_read_back.c).
  */
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -18,6 +20,7 @@
 #include "file_io.skel.h"
 #include "format/trace_records.h"
 #include "recorder/capture_options.h"
+#include "recorder/copy_read_back.h"
 #include "recorder/probe.h"
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
@@ -39,6 +42,7 @@ struct file_io {
 	struct file_io_bpf *skel;
 	struct recorder *rec;
 	bool typed; /* the programs that use bpf_rdonly_cast (see bpf/file_io.bpf.c) */
+	uint8_t copy_buf[FILE_IO_CHUNK_MAX]; /* bytes read back, one chunk at a time */
 };
 
 /*
@@ -235,8 +239,8 @@ static int handle_file_info(struct recorder *rec, const struct file_info_sample 
 static int file_io_handle_sample(void *state, struct recorder *rec, const void *data, size_t len)
 {
 	const struct event_header *h = data;
+	struct file_io *fio = state;
 
-	(void)state;
 	if (len < sizeof(*h) || h->size > len)
 		goto bad;
 	switch (h->type) {
@@ -252,6 +256,14 @@ static int file_io_handle_sample(void *state, struct recorder *rec, const void *
 		    sizeof(*fi) + fi->path_len > h->size)
 			goto bad;
 		return handle_file_info(rec, fi);
+	}
+	case EV_COPY_RANGE: {
+		const struct copy_range_sample *cs = data;
+
+		if (h->size < sizeof(*cs) || cs->path_len > FILE_IO_PATH_MAX ||
+		    sizeof(*cs) + cs->path_len > h->size)
+			goto bad;
+		return copy_read_back(rec, cs, fio->copy_buf, sizeof(fio->copy_buf));
 	}
 	}
 bad:
@@ -273,7 +285,7 @@ static void file_io_destroy(void *state)
 const struct probe file_io_probe = {
     .name = "file_io",
     .first_event = EV_FILE_INFO,
-    .last_event = EV_IO_CHUNK,
+    .last_event = EV_COPY_RANGE,
     .wanted = file_io_wanted,
     .open = file_io_open,
     .load = file_io_load,

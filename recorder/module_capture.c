@@ -26,6 +26,7 @@
 #include "bpf/module_capture.h"
 #include "format/trace_records.h"
 #include "module_capture.skel.h"
+#include "recorder/kernel_dev.h"
 #include "recorder/load_samples.h"
 #include "recorder/probe.h"
 #include "recorder/probe_skeleton.h"
@@ -132,8 +133,7 @@ static bool same_file(int fd, uint64_t dev, uint64_t ino, struct stat *st)
 {
 	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode))
 		return false;
-	return st->st_ino == ino && major(st->st_dev) == (dev >> 20) &&
-	       minor(st->st_dev) == (dev & 0xfffff);
+	return st->st_ino == ino && kernel_dev(st->st_dev) == dev;
 }
 
 /*

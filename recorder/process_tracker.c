@@ -27,6 +27,7 @@
 #include "format/trace_records.h"
 #include "process_tracker.skel.h"
 #include "recorder/cgroup_paths.h"
+#include "recorder/kernel_dev.h"
 #include "recorder/probe.h"
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
@@ -128,12 +129,6 @@ static void key_remove(struct tracker *t, const struct binary_key *k)
 }
 
 /* ------------------------------------------------------------ records */
-
-/* The kernel's s_dev encoding (major << 20 | minor) of a user-space dev_t. */
-static uint64_t kernel_dev(dev_t dev)
-{
-	return ((uint64_t)major(dev) << 20) | minor(dev);
-}
 
 static int write_process(struct tracker *t, const struct tr_process *p, const char *exe)
 {

@@ -3,7 +3,7 @@
 # The write/read capture programs exist twice: typed ones (bpf_rdonly_cast,
 # Linux 6.2+) and portable ones for older kernels. On a kernel that has the
 # kfunc the other tests exercise the typed programs; here the portable ones
-# are forced (TRACEE_REC_PORTABLE_BPF) and the write, read and pipe/stdin
+# are forced (TRACEE_REC_PORTABLE_BPF) and the write, copy, read and pipe/stdin
 # tests run again on them, after checking that the recorder says which it
 # loaded.
 . "$(dirname "$0")/../lib.sh"
@@ -22,7 +22,7 @@ if grep -q "^bpf_rdonly_cast\$" <(bpftool btf dump file /sys/kernel/btf/vmlinux 
 fi
 
 export TRACEE_REC_PORTABLE_BPF=1
-for t in file_write file_read file_pipe_stdin file_filters; do
+for t in file_write file_read file_pipe_stdin file_filters file_copy; do
 	bash "$(dirname "$0")/$t.sh" >"$TMP/$t.out" 2>&1 ||
 		fail "$t with the portable programs: $(tail -n 20 "$TMP/$t.out")"
 done

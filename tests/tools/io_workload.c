@@ -18,6 +18,16 @@
  *   io_workload preadv PATH                 pread/preadv at scattered offsets
  *   io_workload pipe SECONDS BLOCK          BLOCK-byte writes into a pipe drained by a
  *                                           child for SECONDS; prints writes/s
+ *   io_workload copyrange SRC DST           copy_file_range from SRC (>= 80000 bytes)
+ *                                           into a new DST: 70000 bytes between explicit
+ *                                           offsets (a hole before them), then 4096 through
+ *                                           the file positions
+ *   io_workload sendfile SRC DST            the same with sendfile: 100000 bytes from an
+ *                                           explicit source offset, then 5000 from the
+ *                                           source's position
+ *   io_workload copytrunc SRC DST           copy_file_range of all of SRC into DST, then
+ *                                           SRC truncated to 0 at once (before anyone
+ *                                           could read the copied range back)
  *
  * Exit status 0 on success, 1 on an I/O error (message on stderr), 2 on bad usage.
  */
@@ -29,6 +39,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -375,6 +387,36 @@ static int cmd_preadv(const char *path)
 	return err;
 }
 
+/* copy_file_range and sendfile, each with an explicit offset and through the position */
+static int cmd_copy(const char *how, const char *src, const char *dst)
+{
+	int in = open(src, O_RDWR), out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	off_t off_in, off_out = 500000;
+	struct stat st;
+	ssize_t n1 = -1, n2 = -1;
+	int err = 0;
+
+	if (in < 0 || out < 0)
+		return die("open", in < 0 ? src : dst);
+	if (!strcmp(how, "copyrange")) {
+		off_in = 1000;
+		n1 = copy_file_range(in, &off_in, out, &off_out, 70000, 0);
+		n2 = copy_file_range(in, NULL, out, NULL, 4096, 0);
+	} else if (!strcmp(how, "sendfile")) {
+		off_in = 2000;
+		n1 = sendfile(out, in, &off_in, 100000);
+		n2 = sendfile(out, in, NULL, 5000);
+	} else if (fstat(in, &st) == 0) { /* copytrunc */
+		n1 = copy_file_range(in, NULL, out, NULL, (size_t)st.st_size, 0);
+		n2 = ftruncate(in, 0);
+	}
+	if (n1 <= 0 || n2 < 0)
+		err = die(how, src);
+	close(in);
+	close(out);
+	return err;
+}
+
 static int cmd_pipe(double seconds, size_t block)
 {
 	uint8_t *buf = malloc(block);
@@ -438,6 +480,9 @@ int main(int argc, char **argv)
 		return cmd_read(argv[2], b);
 	if (argc == 3 && !strcmp(argv[1], "preadv"))
 		return cmd_preadv(argv[2]);
+	if (argc == 4 && (!strcmp(argv[1], "copyrange") || !strcmp(argv[1], "sendfile") ||
+			  !strcmp(argv[1], "copytrunc")))
+		return cmd_copy(argv[1], argv[2], argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "pipe") && atof(argv[2]) > 0 &&
 	    !parse_size(argv[3], &b) && b)
 		return cmd_pipe(atof(argv[2]), b);

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Where the source is opened from, in this order:
+ * - /proc/<pid>/fd/<fd>: the process's own descriptor, exact even for a
+ *   deleted file, while the process still holds it (cp closes it right
+ *   after, so often the recorder comes too late);
+ * - /proc/<pid>/root/<path>: the path inside the process's mount
+ *   namespace (a container's), while the process lives;
+ * - <path> itself, for a process that is gone.
+ * Each is opened O_PATH first and reopened for reading only when it is
+ * still the same regular file (dev, ino), so no FIFO or device is ever
+ * opened. The bytes are the source's when the recorder reads them: a source
+ * changed in the meantime gives its new bytes, which is why the chunks are
+ * flagged read-back. A range that cannot be read whole is a LOSS record
+ * naming the artifact, the offset and why.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "format/trace_records.h"
+#include "recorder/copy_read_back.h"
+#include "recorder/kernel_dev.h"
+#include "recorder/recorder.h"
+
+/* path reopened for reading if it is the source the sample names, else -errno */
+static int reopen_if_source(const char *path, const struct copy_range_sample *s)
+{
+	char self[64];
+	struct stat st;
+	int fd = open(path, O_PATH | O_CLOEXEC), rfd;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		rfd = -errno;
+	} else if (!S_ISREG(st.st_mode) || st.st_ino != s->src_ino ||
+		   kernel_dev(st.st_dev) != s->src_dev) {
+		rfd = -ESTALE; /* replaced since the copy */
+	} else {
+		snprintf(self, sizeof(self), "/proc/self/fd/%d", fd);
+		rfd = open(self, O_RDONLY | O_CLOEXEC);
+		if (rfd < 0)
+			rfd = -errno;
+	}
+	close(fd);
+	return rfd;
+}
+
+static int open_source(const struct copy_range_sample *s, const char *path)
+{
+	char where[FILE_IO_PATH_MAX + 64];
+	int fd;
+
+	snprintf(where, sizeof(where), "/proc/%u/fd/%u", s->hdr.pid, s->src_fd);
+	fd = reopen_if_source(where, s);
+	if (fd >= 0 || path[0] != '/')
+		return fd;
+	snprintf(where, sizeof(where), "/proc/%u/root%s", s->hdr.pid, path);
+	fd = reopen_if_source(where, s);
+	if (fd >= 0)
+		return fd;
+	return reopen_if_source(path, s);
+}
+
+static int append_chunk(struct recorder *rec, const struct copy_range_sample *s, uint64_t done,
+			const uint8_t *bytes, size_t len)
+{
+	uint8_t fixed[TR_IO_CHUNK_FIXED_LEN];
+	struct tr_io_chunk c = {
+	    .time_ns = s->hdr.time_ns,
+	    .pid = s->hdr.pid,
+	    .tid = s->hdr.tid,
+	    .cgroup_id = s->hdr.cgroup_id,
+	    .dev = s->dev,
+	    .ino = s->ino,
+	    .offset = s->offset + done,
+	    .mode = s->mode,
+	    .direction = TR_IO_WRITE,
+	    .flags = (s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED)) | TR_IO_READ_BACK,
+	    .fd = (uint16_t)s->fd,
+	    .syscall_nr = s->syscall_nr,
+	};
+
+	tr_io_chunk_encode(&c, fixed);
+	return recorder_append(rec, TR_REC_IO_CHUNK, fixed, sizeof(fixed), bytes, len);
+}
+
+int copy_read_back(struct recorder *rec, const struct copy_range_sample *s, uint8_t *buf,
+		   size_t buf_len)
+{
+	char path[FILE_IO_PATH_MAX + 1], detail[FILE_IO_PATH_MAX + 160];
+	const char *why = NULL;
+	uint64_t done = 0;
+	int fd, err = 0;
+
+	memcpy(path, s->path, s->path_len);
+	path[s->path_len] = '\0';
+	fd = open_source(s, path);
+	if (fd < 0)
+		why = fd == -ESTALE ? "the source was replaced" : strerror(-fd);
+	while (fd >= 0 && done < s->length) {
+		size_t want = s->length - done < buf_len ? (size_t)(s->length - done) : buf_len;
+		ssize_t n = pread(fd, buf, want, (off_t)(s->src_offset + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			why = n < 0 ? strerror(errno) : "the source is shorter now";
+			break;
+		}
+		err = append_chunk(rec, s, done, buf, (size_t)n);
+		if (err)
+			goto cleanup;
+		done += (uint64_t)n;
+	}
+	if (done < s->length) {
+		snprintf(detail, sizeof(detail),
+			 "write.dev-%llu.inode-%llu: %llu bytes at offset %llu copied from %s: %s",
+			 (unsigned long long)s->dev, (unsigned long long)s->ino,
+			 (unsigned long long)(s->length - done),
+			 (unsigned long long)(s->offset + done), path, why);
+		err = recorder_note_loss(rec, TR_LOSS_COPY_READ_BACK_FAILED, s->hdr.pid,
+					 s->length - done, detail);
+	}
+cleanup:
+	if (fd >= 0)
+		close(fd);
+	return err;
+}

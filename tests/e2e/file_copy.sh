@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Bytes the kernel moves itself: cp and `cat a > b` (copy_file_range on
+# Debian's coreutils), copy_file_range with explicit offsets, and sendfile
+# into files under a captured path come out of the archive byte for byte,
+# holes included, from IO_CHUNKs flagged read-back; a copy outside the
+# filter is not captured; a source truncated right after the copy, before
+# the recorder could read it back, is a copy_read_back_failed loss with its
+# bytes, not a silent gap.
+. "$(dirname "$0")/../lib.sh"
+require_bpf
+
+W=$TOOLS/io_workload
+IN=$TMP/in
+OUT=$TMP/elsewhere
+mkdir -p "$IN" "$OUT"
+"$W" gen 7 300000 4096 >"$TMP/src"
+"$W" gen 8 200000 4096 >"$TMP/doomed"
+
+"$REC" --capture "write=$IN/*" -o "$TMP/t.trc" -- sh -c "
+	cp '$TMP/src' '$IN/copied' &&
+	cat '$TMP/src' > '$IN/catted' &&
+	'$W' copyrange '$TMP/src' '$IN/range' &&
+	'$W' sendfile '$TMP/src' '$IN/sent' &&
+	cp '$TMP/src' '$OUT/not-me' &&
+	'$W' copytrunc '$TMP/doomed' '$IN/gone'" 2>"$TMP/rec.err" ||
+	fail "tracee-rec exited with $?: $(cat "$TMP/rec.err")"
+grep -q "lost 1 copy_read_back_failed event (200000 bytes)" "$TMP/rec.err" ||
+	fail "the recorder did not report the copy it could not read back: $(cat "$TMP/rec.err")"
+"$EXTRACT" "$TMP/t.trc" -o "$TMP/a.tar" 2>"$TMP/extract.err" ||
+	fail "tracee-extract exited with $?: $(cat "$TMP/extract.err")"
+grep -q "copy_read_back_failed *1 events *200000 bytes" "$TMP/extract.err" ||
+	fail "the extractor did not report the loss: $(cat "$TMP/extract.err")"
+mkdir "$TMP/x"
+tar -xf "$TMP/a.tar" -C "$TMP/x" || fail "tar cannot unpack the archive"
+
+for f in copied catted range sent; do
+	a=$(sed -n "s|^\([^ ]*\) $IN/$f\$|\1|p" "$TMP/x/written_files")
+	[ -n "$a" ] || fail "$f is not in written_files: $(cat "$TMP/x/written_files")"
+	assert_eq "$f extracted" "$(sha256sum <"$IN/$f")" "$(sha256sum <"$TMP/x/$a")"
+done
+# the explicit-offset copy left a hole before offset 500000: it stays one
+assert_eq "size of the copy_file_range file" 570000 "$(stat -c %s "$IN/range")"
+a=$(sed -n "s|^\([^ ]*\) $IN/range\$|\1|p" "$TMP/x/written_files")
+[ "$(stat -c %b "$TMP/x/$a")" -lt $((400000 / 512)) ] || fail "the hole of $a was filled"
+grep -q "$OUT" "$TMP/x/written_files" && fail "a copy outside the filtered path was captured"
+
+stats=$("$TOOLS/io_trace_stats" "$TMP/t.trc")
+want=$((300000 * 2 + 70000 + 4096 + 100000 + 5000))
+assert_eq "bytes read back" "read_back_bytes=$want" "$(echo "$stats" | tr ' ' '\n' | grep read_back_bytes)"
+assert_eq "bytes lost to the truncated source" "copy_lost_bytes=200000" \
+	"$(echo "$stats" | tr ' ' '\n' | grep copy_lost_bytes)"
+exit 0
