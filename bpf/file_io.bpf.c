@@ -640,8 +640,11 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 		p.flags = FILE_IO_OFFSET_VALID;
 	}
 	p.direction = direction;
-	/* a file that passes only as ELF is named at exit, once its bytes said so */
-	if (!st->named && !p.check_elf)
+	/*
+	 * A file that passes only as ELF is named at exit, once its bytes said
+	 * so; a copy's bytes only user space sees, so it is named now.
+	 */
+	if (!st->named && (!p.check_elf || ((op_word >> 40) & 3) == BUF_COPY))
 		send_file_info(f, &p, s, st, path_built, &bp);
 
 	p.nr = (__u32)op_word;
@@ -1084,7 +1087,8 @@ __noinline int emit_copy_range(const struct pending_io *p, __u64 moved, __u64 de
 	s->mode = p->mode;
 	s->fd = p->fd;
 	s->syscall_nr = p->nr;
-	s->flags = p->flags;
+	/* the ELF test needs the bytes, which only user space will see */
+	s->flags = p->flags | (p->check_elf ? FILE_IO_COPY_IF_ELF : 0);
 	s->reserved[0] = s->reserved[1] = s->reserved[2] = 0;
 	s->src_dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	s->src_ino = BPF_CORE_READ(inode, i_ino);
@@ -1178,9 +1182,7 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 	else if (p->offset_from == OFFSET_SIZE_AFTER)
 		c.offset = BPF_CORE_READ(file, f_inode, i_size) - ret;
 	if (p->kind == BUF_COPY) {
-		/* the ELF test needs the bytes, which only user space will see */
-		if (!p->check_elf)
-			emit_copy_range(p, ret, c.offset);
+		emit_copy_range(p, ret, c.offset);
 		goto done;
 	}
 	if (p->check_elf) {

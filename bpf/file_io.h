@@ -48,6 +48,14 @@ struct io_chunk_sample {
  * (through /proc/PID/fd/src_fd while the process holds it open, else
  * through path) and records them as IO_CHUNKs flagged read-back.
  */
+/*
+ * copy_range_sample.flags: the destination passes the type filter only as
+ * `elf`, which the BPF side cannot tell without the bytes: user space keeps
+ * the copy if it starts with the ELF magic at offset 0 (or, for a pipe or
+ * socket, at the start of the range).
+ */
+#define FILE_IO_COPY_IF_ELF (1u << 2)
+
 struct copy_range_sample {
 	struct event_header hdr; /* EV_COPY_RANGE; size = sizeof(*this) + path_len */
 	__u64 dev;		 /* destination, as in io_chunk_sample */
@@ -56,7 +64,7 @@ struct copy_range_sample {
 	__u32 mode;
 	__u32 fd;
 	__u32 syscall_nr;
-	__u8 flags; /* FILE_IO_OFFSET_VALID | FILE_IO_TRUNCATED */
+	__u8 flags; /* FILE_IO_OFFSET_VALID | FILE_IO_TRUNCATED | FILE_IO_COPY_IF_ELF */
 	__u8 reserved[3];
 	__u64 src_dev; /* the source, a regular file */
 	__u64 src_ino;

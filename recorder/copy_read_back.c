@@ -89,6 +89,33 @@ static int append_chunk(struct recorder *rec, const struct copy_range_sample *s,
 	return recorder_append(rec, TR_REC_IO_CHUNK, fixed, sizeof(fixed), bytes, len);
 }
 
+/*
+ * For a destination that passes the filters only as ELF: does the copy put
+ * the ELF magic at the start of the file (regular files), or start with it
+ * (pipes, sockets)? 1 yes, 0 no, -errno when the source cannot be read.
+ */
+static int copy_is_elf(int fd, const struct copy_range_sample *s)
+{
+	static const uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
+	uint8_t head[4];
+	ssize_t n;
+
+	/*
+	 * Only a copy to offset 0 shows it. (A write elsewhere in a file whose
+	 * offset 0 was seen to be ELF passes in BPF; a copy there is not kept.)
+	 */
+	if ((s->flags & FILE_IO_OFFSET_VALID) && s->offset != 0)
+		return 0;
+	if (s->length < sizeof(head))
+		return 0;
+	do
+		n = pread(fd, head, sizeof(head), (off_t)s->src_offset);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == sizeof(head) && !memcmp(head, magic, sizeof(head));
+}
+
 int copy_read_back(struct recorder *rec, const struct copy_range_sample *s, uint8_t *buf,
 		   size_t buf_len)
 {
@@ -102,6 +129,17 @@ int copy_read_back(struct recorder *rec, const struct copy_range_sample *s, uint
 	fd = open_source(s, path);
 	if (fd < 0)
 		why = fd == -ESTALE ? "the source was replaced" : strerror(-fd);
+	if (fd >= 0 && (s->flags & FILE_IO_COPY_IF_ELF)) {
+		int elf = copy_is_elf(fd, s);
+
+		if (elf == 0)
+			goto cleanup; /* filtered out, not lost */
+		if (elf < 0) {
+			why = strerror(-elf);
+			close(fd);
+			fd = -1;
+		}
+	}
 	while (fd >= 0 && done < s->length) {
 		size_t want = s->length - done < buf_len ? (size_t)(s->length - done) : buf_len;
 		ssize_t n = pread(fd, buf, want, (off_t)(s->src_offset + done));

@@ -6,7 +6,8 @@
 # holes included, from IO_CHUNKs flagged read-back; a copy outside the
 # filter is not captured; a source truncated right after the copy, before
 # the recorder could read it back, is a copy_read_back_failed loss with its
-# bytes, not a silent gap.
+# bytes, not a silent gap. With write:type=elf, a copied ELF binary is
+# captured and a copied text file is not.
 . "$(dirname "$0")/../lib.sh"
 require_bpf
 
@@ -50,4 +51,18 @@ want=$((300000 * 2 + 70000 + 4096 + 100000 + 5000))
 assert_eq "bytes read back" "read_back_bytes=$want" "$(echo "$stats" | tr ' ' '\n' | grep read_back_bytes)"
 assert_eq "bytes lost to the truncated source" "copy_lost_bytes=200000" \
 	"$(echo "$stats" | tr ' ' '\n' | grep copy_lost_bytes)"
+# type=elf: only user space sees a copy's bytes, and decides there
+ELF_IN=$TMP/elf
+mkdir "$ELF_IN"
+"$REC" --capture "write=$ELF_IN/*" --capture write:type=elf -o "$TMP/elf.trc" -- sh -c "
+	cp /bin/true '$ELF_IN/binary' && cp '$TMP/src' '$ELF_IN/text'" 2>"$TMP/rec.err" ||
+	fail "tracee-rec exited with $?: $(cat "$TMP/rec.err")"
+"$EXTRACT" "$TMP/elf.trc" -o "$TMP/elf.tar" 2>"$TMP/extract.err" ||
+	fail "tracee-extract exited with $?: $(cat "$TMP/extract.err")"
+mkdir "$TMP/e"
+tar -xf "$TMP/elf.tar" -C "$TMP/e" || fail "tar cannot unpack the archive"
+a=$(sed -n "s|^\([^ ]*\) $ELF_IN/binary\$|\1|p" "$TMP/e/written_files")
+[ -n "$a" ] || fail "the copied ELF binary was not captured: $(cat "$TMP/e/written_files")"
+assert_eq "copied ELF binary" "$(sha256sum </bin/true)" "$(sha256sum <"$TMP/e/$a")"
+grep -q "$ELF_IN/text" "$TMP/e/written_files" && fail "a copied text file passed type=elf"
 exit 0
