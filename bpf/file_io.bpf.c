@@ -690,12 +690,6 @@ static __always_inline bool fd_table_private(struct task_struct *task)
 }
 
 /*
- * The cheap checks every captured syscall passes (filter enabled, socket
- * calls only with type=socket, scope, MSG_PEEK) and its arguments, from
- * regs: at exit too, where x86-64 and arm64 still hold them (the return
- * value goes to ax / x0, the first argument stays in orig_x0 on arm64).
- */
-/*
  * copy_file_range(fd_in, off_in, fd_out, off_out, len, flags) and
  * sendfile(out_fd, in_fd, offset, count): the destination goes to p->fd,
  * the source fd and offset pointer to p->ubuf and p->count. The destination
@@ -731,7 +725,13 @@ static __always_inline bool copy_arguments(struct pt_regs *regs, long nr, long m
 	return true;
 }
 
-/* moved: what the syscall returned, at exit; 0 at entry. */
+/*
+ * The cheap checks every captured syscall passes (filter enabled, socket
+ * calls only with type=socket, scope, MSG_PEEK) and its arguments, from
+ * regs: at exit too, where x86-64 and arm64 still hold them (the return
+ * value goes to ax / x0, the first argument stays in orig_x0 on arm64).
+ * moved: what the syscall returned, at exit; 0 at entry.
+ */
 static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const struct io_op *op,
 					   long moved, struct pending_io *p, __s64 *pos,
 					   __u64 *op_word)
