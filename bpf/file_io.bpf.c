@@ -35,10 +35,12 @@
  * - fd: the file is the task's stdin/stdout/stderr (dup'ed fds included).
  * send/sendto/sendmsg and recvfrom/recvmsg are hooked only when the type
  * filter asks for sockets, as in Tracee. copy_file_range and sendfile (what
- * cp and cat use) move the bytes inside the kernel: for one that passes the
- * write filters an EV_COPY_RANGE sample names the source range, and user
- * space reads the bytes back from the source. Not seen: splice, io_uring
- * and writes through mmap, which do not pass through these syscalls.
+ * cp and cat use) move the bytes inside the kernel: they are taken at exit,
+ * the destination against the write filters and the source against the
+ * read filters, and for each side that passes an EV_COPY_RANGE sample
+ * names the source range, whose bytes user space reads back. Not seen:
+ * splice, io_uring and writes through mmap, which do not pass through
+ * these syscalls.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -691,33 +693,38 @@ static __always_inline bool fd_table_private(struct task_struct *task)
 
 /*
  * copy_file_range(fd_in, off_in, fd_out, off_out, len, flags) and
- * sendfile(out_fd, in_fd, offset, count): the destination goes to p->fd,
- * the source fd and offset pointer to p->ubuf and p->count. The destination
- * offset of copy_file_range with off_out is the value behind the pointer,
- * which the kernel has advanced by what it moved (moved: 0 at entry); the
- * others are taken from the file position at exit. False: off_out could
- * not be read (counted).
+ * sendfile(out_fd, in_fd, offset, count), at exit, one side: p->fd is the
+ * destination (write) or the source (read); the source's fd and offset
+ * pointer go to p->ubuf and p->count, for the read-back. The side's offset
+ * is the value behind its offset pointer, which the kernel has advanced by
+ * what it moved; without one it is taken from the file position. False:
+ * the pointer could not be read (counted).
  */
-static __always_inline bool copy_arguments(struct pt_regs *regs, long nr, long moved,
-					   struct pending_io *p, __s64 *pos)
+static __always_inline bool copy_arguments(struct pt_regs *regs, long nr, __u8 direction,
+					   long moved, struct pending_io *p, __s64 *pos)
 {
-	__u64 off_out;
+	__u64 src_fd, dst_fd, src_off, dst_off, own_off;
 	__s64 at;
 
-	*pos = -1;
 	if (nr == NR_sendfile) {
-		p->fd = (__u32)PT_REGS_PARM1_SYSCALL(regs);
-		p->ubuf = (__u32)PT_REGS_PARM2_SYSCALL(regs);
-		p->count = PT_REGS_PARM3_SYSCALL(regs);
-		return true;
+		dst_fd = PT_REGS_PARM1_SYSCALL(regs);
+		src_fd = PT_REGS_PARM2_SYSCALL(regs);
+		src_off = PT_REGS_PARM3_SYSCALL(regs);
+		dst_off = 0;
+	} else {
+		src_fd = PT_REGS_PARM1_SYSCALL(regs);
+		src_off = PT_REGS_PARM2_SYSCALL(regs);
+		dst_fd = PT_REGS_PARM3_SYSCALL(regs);
+		dst_off = PT_REGS_PARM4_SYSCALL(regs);
 	}
-	p->fd = (__u32)PT_REGS_PARM3_SYSCALL(regs);
-	p->ubuf = (__u32)PT_REGS_PARM1_SYSCALL(regs);
-	p->count = PT_REGS_PARM2_SYSCALL(regs);
-	off_out = PT_REGS_PARM4_SYSCALL(regs);
-	if (!off_out)
+	p->fd = (__u32)(direction == FILE_IO_WRITE ? dst_fd : src_fd);
+	p->ubuf = (__u32)src_fd;
+	p->count = src_off;
+	own_off = direction == FILE_IO_WRITE ? dst_off : src_off;
+	*pos = -1;
+	if (!own_off)
 		return true;
-	if (bpf_probe_read_user(&at, sizeof(at), (const void *)off_out)) {
+	if (bpf_probe_read_user(&at, sizeof(at), (const void *)own_off)) {
 		count_loss(LOSS_USER_READ_FAILED, moved);
 		return false;
 	}
@@ -730,7 +737,7 @@ static __always_inline bool copy_arguments(struct pt_regs *regs, long nr, long m
  * calls only with type=socket, scope, MSG_PEEK) and its arguments, from
  * regs: at exit too, where x86-64 and arm64 still hold them (the return
  * value goes to ax / x0, the first argument stays in orig_x0 on arm64).
- * moved: what the syscall returned, at exit; 0 at entry.
+ * moved: what the syscall returned, at exit; 0 at entry (never for copies).
  */
 static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const struct io_op *op,
 					   long moved, struct pending_io *p, __s64 *pos,
@@ -755,7 +762,7 @@ static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const 
 		return false;
 	*op_word = (__u32)nr | ((__u64)op->direction << 32) | ((__u64)op->kind << 40);
 	if (op->kind == BUF_COPY)
-		return copy_arguments(regs, nr, moved, p, pos);
+		return copy_arguments(regs, nr, op->direction, moved, p, pos);
 	*pos = op->positional ? (__s64)PT_REGS_PARM4_SYSCALL(regs) : -1;
 	if (nr == NR_pwritev2 && (SYSCALL_ARG6(regs) & RWF_APPEND))
 		*op_word |= OP_APPEND;
@@ -780,7 +787,8 @@ static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const boo
 	__u64 op_word;
 	__s64 pos;
 
-	if (!classify(nr, &op))
+	/* copies: both sides at exit (on_copy_exit) */
+	if (!classify(nr, &op) || op.kind == BUF_COPY)
 		return 0;
 	task = bpf_get_current_task_btf();
 	if (op.direction == FILE_IO_WRITE && fd_table_private(task))
@@ -1028,13 +1036,13 @@ static __always_inline void name_elf_file(const struct pending_io *p)
 }
 
 /*
- * A copy_file_range or sendfile that passed the filters moved `moved` bytes
- * into the destination at dest_offset: name the source range for user
- * space, which reads the bytes back (see copy_range_sample). Only a regular
- * file can be read back; anything else is counted as lost. A global
- * function, verified once.
+ * One side of a copy_file_range or sendfile passed the filters; `moved`
+ * bytes went from the source to the destination, and the side's own file
+ * has them at `offset`: name the source range for user space, which reads
+ * the bytes back (see copy_range_sample). Only a regular file can be read
+ * back; anything else is counted as lost. A global function, verified once.
  */
-__noinline int emit_copy_range(const struct pending_io *p, __u64 moved, __u64 dest_offset)
+__noinline int emit_copy_range(const struct pending_io *p, __u64 moved, __u64 offset)
 {
 	struct file *src;
 	struct inode *inode;
@@ -1083,13 +1091,14 @@ __noinline int emit_copy_range(const struct pending_io *p, __u64 moved, __u64 de
 	fill_event_header(&s->hdr, EV_COPY_RANGE, sizeof(*s) + len);
 	s->dev = p->dev;
 	s->ino = p->ino;
-	s->offset = dest_offset;
+	s->offset = offset;
 	s->mode = p->mode;
 	s->fd = p->fd;
 	s->syscall_nr = p->nr;
 	/* the ELF test needs the bytes, which only user space will see */
+	s->direction = p->direction;
 	s->flags = p->flags | (p->check_elf ? FILE_IO_COPY_IF_ELF : 0);
-	s->reserved[0] = s->reserved[1] = s->reserved[2] = 0;
+	s->reserved[0] = s->reserved[1] = 0;
 	s->src_dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	s->src_ino = BPF_CORE_READ(inode, i_ino);
 	s->src_offset = src_offset;
@@ -1110,12 +1119,57 @@ __noinline int emit_copy_range(const struct pending_io *p, __u64 moved, __u64 de
 	return 0;
 }
 
+/* Where the bytes a syscall moved begin in its file (see enum offset_from). */
+static __always_inline __u64 chunk_offset(const struct pending_io *p, long moved)
+{
+	/* a local: BPF_CORE_READ must not see pending_io, which is not a kernel type */
+	struct file *file = (struct file *)p->file;
+
+	if (p->offset_from == OFFSET_POS_AFTER)
+		return BPF_CORE_READ(file, f_pos) - moved;
+	if (p->offset_from == OFFSET_SIZE_AFTER)
+		return BPF_CORE_READ(file, f_inode, i_size) - moved;
+	return p->offset;
+}
+
+/* One side of a copy: the destination (write) or the source (read). */
+static __always_inline void copy_side(struct pt_regs *regs, long nr, long moved,
+				      __u8 direction, const bool typed)
+{
+	struct io_op op = {direction, BUF_COPY, 0, 0};
+	struct pending_io p = {};
+	__u64 op_word;
+	__s64 pos;
+
+	if (!syscall_wanted(regs, nr, &op, moved, &p, &pos, &op_word))
+		return;
+	if (!prepare_variant(&p, pos, op_word, typed))
+		return;
+	emit_copy_range(&p, moved, chunk_offset(&p, moved));
+}
+
+/*
+ * copy_file_range and sendfile, taken at exit only, even by a task whose
+ * descriptor table is shared (the bytes are read back later anyway): the
+ * destination against the write filters, the source against the read
+ * filters.
+ */
+static __always_inline void on_copy_exit(struct pt_regs *regs, long nr, long moved,
+					 const bool typed)
+{
+	if (moved <= 0)
+		return;
+	if (write_filter.enabled)
+		copy_side(regs, nr, moved, FILE_IO_WRITE, typed);
+	if (read_filter.enabled)
+		copy_side(regs, nr, moved, FILE_IO_READ, typed);
+}
+
 static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const bool typed)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct pending_io *p, here = {};
 	struct emit_ctx c = {};
-	struct file *file;
 	struct io_op op;
 	long nr = SYSCALL_NR(regs);
 	__u64 op_word;
@@ -1126,6 +1180,10 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 	/* only the syscalls the entry program stashed or leaves to us */
 	if (!classify(nr, &op))
 		return 0;
+	if (op.kind == BUF_COPY) {
+		on_copy_exit(regs, nr, ret, typed);
+		return 0;
+	}
 	/*
 	 * A direction nobody captures has nothing stashed: skip the storage
 	 * lookup (the filters are constants, so the verifier drops the dead
@@ -1174,17 +1232,7 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 		c.iov_cnt = m.msg_iovlen;
 		c.iov_idx = p->iov_first;
 	}
-	/* a local: BPF_CORE_READ must not see pending_io, which is not a kernel type */
-	file = (struct file *)p->file;
-	c.offset = p->offset;
-	if (p->offset_from == OFFSET_POS_AFTER)
-		c.offset = BPF_CORE_READ(file, f_pos) - ret;
-	else if (p->offset_from == OFFSET_SIZE_AFTER)
-		c.offset = BPF_CORE_READ(file, f_inode, i_size) - ret;
-	if (p->kind == BUF_COPY) {
-		emit_copy_range(p, ret, c.offset);
-		goto done;
-	}
+	c.offset = chunk_offset(p, ret);
 	if (p->check_elf) {
 		if (!elf_check(&c, p))
 			goto done;

@@ -42,11 +42,13 @@ struct io_chunk_sample {
 };
 
 /*
- * A copy_file_range or sendfile that moved `length` bytes into a file that
- * passed the write filters. The kernel moved them itself: there is no user
- * buffer to copy from, so user space reads them back from the source file
- * (through /proc/PID/fd/src_fd while the process holds it open, else
- * through path) and records them as IO_CHUNKs flagged read-back.
+ * One side of a copy_file_range or sendfile that moved `length` bytes: the
+ * destination when it passed the write filters, the source when it passed
+ * the read filters (one sample each). The kernel moved the bytes itself:
+ * there is no user buffer to copy from, so user space reads them back from
+ * the source file (through /proc/PID/fd/src_fd while the process holds it
+ * open, else through path) and records them as IO_CHUNKs of this side,
+ * flagged read-back.
  */
 /*
  * copy_range_sample.flags: the destination passes the type filter only as
@@ -58,14 +60,15 @@ struct io_chunk_sample {
 
 struct copy_range_sample {
 	struct event_header hdr; /* EV_COPY_RANGE; size = sizeof(*this) + path_len */
-	__u64 dev;		 /* destination, as in io_chunk_sample */
+	__u64 dev;		 /* the side's file, as in io_chunk_sample */
 	__u64 ino;
-	__u64 offset; /* of the first byte in the destination (if FILE_IO_OFFSET_VALID) */
+	__u64 offset; /* of the first byte in that file (if FILE_IO_OFFSET_VALID) */
 	__u32 mode;
 	__u32 fd;
 	__u32 syscall_nr;
-	__u8 flags; /* FILE_IO_OFFSET_VALID | FILE_IO_TRUNCATED | FILE_IO_COPY_IF_ELF */
-	__u8 reserved[3];
+	__u8 direction; /* FILE_IO_WRITE: the destination; FILE_IO_READ: the source */
+	__u8 flags;	/* FILE_IO_OFFSET_VALID | FILE_IO_TRUNCATED | FILE_IO_COPY_IF_ELF */
+	__u8 reserved[2];
 	__u64 src_dev; /* the source, a regular file */
 	__u64 src_ino;
 	__u64 src_offset; /* of the first byte moved */

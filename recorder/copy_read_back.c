@@ -79,7 +79,7 @@ static int append_chunk(struct recorder *rec, const struct copy_range_sample *s,
 	    .ino = s->ino,
 	    .offset = s->offset + done,
 	    .mode = s->mode,
-	    .direction = TR_IO_WRITE,
+	    .direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
 	    .flags = (s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED)) | TR_IO_READ_BACK,
 	    .fd = (uint16_t)s->fd,
 	    .syscall_nr = s->syscall_nr,
@@ -157,7 +157,8 @@ int copy_read_back(struct recorder *rec, const struct copy_range_sample *s, uint
 	}
 	if (done < s->length) {
 		snprintf(detail, sizeof(detail),
-			 "write.dev-%llu.inode-%llu: %llu bytes at offset %llu copied from %s: %s",
+			 "%s.dev-%llu.inode-%llu: %llu bytes at offset %llu copied from %s: %s",
+			 s->direction == FILE_IO_READ ? "read" : "write",
 			 (unsigned long long)s->dev, (unsigned long long)s->ino,
 			 (unsigned long long)(s->length - done),
 			 (unsigned long long)(s->offset + done), path, why);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The bytes a copy_file_range or sendfile moved into a captured file, read
- * back from the source file after the syscall (bpf/file_io.bpf.c names the
- * range in an EV_COPY_RANGE sample: the kernel moved them without passing
- * through user memory, so the BPF side had nothing to copy).
+ * The bytes a copy_file_range or sendfile moved into a captured file (or
+ * out of one, for read capture), read back from the source file after the
+ * syscall (bpf/file_io.bpf.c names the range in an EV_COPY_RANGE sample:
+ * the kernel moved them without passing through user memory, so the BPF
+ * side had nothing to copy).
  */
 #ifndef TRACEE_REC_COPY_READ_BACK_H
 #define TRACEE_REC_COPY_READ_BACK_H

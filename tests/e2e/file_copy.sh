@@ -7,7 +7,8 @@
 # filter is not captured; a source truncated right after the copy, before
 # the recorder could read it back, is a copy_read_back_failed loss with its
 # bytes, not a silent gap. With write:type=elf, a copied ELF binary is
-# captured and a copied text file is not.
+# captured and a copied text file is not. With read capture, the source
+# side of the copies is captured as reads of the source, at its offsets.
 . "$(dirname "$0")/../lib.sh"
 require_bpf
 
@@ -65,4 +66,27 @@ a=$(sed -n "s|^\([^ ]*\) $ELF_IN/binary\$|\1|p" "$TMP/e/written_files")
 [ -n "$a" ] || fail "the copied ELF binary was not captured: $(cat "$TMP/e/written_files")"
 assert_eq "copied ELF binary" "$(sha256sum </bin/true)" "$(sha256sum <"$TMP/e/$a")"
 grep -q "$ELF_IN/text" "$TMP/e/written_files" && fail "a copied text file passed type=elf"
+
+# read capture: the source side of cp, and of copy_file_range at offsets
+SRC_DIR=$TMP/sources
+mkdir "$SRC_DIR"
+cp "$TMP/src" "$SRC_DIR/secret"
+"$W" gen 9 100000 4096 >"$SRC_DIR/other"
+"$REC" --capture "read=$SRC_DIR/*" -o "$TMP/read.trc" -- sh -c "
+	cp '$SRC_DIR/secret' '$OUT/r1' && '$W' copyrange '$SRC_DIR/other' '$OUT/r2'" \
+	2>"$TMP/rec.err" || fail "tracee-rec exited with $?: $(cat "$TMP/rec.err")"
+"$EXTRACT" "$TMP/read.trc" -o "$TMP/read.tar" 2>"$TMP/extract.err" ||
+	fail "tracee-extract exited with $?: $(cat "$TMP/extract.err")"
+mkdir "$TMP/r"
+tar -xf "$TMP/read.tar" -C "$TMP/r" || fail "tar cannot unpack the archive"
+a=$(sed -n "s|^\([^ ]*\) $SRC_DIR/secret\$|\1|p" "$TMP/r/read_files")
+[ -n "$a" ] || fail "the source of cp was not captured as read: $(cat "$TMP/r/read_files")"
+assert_eq "source read by cp" "$(sha256sum <"$SRC_DIR/secret")" "$(sha256sum <"$TMP/r/$a")"
+# copyrange read bytes 1000..71000 and 0..4096 of it: its first 71000 bytes
+a=$(sed -n "s|^\([^ ]*\) $SRC_DIR/other\$|\1|p" "$TMP/r/read_files")
+[ -n "$a" ] || fail "the source of copy_file_range was not captured as read"
+assert_eq "source read by copy_file_range" "$(head -c 71000 "$SRC_DIR/other" | sha256sum)" \
+	"$(sha256sum <"$TMP/r/$a")"
+[ -e "$TMP/r/written_files" ] && grep -q . "$TMP/r/written_files" &&
+	fail "read capture alone wrote write artifacts: $(cat "$TMP/r/written_files")"
 exit 0
