@@ -5,8 +5,9 @@
 # into files under a captured path come out of the archive byte for byte,
 # holes included, from IO_CHUNKs flagged read-back; a copy outside the
 # filter is not captured; a source truncated right after the copy, before
-# the recorder could read it back, is a copy_read_back_failed loss with its
-# bytes, not a silent gap. With write:type=elf, a copied ELF binary is
+# the recorder could read it back (the recorder, the command's parent, is
+# stopped meanwhile so that it cannot win the race), is a
+# copy_read_back_failed loss with its bytes, not a silent gap. With write:type=elf, a copied ELF binary is
 # captured and a copied text file is not. With read capture, the source
 # side of the copies is captured as reads of the source, at its offsets.
 . "$(dirname "$0")/../lib.sh"
@@ -25,7 +26,9 @@ mkdir -p "$IN" "$OUT"
 	'$W' copyrange '$TMP/src' '$IN/range' &&
 	'$W' sendfile '$TMP/src' '$IN/sent' &&
 	cp '$TMP/src' '$OUT/not-me' &&
-	'$W' copytrunc '$TMP/doomed' '$IN/gone'" 2>"$TMP/rec.err" ||
+	kill -STOP \$PPID && '$W' copytrunc '$TMP/doomed' '$IN/gone'
+	rc=\$?; kill -CONT \$PPID; exit \$rc" \
+	2>"$TMP/rec.err" ||
 	fail "tracee-rec exited with $?: $(cat "$TMP/rec.err")"
 grep -q "lost 1 copy_read_back_failed event (200000 bytes)" "$TMP/rec.err" ||
 	fail "the recorder did not report the copy it could not read back: $(cat "$TMP/rec.err")"
