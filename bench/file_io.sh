@@ -7,7 +7,8 @@
 #      against the written ones (extracted and compared by SHA-256). Run
 #      with the default 16 MiB ring buffer, which a writer at several GB/s
 #      overruns (the loss is counted), and with --buffer-size 1G, which
-#      holds the whole burst while the recorder catches up.
+#      holds the whole burst while the recorder catches up. Unpinned, and
+#      pinned (workload on CPU 0, recorder on CPU 1), as for the pipe.
 #   2. 64-byte writes into a pipe for 5 s: writes/s without / with
 #      recording (target <= 1.5) and writes lost (target 0 with the
 #      default 16 MiB ring buffer). Measured twice: unpinned (the
@@ -58,6 +59,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # no run pays for the previous one's writeback.
 fresh() { rm -f "$DIR/big" "$DIR"/*.trc; sync; }
 
+PINNED=0
+[ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null && PINNED=1
+
+# The recorder and the workload of the runs to come: unpinned (empty), or
+# pinned with `taskset -c 1` and `taskset -c 0`.
+REC_AT=() WORK_AT=()
+
 # big_recorded SUFFIX [RECORDER-OPTION...]: one recorded 1 GiB run (of run
 # number $i), its time appended to t.SUFFIX and the recorder's peak RSS to
 # rss.SUFFIX; on the last run, the trace's figures in big.SUFFIX
@@ -66,10 +74,10 @@ big_recorded() {
 	shift
 	fresh
 	/usr/bin/time -f %M -o "$DIR/rss.one" \
-		"$REC" "$@" --capture "write=$DIR/big*" -o "$DIR/big.trc" -- \
-		"$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.$suffix" 2>"$DIR/rec.err" ||
+		"${REC_AT[@]}" "$REC" "$@" --capture "write=$DIR/big*" -o "$DIR/big.trc" -- \
+		"${WORK_AT[@]}" "$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.$suffix" 2>"$DIR/rec.err" ||
 		{ cat "$DIR/rec.err"; exit 1; }
-	cat "$DIR/rss.one" >>"$DIR/rss.$suffix"
+	cat "$DIR/rss.one" >>"$DIR/rss.${suffix#p}"
 	[ "$i" = "$BIG_RUNS" ] || return 0
 	# captured bytes: counted in the trace, and the artifact extracted from it
 	stats=$("$STATS" "$DIR/big.trc")
@@ -82,45 +90,70 @@ big_recorded() {
 		"(SHA-256); trace $(stat -c %s "$DIR/big.trc") bytes" >"$DIR/big.$suffix"
 }
 
+# big_set PREFIX: one run of each 1 GiB configuration, placed by REC_AT/WORK_AT,
+# times in t.PREFIX{base,rec,big,floor}
+big_set() {
+	local pre=$1
+	fresh
+	"${WORK_AT[@]}" "$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.${pre}base"
+	big_recorded "${pre}rec"
+	big_recorded "${pre}big" --buffer-size 1G
+	fresh
+	"${REC_AT[@]}" "$FLOOR" copy --buffer-size 1G -- "${WORK_AT[@]}" "$W" fill "$DIR/big" $SIZE 64K \
+		>>"$DIR/t.${pre}floor" 2>"$DIR/floor.err" || { cat "$DIR/floor.err"; exit 1; }
+}
+
+# big_report PREFIX: the figures of big_set PREFIX
+big_report() {
+	local pre=$1 base t c floor
+	base=$(median <"$DIR/t.${pre}base")
+	echo "   without recording   ${base} s   (runs: $(tr '\n' ' ' <"$DIR/t.${pre}base"))"
+	for c in "rec:tracee-rec, default 16 MiB buffer" "big:tracee-rec --buffer-size 1G"; do
+		t=$(median <"$DIR/t.${pre}${c%%:*}")
+		echo "   ${c#*:}: ${t} s   ratio $(ratio "$t" "$base")   (target <= 1.15; runs: $(tr '\n' ' ' <"$DIR/t.${pre}${c%%:*}"))"
+		echo "      $(cat "$DIR/big.${pre}${c%%:*}")"
+	done
+	floor=$(median <"$DIR/t.${pre}floor")
+	echo "   reference: reserve+clock+copy+submit of every write, 1 GiB buffer: ${floor} s   ratio $(ratio "$floor" "$base")"
+}
+
 echo "== file_io: 1 GiB in 64 KiB writes to a captured regular file ($BIG_RUNS runs each)"
 # warm-up: the first 1 GiB written after a while runs several times slower
 # (page cache reclaim), and the binaries come into the cache
 "$W" fill "$DIR/big" $SIZE 64K >/dev/null
 fresh
-: >"$DIR/t.base" ; : >"$DIR/t.rec" ; : >"$DIR/t.big" ; : >"$DIR/t.floor" ; : >"$DIR/t.strace"
-: >"$DIR/rss.rec" ; : >"$DIR/rss.big" ; : >"$DIR/rss.pipe"
+for f in base rec big floor; do : >"$DIR/t.$f"; : >"$DIR/t.p$f"; done
+: >"$DIR/t.strace" ; : >"$DIR/rss.rec" ; : >"$DIR/rss.big" ; : >"$DIR/rss.pipe"
 for i in $(seq "$BIG_RUNS"); do
-	fresh
-	"$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.base"
-	big_recorded rec
-	big_recorded big --buffer-size 1G
-	fresh
-	"$FLOOR" copy --buffer-size 1G -- "$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.floor" 2>"$DIR/floor.err" ||
-		{ cat "$DIR/floor.err"; exit 1; }
+	REC_AT=() WORK_AT=()
+	big_set ""
+	if [ $PINNED = 1 ]; then
+		REC_AT=(taskset -c 1) WORK_AT=(taskset -c 0)
+		big_set p
+	fi
 done
+REC_AT=() WORK_AT=()
 fresh
 strace -f -e trace=write -e write=all -o "$DIR/strace.out" \
 	"$W" fill "$DIR/big" $SIZE 64K >>"$DIR/t.strace"
 rm -f "$DIR/strace.out"
 fresh
-base=$(median <"$DIR/t.base")
 echo "   bytes written       ${SIZE_BYTES} per run"
-echo "   without recording   ${base} s   (runs: $(tr '\n' ' ' <"$DIR/t.base"))"
-for c in "rec:tracee-rec, default 16 MiB buffer" "big:tracee-rec --buffer-size 1G"; do
-	t=$(median <"$DIR/t.${c%%:*}")
-	echo "   ${c#*:}: ${t} s   ratio $(ratio "$t" "$base")   (target <= 1.15; runs: $(tr '\n' ' ' <"$DIR/t.${c%%:*}"))"
-	echo "      $(cat "$DIR/big.${c%%:*}")"
-done
-floor=$(median <"$DIR/t.floor")
-echo "   reference: reserve+clock+copy+submit of every write, 1 GiB buffer: ${floor} s   ratio $(ratio "$floor" "$base")"
-echo "      ($(sed -n 's/^syscall_floor: //p' "$DIR/floor.err"))"
+echo "   unpinned (workload and recorder placed by the scheduler; a recorder that lands on"
+echo "   the workload's CPU while it compresses doubles the time):"
+big_report ""
 str=$(median <"$DIR/t.strace")
-echo "   strace write=all    ${str} s   ratio $(ratio "$str" "$base")"
+echo "   strace write=all    ${str} s   ratio $(ratio "$str" "$(median <"$DIR/t.base")")"
+if [ $PINNED = 1 ]; then
+	echo "   pinned (workload on CPU 0, recorder on CPU 1):"
+	big_report p
+else
+	echo "   pinned: skipped (needs 2 CPUs and taskset)"
+fi
+echo "   ($(sed -n 's/^syscall_floor: //p' "$DIR/floor.err"))"
 echo "== file_io: 64-byte writes into a pipe for ${PIPE_SECONDS} s ($RUNS runs each)"
 : >"$DIR/p.base" ; : >"$DIR/p.rec" ; : >"$DIR/p.strace" ; : >"$DIR/p.lost"
 : >"$DIR/pp.base" ; : >"$DIR/pp.rec" ; : >"$DIR/pp.lost" ; : >"$DIR/pp.empty" ; : >"$DIR/pp.copy"
-PINNED=0
-[ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null && PINNED=1
 # pipe_recorded SUFFIX [RECORDER-PREFIX...] -- [WORKLOAD-PREFIX...]: one recorded
 # pipe run; writes/s to p$SUFFIX.rec, missing writes/loss events to p$SUFFIX.lost
 pipe_recorded() {
