@@ -51,6 +51,7 @@ static int copy_insn_chunk(__u32 index, void *data)
 {
 	struct insn_copy *ic = data;
 
+	_Static_assert(sizeof(ic->head) % 8 == 0, "user_chunk_put_head copies whole u64 words");
 	return user_chunk_copy(index, &ic->chunks, &ic->head, sizeof(ic->head));
 }
 

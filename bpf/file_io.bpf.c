@@ -570,7 +570,7 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct io_file_state *st, fresh = {};
 	struct built_path bp = {};
-	struct pending_io p;
+	struct pending_io *p = out;
 	struct path_scratch *s;
 	struct io_file_key key;
 	struct inode *inode;
@@ -580,23 +580,22 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 
 	if (!out)
 		return 0;
-	p = *out;
-	f = file_of_fd(task, p.fd);
+	f = file_of_fd(task, p->fd);
 	if (!f)
 		return 0;
-	inode = inode_and_mode(f, typed, &p.mode);
-	if (!type_filter_passes(flt->type_mask, p.mode)) {
+	inode = inode_and_mode(f, typed, &p->mode);
+	if (!type_filter_passes(flt->type_mask, p->mode)) {
 		if (!(flt->type_mask & FILE_IO_TYPE_ELF))
 			return 0;
-		p.check_elf = 1;
+		p->check_elf = 1;
 	}
 	if (!fd_filter_passes(flt->fd_mask, task, f))
 		return 0;
 
-	inode_identity(inode, typed, &p);
-	key.dev = p.dev;
-	key.ino = p.ino;
-	key.generation = p.generation;
+	inode_identity(inode, typed, p);
+	key.dev = p->dev;
+	key.ino = p->ino;
+	key.generation = p->generation;
 	key.pad = 0;
 	st = bpf_map_lookup_elem(&io_files, &key);
 	if (!st) {
@@ -621,7 +620,7 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 		return 0;
 
 	/* where the bytes go (writes) or come from (reads) */
-	if ((p.mode & S_IFMT) == S_IFREG) {
+	if ((p->mode & S_IFMT) == S_IFREG) {
 		bool append = direction == FILE_IO_WRITE &&
 			      ((BPF_CORE_READ(f, f_flags) & O_APPEND) || (op_word & OP_APPEND));
 
@@ -633,26 +632,25 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 		 * Linux appends a pwrite to an O_APPEND file: i_size at exit.
 		 */
 		if (pos >= 0 && !append) {
-			p.offset = pos;
-			p.offset_from = OFFSET_AT_ENTRY;
+			p->offset = pos;
+			p->offset_from = OFFSET_AT_ENTRY;
 		} else {
-			p.offset_from = pos >= 0 ? OFFSET_SIZE_AFTER : OFFSET_POS_AFTER;
+			p->offset_from = pos >= 0 ? OFFSET_SIZE_AFTER : OFFSET_POS_AFTER;
 		}
-		p.file = (__u64)f;
-		p.flags = FILE_IO_OFFSET_VALID;
+		p->file = (__u64)f;
+		p->flags = FILE_IO_OFFSET_VALID;
 	}
-	p.direction = direction;
+	p->direction = direction;
 	/*
 	 * A file that passes only as ELF is named at exit, once its bytes said
 	 * so; a copy's bytes only user space sees, so it is named now.
 	 */
-	if (!st->named && (!p.check_elf || ((op_word >> 40) & 3) == BUF_COPY))
-		send_file_info(f, &p, s, st, path_built, &bp);
+	if (!st->named && (!p->check_elf || ((op_word >> 40) & 3) == BUF_COPY))
+		send_file_info(f, p, s, st, path_built, &bp);
 
-	p.nr = (__u32)op_word;
-	p.kind = (op_word >> 40) & 3;
-	p.valid = 1;
-	*out = p;
+	p->nr = (__u32)op_word;
+	p->kind = (op_word >> 40) & 3;
+	p->valid = 1;
 	return 1;
 }
 
@@ -1165,10 +1163,23 @@ static __always_inline void on_copy_exit(struct pt_regs *regs, long nr, long mov
 		copy_side(regs, nr, moved, FILE_IO_READ, typed);
 }
 
+/*
+ * The exit program's pending_io for a write it takes whole at exit: kept
+ * off the stack, which the exit program and the global functions it calls
+ * share (512 bytes in all). Slot 0 is the exit program's own; a program
+ * never runs nested on one CPU.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pending_io);
+} io_exit_scratch SEC(".maps");
+
 static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const bool typed)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct pending_io *p, here = {};
+	struct pending_io *p, *here;
 	struct emit_ctx c = {};
 	struct io_op op;
 	long nr = SYSCALL_NR(regs);
@@ -1199,14 +1210,20 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 		 * shared meanwhile (only the task itself could share it); if it
 		 * became private, the entry stashed the write and p is valid.
 		 */
+		__u32 zero = 0;
+
 		if (op.direction != FILE_IO_WRITE || ret <= 0 || !fd_table_private(task))
 			return 0;
-		if (!syscall_wanted(regs, nr, &op, ret, &here, &pos, &op_word))
+		here = bpf_map_lookup_elem(&io_exit_scratch, &zero);
+		if (!here)
 			return 0;
-		if (!prepare_variant(&here, pos, op_word, typed))
+		__builtin_memset(here, 0, sizeof(*here));
+		if (!syscall_wanted(regs, nr, &op, ret, here, &pos, &op_word))
 			return 0;
-		here.time_ns = bpf_ktime_get_boot_ns();
-		p = &here;
+		if (!prepare_variant(here, pos, op_word, typed))
+			return 0;
+		here->time_ns = bpf_ktime_get_boot_ns();
+		p = here;
 	}
 	if (ret <= 0)
 		goto done;
@@ -1222,14 +1239,15 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 		c.iov_cnt = p->count;
 		c.iov_idx = p->iov_first;
 	} else if (p->kind == BUF_MSG) {
-		struct user_msghdr m;
+		struct user_msghdr *m = (struct user_msghdr *)p->ubuf;
+		__u64 iov_cnt = 0;
 
-		if (bpf_probe_read_user(&m, sizeof(m), (void *)p->ubuf)) {
+		if (bpf_probe_read_user(&c.iov, sizeof(c.iov), &m->msg_iov) ||
+		    bpf_probe_read_user(&iov_cnt, sizeof(iov_cnt), &m->msg_iovlen)) {
 			count_loss(LOSS_USER_READ_FAILED, ret);
 			goto done;
 		}
-		c.iov = (__u64)m.msg_iov;
-		c.iov_cnt = m.msg_iovlen;
+		c.iov_cnt = iov_cnt;
 		c.iov_idx = p->iov_first;
 	}
 	c.offset = chunk_offset(p, ret);

@@ -44,6 +44,21 @@ static __always_inline __u64 user_chunks_init(struct user_chunks *uc, __u64 src,
 }
 
 /*
+ * The head into a sample, 8 bytes at a time: every head is a struct of u64
+ * alignment, and a byte-wise copy (what memcpy of a void * becomes) spills
+ * each byte to the stack, past the 512 bytes the program and its bpf_loop
+ * callback share.
+ */
+static __always_inline void user_chunk_put_head(void *sample, const void *head, __u32 head_size)
+{
+	const __u64 *from = head;
+	__u64 *to = sample;
+
+	for (__u32 i = 0; i < head_size / 8; i++)
+		to[i] = from[i];
+}
+
+/*
  * A chunk whose first byte cannot be read (a page not resident, or a bad
  * pointer) is skipped with one small sample per run of such chunks, so a
  * bogus length cannot fill the ring buffer with empty page-sized samples.
@@ -65,7 +80,7 @@ static __always_inline void user_chunk_unreadable(struct user_chunks *uc, const 
 		count_loss(uc->ringbuf_loss_slot, 0);
 		return;
 	}
-	__builtin_memcpy(sample, head, head_size);
+	user_chunk_put_head(sample, head, head_size);
 	((struct event_header *)sample)->size = size;
 	c = sample + head_size;
 	c->offset = offset;
@@ -103,7 +118,7 @@ static __always_inline int user_chunk_copy(__u32 index, struct user_chunks *uc, 
 		count_loss(uc->ringbuf_loss_slot, n);
 		return 0;
 	}
-	__builtin_memcpy(sample, head, head_size);
+	user_chunk_put_head(sample, head, head_size);
 	hdr = sample;
 	hdr->size = head_size + sizeof(struct user_chunk);
 	c = sample + head_size;
