@@ -96,18 +96,30 @@ int stamp_socket_owner(struct bpf_sock *sk)
  * Sockets that existed before the recorder started (a server already
  * listening, a long-lived connection) were never seen by sock_create. The
  * recorder runs this iterator once, after attaching stamp_socket_owner: it
- * walks every open file of every task and stamps the sockets that have no
- * owner yet with the first task found holding them. Accepted connections
- * of such a listener then inherit its stamp like any other.
+ * walks every open file of every task and notes, for each IPv4/IPv6 socket,
+ * the first task found holding it, keyed by the socket's address. The
+ * socket cannot be stamped here: socket->sk is not a pointer the verifier
+ * lets sk storage helpers take in an iterator (it is on some 6.x kernels,
+ * not on others). The packet path adopts the note into the socket's storage
+ * the first time it meets such an unstamped socket (socket_owner()), and
+ * accepted connections of an adopted listener inherit it like any other.
  */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64); /* struct sock address */
+	__type(value, struct sock_owner);
+} early_owners SEC(".maps");
+
 SEC("iter/task_file")
 int stamp_existing_sockets(struct bpf_iter__task_file *ctx)
 {
 	struct task_struct *task = ctx->task;
 	struct file *file = ctx->file;
-	struct sock_owner *owner;
+	struct sock_owner owner = {};
 	struct socket *sock;
-	struct sock *sk;
+	__u64 sk_addr = 0;
+	__u16 family = 0;
 	__u32 tgid;
 	__u8 *verdict;
 
@@ -116,27 +128,26 @@ int stamp_existing_sockets(struct bpf_iter__task_file *ctx)
 	sock = bpf_sock_from_file(file);
 	if (!sock)
 		return 0;
-	sk = sock->sk;
-	if (!sk)
+	/* read as numbers: the address is only a key, the family only compared */
+	if (bpf_probe_read_kernel(&sk_addr, sizeof(sk_addr), &sock->sk) || !sk_addr)
 		return 0;
-	if (sk->__sk_common.skc_family != AF_INET && sk->__sk_common.skc_family != AF_INET6)
+	if (bpf_probe_read_kernel(&family, sizeof(family),
+				  &((struct sock *)sk_addr)->__sk_common.skc_family))
 		return 0;
-	owner = bpf_sk_storage_get(&sock_owners, sk, 0, 0);
-	if (owner)
-		return 0; /* stamped by sock_create meanwhile, or by an earlier holder */
-	owner = bpf_sk_storage_get(&sock_owners, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-	if (!owner)
+	if (family != AF_INET && family != AF_INET6)
 		return 0;
 	tgid = task->tgid;
-	owner->pid = tgid;
-	owner->tid = task->pid;
-	owner->start_ns = task->start_boottime;
-	owner->cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
-	bpf_probe_read_kernel(owner->comm, sizeof(owner->comm), task->comm);
+	owner.pid = tgid;
+	owner.tid = task->pid;
+	owner.start_ns = task->start_boottime;
+	owner.cgroup_id = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	bpf_probe_read_kernel(owner.comm, sizeof(owner.comm), task->comm);
 	/* the process tracker's snapshot has given every running process a verdict */
 	verdict = bpf_map_lookup_elem(&scope_tasks, &tgid);
-	owner->in_scope =
+	owner.in_scope =
 	    !scope_enabled() || (verdict && (*verdict & SCOPE_VERDICT_MASK) == SCOPE_IN);
+	/* the first holder wins, as for a socket passed on after its creation */
+	bpf_map_update_elem(&early_owners, &sk_addr, &owner, BPF_NOEXIST);
 	return 0;
 }
 
@@ -232,6 +243,25 @@ static __always_inline void submit_packet(struct __sk_buff *skb, const struct pa
 				  : BPF_RB_NO_WAKEUP);
 }
 
+/*
+ * A socket the iterator noted before the recorder started: move the note
+ * into the socket's own storage (once; later packets find it there).
+ */
+static __always_inline struct sock_owner *adopt_early_owner(struct bpf_sock *sk)
+{
+	__u64 sk_addr = (__u64)sk;
+	struct sock_owner *note, *owner;
+
+	note = bpf_map_lookup_elem(&early_owners, &sk_addr);
+	if (!note)
+		return NULL;
+	owner = bpf_sk_storage_get(&sock_owners, sk, note, BPF_SK_STORAGE_GET_F_CREATE);
+	if (owner)
+		bpf_map_delete_elem(&early_owners, &sk_addr);
+	/* a request or time-wait socket has no storage: the note answers for it */
+	return owner ? owner : note;
+}
+
 static __always_inline const struct sock_owner *socket_owner(struct __sk_buff *skb)
 {
 	struct bpf_sock *sk = skb->sk;
@@ -241,6 +271,9 @@ static __always_inline const struct sock_owner *socket_owner(struct __sk_buff *s
 	if (!sk)
 		return NULL;
 	owner = bpf_sk_storage_get(&sock_owners, sk, 0, 0);
+	if (owner)
+		return owner;
+	owner = adopt_early_owner(sk);
 	if (owner)
 		return owner;
 	/* a SYN-ACK is sent from a request socket: ask its listener */
