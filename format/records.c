@@ -27,7 +27,13 @@ struct field {
 
 struct codec {
 	uint16_t type;
-	uint16_t fixed_len;
+	uint16_t fixed_len; /* what the encoder writes */
+	/*
+	 * The shortest fixed part a reader accepts: the length of the first
+	 * format version that had the type. Fields a newer minor appended past
+	 * it decode as 0 from an older trace.
+	 */
+	uint16_t min_len;
 	const char *name;
 	int payload; /* tail counts as payload_bytes in the trailer */
 	const struct field *fields;
@@ -97,6 +103,7 @@ static const struct field file_fields[] = {
 	INT(tr_file, ino, 16),
 	INT(tr_file, mode, 24),
 	INT(tr_file, pid, 28),
+	INT(tr_file, generation, 32),
 };
 
 static const struct field io_chunk_fields[] = {
@@ -112,6 +119,28 @@ static const struct field io_chunk_fields[] = {
 	INT(tr_io_chunk, flags, 53),
 	INT(tr_io_chunk, fd, 54),
 	INT(tr_io_chunk, syscall_nr, 56),
+	INT(tr_io_chunk, generation, 60),
+	INT(tr_io_chunk, stream_pos, 64),
+	INT(tr_io_chunk, stream_epoch, 72),
+};
+
+static const struct field io_loss_fields[] = {
+	INT(tr_io_loss, time_ns, 0),
+	INT(tr_io_loss, pid, 8),
+	INT(tr_io_loss, tid, 12),
+	INT(tr_io_loss, cgroup_id, 16),
+	INT(tr_io_loss, dev, 24),
+	INT(tr_io_loss, ino, 32),
+	INT(tr_io_loss, offset, 40),
+	INT(tr_io_loss, stream_pos, 48),
+	INT(tr_io_loss, bytes, 56),
+	INT(tr_io_loss, events, 64),
+	INT(tr_io_loss, kind, 68),
+	INT(tr_io_loss, generation, 72),
+	INT(tr_io_loss, stream_epoch, 76),
+	INT(tr_io_loss, mode, 80),
+	INT(tr_io_loss, direction, 84),
+	INT(tr_io_loss, flags, 85),
 };
 
 static const struct field exec_fields[] = {
@@ -217,17 +246,22 @@ static const struct field syscall_result_fields[] = {
 
 /* clang-format on */
 
-#define CODEC(name, TYPE, payload, tail)                                                       \
-	static const struct codec codec_##name = {TR_REC_##TYPE, TR_##TYPE##_FIXED_LEN, #TYPE, \
-						  payload,	 FIELDS(name##_fields), tail}
+/* MIN: the fixed length of the type's first version (see struct codec). */
+#define CODEC_MIN(name, TYPE, MIN, payload, ...)                                           \
+	static const struct codec codec_##name = {TR_REC_##TYPE, TR_##TYPE##_FIXED_LEN, MIN, \
+						  #TYPE,		 payload,	       \
+						  FIELDS(name##_fields), __VA_ARGS__}
+#define CODEC(name, TYPE, payload, ...) \
+	CODEC_MIN(name, TYPE, TR_##TYPE##_FIXED_LEN, payload, __VA_ARGS__)
 
 CODEC(trailer, TRAILER, 0, TAIL(tr_trailer, loss_totals, loss_totals_len));
 CODEC(loss, LOSS, 0, TAIL(tr_loss, detail, detail_len));
 CODEC(process, PROCESS, 0, TAIL(tr_process, exe_path, exe_path_len));
 CODEC(process_exit, PROCESS_EXIT, 0, NO_TAIL);
 CODEC(cgroup, CGROUP, 0, TAIL(tr_cgroup, path, path_len));
-CODEC(file, FILE, 0, TAIL(tr_file, path, path_len));
-CODEC(io_chunk, IO_CHUNK, 1, TAIL(tr_io_chunk, data, data_len));
+CODEC_MIN(file, FILE, TR_FILE_FIXED_LEN_1_0, 0, TAIL(tr_file, path, path_len));
+CODEC_MIN(io_chunk, IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0, 1, TAIL(tr_io_chunk, data, data_len));
+CODEC(io_loss, IO_LOSS, 0, TAIL(tr_io_loss, detail, detail_len));
 CODEC(exec, EXEC, 0, TAIL(tr_exec, path, path_len));
 CODEC(binary_chunk, BINARY_CHUNK, 1, TAIL(tr_binary_chunk, data, data_len));
 CODEC(binary_end, BINARY_END, 0, TAIL(tr_binary_end, detail, detail_len));
@@ -239,10 +273,11 @@ CODEC(bpf_prog_chunk, BPF_PROG_CHUNK, 1, TAIL(tr_bpf_prog_chunk, data, data_len)
 CODEC(syscall_result, SYSCALL_RESULT, 0, NO_TAIL);
 
 static const struct codec *const codecs[] = {
-    &codec_trailer,	 &codec_loss,	      &codec_process,	     &codec_process_exit,
-    &codec_cgroup,	 &codec_file,	      &codec_io_chunk,	     &codec_exec,
-    &codec_binary_chunk, &codec_binary_end,   &codec_packet,	     &codec_mem_chunk,
-    &codec_wx_mapping,	 &codec_module_chunk, &codec_bpf_prog_chunk, &codec_syscall_result,
+    &codec_trailer,	 &codec_loss,	     &codec_process,	    &codec_process_exit,
+    &codec_cgroup,	 &codec_file,	     &codec_io_chunk,	    &codec_io_loss,
+    &codec_exec,	 &codec_binary_chunk, &codec_binary_end,	    &codec_packet,
+    &codec_mem_chunk,	 &codec_wx_mapping,  &codec_module_chunk,   &codec_bpf_prog_chunk,
+    &codec_syscall_result,
 };
 
 static const struct codec *codec_of(uint16_t type)
@@ -257,7 +292,7 @@ uint16_t tr_record_min_fixed(uint16_t type)
 {
 	const struct codec *c = codec_of(type);
 
-	return c ? c->fixed_len : 0;
+	return c ? c->min_len : 0;
 }
 
 const char *tr_record_type_name(uint16_t type)
@@ -360,12 +395,16 @@ static int codec_decode(const struct codec *c, const struct tr_record *rec, void
 
 	if (rec->type != c->type)
 		return -TR_E_INVALID;
-	if (rec->fixed_len < c->fixed_len || (rec->fixed_len && !rec->fixed))
+	if (rec->fixed_len < c->min_len || (rec->fixed_len && !rec->fixed))
 		return -TR_E_CORRUPT;
 	for (size_t i = 0; i < c->nfields; i++) {
 		const struct field *f = &c->fields[i];
 		const uint8_t *d = rec->fixed + f->disk_off;
 		uint64_t v;
+
+		/* a field appended after the trace's version: left 0 */
+		if ((size_t)f->disk_off + f->width > rec->fixed_len)
+			continue;
 
 		if (f->kind == FIELD_BYTES) {
 			memcpy(s + f->mem_off, d, f->width);
@@ -414,6 +453,7 @@ DEFINE_CODEC(process_exit)
 DEFINE_CODEC(cgroup)
 DEFINE_CODEC(file)
 DEFINE_CODEC(io_chunk)
+DEFINE_CODEC(io_loss)
 DEFINE_CODEC(exec)
 DEFINE_CODEC(binary_chunk)
 DEFINE_CODEC(binary_end)
@@ -458,6 +498,7 @@ const char *tr_loss_kind_name(uint32_t kind)
 	    [TR_LOSS_IOV_LIMIT] = "iov_limit",
 	    [TR_LOSS_RINGBUF_OTHER] = "ringbuf_other",
 	    [TR_LOSS_COPY_READ_BACK_FAILED] = "copy_read_back_failed",
+	    [TR_LOSS_RINGBUF_NAME] = "ringbuf_name",
 	};
 
 	if (kind < TR_LOSS_KIND_COUNT && names[kind])

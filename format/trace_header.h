@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define TR_VERSION_MAJOR 1
-#define TR_VERSION_MINOR 1
+#define TR_VERSION_MINOR 2
 
 enum tr_header_key {
 	TR_HDR_HOSTNAME = 1,

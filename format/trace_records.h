@@ -27,6 +27,7 @@ enum tr_record_type {
 	TR_REC_CGROUP = 0x0012,
 	TR_REC_FILE = 0x0020,
 	TR_REC_IO_CHUNK = 0x0021,
+	TR_REC_IO_LOSS = 0x0022, /* since format 1.2 */
 	TR_REC_EXEC = 0x0030,
 	TR_REC_BINARY_CHUNK = 0x0031,
 	TR_REC_BINARY_END = 0x0032,
@@ -54,7 +55,8 @@ enum tr_loss_kind {
 	TR_LOSS_IOV_LIMIT = 12,
 	TR_LOSS_RINGBUF_OTHER = 13,
 	TR_LOSS_COPY_READ_BACK_FAILED = 14, /* since format 1.1 */
-	TR_LOSS_KIND_COUNT = 15, /* one past the largest kind */
+	TR_LOSS_RINGBUF_NAME = 15,	    /* since format 1.2 */
+	TR_LOSS_KIND_COUNT = 16,	    /* one past the largest kind */
 };
 
 /* Name of a loss kind for messages ("ringbuf_write"), "unknown" otherwise. */
@@ -118,22 +120,27 @@ struct tr_cgroup {
 	size_t path_len;
 };
 
-#define TR_FILE_FIXED_LEN 32
+#define TR_FILE_FIXED_LEN 40
+#define TR_FILE_FIXED_LEN_1_0 32 /* before format 1.2: no generation */
 struct tr_file {
 	uint64_t time_ns;
 	uint64_t dev, ino;
 	uint32_t mode, pid;
+	uint32_t generation; /* i_generation: tells a reused inode number apart */
 	const uint8_t *path; /* tail */
 	size_t path_len;
 };
 
-#define TR_IO_CHUNK_FIXED_LEN 64
+#define TR_IO_CHUNK_FIXED_LEN 80
+#define TR_IO_CHUNK_FIXED_LEN_1_0 64 /* before format 1.2: no stream position */
 #define TR_IO_WRITE 0
 #define TR_IO_READ 1
 #define TR_IO_OFFSET_VALID (1u << 0)
 #define TR_IO_TRUNCATED (1u << 1)
 /* since format 1.1: bytes the kernel copied (copy_file_range, sendfile), read back from the source */
 #define TR_IO_READ_BACK (1u << 2)
+/* since format 1.2: stream_pos and stream_epoch are set */
+#define TR_IO_STREAM_POS (1u << 3)
 struct tr_io_chunk {
 	uint64_t time_ns;
 	uint32_t pid, tid;
@@ -143,8 +150,35 @@ struct tr_io_chunk {
 	uint8_t direction, flags;
 	uint16_t fd;
 	uint32_t syscall_nr;
-	const uint8_t *data; /* tail */
+	uint32_t generation;   /* i_generation (0 before format 1.2) */
+	uint64_t stream_pos;   /* of data[0] in the file's stream (TR_IO_STREAM_POS) */
+	uint32_t stream_epoch; /* positions of different epochs are unrelated */
+	const uint8_t *data;   /* tail */
 	size_t data_len;
+};
+
+/*
+ * IO_LOSS (since format 1.2): bytes of a write or read that were captured
+ * and then lost, with the file they belong to and where. Each lost event
+ * is recorded once: in an IO_LOSS when the recorder knows its file, else
+ * in a LOSS record of the same kind.
+ */
+#define TR_IO_LOSS_FIXED_LEN 88
+struct tr_io_loss {
+	uint64_t time_ns; /* of the first lost event */
+	uint32_t pid, tid;
+	uint64_t cgroup_id;
+	uint64_t dev, ino;
+	uint64_t offset;     /* file offset of the first lost byte (TR_IO_OFFSET_VALID) */
+	uint64_t stream_pos; /* its stream position (TR_IO_STREAM_POS) */
+	uint64_t bytes;
+	uint32_t events; /* syscalls or chunks lost */
+	uint32_t kind;	 /* TR_LOSS_* */
+	uint32_t generation, stream_epoch;
+	uint32_t mode;
+	uint8_t direction, flags; /* TR_IO_WRITE/READ; TR_IO_OFFSET_VALID | TR_IO_STREAM_POS */
+	const uint8_t *detail;	  /* tail: optional text */
+	size_t detail_len;
 };
 
 #define TR_EXEC_FIXED_LEN 64
@@ -267,6 +301,7 @@ TR_DECLARE_CODEC(process_exit);
 TR_DECLARE_CODEC(cgroup);
 TR_DECLARE_CODEC(file);
 TR_DECLARE_CODEC(io_chunk);
+TR_DECLARE_CODEC(io_loss);
 TR_DECLARE_CODEC(exec);
 TR_DECLARE_CODEC(binary_chunk);
 TR_DECLARE_CODEC(binary_end);

@@ -32,9 +32,12 @@
  *	  process         time_ns pid tid ppid uid gid flags cgroup_id start_ns comm | exe
  *	  process_exit    time_ns pid tid exit_code flags
  *	  cgroup          cgroup_id | path
- *	  file            time_ns dev ino mode pid | path
+ *	  file            time_ns dev ino mode pid generation | path
  *	  io (io_chunk)   time_ns pid tid cgroup_id dev ino offset mode direction flags fd
- *	                  syscall_nr | data
+ *	                  syscall_nr generation stream_pos stream_epoch | data
+ *	  io_1_0          the same with the fixed part of format 1.0 (64 bytes)
+ *	  io_loss         time_ns pid tid cgroup_id dev ino offset stream_pos bytes events
+ *	                  kind generation stream_epoch mode direction flags | detail
  *	  exec            time_ns pid tid cgroup_id dev ino ctime_ns mode flags | path
  *	  binary_chunk    dev ino ctime_ns offset | data
  *	  binary_end      dev ino ctime_ns size error mode | detail
@@ -49,12 +52,14 @@
  *	  syscall_result  entry_time_ns pid tid syscall_nr ret
  *	  raw             type=N fixed=BYTES tail=BYTES   (any type, any bytes)
  *	The tail (after '|' above) is given as data=, path=, exe=, detail= or
- *	tail= (all the same). Shorthands: io dir=write|read (direction),
- *	io off=N (offset=N and the OFFSET_VALID flag); the values write, read,
+ *	tail= (all the same). Shorthands: io and io_loss dir=write|read
+ *	(direction), off=N (offset=N and the OFFSET_VALID flag), pos=N
+ *	(stream_pos=N and the STREAM_POS flag); the values write, read,
  *	egress and ingress stand for 0, 1, 0, 1.
  *
  *	split=N               cut the tail into records of at most N bytes; the
- *	                      record's offset field advances by each piece.
+ *	                      record's offset and stream_pos fields advance by
+ *	                      each piece.
  *
  * Values: numbers in decimal or 0x hex (negative for signed fields); comm
  * and name as text. BYTES (tails, raw fixed parts):
@@ -127,8 +132,9 @@ static const struct field process_exit_f[] = {
     FU(process_exit, time_ns),	 FU(process_exit, pid),	  FU(process_exit, tid),
     FS(process_exit, exit_code), FU(process_exit, flags), FEND};
 static const struct field cgroup_f[] = {FU(cgroup, cgroup_id), FEND};
-static const struct field file_f[] = {FU(file, time_ns), FU(file, dev), FU(file, ino),
-				      FU(file, mode),	 FU(file, pid), FEND};
+static const struct field file_f[] = {FU(file, time_ns), FU(file, dev),	       FU(file, ino),
+				      FU(file, mode),	 FU(file, pid),	       FU(file, generation),
+				      FEND};
 static const struct field io_f[] = {FU(io_chunk, time_ns),
 				    FU(io_chunk, pid),
 				    FU(io_chunk, tid),
@@ -141,7 +147,16 @@ static const struct field io_f[] = {FU(io_chunk, time_ns),
 				    FU(io_chunk, flags),
 				    FU(io_chunk, fd),
 				    FU(io_chunk, syscall_nr),
+				    FU(io_chunk, generation),
+				    FU(io_chunk, stream_pos),
+				    FU(io_chunk, stream_epoch),
 				    FEND};
+static const struct field io_loss_f[] = {
+    FU(io_loss, time_ns),    FU(io_loss, pid),	       FU(io_loss, tid),	FU(io_loss, cgroup_id),
+    FU(io_loss, dev),	     FU(io_loss, ino),	       FU(io_loss, offset),	FU(io_loss, stream_pos),
+    FU(io_loss, bytes),	     FU(io_loss, events),      FU(io_loss, kind),	FU(io_loss, generation),
+    FU(io_loss, stream_epoch), FU(io_loss, mode),     FU(io_loss, direction), FU(io_loss, flags),
+    FEND};
 static const struct field exec_f[] = {
     FU(exec, time_ns), FU(exec, pid),	   FU(exec, tid),  FU(exec, cgroup_id), FU(exec, dev),
     FU(exec, ino),     FU(exec, ctime_ns), FU(exec, mode), FU(exec, flags),	FEND};
@@ -209,6 +224,7 @@ ENC(process_exit)
 ENC(cgroup)
 ENC(file)
 ENC(io_chunk)
+ENC(io_loss)
 ENC(exec)
 ENC(binary_chunk)
 ENC(binary_end)
@@ -239,6 +255,9 @@ static const struct type_desc types[] = {
     TYPE("file", file, TR_REC_FILE, TR_FILE_FIXED_LEN, file_f, path, path_len),
     TYPE("io", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN, io_f, data, data_len),
     TYPE("io_chunk", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN, io_f, data, data_len),
+    /* a chunk as recorders before format 1.2 wrote it: no generation, no stream position */
+    TYPE("io_1_0", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0, io_f, data, data_len),
+    TYPE("io_loss", io_loss, TR_REC_IO_LOSS, TR_IO_LOSS_FIXED_LEN, io_loss_f, detail, detail_len),
     TYPE("exec", exec, TR_REC_EXEC, TR_EXEC_FIXED_LEN, exec_f, path, path_len),
     TYPE("binary_chunk", binary_chunk, TR_REC_BINARY_CHUNK, TR_BINARY_CHUNK_FIXED_LEN,
 	 binary_chunk_f, data, data_len),
@@ -489,6 +508,7 @@ static void record(const struct type_desc *t, char **words, int n)
 	struct bytes tail = {0};
 	size_t split = 0;
 	const struct field *offf = find_field(t, "offset");
+	const struct field *posf = find_field(t, "stream_pos");
 
 	for (int i = 1; i < n; i++) {
 		char *eq = strchr(words[i], '=');
@@ -508,11 +528,26 @@ static void record(const struct type_desc *t, char **words, int n)
 			split = parse_num(v, 0);
 			continue;
 		}
-		if (t->type == TR_REC_IO_CHUNK && !strcmp(k, "dir"))
+		if ((t->type == TR_REC_IO_CHUNK || t->type == TR_REC_IO_LOSS) && !strcmp(k, "dir"))
 			k = "direction";
 		if (t->type == TR_REC_IO_CHUNK && !strcmp(k, "off")) {
 			set_field(rec, find_field(t, "offset"), v);
 			((struct tr_io_chunk *)(void *)rec)->flags |= TR_IO_OFFSET_VALID;
+			continue;
+		}
+		if (t->type == TR_REC_IO_CHUNK && !strcmp(k, "pos")) {
+			set_field(rec, find_field(t, "stream_pos"), v);
+			((struct tr_io_chunk *)(void *)rec)->flags |= TR_IO_STREAM_POS;
+			continue;
+		}
+		if (t->type == TR_REC_IO_LOSS && !strcmp(k, "off")) {
+			set_field(rec, find_field(t, "offset"), v);
+			((struct tr_io_loss *)(void *)rec)->flags |= TR_IO_OFFSET_VALID;
+			continue;
+		}
+		if (t->type == TR_REC_IO_LOSS && !strcmp(k, "pos")) {
+			set_field(rec, find_field(t, "stream_pos"), v);
+			((struct tr_io_loss *)(void *)rec)->flags |= TR_IO_STREAM_POS;
 			continue;
 		}
 		const struct field *f = find_field(t, k);
@@ -525,6 +560,12 @@ static void record(const struct type_desc *t, char **words, int n)
 		if (l->kind < TR_LOSS_KIND_COUNT)
 			loss_totals[l->kind] += l->count;
 		total_lost += l->count;
+	}
+	if (t->type == TR_REC_IO_LOSS) {
+		struct tr_io_loss *l = (void *)rec;
+		if (l->kind < TR_LOSS_KIND_COUNT)
+			loss_totals[l->kind] += l->events;
+		total_lost += l->events;
 	}
 	if (t->fields[0].name && strstr(t->fields[0].name, "time_ns")) {
 		uint64_t tm = *(uint64_t *)(void *)rec;
@@ -548,6 +589,8 @@ static void record(const struct type_desc *t, char **words, int n)
 		done += piece;
 		if (offf && piece)
 			*(uint64_t *)(void *)(rec + offf->off) += piece;
+		if (posf && piece)
+			*(uint64_t *)(void *)(rec + posf->off) += piece;
 	} while (done < tail.len);
 	free(tail.p);
 }

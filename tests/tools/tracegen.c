@@ -174,8 +174,12 @@ static void sample(struct gen *g)
 	struct tr_cgroup cg = {.cgroup_id = CGROUP_ID};
 	EMIT(g, cgroup, CGROUP, &cg, cg_path, sizeof(cg_path) - 1);
 
-	struct tr_file file = {
-	    .time_ns = T0 + 1000, .dev = DEV, .ino = 131, .mode = 0100644, .pid = PID};
+	struct tr_file file = {.time_ns = T0 + 1000,
+			       .dev = DEV,
+			       .ino = 131,
+			       .mode = 0100644,
+			       .pid = PID,
+			       .generation = 0x5eed};
 	EMIT(g, file, FILE, &file, out_path, sizeof(out_path) - 1);
 
 	struct tr_io_chunk wr = {.time_ns = T0 + 2000,
@@ -187,9 +191,12 @@ static void sample(struct gen *g)
 				 .offset = 0,
 				 .mode = 0100644,
 				 .direction = TR_IO_WRITE,
-				 .flags = TR_IO_OFFSET_VALID,
+				 .flags = TR_IO_OFFSET_VALID | TR_IO_STREAM_POS,
 				 .fd = 3,
-				 .syscall_nr = 1};
+				 .syscall_nr = 1,
+				 .generation = 0x5eed,
+				 .stream_pos = 0,
+				 .stream_epoch = 1};
 	EMIT(g, io_chunk, IO_CHUNK, &wr, written, sizeof(written) - 1);
 
 	struct tr_file pipe_file = {
@@ -204,17 +211,32 @@ static void sample(struct gen *g)
 				 .ino = 9001,
 				 .mode = 0010600,
 				 .direction = TR_IO_READ,
+				 .flags = TR_IO_STREAM_POS,
 				 .fd = 0,
-				 .syscall_nr = 0};
+				 .syscall_nr = 0,
+				 .stream_pos = 0,
+				 .stream_epoch = 2};
 	EMIT(g, io_chunk, IO_CHUNK, &rd, pipe_read, sizeof(pipe_read) - 1);
 
-	struct tr_loss loss = {.time_ns = T0 + 3500,
-			       .kind = TR_LOSS_RINGBUF_WRITE,
-			       .pid = PID,
-			       .count = 3,
-			       .bytes = 12288};
-	EMIT(g, loss, LOSS, &loss, NULL, 0);
-	g->lost += loss.count;
+	/* three more writes of the file, lost in the ring buffer, right after the first */
+	struct tr_io_loss loss = {.time_ns = T0 + 3500,
+				  .pid = PID,
+				  .tid = PID,
+				  .cgroup_id = CGROUP_ID,
+				  .dev = DEV,
+				  .ino = 131,
+				  .offset = sizeof(written) - 1,
+				  .stream_pos = sizeof(written) - 1,
+				  .bytes = 12288,
+				  .events = 3,
+				  .kind = TR_LOSS_RINGBUF_WRITE,
+				  .generation = 0x5eed,
+				  .stream_epoch = 1,
+				  .mode = 0100644,
+				  .direction = TR_IO_WRITE,
+				  .flags = TR_IO_OFFSET_VALID | TR_IO_STREAM_POS};
+	EMIT(g, io_loss, IO_LOSS, &loss, NULL, 0);
+	g->lost += loss.events;
 
 	/* A second frame, as a periodic flush would make. */
 	if (tr_writer_flush(g->w) < 0)

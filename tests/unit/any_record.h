@@ -17,6 +17,7 @@ union any_record {
 	struct tr_cgroup cgroup;
 	struct tr_file file;
 	struct tr_io_chunk io_chunk;
+	struct tr_io_loss io_loss;
 	struct tr_exec exec;
 	struct tr_binary_chunk binary_chunk;
 	struct tr_binary_end binary_end;

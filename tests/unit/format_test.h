@@ -105,7 +105,8 @@ static inline void fill_payload(struct rng *g, uint8_t *p, size_t len)
 
 struct type_ops {
 	uint16_t type;
-	uint16_t fixed_len;
+	uint16_t fixed_len; /* what encoders write */
+	uint16_t min_len;   /* the shortest a reader accepts: the type's first version */
 	const char *name;
 	void (*encode)(const union any_record *in, uint8_t *fixed);
 	int (*decode)(const struct tr_record *rec, union any_record *out);
@@ -127,6 +128,7 @@ TYPE_OPS_FN(process_exit)
 TYPE_OPS_FN(cgroup)
 TYPE_OPS_FN(file)
 TYPE_OPS_FN(io_chunk)
+TYPE_OPS_FN(io_loss)
 TYPE_OPS_FN(exec)
 TYPE_OPS_FN(binary_chunk)
 TYPE_OPS_FN(binary_end)
@@ -137,11 +139,12 @@ TYPE_OPS_FN(module_chunk)
 TYPE_OPS_FN(bpf_prog_chunk)
 TYPE_OPS_FN(syscall_result)
 
-#define TYPE_OPS(name, TYPE)                                                      \
-	{                                                                         \
-		TR_REC_##TYPE, TR_##TYPE##_FIXED_LEN, #TYPE, ops_##name##_encode, \
-		    ops_##name##_decode                                           \
+#define TYPE_OPS_MIN(name, TYPE, MIN)                                                 \
+	{                                                                             \
+		TR_REC_##TYPE, TR_##TYPE##_FIXED_LEN, MIN, #TYPE, ops_##name##_encode, \
+		    ops_##name##_decode                                               \
 	}
+#define TYPE_OPS(name, TYPE) TYPE_OPS_MIN(name, TYPE, TR_##TYPE##_FIXED_LEN)
 
 static const struct type_ops all_types[] = {
     TYPE_OPS(trailer, TRAILER),
@@ -149,8 +152,9 @@ static const struct type_ops all_types[] = {
     TYPE_OPS(process, PROCESS),
     TYPE_OPS(process_exit, PROCESS_EXIT),
     TYPE_OPS(cgroup, CGROUP),
-    TYPE_OPS(file, FILE),
-    TYPE_OPS(io_chunk, IO_CHUNK),
+    TYPE_OPS_MIN(file, FILE, TR_FILE_FIXED_LEN_1_0),
+    TYPE_OPS_MIN(io_chunk, IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0),
+    TYPE_OPS(io_loss, IO_LOSS),
     TYPE_OPS(exec, EXEC),
     TYPE_OPS(binary_chunk, BINARY_CHUNK),
     TYPE_OPS(binary_end, BINARY_END),

@@ -10,7 +10,7 @@
 
 /* Expected fixed part, built field by field as the spec's tables read. */
 struct expect {
-	uint8_t bytes[TR_PROCESS_FIXED_LEN]; /* 64: the largest fixed part */
+	uint8_t bytes[TR_IO_LOSS_FIXED_LEN]; /* the largest fixed part */
 	size_t len;
 };
 
@@ -46,8 +46,8 @@ static void check_codec(const char *name, uint16_t type, const union any_record 
 			const struct expect *e, union any_record *out)
 {
 	const struct type_ops *ops = NULL;
-	uint8_t got[TR_PROCESS_FIXED_LEN + 16];
-	uint8_t longer[TR_PROCESS_FIXED_LEN + 16];
+	uint8_t got[128];
+	uint8_t longer[128 + 16];
 	static const uint8_t tail[] = "tail bytes!"; /* 12 bytes: a valid trailer tail too */
 	struct tr_record rec = {.type = type, .tail = tail, .tail_len = sizeof(tail)};
 	union any_record again;
@@ -82,8 +82,26 @@ static void check_codec(const char *name, uint16_t type, const union any_record 
 	CHECK(memcmp(got, e->bytes, e->len) == 0, "%s: longer fixed part decodes differently",
 	      name);
 
+	/*
+	 * The fixed part of the type's first version decodes with the fields
+	 * appended since then as 0 (a trace of an older minor version).
+	 */
+	if (ops->min_len < e->len) {
+		uint8_t older[128];
+
+		memcpy(older, e->bytes, ops->min_len);
+		rec.fixed = older;
+		rec.fixed_len = ops->min_len;
+		CHECK(ops->decode(&rec, &again) == 0, "%s: decode of the first version", name);
+		ops->encode(&again, got);
+		CHECK(memcmp(got, e->bytes, ops->min_len) == 0, "%s: first version's fields", name);
+		for (size_t i = ops->min_len; i < e->len; i++)
+			CHECK(got[i] == 0, "%s: byte %zu of a field the first version lacks", name, i);
+		rec.fixed = longer;
+	}
+
 	/* A shorter fixed part is corrupt; another type is a caller error. */
-	rec.fixed_len = (uint16_t)(e->len - 1);
+	rec.fixed_len = (uint16_t)(ops->min_len - 1);
 	CHECK(ops->decode(&rec, &again) == -TR_E_CORRUPT, "%s: short fixed part accepted", name);
 	rec.fixed_len = (uint16_t)e->len;
 	rec.type = (uint16_t)(type + 0x100);
@@ -168,10 +186,10 @@ static void all_records(void)
 
 	/* 5.6 FILE */
 	memset(&in, 0, sizeof(in));
-	in.file = (struct tr_file){U64(1), U64(2), U64(3), 0100644, U32(4), NULL, 0};
-	expect_init(&e, 32);
+	in.file = (struct tr_file){U64(1), U64(2), U64(3), 0100644, U32(4), U32(5), NULL, 0};
+	expect_init(&e, 40);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 8, U64(2)), put(&e, 16, 8, U64(3));
-	put(&e, 24, 4, 0100644), put(&e, 28, 4, U32(4));
+	put(&e, 24, 4, 0100644), put(&e, 28, 4, U32(4)), put(&e, 32, 4, U32(5));
 	check_codec("FILE", TR_REC_FILE, &in, &e, &out);
 
 	/* 5.7 IO_CHUNK */
@@ -187,16 +205,47 @@ static void all_records(void)
 					   .direction = TR_IO_READ,
 					   .flags = TR_IO_OFFSET_VALID | TR_IO_TRUNCATED,
 					   .fd = 0xBEEF,
-					   .syscall_nr = 17};
-	expect_init(&e, 64);
+					   .syscall_nr = 17,
+					   .generation = U32(8),
+					   .stream_pos = U64(9),
+					   .stream_epoch = U32(10)};
+	expect_init(&e, 80);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
 	put(&e, 40, 8, U64(7)), put(&e, 48, 4, 0100600), put(&e, 52, 1, 1), put(&e, 53, 1, 3);
-	put(&e, 54, 2, 0xBEEF), put(&e, 56, 4, 17), put(&e, 60, 4, 0);
+	put(&e, 54, 2, 0xBEEF), put(&e, 56, 4, 17), put(&e, 60, 4, U32(8));
+	put(&e, 64, 8, U64(9)), put(&e, 72, 4, U32(10)), put(&e, 76, 4, 0);
 	check_codec("IO_CHUNK", TR_REC_IO_CHUNK, &in, &e, &out);
 	CHECK(out.io_chunk.fd == 0xBEEF && out.io_chunk.direction == TR_IO_READ &&
 		  out.io_chunk.data_len == sizeof(tail),
 	      "io_chunk fields");
+
+	/* IO_LOSS (format 1.2) */
+	memset(&in, 0, sizeof(in));
+	in.io_loss = (struct tr_io_loss){.time_ns = U64(1),
+					 .pid = U32(2),
+					 .tid = U32(3),
+					 .cgroup_id = U64(4),
+					 .dev = U64(5),
+					 .ino = U64(6),
+					 .offset = U64(7),
+					 .stream_pos = U64(8),
+					 .bytes = U64(9),
+					 .events = U32(10),
+					 .kind = TR_LOSS_RINGBUF_WRITE,
+					 .generation = U32(11),
+					 .stream_epoch = U32(12),
+					 .mode = 010600,
+					 .direction = TR_IO_WRITE,
+					 .flags = TR_IO_OFFSET_VALID | TR_IO_STREAM_POS};
+	expect_init(&e, 88);
+	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
+	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
+	put(&e, 40, 8, U64(7)), put(&e, 48, 8, U64(8)), put(&e, 56, 8, U64(9));
+	put(&e, 64, 4, U32(10)), put(&e, 68, 4, 1), put(&e, 72, 4, U32(11));
+	put(&e, 76, 4, U32(12)), put(&e, 80, 4, 010600), put(&e, 84, 1, 0), put(&e, 85, 1, 9);
+	check_codec("IO_LOSS", TR_REC_IO_LOSS, &in, &e, &out);
+	CHECK(out.io_loss.detail_len == sizeof(tail), "io_loss tail");
 
 	/* 5.8 EXEC */
 	memset(&in, 0, sizeof(in));
@@ -342,7 +391,7 @@ static void header_bytes(void)
 	static const uint8_t start[] = {
 	    0x50, 0x2a, 0x4d, 0x18,			    /* skippable frame magic */
 	    0x00, 0x00, 0x00, 0x00,			    /* frame size, checked below */
-	    'T',  'R',	'C',  'E',  0x01, 0x00, 0x01, 0x00, /* magic, version 1.1 */
+	    'T',  'R',	'C',  'E',  0x01, 0x00, 0x02, 0x00, /* magic, version 1.2 */
 	    0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 'h',	    /* hostname "h" */
 	};
 
