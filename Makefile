@@ -130,7 +130,8 @@ $(OUTPUT)/tracee-extract: $(OUTPUT)/extractor/main.o $(EXTRACT_LIB) $(FORMAT_LIB
 CLANG_BPF_SYS_INCLUDES = $(shell $(CLANG) -v -E - </dev/null 2>&1 \
 	| sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }')
 VMLINUX_DIR := bpf/vmlinux/$(ARCH)
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I$(VMLINUX_DIR) -I. -Wall \
+# -mcpu=v3: atomic fetch-and-add (stream positions; Linux 5.12) and 32-bit jumps
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(VMLINUX_DIR) -I. -Wall \
 	-Wno-unused-function -MMD -MP
 
 $(OUTPUT)/bpf/%.bpf.o: bpf/%.bpf.c

@@ -21,6 +21,7 @@ enum event_type {
 	EV_IO_CHUNK = 4,
 	EV_COPY_RANGE = 5,
 	EV_EXEC = 6, /* process_tracker.h */
+	EV_IO_LOSS = 7, /* file_io.h, in the loss_events ring */
 	EV_PACKET = 0x40, /* net_capture.h */
 	EV_MEM_CHUNK = 0x50, /* mem_capture.h */
 	EV_WX_MAPPING = 0x51,
@@ -61,8 +62,12 @@ enum loss_slot {
 	LOSS_IOV_LIMIT = 12,
 	LOSS_RINGBUF_OTHER = 13,
 	LOSS_COPY_READ_BACK_FAILED = 14,
-	LOSS_SLOT_COUNT = 15,
+	LOSS_RINGBUF_NAME = 15,
+	LOSS_SLOT_COUNT = 16,
 };
+
+/* Bytes of the loss_events ring buffer (bpf/shared_maps.bpf.h). */
+#define LOSS_EVENTS_RING_SIZE (256u << 10)
 
 struct loss_counter {
 	__u64 events;

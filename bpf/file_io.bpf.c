@@ -147,12 +147,15 @@ struct io_file_key {
 };
 
 struct io_file_state {
+	__u64 stream[2]; /* bytes captured so far, per direction (see bpf/file_io.h) */
+	__u32 epoch;	 /* of these counters: new for each entry made */
 	__u8 path_checked; /* the *_path_match fields are set */
 	__u8 write_path_match;
 	__u8 read_path_match;
 	__u8 elf;   /* offset 0 of the file was last seen holding \x7fELF */
 	__u8 named; /* an EV_FILE_INFO sample for it was submitted */
-	__u8 pad[3];
+	__u8 name_lost; /* the last one could not be reserved (counted once) */
+	__u8 pad[6];
 };
 
 struct {
@@ -161,6 +164,30 @@ struct {
 	__type(key, struct io_file_key);
 	__type(value, struct io_file_state);
 } io_files SEC(".maps");
+
+/* The last stream epoch given to an io_files entry. */
+__u32 io_epochs = 0;
+
+/* The file's entry, made when missing (its stream counters start a new epoch). */
+static __always_inline struct io_file_state *file_state(const struct io_file_key *key)
+{
+	struct io_file_state *st = bpf_map_lookup_elem(&io_files, key);
+	struct io_file_state fresh = {};
+
+	if (st)
+		return st;
+	fresh.epoch = __sync_fetch_and_add(&io_epochs, 1) + 1;
+	bpf_map_update_elem(&io_files, key, &fresh, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&io_files, key);
+}
+
+/* Lost runs that may still grow, per CPU (see struct io_loss_sample). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct io_loss_runs);
+} io_loss_runs SEC(".maps");
 
 /* How the user buffers of a syscall are given. */
 enum buf_kind {
@@ -182,6 +209,7 @@ struct pending_io {
 	__u64 dev;
 	__u64 ino;
 	__u64 offset;
+	__u64 stream_pos; /* of the syscall's first byte (FILE_IO_STREAM_POS) */
 	__u64 ubuf;    /* buffer, iovec array or msghdr (user address); BUF_COPY: source fd */
 	__u64 count;   /* bytes or iovec count; BUF_COPY: source offset pointer (user, or 0) */
 	__u64 time_ns; /* the chunks carry it: entry time of a read, exit time of a write */
@@ -190,13 +218,14 @@ struct pending_io {
 	__u32 nr;
 	__u8 direction;
 	__u8 kind;	/* enum buf_kind */
-	__u8 flags;	/* FILE_IO_OFFSET_VALID */
+	__u8 flags;	/* FILE_IO_OFFSET_VALID | FILE_IO_STREAM_POS */
 	__u8 check_elf; /* only an ELF payload passes the type filter */
 	/* 0, read back from the map so the verifier does not follow each value
 	 * of the vector index one by one (see path_scratch) */
 	__u32 iov_first;
 	__u32 valid;	  /* set at entry, cleared at exit */
 	__u32 generation; /* i_generation, part of the io_files key */
+	__u32 epoch;	  /* of stream_pos */
 	__u64 file;	  /* struct file *, for the offset taken at exit */
 	__u8 offset_from; /* enum offset_from */
 };
@@ -496,13 +525,22 @@ static __always_inline void send_file_info(struct file *f, const struct pending_
 	struct file_info_sample *fi;
 	__u32 start, len;
 
+	/*
+	 * After a failed try, the next ones wait until the ring has room: while
+	 * it is full, every write of the file would build the path for nothing.
+	 */
+	if (st->name_lost && bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) -
+				     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) <
+				 2 * (sizeof(*fi) + FILE_IO_PATH_MAX))
+		return;
 	if (!path_built && build_path(f, s, bp))
 		return;
 	fi = bpf_ringbuf_reserve(&events, sizeof(*fi) + FILE_IO_PATH_MAX, 0);
 	if (!fi) {
-		/* the file stays unnamed; the next chunk of it tries again */
-		count_loss(p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ,
-			   0);
+		/* no byte lost: the file stays unnamed until a later chunk names it */
+		if (!st->name_lost)
+			count_loss(LOSS_RINGBUF_NAME, 0);
+		st->name_lost = 1;
 		return;
 	}
 	/* start >= 1 (build_path leaves byte 0 unused), so the masks change nothing */
@@ -514,10 +552,11 @@ static __always_inline void send_file_info(struct file *f, const struct pending_
 	fi->mode = p->mode;
 	fi->flags = bp->flags;
 	fi->path_len = len;
-	fi->reserved = 0;
+	fi->generation = p->generation;
 	bpf_probe_read_kernel(fi->path, len, &s->buf[start & (FILE_IO_PATH_MAX - 1)]);
 	bpf_ringbuf_submit(fi, 0);
 	st->named = 1;
+	st->name_lost = 0;
 }
 
 /* op_word: syscall number | direction << 32 | buf_kind << 40 | OP_APPEND */
@@ -555,20 +594,35 @@ static __always_inline void inode_identity(struct inode *inode, const bool typed
 	}
 }
 
+/* Take `moved` bytes of the file's stream for this syscall (see bpf/file_io.h). */
+static __always_inline void claim_stream(struct pending_io *p, struct io_file_state *st,
+					 __u64 moved)
+{
+	if (p->direction == FILE_IO_WRITE)
+		p->stream_pos = __sync_fetch_and_add(&st->stream[0], moved);
+	else
+		p->stream_pos = __sync_fetch_and_add(&st->stream[1], moved);
+	p->epoch = st->epoch;
+	p->flags |= FILE_IO_STREAM_POS;
+}
+
 /*
  * A write or read syscall that passed the cheap checks: filters, file
  * identity, offset, the FILE record of a file not named yet. out comes with
- * fd, ubuf and count set and the rest zeroed; 1 means capture it. typed:
- * see bpf_rdonly_cast above.
+ * fd, ubuf and count set and the rest zeroed; 1 means capture it. moved:
+ * the bytes the syscall moved when called at its exit, which then takes
+ * their stream positions (unless only the bytes can tell whether the ELF
+ * filter keeps them: the caller takes them once it knows); 0 at entry.
+ * typed: see bpf_rdonly_cast above.
  */
 static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_word,
-				   const bool typed)
+				   __u64 moved, const bool typed)
 {
 	__u32 direction = (op_word >> 32) & 1;
 	const volatile struct file_io_filter *flt =
 	    direction == FILE_IO_WRITE ? &write_filter : &read_filter;
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct io_file_state *st, fresh = {};
+	struct io_file_state *st;
 	struct built_path bp = {};
 	struct pending_io *p = out;
 	struct path_scratch *s;
@@ -597,13 +651,9 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 	key.ino = p->ino;
 	key.generation = p->generation;
 	key.pad = 0;
-	st = bpf_map_lookup_elem(&io_files, &key);
-	if (!st) {
-		bpf_map_update_elem(&io_files, &key, &fresh, BPF_NOEXIST);
-		st = bpf_map_lookup_elem(&io_files, &key);
-		if (!st)
-			return 0;
-	}
+	st = file_state(&key);
+	if (!st)
+		return 0;
 	s = bpf_map_lookup_elem(&io_path_scratch, &zero);
 	if (!s)
 		return 0;
@@ -650,6 +700,8 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 
 	p->nr = (__u32)op_word;
 	p->kind = (op_word >> 40) & 3;
+	if (moved && !p->check_elf)
+		claim_stream(p, st, moved);
 	p->valid = 1;
 	return 1;
 }
@@ -658,21 +710,22 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
  * Global functions, so the verifier checks each once with unknown
  * arguments instead of once per syscall number and per caller.
  */
-__noinline int file_io_prepare(struct pending_io *out, __s64 pos, __u64 op_word)
+__noinline int file_io_prepare(struct pending_io *out, __s64 pos, __u64 op_word, __u64 moved)
 {
-	return prepare(out, pos, op_word, true);
+	return prepare(out, pos, op_word, moved, true);
 }
 
-__noinline int file_io_prepare_portable(struct pending_io *out, __s64 pos, __u64 op_word)
+__noinline int file_io_prepare_portable(struct pending_io *out, __s64 pos, __u64 op_word,
+					__u64 moved)
 {
-	return prepare(out, pos, op_word, false);
+	return prepare(out, pos, op_word, moved, false);
 }
 
 static __always_inline int prepare_variant(struct pending_io *out, __s64 pos, __u64 op_word,
-					   const bool typed)
+					   __u64 moved, const bool typed)
 {
-	return typed ? file_io_prepare(out, pos, op_word)
-		     : file_io_prepare_portable(out, pos, op_word);
+	return typed ? file_io_prepare(out, pos, op_word, moved)
+		     : file_io_prepare_portable(out, pos, op_word, moved);
 }
 
 /*
@@ -793,7 +846,7 @@ static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const boo
 		return 0;
 	if (!syscall_wanted(regs, nr, &op, 0, &p, &pos, &op_word))
 		return 0;
-	if (!prepare_variant(&p, pos, op_word, typed))
+	if (!prepare_variant(&p, pos, op_word, 0, typed))
 		return 0;
 	/* after the filters: a syscall filtered out does not pay for the clock */
 	p.time_ns = bpf_ktime_get_boot_ns();
@@ -820,14 +873,18 @@ int BPF_PROG(file_io_enter_portable, struct pt_regs *regs, long nr)
 
 /* Walk state of one syscall's payload, handed to bpf_loop. */
 struct emit_ctx {
-	__u64 offset;		 /* of the next byte */
 	__u64 remaining;	 /* bytes the syscall moved and not emitted yet */
 	__u64 seg_base, seg_len; /* current user segment */
 	__u64 iov;		 /* iovec array, 0 for a flat buffer */
 	__u32 iov_idx, iov_cnt;
 	__u32 ringbuf_loss;	     /* LOSS_RINGBUF_WRITE or _READ */
+	__u32 delivered;	     /* chunks submitted */
 	__u64 cut;		     /* bytes beyond SYSCALL_BYTES_MAX: the last chunk is flagged */
-	struct io_chunk_sample tmpl; /* header fields every chunk shares; no payload */
+	/*
+	 * Header fields every chunk shares; no payload. Its offset and
+	 * stream_pos are those of the next byte, advanced as chunks go.
+	 */
+	struct io_chunk_sample tmpl;
 };
 
 /* Per CPU: when a sample of this CPU last woke the consumer up. */
@@ -863,6 +920,124 @@ static __always_inline __u64 wakeup_flags(__u64 now)
 	return BPF_RB_FORCE_WAKEUP;
 }
 
+/* Send a lost run to user space and free its slot; counted if even that fails. */
+static __always_inline void send_run(struct io_loss_sample *run)
+{
+	struct io_loss_sample *s = bpf_ringbuf_reserve(&loss_events, sizeof(*s), 0);
+
+	if (!s) {
+		/* its file stays unknown: counted against the kind only */
+		count_losses(run->kind, run->events, run->bytes);
+	} else {
+		__builtin_memcpy(s, run, sizeof(*s));
+		bpf_ringbuf_submit(s, 0);
+	}
+	run->bytes = 0;
+}
+
+/* Does the loss of `len` bytes at `at` continue the run? */
+static __always_inline bool run_continues(const struct io_loss_sample *run,
+					  const struct io_chunk_sample *at, __u32 kind, __u32 pid)
+{
+	if (run->dev != at->dev || run->ino != at->ino || run->generation != at->generation ||
+	    run->direction != at->direction || run->kind != kind || run->hdr.pid != pid)
+		return false;
+	if (run->flags != (at->flags & (FILE_IO_OFFSET_VALID | FILE_IO_STREAM_POS)))
+		return false;
+	/* without a position nothing says the bytes continue one another */
+	if (!run->flags)
+		return false;
+	if ((run->flags & FILE_IO_STREAM_POS) &&
+	    (run->epoch != at->epoch || run->stream_pos + run->bytes != at->stream_pos))
+		return false;
+	if ((run->flags & FILE_IO_OFFSET_VALID) && run->offset + run->bytes != at->offset)
+		return false;
+	return true;
+}
+
+/*
+ * `len` bytes of a write or read were captured and lost (kind: a LOSS_*
+ * slot), starting where `at` says: its file, direction, offset and stream
+ * position. They join the run this CPU holds for that file when they
+ * continue it, else start a run, sending the oldest away when all slots
+ * are busy. A global function, verified once.
+ */
+__noinline int io_lose(const struct io_chunk_sample *at, __u64 len, __u32 kind)
+{
+	struct io_loss_runs *runs;
+	struct io_loss_sample *run;
+	__u32 zero = 0, pid, slot = FILE_IO_LOSS_RUNS;
+	__u64 id;
+
+	if (!at || !len)
+		return 0;
+	runs = bpf_map_lookup_elem(&io_loss_runs, &zero);
+	if (!runs) {
+		count_loss(kind, len);
+		return 0;
+	}
+	id = bpf_get_current_pid_tgid();
+	pid = id >> 32;
+	for (__u32 i = 0; i < FILE_IO_LOSS_RUNS; i++) {
+		run = &runs->run[i];
+		if (!run->bytes) {
+			if (slot == FILE_IO_LOSS_RUNS)
+				slot = i;
+			continue;
+		}
+		if (run_continues(run, at, kind, pid)) {
+			run->bytes += len;
+			run->events++;
+			return 0;
+		}
+	}
+	if (slot == FILE_IO_LOSS_RUNS) {
+		slot = runs->victim++ % FILE_IO_LOSS_RUNS;
+		send_run(&runs->run[slot & (FILE_IO_LOSS_RUNS - 1)]);
+	}
+	run = &runs->run[slot & (FILE_IO_LOSS_RUNS - 1)];
+	fill_event_header(&run->hdr, EV_IO_LOSS, sizeof(*run));
+	run->dev = at->dev;
+	run->ino = at->ino;
+	run->offset = at->offset;
+	run->stream_pos = at->stream_pos;
+	run->bytes = len;
+	run->events = 1;
+	run->kind = kind;
+	run->generation = at->generation;
+	run->epoch = at->epoch;
+	run->mode = at->mode;
+	run->direction = at->direction;
+	run->flags = at->flags & (FILE_IO_OFFSET_VALID | FILE_IO_STREAM_POS);
+	run->reserved = 0;
+	return 0;
+}
+
+/*
+ * A chunk of this file got through: the runs this CPU holds for it will
+ * not grow any more (the next loss would not continue them), so they go
+ * now, while the reader can still place them near their neighbours.
+ */
+__noinline int io_settle(const struct io_chunk_sample *at)
+{
+	struct io_loss_runs *runs;
+	__u32 zero = 0;
+
+	if (!at)
+		return 0;
+	runs = bpf_map_lookup_elem(&io_loss_runs, &zero);
+	if (!runs)
+		return 0;
+	for (__u32 i = 0; i < FILE_IO_LOSS_RUNS; i++) {
+		struct io_loss_sample *run = &runs->run[i];
+
+		if (run->bytes && run->dev == at->dev && run->ino == at->ino &&
+		    run->generation == at->generation && run->direction == at->direction)
+			send_run(run);
+	}
+	return 0;
+}
+
 /* Reserve a sample with room for `room` payload bytes (a constant) and fill it. */
 static __always_inline int emit_sized(struct emit_ctx *c, __u64 len, const __u32 room)
 {
@@ -872,20 +1047,20 @@ static __always_inline int emit_sized(struct emit_ctx *c, __u64 len, const __u32
 		return 0;
 	s = bpf_ringbuf_reserve(&events, sizeof(*s) + room, 0);
 	if (!s) {
-		count_loss(c->ringbuf_loss, len);
+		io_lose(&c->tmpl, len, c->ringbuf_loss);
 		return 0;
 	}
 	__builtin_memcpy(s, &c->tmpl, sizeof(*s));
 	s->hdr.size = sizeof(*s) + len;
-	s->offset = c->offset;
 	if (c->cut && c->remaining == len)
 		s->flags |= FILE_IO_TRUNCATED;
 	if (bpf_probe_read_user(s->data, len, (const void *)c->seg_base)) {
 		bpf_ringbuf_discard(s, BPF_RB_NO_WAKEUP);
-		count_loss(LOSS_USER_READ_FAILED, len);
+		io_lose(&c->tmpl, len, LOSS_USER_READ_FAILED);
 		return 0;
 	}
 	bpf_ringbuf_submit(s, wakeup_flags(c->tmpl.hdr.time_ns));
+	c->delivered++;
 	return 0;
 }
 
@@ -921,6 +1096,14 @@ __noinline int emit_chunk(struct emit_ctx *c, __u64 len)
 	return emit_sized(c, len, FILE_IO_CHUNK_MAX);
 }
 
+/* The next `len` bytes are done with (emitted or lost). */
+static __always_inline void emit_advance(struct emit_ctx *c, __u64 len)
+{
+	c->remaining -= len;
+	c->tmpl.offset += len;
+	c->tmpl.stream_pos += len;
+}
+
 static long emit_step(__u32 i, struct emit_ctx *c)
 {
 	__u64 len;
@@ -932,17 +1115,17 @@ static long emit_step(__u32 i, struct emit_ctx *c)
 
 		if (!c->iov || c->iov_idx >= c->iov_cnt) {
 			/* the vector holds fewer bytes than the kernel reported
-			 * (changed by another thread): counted as cut at exit */
+			 * (changed by another thread): the rest is lost at exit */
 			return 1;
 		}
 		if (c->iov_idx >= IOV_FOLLOWED) {
-			count_loss(LOSS_IOV_LIMIT, c->remaining);
-			c->remaining = 0;
+			io_lose(&c->tmpl, c->remaining, LOSS_IOV_LIMIT);
+			emit_advance(c, c->remaining);
 			return 1;
 		}
 		if (bpf_probe_read_user(&v, sizeof(v), (void *)(c->iov + c->iov_idx * sizeof(v)))) {
-			count_loss(LOSS_USER_READ_FAILED, c->remaining);
-			c->remaining = 0;
+			io_lose(&c->tmpl, c->remaining, LOSS_USER_READ_FAILED);
+			emit_advance(c, c->remaining);
 			return 1;
 		}
 		c->iov_idx++;
@@ -960,8 +1143,7 @@ static long emit_step(__u32 i, struct emit_ctx *c)
 	emit_chunk(c, len);
 	c->seg_base += len;
 	c->seg_len -= len;
-	c->remaining -= len;
-	c->offset += len;
+	emit_advance(c, len);
 	return 0;
 }
 
@@ -999,9 +1181,9 @@ static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_i
 	} else if (c->remaining < 4) {
 		return false;
 	}
-	if (!(p->flags & FILE_IO_OFFSET_VALID))
+	if (!(c->tmpl.flags & FILE_IO_OFFSET_VALID))
 		return user_bytes_are_elf(first);
-	if (c->offset != 0)
+	if (c->tmpl.offset != 0)
 		return st && st->elf;
 	elf = user_bytes_are_elf(first);
 	if (st)
@@ -1034,78 +1216,165 @@ static __always_inline void name_elf_file(const struct pending_io *p)
 }
 
 /*
+ * Where the bytes a syscall moved begin in its file (see enum offset_from),
+ * false when that is not known. A file whose position does not move with
+ * the bytes (files of /proc, /sys, cgroupfs) leaves a position below what
+ * was moved, or a written one past the file's size: its chunks then go as
+ * a stream, like a pipe's, never at an invented offset.
+ */
+static __always_inline bool chunk_offset(const struct pending_io *p, __u64 moved, __u64 *off)
+{
+	/* a local: BPF_CORE_READ must not see pending_io, which is not a kernel type */
+	struct file *file = (struct file *)p->file;
+	__u64 pos, size;
+
+	if (!(p->flags & FILE_IO_OFFSET_VALID))
+		return false;
+	if (p->offset_from == OFFSET_AT_ENTRY) {
+		*off = p->offset;
+		return true;
+	}
+	size = BPF_CORE_READ(file, f_inode, i_size);
+	if (p->offset_from == OFFSET_SIZE_AFTER) {
+		if (size < moved)
+			return false;
+		*off = size - moved;
+		return true;
+	}
+	pos = BPF_CORE_READ(file, f_pos);
+	if (pos < moved || (p->direction == FILE_IO_WRITE && pos > size))
+		return false;
+	*off = pos - moved;
+	return true;
+}
+
+/* The identity and place every chunk (or lost run) of this syscall shares. */
+static __always_inline void chunk_template(struct io_chunk_sample *t, const struct pending_io *p,
+					   __u64 moved)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	t->hdr.type = EV_IO_CHUNK;
+	t->hdr.time_ns = p->time_ns;
+	t->hdr.pid = id >> 32;
+	t->hdr.tid = (__u32)id;
+	t->hdr.cgroup_id = bpf_get_current_cgroup_id();
+	t->dev = p->dev;
+	t->ino = p->ino;
+	t->mode = p->mode;
+	t->fd = p->fd;
+	t->syscall_nr = p->nr;
+	t->generation = p->generation;
+	t->epoch = p->epoch;
+	t->stream_pos = p->stream_pos;
+	t->direction = p->direction;
+	t->flags = p->flags & (FILE_IO_OFFSET_VALID | FILE_IO_STREAM_POS);
+	if (!chunk_offset(p, moved, &t->offset)) {
+		t->offset = 0;
+		t->flags &= ~FILE_IO_OFFSET_VALID;
+	}
+}
+
+/*
+ * The exit program's scratch, off the stack, which the exit program and
+ * the global functions it calls share (512 bytes in all): the pending_io
+ * of a syscall taken whole at exit (a write of a private descriptor table,
+ * or one side of a copy) and the place of a lost copy. A program never
+ * runs nested on one CPU.
+ */
+struct exit_scratch {
+	struct pending_io here;
+	struct io_chunk_sample at;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct exit_scratch);
+} io_exit_scratch SEC(".maps");
+
+/*
  * One side of a copy_file_range or sendfile passed the filters; `moved`
  * bytes went from the source to the destination, and the side's own file
- * has them at `offset`: name the source range for user space, which reads
- * the bytes back (see copy_range_sample). Only a regular file can be read
- * back; anything else is counted as lost. A global function, verified once.
+ * has them at the offset chunk_offset() gives: name the source range for
+ * user space, which reads the bytes back (see copy_range_sample). Only a
+ * regular file can be read back; anything else is lost. A global
+ * function, verified once.
  */
-__noinline int emit_copy_range(const struct pending_io *p, __u64 moved, __u64 offset)
+__noinline int emit_copy_range(const struct pending_io *p, __u64 moved)
 {
+	struct io_chunk_sample *at;
+	struct exit_scratch *x;
 	struct file *src;
 	struct inode *inode;
 	struct copy_range_sample *s;
 	struct path_scratch *scratch;
 	struct built_path bp = {};
 	__u64 src_offset;
-	__u32 zero = 0, start, len;
-	__s64 at;
+	__u32 zero = 0, start, len, kind;
+	__s64 pos;
 
-	if (!p)
+	x = bpf_map_lookup_elem(&io_exit_scratch, &zero);
+	if (!p || !x)
 		return 0;
+	at = &x->at;
+	chunk_template(at, p, moved);
+	if (moved > SYSCALL_BYTES_MAX) {
+		at->offset += SYSCALL_BYTES_MAX;
+		at->stream_pos += SYSCALL_BYTES_MAX;
+		io_lose(at, moved - SYSCALL_BYTES_MAX, LOSS_PAYLOAD_TRUNCATED);
+		at->offset -= SYSCALL_BYTES_MAX;
+		at->stream_pos -= SYSCALL_BYTES_MAX;
+		moved = SYSCALL_BYTES_MAX;
+	}
+	kind = LOSS_COPY_READ_BACK_FAILED;
 	src = file_of_fd(bpf_get_current_task_btf(), (__u32)p->ubuf);
-	if (!src) {
-		count_loss(LOSS_COPY_READ_BACK_FAILED, moved);
-		return 0;
-	}
+	if (!src)
+		goto lost;
 	inode = BPF_CORE_READ(src, f_inode);
-	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG) {
-		count_loss(LOSS_COPY_READ_BACK_FAILED, moved);
-		return 0;
-	}
+	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFREG)
+		goto lost;
 	/* like the destination's: the source position or *offset, advanced by the copy */
 	if (p->count) {
-		if (bpf_probe_read_user(&at, sizeof(at), (const void *)p->count)) {
-			count_loss(LOSS_USER_READ_FAILED, moved);
-			return 0;
+		if (bpf_probe_read_user(&pos, sizeof(pos), (const void *)p->count)) {
+			kind = LOSS_USER_READ_FAILED;
+			goto lost;
 		}
-		src_offset = at - moved;
+		src_offset = pos - moved;
 	} else {
 		src_offset = BPF_CORE_READ(src, f_pos) - moved;
 	}
 	scratch = bpf_map_lookup_elem(&io_path_scratch, &zero);
-	if (!scratch || build_path(src, scratch, &bp)) {
-		count_loss(LOSS_COPY_READ_BACK_FAILED, moved);
-		return 0;
-	}
+	if (!scratch || build_path(src, scratch, &bp))
+		goto lost;
 	s = bpf_ringbuf_reserve(&events, sizeof(*s) + FILE_IO_PATH_MAX, 0);
 	if (!s) {
-		count_loss(LOSS_RINGBUF_WRITE, moved);
-		return 0;
+		kind = LOSS_RINGBUF_WRITE;
+		goto lost;
 	}
 	/* start >= 1 (build_path leaves byte 0 unused), so the masks change nothing */
 	start = bp.start & (FILE_IO_PATH_MAX - 1);
 	len = (FILE_IO_PATH_MAX - start) & (FILE_IO_PATH_MAX - 1);
 	fill_event_header(&s->hdr, EV_COPY_RANGE, sizeof(*s) + len);
-	s->dev = p->dev;
-	s->ino = p->ino;
-	s->offset = offset;
-	s->mode = p->mode;
-	s->fd = p->fd;
-	s->syscall_nr = p->nr;
+	s->dev = at->dev;
+	s->ino = at->ino;
+	s->offset = at->offset;
+	s->stream_pos = at->stream_pos;
+	s->mode = at->mode;
+	s->fd = at->fd;
+	s->syscall_nr = at->syscall_nr;
+	s->generation = at->generation;
+	s->epoch = at->epoch;
+	s->direction = at->direction;
 	/* the ELF test needs the bytes, which only user space will see */
-	s->direction = p->direction;
-	s->flags = p->flags | (p->check_elf ? FILE_IO_COPY_IF_ELF : 0);
+	s->flags = at->flags | (p->check_elf ? FILE_IO_COPY_IF_ELF : 0) |
+		   (p->flags & FILE_IO_TRUNCATED);
 	s->reserved[0] = s->reserved[1] = 0;
 	s->src_dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	s->src_ino = BPF_CORE_READ(inode, i_ino);
 	s->src_offset = src_offset;
 	s->length = moved;
-	if (moved > SYSCALL_BYTES_MAX) {
-		count_loss(LOSS_PAYLOAD_TRUNCATED, moved - SYSCALL_BYTES_MAX);
-		s->length = SYSCALL_BYTES_MAX;
-		s->flags |= FILE_IO_TRUNCATED;
-	}
 	s->src_fd = (__u32)p->ubuf;
 	s->path_len = len;
 	bpf_probe_read_kernel(s->path, len, &scratch->buf[start & (FILE_IO_PATH_MAX - 1)]);
@@ -1114,20 +1383,13 @@ __noinline int emit_copy_range(const struct pending_io *p, __u64 moved, __u64 of
 	 * process still holds the source open (cp closes it right after).
 	 */
 	bpf_ringbuf_submit(s, BPF_RB_FORCE_WAKEUP);
+	io_settle(at);
 	return 0;
-}
-
-/* Where the bytes a syscall moved begin in its file (see enum offset_from). */
-static __always_inline __u64 chunk_offset(const struct pending_io *p, long moved)
-{
-	/* a local: BPF_CORE_READ must not see pending_io, which is not a kernel type */
-	struct file *file = (struct file *)p->file;
-
-	if (p->offset_from == OFFSET_POS_AFTER)
-		return BPF_CORE_READ(file, f_pos) - moved;
-	if (p->offset_from == OFFSET_SIZE_AFTER)
-		return BPF_CORE_READ(file, f_inode, i_size) - moved;
-	return p->offset;
+lost:
+	/* a copy whose bytes only could say whether the ELF filter keeps it is not a loss */
+	if (!p->check_elf)
+		io_lose(at, moved, kind);
+	return 0;
 }
 
 /* One side of a copy: the destination (write) or the source (read). */
@@ -1135,15 +1397,25 @@ static __always_inline void copy_side(struct pt_regs *regs, long nr, long moved,
 				      __u8 direction, const bool typed)
 {
 	struct io_op op = {direction, BUF_COPY, 0, 0};
-	struct pending_io p = {};
+	struct exit_scratch *x;
+	struct pending_io *p;
+	__u32 zero = 0;
 	__u64 op_word;
 	__s64 pos;
 
-	if (!syscall_wanted(regs, nr, &op, moved, &p, &pos, &op_word))
+	x = bpf_map_lookup_elem(&io_exit_scratch, &zero);
+	if (!x)
 		return;
-	if (!prepare_variant(&p, pos, op_word, typed))
+	p = &x->here;
+	__builtin_memset(p, 0, sizeof(*p));
+	if (!syscall_wanted(regs, nr, &op, moved, p, &pos, &op_word))
 		return;
-	emit_copy_range(&p, moved, chunk_offset(&p, moved));
+	if (!prepare_variant(p, pos, op_word, moved, typed))
+		return;
+	p->time_ns = bpf_ktime_get_boot_ns();
+	if (moved > SYSCALL_BYTES_MAX)
+		p->flags |= FILE_IO_TRUNCATED;
+	emit_copy_range(p, moved);
 }
 
 /*
@@ -1163,30 +1435,16 @@ static __always_inline void on_copy_exit(struct pt_regs *regs, long nr, long mov
 		copy_side(regs, nr, moved, FILE_IO_READ, typed);
 }
 
-/*
- * The exit program's pending_io for a write it takes whole at exit: kept
- * off the stack, which the exit program and the global functions it calls
- * share (512 bytes in all). Slot 0 is the exit program's own; a program
- * never runs nested on one CPU.
- */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct pending_io);
-} io_exit_scratch SEC(".maps");
-
 static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const bool typed)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct pending_io *p, *here;
+	struct pending_io *p;
 	struct emit_ctx c = {};
 	struct io_op op;
+	bool unreadable = false; /* the msghdr of sendmsg/recvmsg */
 	long nr = SYSCALL_NR(regs);
 	__u64 op_word;
 	__s64 pos;
-	__u32 tid;
-	__u64 id;
 
 	/* only the syscalls the entry program stashed or leaves to us */
 	if (!classify(nr, &op))
@@ -1210,27 +1468,27 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 		 * shared meanwhile (only the task itself could share it); if it
 		 * became private, the entry stashed the write and p is valid.
 		 */
+		struct exit_scratch *x;
 		__u32 zero = 0;
 
 		if (op.direction != FILE_IO_WRITE || ret <= 0 || !fd_table_private(task))
 			return 0;
-		here = bpf_map_lookup_elem(&io_exit_scratch, &zero);
-		if (!here)
+		x = bpf_map_lookup_elem(&io_exit_scratch, &zero);
+		if (!x)
 			return 0;
-		__builtin_memset(here, 0, sizeof(*here));
-		if (!syscall_wanted(regs, nr, &op, ret, here, &pos, &op_word))
+		p = &x->here;
+		__builtin_memset(p, 0, sizeof(*p));
+		if (!syscall_wanted(regs, nr, &op, ret, p, &pos, &op_word))
 			return 0;
-		if (!prepare_variant(here, pos, op_word, typed))
+		if (!prepare_variant(p, pos, op_word, ret, typed))
 			return 0;
-		here->time_ns = bpf_ktime_get_boot_ns();
-		p = here;
+		p->time_ns = bpf_ktime_get_boot_ns();
 	}
 	if (ret <= 0)
 		goto done;
-	id = bpf_get_current_pid_tgid();
-	tid = (__u32)id;
 
 	c.remaining = ret;
+	c.ringbuf_loss = p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ;
 	if (p->kind == BUF_FLAT) {
 		c.seg_base = p->ubuf;
 		c.seg_len = p->count;
@@ -1238,54 +1496,61 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 		c.iov = p->ubuf;
 		c.iov_cnt = p->count;
 		c.iov_idx = p->iov_first;
-	} else if (p->kind == BUF_MSG) {
+	}
+	chunk_template(&c.tmpl, p, ret);
+	if (p->kind == BUF_MSG) {
 		struct user_msghdr *m = (struct user_msghdr *)p->ubuf;
 		__u64 iov_cnt = 0;
 
 		if (bpf_probe_read_user(&c.iov, sizeof(c.iov), &m->msg_iov) ||
-		    bpf_probe_read_user(&iov_cnt, sizeof(iov_cnt), &m->msg_iovlen)) {
-			count_loss(LOSS_USER_READ_FAILED, ret);
-			goto done;
-		}
+		    bpf_probe_read_user(&iov_cnt, sizeof(iov_cnt), &m->msg_iovlen))
+			unreadable = true;
 		c.iov_cnt = iov_cnt;
 		c.iov_idx = p->iov_first;
 	}
-	c.offset = chunk_offset(p, ret);
 	if (p->check_elf) {
-		if (!elf_check(&c, p))
+		if (unreadable || !elf_check(&c, p))
 			goto done;
 		name_elf_file(p);
+	}
+	/* the bytes' stream positions, unless prepare() took them */
+	if (!(p->flags & FILE_IO_STREAM_POS)) {
+		struct io_file_key key = {.dev = p->dev, .ino = p->ino, .generation = p->generation};
+		struct io_file_state *st = file_state(&key);
+
+		if (st) {
+			claim_stream(p, st, ret);
+			c.tmpl.stream_pos = p->stream_pos;
+			c.tmpl.epoch = p->epoch;
+			c.tmpl.flags |= FILE_IO_STREAM_POS;
+		}
+	}
+	if (unreadable) {
+		io_lose(&c.tmpl, ret, LOSS_USER_READ_FAILED);
+		goto done;
 	}
 	if (c.remaining > SYSCALL_BYTES_MAX) {
 		c.cut = c.remaining - SYSCALL_BYTES_MAX;
 		c.remaining = SYSCALL_BYTES_MAX;
-		count_loss(LOSS_PAYLOAD_TRUNCATED, c.cut);
 	}
-
-	c.tmpl.hdr.type = EV_IO_CHUNK;
-	c.tmpl.hdr.time_ns = p->time_ns;
-	c.tmpl.hdr.pid = id >> 32;
-	c.tmpl.hdr.tid = tid;
-	c.tmpl.hdr.cgroup_id = bpf_get_current_cgroup_id();
-	c.tmpl.dev = p->dev;
-	c.tmpl.ino = p->ino;
-	c.tmpl.mode = p->mode;
-	c.tmpl.fd = p->fd;
-	c.tmpl.syscall_nr = p->nr;
-	c.tmpl.direction = p->direction;
-	c.tmpl.flags = p->flags;
-	c.ringbuf_loss = p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ;
 
 	if (!c.iov && c.remaining <= c.seg_len && c.remaining <= chunk_bytes) {
 		/* one buffer, one chunk: the common case, without the loop */
 		emit_chunk(&c, c.remaining);
-		c.remaining = 0;
+		emit_advance(&c, c.remaining);
 	} else {
 		bpf_loop(EMIT_LOOPS_MAX, emit_step, &c, 0);
 	}
-	if (c.remaining)
-		/* the loop bound was reached: what is left was not captured */
-		count_loss(LOSS_PAYLOAD_TRUNCATED, c.remaining);
+	/* the loop bound, or a vector shorter than the kernel said: not captured */
+	if (c.remaining) {
+		io_lose(&c.tmpl, c.remaining, LOSS_PAYLOAD_TRUNCATED);
+		emit_advance(&c, c.remaining);
+	}
+	/* the bytes past the per-syscall limit */
+	if (c.cut)
+		io_lose(&c.tmpl, c.cut, LOSS_PAYLOAD_TRUNCATED);
+	if (c.delivered)
+		io_settle(&c.tmpl);
 done:
 	p->valid = 0;
 	return 0;

@@ -26,19 +26,66 @@
 /* io_chunk_sample.flags: the same bits as the IO_CHUNK record's flags. */
 #define FILE_IO_OFFSET_VALID (1u << 0)
 #define FILE_IO_TRUNCATED (1u << 1)
+#define FILE_IO_STREAM_POS (1u << 3)
 
+/*
+ * Stream positions: per file (dev, ino, generation) and direction, the BPF
+ * side counts the bytes of every syscall it captures (FORMAT.md, IO_CHUNK),
+ * so every captured byte, delivered or lost, has one position, and a gap
+ * in the positions a reader sees is a gap in the stream. The counter lives
+ * with the file's entry in an LRU map: an entry evicted and made again
+ * starts over at 0 under a new epoch.
+ */
 struct io_chunk_sample {
 	struct event_header hdr; /* EV_IO_CHUNK; size = sizeof(*this) + payload */
 	__u64 dev;		 /* super_block.s_dev, kernel encoding */
 	__u64 ino;
-	__u64 offset; /* file offset of data[0] (valid if FILE_IO_OFFSET_VALID) */
-	__u32 mode;   /* i_mode */
+	__u64 offset;	  /* file offset of data[0] (valid if FILE_IO_OFFSET_VALID) */
+	__u64 stream_pos; /* stream position of data[0] (valid if FILE_IO_STREAM_POS) */
+	__u32 mode;	  /* i_mode */
 	__u32 fd;
 	__u32 syscall_nr;
-	__u8 direction; /* FILE_IO_WRITE / FILE_IO_READ */
-	__u8 flags;	/* FILE_IO_OFFSET_VALID | FILE_IO_TRUNCATED */
+	__u32 generation; /* i_generation: a reused inode number is another file */
+	__u32 epoch;	  /* of stream_pos */
+	__u8 direction;	  /* FILE_IO_WRITE / FILE_IO_READ */
+	__u8 flags;	  /* FILE_IO_OFFSET_VALID | FILE_IO_TRUNCATED | FILE_IO_STREAM_POS */
 	__u16 reserved;
 	__u8 data[]; /* hdr.size - sizeof(struct io_chunk_sample) bytes */
+};
+
+/*
+ * EV_IO_LOSS, in the loss_events ring: bytes of one file lost in a run of
+ * chunks that continue one another (same file, direction, process and
+ * kind; contiguous stream positions and offsets). The BPF side grows the
+ * run in a per-CPU table and sends it when it stops growing, or when a
+ * chunk of the same file gets through again; user space collects the runs
+ * still open when the recording stops. Each lost byte is reported once:
+ * here, or (when this ring is full too) in the loss counters.
+ */
+struct io_loss_sample {
+	struct event_header hdr; /* EV_IO_LOSS; pid, tid, cgroup of the writer or reader */
+	__u64 dev;
+	__u64 ino;
+	__u64 offset;	  /* of the first lost byte (FILE_IO_OFFSET_VALID) */
+	__u64 stream_pos; /* of the first lost byte (FILE_IO_STREAM_POS) */
+	__u64 bytes;
+	__u32 events; /* chunks lost */
+	__u32 kind;   /* LOSS_* slot (bpf/events.h) */
+	__u32 generation;
+	__u32 epoch;
+	__u32 mode;
+	__u8 direction;
+	__u8 flags; /* FILE_IO_OFFSET_VALID | FILE_IO_STREAM_POS */
+	__u16 reserved;
+};
+
+/* Open runs per CPU: enough for the files one CPU switches between. */
+#define FILE_IO_LOSS_RUNS 4
+
+struct io_loss_runs {
+	struct io_loss_sample run[FILE_IO_LOSS_RUNS]; /* bytes == 0: a free slot */
+	__u32 victim; /* the slot sent away next when all are busy */
+	__u32 pad;
 };
 
 /*
@@ -62,12 +109,16 @@ struct copy_range_sample {
 	struct event_header hdr; /* EV_COPY_RANGE; size = sizeof(*this) + path_len */
 	__u64 dev;		 /* the side's file, as in io_chunk_sample */
 	__u64 ino;
-	__u64 offset; /* of the first byte in that file (if FILE_IO_OFFSET_VALID) */
+	__u64 offset;	  /* of the first byte in that file (if FILE_IO_OFFSET_VALID) */
+	__u64 stream_pos; /* of the first byte in that file's stream (FILE_IO_STREAM_POS) */
 	__u32 mode;
 	__u32 fd;
 	__u32 syscall_nr;
+	__u32 generation;
+	__u32 epoch;
 	__u8 direction; /* FILE_IO_WRITE: the destination; FILE_IO_READ: the source */
-	__u8 flags;	/* FILE_IO_OFFSET_VALID | FILE_IO_TRUNCATED | FILE_IO_COPY_IF_ELF */
+	/* FILE_IO_OFFSET_VALID | FILE_IO_TRUNCATED | FILE_IO_STREAM_POS | FILE_IO_COPY_IF_ELF */
+	__u8 flags;
 	__u8 reserved[2];
 	__u64 src_dev; /* the source, a regular file */
 	__u64 src_ino;
@@ -94,7 +145,7 @@ struct file_info_sample {
 	__u32 mode;
 	__u32 flags;	/* FILE_INFO_* */
 	__u32 path_len; /* bytes of path, no NUL */
-	__u32 reserved;
+	__u32 generation;
 	char path[]; /* reserved with room for FILE_IO_PATH_MAX bytes */
 };
 

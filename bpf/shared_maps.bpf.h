@@ -18,6 +18,16 @@ struct {
 	__uint(max_entries, 16 << 20);
 } events SEC(".maps");
 
+/*
+ * Losses that name what they damage (EV_IO_LOSS): a ring of their own, so
+ * that they still get through while the events ring is full, which is
+ * when they happen. Size set by the recorder (LOSS_EVENTS_RING_SIZE).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, LOSS_EVENTS_RING_SIZE);
+} loss_events SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, LOSS_SLOT_COUNT);
@@ -25,15 +35,21 @@ struct {
 	__type(value, struct loss_counter);
 } losses SEC(".maps");
 
-/* Count one lost event (and its payload bytes) in a loss slot. */
-static __always_inline void count_loss(__u32 slot, __u64 bytes)
+/* Count lost events (and their payload bytes) in a loss slot. */
+static __always_inline void count_losses(__u32 slot, __u64 events, __u64 bytes)
 {
 	struct loss_counter *c = bpf_map_lookup_elem(&losses, &slot);
 
 	if (c) {
-		c->events++;
+		c->events += events;
 		c->bytes += bytes;
 	}
+}
+
+/* Count one lost event (and its payload bytes) in a loss slot. */
+static __always_inline void count_loss(__u32 slot, __u64 bytes)
+{
+	count_losses(slot, 1, bytes);
 }
 
 /* Fill the common sample header from the current task. */

@@ -459,6 +459,11 @@ const char *archive_out_errmsg(const struct archive_out *ao)
 	return ao->errmsg;
 }
 
+int64_t archive_out_newest(const struct archive_out *ao)
+{
+	return ao->newest_ns;
+}
+
 uint64_t archive_out_files(const struct archive_out *ao)
 {
 	return ao->files;

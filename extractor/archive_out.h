@@ -58,6 +58,9 @@ void archive_out_abort(struct archive_out *ao);
 
 const char *archive_out_errmsg(const struct archive_out *ao);
 
+/* The newest mtime of the members added so far (wall-clock ns), 0 when none. */
+int64_t archive_out_newest(const struct archive_out *ao);
+
 /* Files and bytes (apparent sizes) added so far, the manifest not counted. */
 uint64_t archive_out_files(const struct archive_out *ao);
 uint64_t archive_out_bytes(const struct archive_out *ao);

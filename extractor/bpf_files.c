@@ -56,7 +56,7 @@ static void report_nothing(struct extract_ctx *ctx, const struct image *image, c
 {
 	const struct bpf_load *l = (const struct bpf_load *)image;
 
-	summary_damaged(ctx->summary, path, "none of the %" PRIu32 " instructions could be "
+	extract_damaged(ctx, path, "not_captured", "none of the %" PRIu32 " instructions could be "
 			"captured", l->insn_cnt);
 }
 

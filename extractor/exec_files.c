@@ -285,15 +285,15 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, const struct
 		snprintf(name, sizeof(name), "%s/exec.%" PRId64 ".%s.%d", a->folder, wall, a->base,
 			 i);
 	if (!b) {
-		summary_damaged(ctx->summary, name,
+		extract_damaged(ctx, name, "binary_copy_failed",
 				"not extracted: the binary is not in the trace%s",
 				a->copy_failed ? " (the recorder could not copy it)" : "");
 		return 0;
 	}
 	/* A copy that failed before its first byte: an empty file would look like evidence. */
 	if (b->ended && b->error && spool_file_bytes(ctx->spool, b->sid) == 0) {
-		summary_damaged(
-		    ctx->summary, name, "not extracted: the recorder could not copy it: %s%s%s",
+		extract_damaged(
+		    ctx, name, "binary_copy_failed", "not extracted: the recorder could not copy it: %s%s%s",
 		    strerror(b->error), b->detail ? ": " : "", b->detail ? b->detail : "");
 		return 0;
 	}
@@ -308,17 +308,17 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, const struct
 	uint64_t have = spool_file_size(ctx->spool, b->sid);
 	summary_artifact(ctx->summary, "exec", have);
 	if (!b->ended)
-		summary_damaged(ctx->summary, name,
+		extract_damaged(ctx, name, "incomplete",
 				"incomplete: the trace ends before the end of the copy (%" PRIu64
 				" bytes)",
 				have);
 	else if (b->error)
-		summary_damaged(ctx->summary, name,
+		extract_damaged(ctx, name, "incomplete",
 				"incomplete: the copy stopped after %" PRIu64 " bytes: %s%s%s",
 				b->size, strerror(b->error), b->detail ? ": " : "",
 				b->detail ? b->detail : "");
 	else if (have != b->size || spool_file_bytes(ctx->spool, b->sid) < b->size)
-		summary_damaged(ctx->summary, name,
+		extract_damaged(ctx, name, "incomplete",
 				"incomplete: %" PRIu64 " of %" PRIu64 " bytes in the trace",
 				spool_file_bytes(ctx->spool, b->sid), b->size);
 	return 0;

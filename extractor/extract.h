@@ -21,6 +21,7 @@
 #include "format/trace_reader.h"
 
 struct archive_out; /* extractor/archive_out.h */
+struct damage_report; /* extractor/damage_report.h */
 struct process_table; /* extractor/process_table.h */
 struct spool; /* extractor/spool.h */
 struct summary; /* extractor/summary.h */
@@ -38,7 +39,15 @@ struct extract_options {
 	bool pcap_filtered;
 	uint32_t net_events; /* NET_EV_* bits */
 	bool quiet; /* no summary */
+	/*
+	 * Bytes of a written or read file placed past this are damage, not a
+	 * hole in the archive: a hostile offset must not make the extraction
+	 * hash terabytes of zeros.
+	 */
+	uint64_t max_artifact_size;
 };
+
+#define EXTRACT_DEFAULT_MAX_ARTIFACT_SIZE (64ull << 30)
 
 struct extract_ctx {
 	const struct extract_options *opts;
@@ -49,7 +58,16 @@ struct extract_ctx {
 	const char *spool_dir;
 	/* added after the first version: the shared spool (extractor/spool.h) */
 	struct spool *spool;
+	struct damage_report *damage;
 };
+
+/*
+ * An artifact that is damaged as a whole (no byte range to name): one line
+ * in the summary and one in the damage report. kind: why, in a word
+ * ("incomplete", "binary_copy_failed", ...).
+ */
+void extract_damaged(struct extract_ctx *ctx, const char *artifact, const char *kind,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 struct artifact_handler {
 	const char *name;

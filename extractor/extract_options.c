@@ -34,6 +34,10 @@ static const char usage_text[] =
     "      --spool-dir DIR   temporary files go here (default $TMPDIR or /tmp); it needs\n"
     "                        about the trace's uncompressed payload size plus the largest\n"
     "                        artifact\n"
+    "      --max-artifact-size SIZE\n"
+    "                        bytes of a written or read file placed beyond SIZE\n"
+    "                        (K, M, G, T suffixes; default 64G) are reported as\n"
+    "                        damage instead of filling the archive with a hole\n"
     "  -q, --quiet           no summary on standard error\n"
     "  -h, --help            this help\n"
     "  -V, --version         the version\n"
@@ -44,14 +48,40 @@ static const char usage_text[] =
     "     written\n"
     "  2  usage error\n"
     "  3  partial: the trace is damaged (truncated, corrupt frames, or cut short\n"
-    "     without its trailer); the archive holds everything readable, the summary\n"
-    "     says what was skipped\n";
+    "     without its trailer), or it records losses, or an artifact is damaged; the\n"
+    "     archive holds everything readable, and its damage.jsonl and the summary\n"
+    "     say which bytes of which artifact are missing or doubtful, and why\n";
 
 static void usage_error(FILE *err, const char *fmt, const char *arg)
 {
 	fprintf(err, "tracee-extract: ");
 	fprintf(err, fmt, arg);
 	fprintf(err, "\nTry 'tracee-extract --help' for more information.\n");
+}
+
+/* A byte count with an optional K, M, G or T suffix (powers of 1024); -1 if invalid. */
+static int parse_size(const char *v, uint64_t *out)
+{
+	char *end;
+	unsigned long long n;
+	unsigned shift = 0;
+
+	if (v[0] < '0' || v[0] > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno)
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	case 't': case 'T': shift = 40; end++; break;
+	}
+	if (*end || n == 0 || n > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)n << shift;
+	return 0;
 }
 
 /* Tracee's pcap-snaplen grammar; the value is in opts on success. */
@@ -155,7 +185,14 @@ static int parse_words(const char *list, const struct word *words, uint32_t *bit
 
 int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE *out, FILE *err)
 {
-	enum { OPT_SNAPLEN = 256, OPT_PCAP, OPT_PCAP_OPTIONS, OPT_EVENTS, OPT_SPOOL_DIR };
+	enum {
+		OPT_SNAPLEN = 256,
+		OPT_PCAP,
+		OPT_PCAP_OPTIONS,
+		OPT_EVENTS,
+		OPT_SPOOL_DIR,
+		OPT_MAX_ARTIFACT_SIZE
+	};
 	static const struct option long_opts[] = {
 	    {"output", required_argument, NULL, 'o'},
 	    {"snaplen", required_argument, NULL, OPT_SNAPLEN},
@@ -163,6 +200,7 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 	    {"pcap-options", required_argument, NULL, OPT_PCAP_OPTIONS},
 	    {"events", required_argument, NULL, OPT_EVENTS},
 	    {"spool-dir", required_argument, NULL, OPT_SPOOL_DIR},
+	    {"max-artifact-size", required_argument, NULL, OPT_MAX_ARTIFACT_SIZE},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
@@ -172,6 +210,7 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 	int c;
 
 	memset(opts, 0, sizeof(*opts));
+	opts->max_artifact_size = EXTRACT_DEFAULT_MAX_ARTIFACT_SIZE;
 	optind = 0; /* full reset, so the parser can run more than once (unit tests) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:qhV", long_opts, NULL)) != -1) {
@@ -238,6 +277,15 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 			break;
 		case OPT_SPOOL_DIR:
 			opts->spool_dir = optarg;
+			break;
+		case OPT_MAX_ARTIFACT_SIZE:
+			if (parse_size(optarg, &opts->max_artifact_size) < 0) {
+				usage_error(err,
+					    "invalid --max-artifact-size value '%s' (a number of "
+					    "bytes, with K, M, G or T)",
+					    optarg);
+				return -1;
+			}
 			break;
 		case ':':
 			usage_error(err, "option '%s' needs a value", argv[optind - 1]);

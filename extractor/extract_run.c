@@ -7,18 +7,23 @@
  * A damaged trace is not a reason to give up: after a truncation the
  * records before it are extracted; after a corrupt frame the reader
  * resyncs on the next frame and goes on. Either way the exit code is
- * EXTRACT_EXIT_PARTIAL and the summary says what was skipped.
+ * EXTRACT_EXIT_PARTIAL and the summary says what was skipped. So it is when
+ * the trace records losses, or when an artifact is damaged: the archive's
+ * damage.jsonl names the bytes of each damaged artifact.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "extractor/archive_out.h"
+#include "extractor/damage_report.h"
 #include "extractor/extract.h"
 #include "extractor/process_table.h"
 #include "extractor/spool.h"
@@ -39,6 +44,7 @@ static int has_time(uint16_t type)
 	case TR_REC_PROCESS_EXIT:
 	case TR_REC_FILE:
 	case TR_REC_IO_CHUNK:
+	case TR_REC_IO_LOSS:
 	case TR_REC_EXEC:
 	case TR_REC_PACKET:
 	case TR_REC_MEM_CHUNK:
@@ -83,7 +89,12 @@ static int core_record(struct run *run, const struct tr_record *rec)
 		struct tr_loss loss;
 		if (tr_loss_decode(rec, &loss) < 0)
 			return -EBADMSG;
-		summary_loss(sum, loss.kind, loss.pid, loss.count, loss.bytes);
+		summary_loss(sum, loss.kind, loss.count, loss.bytes, false);
+	} else if (rec->type == TR_REC_IO_LOSS) {
+		struct tr_io_loss loss;
+		if (tr_io_loss_decode(rec, &loss) < 0)
+			return -EBADMSG;
+		summary_loss(sum, loss.kind, loss.events, loss.bytes, true);
 	} else if (rec->type == TR_REC_TRAILER) {
 		struct tr_trailer trl;
 		if (tr_trailer_decode(rec, &trl) < 0)
@@ -92,6 +103,20 @@ static int core_record(struct run *run, const struct tr_record *rec)
 	}
 	err = process_table_on_record(run->ctx.procs, rec);
 	return err;
+}
+
+void extract_damaged(struct extract_ctx *ctx, const char *artifact, const char *kind,
+		     const char *fmt, ...)
+{
+	char text[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	summary_damaged(ctx->summary, artifact, "%s", text);
+	/* a write error of the report is seen again when it is added to the archive */
+	(void)damage_report_add(ctx->damage, artifact, kind, DAMAGE_UNKNOWN, DAMAGE_UNKNOWN, text);
 }
 
 /* A record that does not decode: note it (the first few in detail) and go on. */
@@ -302,6 +327,11 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		goto cleanup;
 	}
 	run.ctx.spool_dir = spool_dir(run.ctx.spool);
+	run.ctx.damage = damage_report_new(run.ctx.spool_dir, msg, sizeof(msg));
+	if (!run.ctx.damage) {
+		fprintf(err, "tracee-extract: %s\n", msg);
+		goto cleanup;
+	}
 	summary_time(run.ctx.summary, run.ctx.header->start_boot_ns);
 	if (!to_stdout && same_file(fd, opts->output_path)) {
 		fprintf(err, "tracee-extract: %s: the archive would overwrite the trace\n",
@@ -348,6 +378,15 @@ int extract_run(const struct extract_options *opts, FILE *err)
 	}
 
 	note_unnamed_cgroups(&run);
+	/* the damage report travels with the evidence, even when it is empty */
+	int e = damage_report_write(run.ctx.damage, out, archive_out_newest(out));
+	if (e < 0) {
+		fprintf(err, "tracee-extract: cannot add %s: %s\n", DAMAGE_REPORT_PATH,
+			archive_out_errmsg(out)[0] ? archive_out_errmsg(out) : strerror(-e));
+		goto cleanup;
+	}
+	if (summary_has_losses(run.ctx.summary) || damage_report_count(run.ctx.damage))
+		run.partial = 1;
 	uint64_t files = archive_out_files(out), bytes = archive_out_bytes(out);
 	int closed = archive_out_close(out, msg, sizeof(msg));
 	out = NULL;
@@ -361,11 +400,16 @@ int extract_run(const struct extract_options *opts, FILE *err)
 	if (!opts->quiet)
 		summary_print(run.ctx.summary, err, run.ctx.header, files, bytes);
 	code = run.partial ? EXTRACT_EXIT_PARTIAL : EXTRACT_EXIT_OK;
-	if (run.partial)
+	if (run.partial && summary_trace_damage_count(run.ctx.summary))
 		fprintf(err,
 			"tracee-extract: %s is damaged: the archive holds what could be read "
 			"(exit status 3)\n",
 			run.trace_name);
+	else if (run.partial)
+		fprintf(err,
+			"tracee-extract: %s: evidence is missing (losses recorded or artifacts "
+			"damaged): %s in the archive names it (exit status 3)\n",
+			run.trace_name, DAMAGE_REPORT_PATH);
 cleanup:
 	if (out) {
 		archive_out_abort(out);
@@ -378,6 +422,7 @@ cleanup:
 	for (size_t i = 0; i < run.nhandlers; i++)
 		if (run.states[i])
 			extract_handlers[i]->destroy(run.states[i]);
+	damage_report_free(run.ctx.damage);
 	spool_free(run.ctx.spool);
 	summary_free(run.ctx.summary);
 	process_table_free(run.ctx.procs);

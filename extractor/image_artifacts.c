@@ -181,7 +181,7 @@ static int write_load(struct image_set *set, struct extract_ctx *ctx, const stru
 		goto cleanup;
 	summary_artifact(ctx->summary, kind->artifact, l->total_len);
 	if (!whole)
-		summary_damaged(ctx->summary, path, "%" PRIu64 " of %" PRIu64 " %s missing (left "
+		extract_damaged(ctx, path, "incomplete", "%" PRIu64 " of %" PRIu64 " %s missing (left "
 				"as zeros; no hash in the name)", l->total_len - got, l->total_len,
 				kind->bytes);
 

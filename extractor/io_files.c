@@ -6,11 +6,26 @@
  *	<folder>/write.dev-<dev>.inode-<ino>.pid-<pid>   writes to /dev/null, one per writer
  *	<folder>/read.dev-<dev>.inode-<ino>
  *
- * <folder> is "host" or the full container id of the writer's cgroup. Each
- * IO_CHUNK goes to its offset when the recorder knew it (regular files:
- * pwrite, lseek and O_APPEND included), else after the bytes before it, in
- * trace order (pipes, sockets, character devices). Later writes win at
- * overlapping offsets; bytes never written stay holes.
+ * <folder> is "host" or the full container id of the writer's cgroup. A
+ * file is (dev, ino, generation): when a freed inode number is given to a
+ * new file during the recording, the first file keeps Tracee's name and
+ * each later one gets the suffix ".gen-<generation>" (its i_generation,
+ * decimal), so two files never merge into one artifact.
+ *
+ * A regular file's chunks go to their offsets (pwrite, lseek and O_APPEND
+ * included): later writes win at overlapping offsets, bytes never written
+ * stay holes. Pipes, sockets, devices and files whose position does not
+ * move (/proc, /sys) are streams: their bytes in stream order, placed by
+ * the stream positions of the chunks (extractor/io_streams.h), so a piece
+ * that was lost is a hole of its size exactly where it was.
+ *
+ * Damage is pinned to the artifact: every lost range (IO_LOSS), every
+ * range that never came and that no loss names ("missing"), every chunk
+ * that cannot be placed ("not_placed": an offset past
+ * --max-artifact-size, a stream range received twice) goes to the damage
+ * report (damage.jsonl) with its offset in the artifact, and to the
+ * summary. Lost bytes at the end of a file still count in its size: the
+ * artifact is as long as what was written, its damaged bytes holes.
  *
  * Index files at the archive root, one line per artifact, in order of first
  * appearance:
@@ -19,73 +34,109 @@
  *	    (Tracee fills only written_files; read_files is filled here too)
  *	written_files.tsv, read_files.tsv: the same artifacts with the process
  *	    that first touched the file; a header line, then tab-separated
- *	    artifact, path, pid, comm, size, lost_events, truncated_chunks
+ *	    artifact, path, pid, comm, size, lost_bytes, missing,
+ *	    truncated_chunks. missing lists the damaged ranges as OFFSET+LENGTH
+ *	    (?+LENGTH where the offset is not known), comma separated, the first
+ *	    ones only (then ",..."; damage.jsonl has them all), "-" for none.
  *
  * Text fields are written as recorded, except that the bytes that would
  * break a line or a field (newline, and in the .tsv also tab and carriage
  * return) and the backslash become a backslash and three octal digits
- * (\012 for a newline), as /proc/mounts does. lost_events counts the events
- * lost by a process that wrote or read the file (LOSS records with its pid),
- * truncated_chunks the payloads cut by the recorder; both are also reported
- * in the summary.
+ * (\012 for a newline), as /proc/mounts does.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <search.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "extractor/archive_out.h"
+#include "extractor/damage_report.h"
 #include "extractor/extract.h"
+#include "extractor/io_streams.h"
 #include "extractor/process_table.h"
 #include "extractor/spool.h"
 #include "extractor/summary.h"
 #include "format/trace_records.h"
 
-#define TRACKED_PIDS 8 /* pids remembered per file, for attributing losses */
+#define TRACKED_PIDS 8 /* pids remembered per file, for losses of traces before format 1.2 */
+#define DAMAGE_RANGES_MAX 4096 /* ranges kept per artifact; the rest are summed up */
+#define TSV_RANGES 8	       /* ranges in the .tsv's missing column */
+
+/* Why bytes are damaged: the loss kinds of the trace format, then the extractor's own. */
+enum {
+	WHY_MISSING = 0x10000,	/* never came, and no loss names them */
+	WHY_NOT_PLACED,		/* came, but cannot be put anywhere */
+	WHY_UNPINNED,		/* lost by a pid, where unknown (traces before format 1.2) */
+};
 
 struct file_name {
 	uint64_t dev, ino;
+	uint32_t generation;
 	uint32_t mode, pid;
 	char *path;
 };
 
+struct damage {
+	uint64_t off, len; /* off STREAM_NOWHERE: not known */
+	uint32_t why;
+	bool approximate;
+};
+
 struct io_file {
-	uint8_t direction; /* TR_IO_WRITE / TR_IO_READ */
-	uint32_t keypid;   /* writes to /dev/null only, else 0 */
+	struct stream_target st; /* first: the stream sink finds the file from it */
+	uint8_t direction;	 /* TR_IO_WRITE / TR_IO_READ */
+	uint32_t keypid;	 /* writes to /dev/null only, else 0 */
 	uint64_t dev, ino;
+	uint32_t generation;
 	char folder[CONTAINER_ID_LEN + 1];
+	bool gen_suffix;      /* not the first file of this (dev, ino): ".gen-<generation>" */
+	bool placement_known; /* st.positioned says how its chunks are placed */
 	spool_id sid;
 	uint32_t pid, tid; /* the first to touch it */
 	char comm[TR_COMM_LEN + 1];
 	uint32_t pids[TRACKED_PIDS];
 	unsigned npids;
 	uint64_t last_ns;
-	uint64_t truncated_chunks, lost_events;
+	uint64_t truncated_chunks, unpinned_events;
+	uint64_t lost_bytes, missing_bytes;
+	struct damage *dmg;
+	size_t ndmg, dmg_cap;
+	uint64_t more_ranges, more_bytes; /* past DAMAGE_RANGES_MAX */
 };
 
 struct io_state {
-	void *names;	       /* struct file_name, by (dev, ino) */
+	struct extract_ctx *ctx;
+	void *names;	       /* struct file_name, by (dev, ino, generation) */
 	void *files;	       /* struct io_file, by key */
+	void *bases;	       /* the first struct io_file of a key without generation */
 	struct io_file **list; /* in order of first appearance */
 	size_t nlist, cap;
 	struct io_file *last; /* the file of the previous chunk: chunks come in runs */
+	struct io_streams *streams;
+	uint64_t max_size; /* --max-artifact-size */
 };
 
 static int cmp_name(const void *a, const void *b)
 {
 	const struct file_name *x = a, *y = b;
+
 	if (x->dev != y->dev)
 		return x->dev < y->dev ? -1 : 1;
-	return x->ino < y->ino ? -1 : x->ino > y->ino;
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	return x->generation < y->generation ? -1 : x->generation > y->generation;
 }
 
-static int cmp_file(const void *a, const void *b)
+/* The artifact's key without its generation: the files that share a Tracee name. */
+static int cmp_base(const void *a, const void *b)
 {
 	const struct io_file *x = a, *y = b;
+
 	if (x->direction != y->direction)
 		return x->direction < y->direction ? -1 : 1;
 	if (x->dev != y->dev)
@@ -97,15 +148,40 @@ static int cmp_file(const void *a, const void *b)
 	return strcmp(x->folder, y->folder);
 }
 
+static int cmp_file(const void *a, const void *b)
+{
+	const struct io_file *x = a, *y = b;
+	int c = cmp_base(a, b);
+
+	if (c)
+		return c;
+	return x->generation < y->generation ? -1 : x->generation > y->generation;
+}
+
+static int place_piece(void *arg, struct stream_target *t, const struct stream_piece *p);
+
 static void *io_create(struct extract_ctx *ctx)
 {
-	(void)ctx;
-	return calloc(1, sizeof(struct io_state));
+	struct io_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return NULL;
+	st->ctx = ctx;
+	st->max_size = ctx->opts->max_artifact_size ? ctx->opts->max_artifact_size
+						    : EXTRACT_DEFAULT_MAX_ARTIFACT_SIZE;
+	st->streams = io_streams_new(st->max_size, place_piece, st);
+	if (!st->streams) {
+		free(st);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return st;
 }
 
 static void free_name(void *p)
 {
 	struct file_name *n = p;
+
 	free(n->path);
 	free(n);
 }
@@ -118,18 +194,26 @@ static void no_free(void *p)
 static void io_destroy(void *state)
 {
 	struct io_state *st = state;
+
 	tdestroy(st->names, free_name);
 	tdestroy(st->files, no_free);
-	for (size_t i = 0; i < st->nlist; i++)
+	tdestroy(st->bases, no_free);
+	for (size_t i = 0; i < st->nlist; i++) {
+		stream_target_release(&st->list[i]->st);
+		free(st->list[i]->dmg);
 		free(st->list[i]);
+	}
 	free(st->list);
+	io_streams_free(st->streams);
 	free(st);
 }
 
-static const struct file_name *find_name(const struct io_state *st, uint64_t dev, uint64_t ino)
+static const struct file_name *find_name(const struct io_state *st, uint64_t dev, uint64_t ino,
+					 uint32_t generation)
 {
-	struct file_name key = {.dev = dev, .ino = ino};
+	struct file_name key = {.dev = dev, .ino = ino, .generation = generation};
 	void **slot = tfind(&key, &st->names, cmp_name);
+
 	return slot ? *slot : NULL;
 }
 
@@ -137,13 +221,14 @@ static int on_file(struct io_state *st, const struct tr_record *rec)
 {
 	struct tr_file f;
 	struct file_name *n;
+	char *path;
 
 	if (tr_file_decode(rec, &f) < 0)
 		return -EBADMSG;
-	char *path = strndup((const char *)f.path, f.path_len);
+	path = strndup((const char *)f.path, f.path_len);
 	if (!path)
 		return -ENOMEM;
-	struct file_name key = {.dev = f.dev, .ino = f.ino};
+	struct file_name key = {.dev = f.dev, .ino = f.ino, .generation = f.generation};
 	void **slot = tfind(&key, &st->names, cmp_name);
 	if (slot) {
 		/* Named again (renamed, or another link): the latest name wins. */
@@ -155,6 +240,7 @@ static int on_file(struct io_state *st, const struct tr_record *rec)
 			/* the key, before insertion */
 			n->dev = f.dev;
 			n->ino = f.ino;
+			n->generation = f.generation;
 			n->pid = f.pid;
 		}
 		if (!n || !tsearch(n, &st->names, cmp_name)) {
@@ -177,26 +263,41 @@ static void track_pid(struct io_file *f, uint32_t pid)
 		f->pids[f->npids++] = pid;
 }
 
-static struct io_file *get_file(struct io_state *st, struct extract_ctx *ctx,
-				const struct tr_io_chunk *c, int *err)
+/* What every record of a file says about who touched it. */
+struct io_who {
+	uint8_t direction;
+	uint64_t dev, ino;
+	uint32_t generation;
+	uint32_t pid, tid;
+	uint64_t cgroup_id;
+};
+
+static struct io_file *get_file(struct io_state *st, const struct io_who *w, int *err)
 {
-	struct io_file key = {.direction = c->direction, .dev = c->dev, .ino = c->ino};
-	const struct file_name *name = find_name(st, c->dev, c->ino);
+	struct extract_ctx *ctx = st->ctx;
+	struct io_file key = {.direction = w->direction,
+			      .dev = w->dev,
+			      .ino = w->ino,
+			      .generation = w->generation};
+	const struct file_name *name = find_name(st, w->dev, w->ino, w->generation);
+	struct io_file *f;
+	void **slot;
 
 	/* Tracee keeps the writers of /dev/null apart, so they do not overwrite one another. */
-	if (c->direction == TR_IO_WRITE && name && strcmp(name->path, "/dev/null") == 0)
-		key.keypid = c->pid;
+	if (w->direction == TR_IO_WRITE && name && strcmp(name->path, "/dev/null") == 0)
+		key.keypid = w->pid;
 	snprintf(key.folder, sizeof(key.folder), "%s",
-		 process_table_folder(ctx->procs, c->cgroup_id));
+		 process_table_folder(ctx->procs, w->cgroup_id));
 	if (st->last && cmp_file(&key, st->last) == 0)
 		return st->last;
-	void **slot = tfind(&key, &st->files, cmp_file);
+	slot = tfind(&key, &st->files, cmp_file);
 	if (slot)
 		return st->last = *slot;
 
 	if (st->nlist == st->cap) {
 		size_t cap = st->cap ? st->cap * 2 : 64;
 		struct io_file **l = realloc(st->list, cap * sizeof(*l));
+
 		if (!l) {
 			*err = -ENOMEM;
 			return NULL;
@@ -204,15 +305,15 @@ static struct io_file *get_file(struct io_state *st, struct extract_ctx *ctx,
 		st->list = l;
 		st->cap = cap;
 	}
-	struct io_file *f = malloc(sizeof(*f));
+	f = malloc(sizeof(*f));
 	if (!f) {
 		*err = -ENOMEM;
 		return NULL;
 	}
 	*f = key;
-	f->pid = c->pid;
-	f->tid = c->tid;
-	snprintf(f->comm, sizeof(f->comm), "%s", process_table_comm(ctx->procs, c->pid, c->tid));
+	f->pid = w->pid;
+	f->tid = w->tid;
+	snprintf(f->comm, sizeof(f->comm), "%s", process_table_comm(ctx->procs, w->pid, w->tid));
 	*err = spool_file_new(ctx->spool, &f->sid);
 	if (*err || !tsearch(f, &st->files, cmp_file)) {
 		if (!*err)
@@ -220,37 +321,225 @@ static struct io_file *get_file(struct io_state *st, struct extract_ctx *ctx,
 		free(f);
 		return NULL;
 	}
+	/* the first file of a Tracee name keeps it; a reused inode number is another file */
+	slot = tsearch(f, &st->bases, cmp_base);
+	if (!slot) {
+		tdelete(f, &st->files, cmp_file);
+		free(f);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	f->gen_suffix = *slot != f;
 	st->list[st->nlist++] = f;
 	return st->last = f;
 }
 
-static int on_chunk(struct io_state *st, struct extract_ctx *ctx, const struct tr_record *rec)
+static bool is_loss_kind(uint32_t why)
+{
+	return why < WHY_MISSING;
+}
+
+/* Note damaged bytes of f (off STREAM_NOWHERE: where is not known). */
+static void add_damage(struct io_file *f, uint64_t off, uint64_t len, uint32_t why,
+		       bool approximate)
+{
+	struct damage *last = f->ndmg ? &f->dmg[f->ndmg - 1] : NULL;
+
+	if (is_loss_kind(why))
+		f->lost_bytes += len;
+	else
+		f->missing_bytes += len;
+	/* runs of losses come in pieces: one range for what continues the last */
+	if (last && last->why == why && last->approximate == approximate &&
+	    ((off == STREAM_NOWHERE && last->off == STREAM_NOWHERE) ||
+	     (off != STREAM_NOWHERE && last->off != STREAM_NOWHERE &&
+	      last->off + last->len == off))) {
+		last->len += len;
+		return;
+	}
+	if (f->ndmg == f->dmg_cap && f->dmg_cap < DAMAGE_RANGES_MAX) {
+		size_t cap = f->dmg_cap ? f->dmg_cap * 2 : 8;
+		struct damage *d = realloc(f->dmg, cap * sizeof(*d));
+
+		if (d) {
+			f->dmg = d;
+			f->dmg_cap = cap;
+		}
+	}
+	if (f->ndmg == f->dmg_cap) {
+		f->more_ranges++;
+		f->more_bytes += len;
+		return;
+	}
+	f->dmg[f->ndmg++] = (struct damage){off, len, why, approximate};
+}
+
+/* Bytes for [off, off + len) of f, unless past --max-artifact-size. */
+static int place_bytes(struct io_state *st, struct io_file *f, uint64_t off, const uint8_t *data,
+		       uint64_t len)
+{
+	if (off > st->max_size || len > st->max_size - off) {
+		add_damage(f, off, len, WHY_NOT_PLACED, false);
+		return 0;
+	}
+	return spool_pwrite(st->ctx->spool, f->sid, off, data, len);
+}
+
+/* Lost bytes at [off, off + len): a hole, counted in the artifact's size. */
+static void place_loss(struct io_state *st, struct io_file *f, uint64_t off, uint64_t len,
+		       uint32_t kind, bool approximate)
+{
+	add_damage(f, off, len, kind, approximate);
+	if (off != STREAM_NOWHERE && off <= st->max_size && len <= st->max_size - off)
+		spool_extend(st->ctx->spool, f->sid, off + len);
+}
+
+/* The stream module's sink (io_streams.h). */
+static int place_piece(void *arg, struct stream_target *t, const struct stream_piece *p)
+{
+	struct io_state *st = arg;
+	struct io_file *f = (struct io_file *)t; /* st is f's first member */
+
+	switch (p->what) {
+	case STREAM_DATA:
+		return place_bytes(st, f, p->off, p->data, p->len);
+	case STREAM_LOST:
+		place_loss(st, f, p->off, p->len, p->kind, p->approximate);
+		return 0;
+	case STREAM_MISSING:
+		add_damage(f, t->positioned ? STREAM_NOWHERE : p->off, p->len, WHY_MISSING, false);
+		return 0;
+	case STREAM_TWICE:
+		/* a positioned file placed the bytes by their offset already */
+		if (t->positioned)
+			return 0;
+		add_damage(f, STREAM_NOWHERE, p->len, p->data ? WHY_NOT_PLACED : p->kind, false);
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * A chunk or loss of f: the first one says how f is placed, by offsets or
+ * as a stream. A record of the other kind cannot be placed (a stream has
+ * no offsets; a positioned file gives no stream order to a piece without
+ * one) and is damage, not a guess.
+ */
+static bool placement_fits(struct io_file *f, bool positioned)
+{
+	if (!f->placement_known) {
+		f->placement_known = true;
+		f->st.positioned = positioned;
+	}
+	return f->st.positioned == positioned;
+}
+
+static struct stream_key stream_key_of(const struct io_file *f, uint32_t epoch)
+{
+	return (struct stream_key){.dev = f->dev,
+				   .ino = f->ino,
+				   .generation = f->generation,
+				   .epoch = epoch,
+				   .direction = f->direction};
+}
+
+static int on_chunk(struct io_state *st, const struct tr_record *rec)
 {
 	struct tr_io_chunk c;
+	struct io_file *f;
+	bool positioned, streamed;
 	int err = 0;
 
 	if (tr_io_chunk_decode(rec, &c) < 0)
 		return -EBADMSG;
 	if (c.direction != TR_IO_WRITE && c.direction != TR_IO_READ)
 		return -EBADMSG;
-	struct io_file *f = get_file(st, ctx, &c, &err);
+	f = get_file(st,
+		     &(struct io_who){c.direction, c.dev, c.ino, c.generation, c.pid, c.tid,
+				      c.cgroup_id},
+		     &err);
 	if (!f)
 		return err;
-	if (c.flags & TR_IO_OFFSET_VALID)
-		err = spool_pwrite(ctx->spool, f->sid, c.offset, c.data, c.data_len);
-	else
-		err = spool_append(ctx->spool, f->sid, c.data, c.data_len);
-	if (err)
-		return err;
-	if (c.flags & TR_IO_TRUNCATED)
-		f->truncated_chunks++;
 	track_pid(f, c.pid);
 	if (c.time_ns > f->last_ns)
 		f->last_ns = c.time_ns;
-	return 0;
+	if (c.flags & TR_IO_TRUNCATED)
+		f->truncated_chunks++;
+	positioned = c.flags & TR_IO_OFFSET_VALID;
+	streamed = c.flags & TR_IO_STREAM_POS;
+	if (!placement_fits(f, positioned)) {
+		add_damage(f, positioned ? c.offset : STREAM_NOWHERE, c.data_len, WHY_NOT_PLACED,
+			   false);
+		return 0;
+	}
+	if (positioned)
+		err = place_bytes(st, f, c.offset, c.data, c.data_len);
+	if (!err && streamed) {
+		struct stream_key key = stream_key_of(f, c.stream_epoch);
+
+		err = io_streams_feed(st->streams, &key, &f->st, c.stream_pos, c.data, c.data_len,
+				      0);
+	} else if (!err && !positioned) {
+		/* traces before format 1.2: a stream in trace order */
+		uint64_t off = f->st.end;
+
+		if (off > UINT64_MAX - c.data_len) {
+			add_damage(f, STREAM_NOWHERE, c.data_len, WHY_NOT_PLACED, false);
+			return 0;
+		}
+		f->st.end += c.data_len;
+		err = place_bytes(st, f, off, c.data, c.data_len);
+	}
+	return err;
 }
 
-/* A loss tied to a process damages the files that process wrote or read. */
+/* An IO_LOSS: bytes of a file lost, and where. */
+static int on_io_loss(struct io_state *st, const struct tr_record *rec)
+{
+	struct tr_io_loss l;
+	struct io_file *f;
+	bool positioned;
+	int err = 0;
+
+	if (tr_io_loss_decode(rec, &l) < 0)
+		return -EBADMSG;
+	if (l.direction != TR_IO_WRITE && l.direction != TR_IO_READ)
+		return -EBADMSG;
+	/* the kind says why; one the format does not name is not a reason to drop the bytes */
+	if (l.kind == 0 || l.kind >= WHY_MISSING)
+		l.kind = l.direction == TR_IO_WRITE ? TR_LOSS_RINGBUF_WRITE : TR_LOSS_RINGBUF_READ;
+	f = get_file(st,
+		     &(struct io_who){l.direction, l.dev, l.ino, l.generation, l.pid, l.tid,
+				      l.cgroup_id},
+		     &err);
+	if (!f)
+		return err;
+	track_pid(f, l.pid);
+	if (l.time_ns > f->last_ns)
+		f->last_ns = l.time_ns;
+	positioned = l.flags & TR_IO_OFFSET_VALID;
+	if (!placement_fits(f, positioned)) {
+		place_loss(st, f, STREAM_NOWHERE, l.bytes, l.kind, false);
+		return 0;
+	}
+	if (positioned)
+		place_loss(st, f, l.offset, l.bytes, l.kind, false);
+	if (l.flags & TR_IO_STREAM_POS) {
+		struct stream_key key = stream_key_of(f, l.stream_epoch);
+
+		err = io_streams_feed(st->streams, &key, &f->st, l.stream_pos, NULL, l.bytes,
+				      l.kind);
+	} else if (!positioned) {
+		place_loss(st, f, STREAM_NOWHERE, l.bytes, l.kind, false);
+	}
+	return err;
+}
+
+/*
+ * A LOSS of file I/O tied to a process: what traces before format 1.2
+ * recorded instead of IO_LOSS. It damages the files that process wrote or
+ * read, nobody knows where.
+ */
 static int on_loss(struct io_state *st, const struct tr_record *rec)
 {
 	struct tr_loss l;
@@ -276,11 +565,12 @@ static int on_loss(struct io_state *st, const struct tr_record *rec)
 		return 0;
 	for (size_t i = 0; i < st->nlist; i++) {
 		struct io_file *f = st->list[i];
+
 		if (dir >= 0 && f->direction != dir)
 			continue;
 		for (unsigned k = 0; k < f->npids; k++) {
 			if (f->pids[k] == l.pid) {
-				f->lost_events += l.count;
+				f->unpinned_events += l.count;
 				break;
 			}
 		}
@@ -292,11 +582,14 @@ static int io_on_record(void *state, struct extract_ctx *ctx, const struct tr_re
 {
 	struct io_state *st = state;
 
+	(void)ctx;
 	switch (rec->type) {
 	case TR_REC_FILE:
 		return on_file(st, rec);
 	case TR_REC_IO_CHUNK:
-		return on_chunk(st, ctx, rec);
+		return on_chunk(st, rec);
+	case TR_REC_IO_LOSS:
+		return on_io_loss(st, rec);
 	case TR_REC_LOSS:
 		return on_loss(st, rec);
 	default:
@@ -319,8 +612,114 @@ static void artifact_name(const struct io_file *f, char *buf, size_t len)
 {
 	int n = snprintf(buf, len, "%s/%s.dev-%" PRIu64 ".inode-%" PRIu64, f->folder,
 			 f->direction == TR_IO_WRITE ? "write" : "read", f->dev, f->ino);
+
 	if (f->keypid && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, ".pid-%" PRIu32, f->keypid);
+		n += snprintf(buf + n, len - (size_t)n, ".pid-%" PRIu32, f->keypid);
+	if (f->gen_suffix && n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ".gen-%" PRIu32, f->generation);
+}
+
+static const char *why_name(uint32_t why)
+{
+	switch (why) {
+	case WHY_MISSING:
+		return "missing";
+	case WHY_NOT_PLACED:
+		return "not_placed";
+	case WHY_UNPINNED:
+		return "lost_somewhere";
+	default:
+		return tr_loss_kind_name(why);
+	}
+}
+
+static const char *why_detail(uint32_t why, bool approximate)
+{
+	switch (why) {
+	case WHY_MISSING:
+		return "captured, but neither in the trace nor named by a loss record "
+		       "(a damaged trace, or a recording cut short)";
+	case WHY_NOT_PLACED:
+		return "in the trace, but not placed: an offset past --max-artifact-size, or "
+		       "bytes that contradict the rest (received twice, no place in the file)";
+	default:
+		return approximate ? "lost by the recorder; the position in this stream is "
+				     "approximate (a stream several artifacts share)"
+				   : "lost by the recorder";
+	}
+}
+
+/* "OFF+LEN" of a damaged range as the .tsv shows it. */
+static void put_range(FILE *m, const struct damage *d)
+{
+	if (d->off == STREAM_NOWHERE)
+		fprintf(m, "?+%" PRIu64, d->len);
+	else
+		fprintf(m, "%" PRIu64 "+%" PRIu64, d->off, d->len);
+}
+
+/* The artifact's damage: one summary line, one report line per range. */
+static int report_damage(struct io_state *st, struct io_file *f, const char *name)
+{
+	struct extract_ctx *ctx = st->ctx;
+	char line[320];
+	FILE *m;
+	int err = 0;
+
+	for (size_t i = 0; !err && i < f->ndmg; i++) {
+		const struct damage *d = &f->dmg[i];
+
+		err = damage_report_add(ctx->damage, name, why_name(d->why),
+					d->off == STREAM_NOWHERE ? DAMAGE_UNKNOWN : d->off, d->len,
+					why_detail(d->why, d->approximate));
+	}
+	if (!err && f->more_ranges) {
+		char more[120];
+
+		snprintf(more, sizeof(more), "%" PRIu64 " more damaged ranges, %" PRIu64 " bytes",
+			 f->more_ranges, f->more_bytes);
+		err = damage_report_add(ctx->damage, name, "more_ranges", DAMAGE_UNKNOWN,
+					f->more_bytes, more);
+	}
+	if (!err && f->unpinned_events) {
+		char what[160];
+
+		snprintf(what, sizeof(what),
+			 "%" PRIu64 " events of pid %" PRIu32 "'s file I/O were lost; where is unknown",
+			 f->unpinned_events, f->pid);
+		err = damage_report_add(ctx->damage, name, why_name(WHY_UNPINNED), DAMAGE_UNKNOWN,
+					DAMAGE_UNKNOWN, what);
+		summary_damaged(ctx->summary, name, "%s", what);
+	}
+	if (err || (!f->ndmg && !f->more_ranges))
+		return err;
+	m = fmemopen(line, sizeof(line), "w");
+	if (!m)
+		return -errno;
+	if (f->lost_bytes)
+		fprintf(m, "%" PRIu64 " bytes lost", f->lost_bytes);
+	if (f->missing_bytes)
+		fprintf(m, "%s%" PRIu64 " bytes missing or not placed", f->lost_bytes ? ", " : "",
+			f->missing_bytes);
+	fprintf(m, " in %" PRIu64 " ranges:", (uint64_t)f->ndmg + f->more_ranges);
+	for (size_t i = 0; i < f->ndmg && i < TSV_RANGES; i++) {
+		fprintf(m, " %s ", why_name(f->dmg[i].why));
+		put_range(m, &f->dmg[i]);
+	}
+	if (f->ndmg > TSV_RANGES || f->more_ranges)
+		fputs(" ...", m);
+	fclose(m);
+	line[sizeof(line) - 1] = '\0';
+	summary_damaged(ctx->summary, name, "%s", line);
+	return 0;
+}
+
+/* The artifact's size in the archive: what the stream's cut room took out is not in it. */
+static uint64_t artifact_size(const struct io_state *st, const struct io_file *f)
+{
+	uint64_t size = spool_file_size(st->ctx->spool, f->sid);
+
+	return f->st.ncut ? stream_target_final_offset(&f->st, size) : size;
 }
 
 /* The four index files (see the top of this file). */
@@ -344,24 +743,34 @@ static int write_indexes(struct io_state *st, struct extract_ctx *ctx, int64_t m
 	}
 	for (size_t i = 0; i < st->nlist && !err; i++) {
 		const struct io_file *f = st->list[i];
-		const struct file_name *fn = find_name(st, f->dev, f->ino);
+		const struct file_name *fn = find_name(st, f->dev, f->ino, f->generation);
 		const char *path = fn && fn->path[0] ? fn->path : "?";
 		int d = f->direction == TR_IO_WRITE ? 0 : 1;
-		char name[256];
+		char name[320];
 
 		artifact_name(f, name, sizeof(name));
 		fprintf(mem[d][0], "%s ", name);
 		put_escaped(mem[d][0], path, false);
 		fputc('\n', mem[d][0]);
 		if (ftell(mem[d][1]) == 0)
-			fprintf(mem[d][1],
-				"artifact\tpath\tpid\tcomm\tsize\tlost_events\ttruncated_chunks\n");
+			fprintf(mem[d][1], "artifact\tpath\tpid\tcomm\tsize\tlost_bytes\tmissing\t"
+					   "truncated_chunks\n");
 		fprintf(mem[d][1], "%s\t", name);
 		put_escaped(mem[d][1], path, true);
 		fprintf(mem[d][1], "\t%" PRIu32 "\t", f->pid);
 		put_escaped(mem[d][1], f->comm, true);
-		fprintf(mem[d][1], "\t%" PRIu64 "\t%" PRIu64 "\t%" PRIu64 "\n",
-			spool_file_size(ctx->spool, f->sid), f->lost_events, f->truncated_chunks);
+		fprintf(mem[d][1], "\t%" PRIu64 "\t%" PRIu64 "\t", artifact_size(st, f),
+			f->lost_bytes);
+		for (size_t r = 0; r < f->ndmg && r < TSV_RANGES; r++) {
+			if (r)
+				fputc(',', mem[d][1]);
+			put_range(mem[d][1], &f->dmg[r]);
+		}
+		if (!f->ndmg)
+			fputc('-', mem[d][1]);
+		else if (f->ndmg > TSV_RANGES || f->more_ranges)
+			fputs(",...", mem[d][1]);
+		fprintf(mem[d][1], "\t%" PRIu64 "\n", f->truncated_chunks);
 	}
 	for (int d = 0; d < 2; d++) {
 		for (int k = 0; k < 2; k++) {
@@ -376,41 +785,54 @@ static int write_indexes(struct io_state *st, struct extract_ctx *ctx, int64_t m
 	return err;
 }
 
+/* A stream artifact's damage offsets as they are once the cut room is out. */
+static void settle_offsets(struct io_file *f)
+{
+	stream_target_settle(&f->st);
+	for (size_t i = 0; i < f->ndmg; i++)
+		f->dmg[i].off = stream_target_final_offset(&f->st, f->dmg[i].off);
+}
+
 static int io_finish(void *state, struct extract_ctx *ctx)
 {
 	struct io_state *st = state;
-	int err = 0;
-	uint64_t latest = 0;
+	uint64_t latest = 0, unnamed = 0;
+	int err = io_streams_finish(st->streams);
 
-	for (size_t i = 0; i < st->nlist; i++) {
+	for (size_t i = 0; !err && i < st->nlist; i++) {
 		struct io_file *f = st->list[i];
-		char name[256];
+		const struct file_name *fn = find_name(st, f->dev, f->ino, f->generation);
+		char name[320];
 		int fd = -1;
 
 		artifact_name(f, name, sizeof(name));
-		err = spool_materialize(ctx->spool, f->sid, &fd);
+		if (!f->st.positioned) {
+			/* the room of lost bytes at the end is part of the stream */
+			if (f->st.end <= st->max_size)
+				spool_extend(ctx->spool, f->sid, f->st.end);
+			settle_offsets(f);
+		}
+		err = spool_materialize_cut(ctx->spool, f->sid, f->st.cut, f->st.ncut, &fd);
 		if (err)
-			return err;
-		err =
-		    archive_out_add_fd(ctx->out, name, fd, 0640, extract_wall_ns(ctx, f->last_ns));
+			break;
+		err = archive_out_add_fd(ctx->out, name, fd, 0640, extract_wall_ns(ctx, f->last_ns));
 		close(fd);
-		if (err)
-			return err;
+		if (!err)
+			err = report_damage(st, f, name);
+		if (!fn)
+			unnamed++;
 		summary_artifact(ctx->summary, f->direction == TR_IO_WRITE ? "write" : "read",
-				 spool_file_size(ctx->spool, f->sid));
-		if (f->lost_events)
-			summary_damaged(ctx->summary, name,
-					"%" PRIu64 " events of pid %" PRIu32
-					"'s file I/O were lost; the file may have gaps",
-					f->lost_events, f->pid);
-		if (f->truncated_chunks)
-			summary_damaged(ctx->summary, name,
-					"%" PRIu64 " chunks cut by the recorder's payload limit",
-					f->truncated_chunks);
+				 artifact_size(st, f));
 		if (f->last_ns > latest)
 			latest = f->last_ns;
 	}
-	return write_indexes(st, ctx, extract_wall_ns(ctx, latest));
+	/* not damage: the bytes are whole, only where they were is not known */
+	if (unnamed)
+		summary_note(ctx->summary,
+			     "%" PRIu64 " written or read files have no path in the trace (the record "
+			     "naming them was lost or never written): the indexes show them as ?",
+			     unnamed);
+	return err ? err : write_indexes(st, ctx, extract_wall_ns(ctx, latest));
 }
 
 const struct artifact_handler io_files_handler = {

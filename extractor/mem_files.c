@@ -145,12 +145,12 @@ static int write_region(struct extract_ctx *ctx, const struct mem_region *r)
 		goto cleanup;
 	summary_artifact(ctx->summary, "mem", r->len);
 	if (got < r->len && r->unreadable_chunks)
-		summary_damaged(ctx->summary, path,
+		extract_damaged(ctx, path, "user_read_failed",
 				"%" PRIu64 " of %" PRIu64 " bytes missing, left as zeros (%" PRIu64
 				" runs of pages were not resident in the process)",
 				r->len - got, r->len, r->unreadable_chunks);
 	else if (got < r->len)
-		summary_damaged(ctx->summary, path,
+		extract_damaged(ctx, path, "ringbuf_mem",
 				"%" PRIu64 " of %" PRIu64 " bytes missing, left as zeros (lost in "
 				"the recorder's ring buffer)", r->len - got, r->len);
 

@@ -46,7 +46,7 @@ static void report_nothing(struct extract_ctx *ctx, const struct image *image, c
 {
 	const struct module_load *l = (const struct module_load *)image;
 
-	summary_damaged(ctx->summary, path, "%s by pid %" PRIu32 ": none of the %" PRIu64
+	extract_damaged(ctx, path, "not_captured", "%s by pid %" PRIu32 ": none of the %" PRIu64
 			" image bytes could be captured", l->dev || l->ino ? "finit_module" :
 			"init_module", image->pid, image->total_len);
 }

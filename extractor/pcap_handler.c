@@ -218,7 +218,7 @@ static int pcap_finish(void *state, struct extract_ctx *ctx)
 		summary_count(ctx->summary, "packets filtered out (pcap-options filtered)",
 			      h->filtered_out);
 	if (h->lost)
-		summary_damaged(ctx->summary, "pcap/",
+		extract_damaged(ctx, "pcap/", "ringbuf_packet",
 				"%" PRIu64
 				" packets lost by the recorder (ringbuf_packet): every pcap "
 				"may miss some",

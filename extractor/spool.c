@@ -386,6 +386,14 @@ int spool_append(struct spool *s, spool_id id, const void *data, size_t len)
 	return spool_pwrite(s, id, f->size, data, len);
 }
 
+void spool_extend(struct spool *s, spool_id id, uint64_t size)
+{
+	struct spool_file *f = file_of(s, id);
+
+	if (f && size > f->size)
+		f->size = size;
+}
+
 uint64_t spool_file_size(const struct spool *s, spool_id id)
 {
 	const struct spool_file *f = file_of(s, id);
@@ -495,7 +503,59 @@ static int replay_small(struct spool *s, const struct extent *e, int fd, struct 
 	return 0;
 }
 
+/* Bytes of the cut ranges that lie below off (cut sorted, not overlapping). */
+static uint64_t cut_below(const struct spool_range *cut, size_t ncut, uint64_t off)
+{
+	uint64_t n = 0;
+
+	for (size_t i = 0; i < ncut && cut[i].off < off; i++)
+		n += off - cut[i].off < cut[i].len ? off - cut[i].off : cut[i].len;
+	return n;
+}
+
+/* The next piece of e that no cut range covers, moved down; false when none is left. */
+static bool next_uncut(struct extent *e, const struct spool_range *cut, size_t ncut,
+		       struct extent *piece)
+{
+	while (e->len) {
+		uint64_t end = e->art_off + e->len, stop = end;
+		bool inside = false;
+
+		for (size_t i = 0; i < ncut; i++) {
+			uint64_t c_end = cut[i].off + cut[i].len;
+
+			if (c_end <= e->art_off || cut[i].off >= end)
+				continue;
+			if (cut[i].off <= e->art_off) {
+				inside = true;
+				stop = c_end < end ? c_end : end;
+			} else if (cut[i].off < stop) {
+				stop = cut[i].off;
+			}
+			break;
+		}
+		uint64_t n = stop - e->art_off;
+		if (!inside) {
+			*piece = (struct extent){.art_off = e->art_off - cut_below(cut, ncut, e->art_off),
+						 .log_off = e->log_off,
+						 .len = (uint32_t)n};
+		}
+		e->art_off += n;
+		e->log_off += n;
+		e->len -= (uint32_t)n;
+		if (!inside)
+			return true;
+	}
+	return false;
+}
+
 int spool_materialize(struct spool *s, spool_id id, int *fd_out)
+{
+	return spool_materialize_cut(s, id, NULL, 0, fd_out);
+}
+
+int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range *cut,
+			  size_t ncut, int *fd_out)
 {
 	struct spool_file *f = file_of(s, id);
 	struct window idx_win = {.cap = WINDOW_SIZE / 16}, log_win = {.cap = WINDOW_SIZE};
@@ -533,22 +593,24 @@ int spool_materialize(struct spool *s, spool_id id, int *fd_out)
 		if (err)
 			goto cleanup;
 		decode_extent(raw, &e);
-		if (e.len <= SMALL_EXTENT) {
-			err = replay_small(s, &e, fd, &log_win, &pend);
-		} else {
-			err = pending_flush(&pend, fd);
-			if (!err)
-				err = replay_extent(s, &e, fd, buf);
-		}
-		if (err)
-			goto cleanup;
 		idx = e.next;
+		for (struct extent piece; next_uncut(&e, cut, ncut, &piece);) {
+			if (piece.len <= SMALL_EXTENT) {
+				err = replay_small(s, &piece, fd, &log_win, &pend);
+			} else {
+				err = pending_flush(&pend, fd);
+				if (!err)
+					err = replay_extent(s, &piece, fd, buf);
+			}
+			if (err)
+				goto cleanup;
+		}
 	}
 	err = pending_flush(&pend, fd);
 	if (err)
 		goto cleanup;
 	/* The size is the furthest byte; ftruncate also makes an all-hole file the right size. */
-	if (ftruncate(fd, (off_t)f->size) < 0) {
+	if (ftruncate(fd, (off_t)(f->size - cut_below(cut, ncut, f->size))) < 0) {
 		err = -errno;
 		goto cleanup;
 	}

@@ -57,6 +57,12 @@ int spool_pwrite(struct spool *s, spool_id id, uint64_t off, const void *data, s
 /* Put len bytes right after the artifact's current end. 0 or -errno. */
 int spool_append(struct spool *s, spool_id id, const void *data, size_t len);
 
+/*
+ * Make the artifact at least size bytes long: bytes past its data stay
+ * holes (e.g. lost bytes at the end of a file).
+ */
+void spool_extend(struct spool *s, spool_id id, uint64_t size);
+
 /* Size of the artifact: the end of its furthest byte. */
 uint64_t spool_file_size(const struct spool *s, spool_id id);
 
@@ -68,6 +74,20 @@ uint64_t spool_file_bytes(const struct spool *s, spool_id id);
  * offset 0, holes kept. The caller closes *fd. 0 or -errno.
  */
 int spool_materialize(struct spool *s, spool_id id, int *fd);
+
+/* A byte range of an artifact. */
+struct spool_range {
+	uint64_t off, len;
+};
+
+/*
+ * The same with the ranges `cut` (sorted by offset, not overlapping)
+ * taken out: what follows each moves down by its length. For a stream
+ * artifact whose room was kept for bytes that turned out to belong to
+ * another artifact.
+ */
+int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range *cut,
+			  size_t ncut, int *fd);
 
 /*
  * A new unlinked temporary file in the spool directory, for a handler that

@@ -27,6 +27,8 @@ struct summary {
 	uint64_t loss_count[TR_LOSS_KIND_COUNT], loss_bytes[TR_LOSS_KIND_COUNT];
 	uint64_t loss_unknown; /* events of kinds this extractor does not know */
 	uint64_t loss_records;
+	/* file I/O lost without naming its file (LOSS, not IO_LOSS, of ringbuf_write/_read) */
+	uint64_t unpinned_events, unpinned_bytes;
 	bool trailer_seen;
 	uint64_t trailer_end_ns, trailer_lost;
 	uint64_t first_ns, last_ns; /* 0 = none */
@@ -73,16 +75,28 @@ void summary_count(struct summary *s, const char *what, uint64_t n)
 	find_named(s->counters, &s->ncounters, what)->count += n;
 }
 
-void summary_loss(struct summary *s, uint32_t kind, uint32_t pid, uint64_t count, uint64_t bytes)
+void summary_loss(struct summary *s, uint32_t kind, uint64_t count, uint64_t bytes, bool pinned)
 {
-	(void)pid;
 	s->loss_records++;
+	if (!pinned && (kind == TR_LOSS_RINGBUF_WRITE || kind == TR_LOSS_RINGBUF_READ)) {
+		s->unpinned_events += count;
+		s->unpinned_bytes += bytes;
+	}
 	if (kind == 0 || kind >= TR_LOSS_KIND_COUNT) {
 		s->loss_unknown += count;
 		return;
 	}
 	s->loss_count[kind] += count;
 	s->loss_bytes[kind] += bytes;
+}
+
+bool summary_has_losses(const struct summary *s)
+{
+	uint64_t total = s->loss_unknown;
+
+	for (unsigned k = 1; k < TR_LOSS_KIND_COUNT; k++)
+		total += s->loss_count[k];
+	return total || (s->trailer_seen && s->trailer_lost);
 }
 
 void summary_trailer(struct summary *s, uint64_t end_boot_ns, uint64_t total_lost)
@@ -231,7 +245,11 @@ void summary_print(const struct summary *s, FILE *f, const struct tr_header *hdr
 	if (!total && !s->loss_records) {
 		fprintf(f, "  losses: none recorded\n");
 	} else {
-		fprintf(f, "  losses: %" PRIu64 " events\n", total);
+		uint64_t bytes = 0;
+
+		for (unsigned k = 1; k < TR_LOSS_KIND_COUNT; k++)
+			bytes += s->loss_bytes[k];
+		fprintf(f, "  losses: %" PRIu64 " events, %" PRIu64 " bytes\n", total, bytes);
 		for (unsigned k = 1; k < TR_LOSS_KIND_COUNT; k++) {
 			if (!s->loss_count[k])
 				continue;
@@ -245,6 +263,11 @@ void summary_print(const struct summary *s, FILE *f, const struct tr_header *hdr
 			fprintf(f, "    %-20s %10" PRIu64 " events\n", "unknown kind",
 				s->loss_unknown);
 	}
+	if (s->unpinned_events)
+		fprintf(f,
+			"  not pinned to an artifact: %" PRIu64 " events, %" PRIu64
+			" bytes of file I/O lost without a record of their file\n",
+			s->unpinned_events, s->unpinned_bytes);
 	if (s->trailer_seen && s->trailer_lost != total)
 		fprintf(f, "  losses according to the trailer: %" PRIu64 " events\n",
 			s->trailer_lost);

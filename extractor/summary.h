@@ -8,6 +8,7 @@
 #ifndef TRACEE_EXTRACT_SUMMARY_H
 #define TRACEE_EXTRACT_SUMMARY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -24,8 +25,14 @@ void summary_artifact(struct summary *s, const char *type, uint64_t bytes);
 /* A named counter for the handlers' own figures ("packets unattributed"). */
 void summary_count(struct summary *s, const char *what, uint64_t n);
 
-/* A LOSS record (kind as in format/trace_records.h). */
-void summary_loss(struct summary *s, uint32_t kind, uint32_t pid, uint64_t count, uint64_t bytes);
+/*
+ * Lost events (kind as in format/trace_records.h): a LOSS record, or an
+ * IO_LOSS (pinned: it names the file it damages).
+ */
+void summary_loss(struct summary *s, uint32_t kind, uint64_t count, uint64_t bytes, bool pinned);
+
+/* Whether any loss was recorded (LOSS or IO_LOSS, or the trailer says so). */
+bool summary_has_losses(const struct summary *s);
 
 /* The trailer's total of lost events, for a cross-check. */
 void summary_trailer(struct summary *s, uint64_t end_boot_ns, uint64_t total_lost);

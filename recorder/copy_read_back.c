@@ -11,7 +11,7 @@
  * still the same regular file (dev, ino), so no FIFO or device is ever
  * opened. The bytes are the source's when the recorder reads them: a source
  * changed in the meantime gives its new bytes, which is why the chunks are
- * flagged read-back. A range that cannot be read whole is a LOSS record
+ * flagged read-back. A range that cannot be read whole is an IO_LOSS record
  * naming the artifact, the offset and why.
  */
 #include <errno.h>
@@ -80,9 +80,13 @@ static int append_chunk(struct recorder *rec, const struct copy_range_sample *s,
 	    .offset = s->offset + done,
 	    .mode = s->mode,
 	    .direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
-	    .flags = (s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED)) | TR_IO_READ_BACK,
+	    .flags = (s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED | TR_IO_STREAM_POS)) |
+		     TR_IO_READ_BACK,
 	    .fd = (uint16_t)s->fd,
 	    .syscall_nr = s->syscall_nr,
+	    .generation = s->generation,
+	    .stream_pos = s->stream_pos + done,
+	    .stream_epoch = s->epoch,
 	};
 
 	tr_io_chunk_encode(&c, fixed);
@@ -129,16 +133,14 @@ int copy_read_back(struct recorder *rec, const struct copy_range_sample *s, uint
 	fd = open_source(s, path);
 	if (fd < 0)
 		why = fd == -ESTALE ? "the source was replaced" : strerror(-fd);
-	if (fd >= 0 && (s->flags & FILE_IO_COPY_IF_ELF)) {
-		int elf = copy_is_elf(fd, s);
-
-		if (elf == 0)
-			goto cleanup; /* filtered out, not lost */
-		if (elf < 0) {
-			why = strerror(-elf);
-			close(fd);
-			fd = -1;
-		}
+	if (s->flags & FILE_IO_COPY_IF_ELF) {
+		/*
+		 * Only the bytes can say whether the ELF filter keeps the copy:
+		 * one that cannot be read is not known to be lost (and took no
+		 * stream positions in BPF).
+		 */
+		if (fd < 0 || copy_is_elf(fd, s) != 1)
+			goto cleanup;
 	}
 	while (fd >= 0 && done < s->length) {
 		size_t want = s->length - done < buf_len ? (size_t)(s->length - done) : buf_len;
@@ -156,14 +158,29 @@ int copy_read_back(struct recorder *rec, const struct copy_range_sample *s, uint
 		done += (uint64_t)n;
 	}
 	if (done < s->length) {
-		snprintf(detail, sizeof(detail),
-			 "%s.dev-%llu.inode-%llu: %llu bytes at offset %llu copied from %s: %s",
-			 s->direction == FILE_IO_READ ? "read" : "write",
-			 (unsigned long long)s->dev, (unsigned long long)s->ino,
-			 (unsigned long long)(s->length - done),
-			 (unsigned long long)(s->offset + done), path, why);
-		err = recorder_note_loss(rec, TR_LOSS_COPY_READ_BACK_FAILED, s->hdr.pid,
-					 s->length - done, detail);
+		struct tr_io_loss loss = {
+		    .time_ns = s->hdr.time_ns,
+		    .pid = s->hdr.pid,
+		    .tid = s->hdr.tid,
+		    .cgroup_id = s->hdr.cgroup_id,
+		    .dev = s->dev,
+		    .ino = s->ino,
+		    .offset = s->offset + done,
+		    .stream_pos = s->stream_pos + done,
+		    .bytes = s->length - done,
+		    .events = 1,
+		    .kind = TR_LOSS_COPY_READ_BACK_FAILED,
+		    .generation = s->generation,
+		    .stream_epoch = s->epoch,
+		    .mode = s->mode,
+		    .direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
+		    .flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_STREAM_POS),
+		};
+		int n = snprintf(detail, sizeof(detail), "copied from %s: %s", path, why);
+
+		loss.detail = (const uint8_t *)detail;
+		loss.detail_len = n < 0 ? 0 : (size_t)n < sizeof(detail) ? (size_t)n : sizeof(detail) - 1;
+		err = recorder_note_io_loss(rec, &loss);
 	}
 cleanup:
 	if (fd >= 0)

@@ -35,7 +35,8 @@ _Static_assert(FILE_IO_FD_STDIN == FILTER_FD_STDIN && FILE_IO_FD_STDOUT == FILTE
 _Static_assert(FILE_IO_MAX_PATH_FILTERS == CAPTURE_MAX_PATH_FILTERS &&
 		   FILE_IO_PATH_FILTER_LEN == CAPTURE_PATH_FILTER_LEN,
 	       "path filter limits differ between bpf/file_io.h and capture_options.h");
-_Static_assert(FILE_IO_OFFSET_VALID == TR_IO_OFFSET_VALID && FILE_IO_TRUNCATED == TR_IO_TRUNCATED,
+_Static_assert(FILE_IO_OFFSET_VALID == TR_IO_OFFSET_VALID && FILE_IO_TRUNCATED == TR_IO_TRUNCATED &&
+		   FILE_IO_STREAM_POS == TR_IO_STREAM_POS,
 	       "chunk flags differ between bpf/file_io.h and the trace format");
 
 struct file_io {
@@ -192,9 +193,12 @@ static int handle_chunk(struct recorder *rec, const struct io_chunk_sample *s)
 	    .offset = s->offset,
 	    .mode = s->mode,
 	    .direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
-	    .flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED),
+	    .flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED | TR_IO_STREAM_POS),
 	    .fd = (uint16_t)s->fd,
 	    .syscall_nr = s->syscall_nr,
+	    .generation = s->generation,
+	    .stream_pos = s->stream_pos,
+	    .stream_epoch = s->epoch,
 	};
 
 	tr_io_chunk_encode(&c, fixed);
@@ -214,6 +218,7 @@ static int handle_file_info(struct recorder *rec, const struct file_info_sample 
 	    .ino = s->ino,
 	    .mode = s->mode,
 	    .pid = s->hdr.pid,
+	    .generation = s->generation,
 	};
 
 	/* the names /proc/PID/fd shows for files outside the mount tree */
@@ -234,6 +239,30 @@ static int handle_file_info(struct recorder *rec, const struct file_info_sample 
 	}
 	tr_file_encode(&f, fixed);
 	return recorder_append(rec, TR_REC_FILE, fixed, sizeof(fixed), path, path_len);
+}
+
+static int handle_io_loss(struct recorder *rec, const struct io_loss_sample *s)
+{
+	struct tr_io_loss l = {
+	    .time_ns = s->hdr.time_ns,
+	    .pid = s->hdr.pid,
+	    .tid = s->hdr.tid,
+	    .cgroup_id = s->hdr.cgroup_id,
+	    .dev = s->dev,
+	    .ino = s->ino,
+	    .offset = s->offset,
+	    .stream_pos = s->stream_pos,
+	    .bytes = s->bytes,
+	    .events = s->events,
+	    .kind = s->kind,
+	    .generation = s->generation,
+	    .stream_epoch = s->epoch,
+	    .mode = s->mode,
+	    .direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
+	    .flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_STREAM_POS),
+	};
+
+	return recorder_note_io_loss(rec, &l);
 }
 
 static int file_io_handle_sample(void *state, struct recorder *rec, const void *data, size_t len)
@@ -265,11 +294,53 @@ static int file_io_handle_sample(void *state, struct recorder *rec, const void *
 			goto bad;
 		return copy_read_back(rec, cs, fio->copy_buf, sizeof(fio->copy_buf));
 	}
+	case EV_IO_LOSS:
+		if (h->size < sizeof(struct io_loss_sample))
+			goto bad;
+		return handle_io_loss(rec, data);
 	}
 bad:
 	fprintf(stderr, "file_io: malformed ring buffer sample (type %u, %zu bytes)\n",
 		len >= sizeof(*h) ? h->type : 0u, len);
 	return -EPROTO;
+}
+
+static void file_io_detach(void *state)
+{
+	struct file_io *fio = state;
+
+	file_io_bpf__detach(fio->skel);
+}
+
+/*
+ * The runs of lost bytes still open in the per-CPU table (bpf/file_io.h):
+ * with the programs detached, nothing grows them any more.
+ */
+static int file_io_drain(void *state, struct recorder *rec)
+{
+	struct file_io *fio = state;
+	struct io_loss_runs *runs = NULL;
+	int ncpus = libbpf_num_possible_cpus(), err = 0;
+	__u32 zero = 0;
+
+	if (ncpus <= 0)
+		return ncpus ? ncpus : -EINVAL;
+	runs = calloc((size_t)ncpus, sizeof(*runs));
+	if (!runs)
+		return -ENOMEM;
+	if (bpf_map__lookup_elem(fio->skel->maps.io_loss_runs, &zero, sizeof(zero), runs,
+				 (size_t)ncpus * sizeof(*runs), 0)) {
+		err = -errno;
+		fprintf(stderr, "file_io: cannot read the open loss runs: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	for (int cpu = 0; cpu < ncpus && !err; cpu++)
+		for (int i = 0; i < FILE_IO_LOSS_RUNS && !err; i++)
+			if (runs[cpu].run[i].bytes)
+				err = handle_io_loss(rec, &runs[cpu].run[i]);
+cleanup:
+	free(runs);
+	return err;
 }
 
 static void file_io_destroy(void *state)
@@ -282,6 +353,8 @@ static void file_io_destroy(void *state)
 	free(fio);
 }
 
+static const unsigned int file_io_more_events[] = {EV_IO_LOSS, 0};
+
 const struct probe file_io_probe = {
     .name = "file_io",
     .first_event = EV_FILE_INFO,
@@ -293,4 +366,7 @@ const struct probe file_io_probe = {
     .handle_sample = file_io_handle_sample,
     .tick = NULL,
     .destroy = file_io_destroy,
+    .more_events = file_io_more_events,
+    .detach = file_io_detach,
+    .drain = file_io_drain,
 };

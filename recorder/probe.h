@@ -39,6 +39,17 @@ struct probe {
 	 * owns, 0-terminated; may be NULL (added by recorder-core). */
 	const unsigned int *more_events;
 	/*
+	 * The recording stops: detach the programs, so that nothing more is
+	 * submitted. Called for every probe before the rings are read a last
+	 * time. May be NULL.
+	 */
+	void (*detach)(void *state);
+	/*
+	 * After that last read: record what the BPF side still holds (e.g.
+	 * runs of losses kept in per-CPU maps). May be NULL. 0 or -errno.
+	 */
+	int (*drain)(void *state, struct recorder *rec);
+	/*
 	 * Background work in small steps (e.g. copying a binary 1 MiB at a
 	 * time), called after every ring buffer poll so samples keep flowing.
 	 * Return 1 when more work is pending (the core then polls without

@@ -34,6 +34,26 @@
 #include "recorder/scope_setup.h"
 #include "recorder/shared_maps.h"
 
+/* poll_losses() copies the BPF loss slots into LOSS records of the same number. */
+#define SAME_LOSS(slot, kind) ((int)(slot) == (int)(kind))
+_Static_assert(SAME_LOSS(LOSS_RINGBUF_WRITE, TR_LOSS_RINGBUF_WRITE) &&
+		   SAME_LOSS(LOSS_RINGBUF_READ, TR_LOSS_RINGBUF_READ) &&
+		   SAME_LOSS(LOSS_RINGBUF_EXEC, TR_LOSS_RINGBUF_EXEC) &&
+		   SAME_LOSS(LOSS_RINGBUF_PROCESS, TR_LOSS_RINGBUF_PROCESS) &&
+		   SAME_LOSS(LOSS_RINGBUF_PACKET, TR_LOSS_RINGBUF_PACKET) &&
+		   SAME_LOSS(LOSS_RINGBUF_MEM, TR_LOSS_RINGBUF_MEM) &&
+		   SAME_LOSS(LOSS_RINGBUF_MODULE, TR_LOSS_RINGBUF_MODULE) &&
+		   SAME_LOSS(LOSS_RINGBUF_BPF, TR_LOSS_RINGBUF_BPF) &&
+		   SAME_LOSS(LOSS_PAYLOAD_TRUNCATED, TR_LOSS_PAYLOAD_TRUNCATED) &&
+		   SAME_LOSS(LOSS_USER_READ_FAILED, TR_LOSS_USER_READ_FAILED) &&
+		   SAME_LOSS(LOSS_BINARY_COPY_FAILED, TR_LOSS_BINARY_COPY_FAILED) &&
+		   SAME_LOSS(LOSS_IOV_LIMIT, TR_LOSS_IOV_LIMIT) &&
+		   SAME_LOSS(LOSS_RINGBUF_OTHER, TR_LOSS_RINGBUF_OTHER) &&
+		   SAME_LOSS(LOSS_COPY_READ_BACK_FAILED, TR_LOSS_COPY_READ_BACK_FAILED) &&
+		   SAME_LOSS(LOSS_RINGBUF_NAME, TR_LOSS_RINGBUF_NAME) &&
+		   SAME_LOSS(LOSS_SLOT_COUNT, TR_LOSS_KIND_COUNT),
+	       "loss slots of bpf/events.h differ from the loss kinds of the trace format");
+
 #define MAX_PROBES 16
 #define MAX_EVENT_TYPE 256
 #define POLL_MS 100
@@ -137,6 +157,20 @@ int recorder_note_loss(struct recorder *rec, uint32_t kind, uint32_t pid, uint64
 		       const char *detail)
 {
 	return write_loss(recording_of(rec), kind, pid, 1, bytes, detail);
+}
+
+int recorder_note_io_loss(struct recorder *rec, const struct tr_io_loss *loss)
+{
+	struct recording *r = recording_of(rec);
+	uint8_t fixed[TR_IO_LOSS_FIXED_LEN];
+
+	if (loss->kind < TR_LOSS_KIND_COUNT) {
+		r->lost_events[loss->kind] += loss->events;
+		r->lost_bytes[loss->kind] += loss->bytes;
+	}
+	tr_io_loss_encode(loss, fixed);
+	return recorder_append(rec, TR_REC_IO_LOSS, fixed, sizeof(fixed), loss->detail,
+			       loss->detail_len);
 }
 
 int recorder_note_cgroup(struct recorder *rec, uint64_t cgroup_id)
@@ -462,7 +496,13 @@ static void print_summary(struct recording *r, bool finished)
 			(unsigned long long)r->lost_events[k], tr_loss_kind_name(k),
 			r->lost_events[k] == 1 ? "" : "s", (unsigned long long)r->lost_bytes[k]);
 	}
-	if (!total)
+	if (!finished)
+		/* the counts above are what was counted before the stop: the rest is unknown */
+		fprintf(stderr,
+			"tracee-rec: not recorded: whatever happened after the recording failed%s; "
+			"the trace has no trailer\n",
+			r->writer_failed ? " (the trace could not be written)" : "");
+	else if (!total)
 		fprintf(stderr, "tracee-rec: nothing lost\n");
 	if (r->compression.spells)
 		fprintf(stderr,
@@ -555,13 +595,20 @@ static int record_loop(struct recording *r)
 	}
 	if (err || r->sample_err)
 		return err ? err : r->sample_err;
-	/* what was submitted before the stop is still in the buffer */
+	/* nothing is submitted from here on... */
+	for (size_t i = 0; i < r->nprobes; i++)
+		if (r->probes[i]->detach)
+			r->probes[i]->detach(r->states[i]);
+	/* ...and what was before the stop is still in the rings */
 	err = ring_buffer__consume(r->rb);
 	if (err < 0)
 		return r->sample_err ? r->sample_err : err;
 	/* finish what was started (copies hold their files open) */
 	while ((err = work(r)) > 0)
 		;
+	for (size_t i = 0; !err && i < r->nprobes; i++)
+		if (r->probes[i]->drain)
+			err = r->probes[i]->drain(r->states[i], &r->rec);
 	return err < 0 ? err : tick(r);
 }
 
@@ -582,7 +629,8 @@ int recorder_run(const struct capture_options *opts)
 	}
 	r->rec.opts = opts;
 	r->rec.self_pid = getpid();
-	r->rec.events_fd = r->rec.losses_fd = r->rec.scope_config_fd = r->rec.scope_tasks_fd = -1;
+	r->rec.events_fd = r->rec.loss_events_fd = r->rec.losses_fd = r->rec.scope_config_fd =
+	    r->rec.scope_tasks_fd = -1;
 	r->out_fd = -1;
 	memset(&hdr, 0, sizeof(hdr));
 
@@ -667,6 +715,11 @@ int recorder_run(const struct capture_options *opts)
 	if (!r->rb) {
 		err = -errno;
 		fprintf(stderr, "tracee-rec: cannot open the ring buffer: %s\n", strerror(errno));
+		goto cleanup;
+	}
+	err = ring_buffer__add(r->rb, r->rec.loss_events_fd, handle_sample, r);
+	if (err) {
+		fprintf(stderr, "tracee-rec: cannot open the loss ring buffer: %s\n", strerror(-err));
 		goto cleanup;
 	}
 	err = setup_probes(r);

@@ -18,7 +18,7 @@ struct recorder {
 	const struct capture_options *opts;
 	struct tr_writer *writer;
 	/* fds of the maps every BPF object shares (recorder/shared_maps.c) */
-	int events_fd, losses_fd, scope_config_fd, scope_tasks_fd;
+	int events_fd, loss_events_fd, losses_fd, scope_config_fd, scope_tasks_fd;
 	/* wall clock = boot ns + boot_wall_offset_ns */
 	int64_t boot_wall_offset_ns;
 	/* the recorder's own pid, so probes can exclude it */
@@ -54,5 +54,12 @@ int recorder_run(const struct capture_options *opts);
 /* Record a loss detected in user space (e.g. a binary that could not be copied). */
 int recorder_note_loss(struct recorder *rec, uint32_t kind, uint32_t pid, uint64_t bytes,
 		       const char *detail);
+
+/*
+ * Record a loss that names the file it damages (an IO_LOSS record, its
+ * tail the detail) and count it in the totals. 0 or -errno.
+ */
+struct tr_io_loss;
+int recorder_note_io_loss(struct recorder *rec, const struct tr_io_loss *loss);
 
 #endif /* TRACEE_REC_RECORDER_H */

@@ -37,11 +37,17 @@ int shared_maps_create(struct recorder *rec, uint32_t ringbuf_size, char *err, s
 {
 	int fd;
 
-	rec->events_fd = rec->losses_fd = rec->scope_config_fd = rec->scope_tasks_fd = -1;
+	rec->events_fd = rec->loss_events_fd = rec->losses_fd = rec->scope_config_fd =
+	    rec->scope_tasks_fd = -1;
 	fd = create_map(BPF_MAP_TYPE_RINGBUF, "events", 0, 0, ringbuf_size, err, errlen);
 	if (fd < 0)
 		goto fail;
 	rec->events_fd = fd;
+	fd = create_map(BPF_MAP_TYPE_RINGBUF, "loss_events", 0, 0, LOSS_EVENTS_RING_SIZE, err,
+			errlen);
+	if (fd < 0)
+		goto fail;
+	rec->loss_events_fd = fd;
 	fd = create_map(BPF_MAP_TYPE_PERCPU_ARRAY, "losses", sizeof(__u32),
 			sizeof(struct loss_counter), LOSS_SLOT_COUNT, err, errlen);
 	if (fd < 0)
@@ -65,8 +71,8 @@ fail:
 
 void shared_maps_close(struct recorder *rec)
 {
-	int *fds[] = { &rec->events_fd, &rec->losses_fd, &rec->scope_config_fd,
-		       &rec->scope_tasks_fd };
+	int *fds[] = { &rec->events_fd, &rec->loss_events_fd, &rec->losses_fd,
+		       &rec->scope_config_fd, &rec->scope_tasks_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -82,6 +88,7 @@ int recorder_share_maps(struct recorder *rec, struct bpf_object *obj)
 		int fd;
 	} shared[] = {
 		{ "events", rec->events_fd },
+		{ "loss_events", rec->loss_events_fd },
 		{ "losses", rec->losses_fd },
 		{ "scope_config", rec->scope_config_fd },
 		{ "scope_tasks", rec->scope_tasks_fd },

@@ -13,8 +13,9 @@
 struct recorder;
 
 /*
- * Create events (ring buffer of ringbuf_size bytes), losses, scope_config
- * and scope_tasks; store their fds in rec. 0 or -errno with a message.
+ * Create events (ring buffer of ringbuf_size bytes), loss_events, losses,
+ * scope_config and scope_tasks; store their fds in rec. 0 or -errno with a
+ * message.
  */
 int shared_maps_create(struct recorder *rec, uint32_t ringbuf_size, char *err, size_t errlen);
 

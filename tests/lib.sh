@@ -21,6 +21,20 @@ assert_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
 }
 
+# extract_partial TRACE ARCHIVE SUMMARY: an extraction whose evidence is
+# damaged (losses, unreadable bytes): the archive is written and the exit
+# status is 3, as documented; anything else fails the test.
+extract_partial() {
+	local rc=0
+	"$EXTRACT" "$1" -o "$2" 2>"$3" || rc=$?
+	[ "$rc" = 3 ] || fail "tracee-extract of damaged evidence: expected exit status 3, got $rc: $(cat "$3")"
+}
+
+# damage_of ARCHIVE_DIR ARTIFACT: the kinds damage.jsonl gives for ARTIFACT, one per line
+damage_of() {
+	jq -r --arg a "$2" 'select(.artifact == $a) | .kind' "$1/damage.jsonl"
+}
+
 # End-to-end tests load BPF: they need root and a kernel with BTF. Anything
 # else missing is a failure, not a skip.
 require_bpf() {

@@ -41,11 +41,15 @@ head -c 1000 "$BIN" >partial
 	echo "loss time_ns=10001 kind=11 pid=14 count=1 detail=/opt/gone"
 } >script
 "$TOOLS/trace_builder" -b 4096 -o t.trc script
-"$EXTRACT" t.trc -o out.tar 2>summary.txt || fail "extract exit $?: $(cat summary.txt)"
+# copies that failed are damage: exit status 3 (partial)
+rc=0
+"$EXTRACT" t.trc -o out.tar 2>summary.txt || rc=$?
+assert_eq "exit status with failed binary copies" 3 "$rc"
 tar tf out.tar | sort >list
 cat >want <<LIST
 $CID/
 $CID/exec.1600000000000008000.mytrue
+damage.jsonl
 host/
 host/exec.1600000000000006000.mytrue
 host/exec.1600000000000009000.tool
@@ -67,4 +71,10 @@ grep -q "binary_copy_failed  *1 events" summary.txt || fail "loss not in summary
 grep -q "host/exec.1600000000000009500.quick: not extracted: the recorder could not copy it: No such file or directory: /proc/15/exe" summary.txt ||
 	fail "failed copy not reported: $(cat summary.txt)"
 grep -q "exec  *3 files" summary.txt || fail "exec count: $(cat summary.txt)"
+# the damage travels with the evidence: one line per damaged binary, nothing else
+jq -r '[.artifact, .kind] | @tsv' x/damage.jsonl | sort >damage.got
+printf '%s\t%s\n' host/exec.1600000000000009000.tool incomplete \
+	host/exec.1600000000000009500.quick binary_copy_failed \
+	host/exec.1600000000000010000.gone binary_copy_failed | sort >damage.want
+diff damage.want damage.got || fail "damage.jsonl does not name the damaged binaries"
 echo "exec: ok"

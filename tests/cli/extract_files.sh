@@ -63,6 +63,7 @@ host/read.dev-2049.inode-12
 host/write.dev-2049.inode-12
 host/write.dev-6.inode-4.pid-100
 host/write.dev-6.inode-4.pid-400
+damage.jsonl
 manifest.sha256
 read_files
 read_files.tsv
@@ -102,14 +103,16 @@ host/write.dev-6.inode-4.pid-400 /dev/null
 IDX
 diff want.written gnu/written_files || fail "written_files differs"
 assert_eq "read_files" "host/read.dev-2049.inode-12 /tmp/data file" "$(cat gnu/read_files)"
-printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' artifact path pid comm size lost_events truncated_chunks \
-	host/write.dev-2049.inode-12 "/tmp/data file" 100 writer 4199304 0 0 \
-	"$CID/write.dev-13.inode-777" "pipe:[777]" 300 "in ctr" "$(stat -c %s want.pipe)" 0 0 \
-	host/write.dev-6.inode-4.pid-100 /dev/null 100 writer 7 0 0 \
-	host/write.dev-6.inode-4.pid-400 /dev/null 400 nuller 7 0 0 >want.written.tsv
+printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' artifact path pid comm size lost_bytes missing truncated_chunks \
+	host/write.dev-2049.inode-12 "/tmp/data file" 100 writer 4199304 0 - 0 \
+	"$CID/write.dev-13.inode-777" "pipe:[777]" 300 "in ctr" "$(stat -c %s want.pipe)" 0 - 0 \
+	host/write.dev-6.inode-4.pid-100 /dev/null 100 writer 7 0 - 0 \
+	host/write.dev-6.inode-4.pid-400 /dev/null 400 nuller 7 0 - 0 >want.written.tsv
 diff want.written.tsv gnu/written_files.tsv || fail "written_files.tsv differs"
 # awk reads it as a table: the columns line up
-assert_eq "tsv columns" "7 7 7 7 7" "$(awk -F'\t' '{printf "%s%d", (NR > 1 ? " " : ""), NF}' gnu/written_files.tsv)"
+assert_eq "tsv columns" "8 8 8 8 8" "$(awk -F'\t' '{printf "%s%d", (NR > 1 ? " " : ""), NF}' gnu/written_files.tsv)"
+# nothing is damaged: the report is there, and empty
+[ -f gnu/damage.jsonl ] && [ ! -s gnu/damage.jsonl ] || fail "damage.jsonl: $(cat gnu/damage.jsonl)"
 
 # Summary on stderr.
 grep -q "write  *4 files" summary.txt || fail "summary: write count: $(cat summary.txt)"

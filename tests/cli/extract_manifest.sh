@@ -72,7 +72,7 @@ PY
 }
 check_archive out.tar x
 # Every kind of member is there: the count guards the listing check above.
-assert_eq "files listed" 10 "$(tr -cd '\0' <x.listed | wc -c)"
+assert_eq "files listed" 11 "$(tr -cd '\0' <x.listed | wc -c)"
 grep -q "^\\\\[0-9a-f]\{64\}  host/exec.1700000002000000021.back\\\\\\\\slash$" x/manifest.sha256 ||
 	fail "backslash name not escaped: $(cat x/manifest.sha256)"
 # Holes hash as zeros: the hash of the file the way the trace wrote it.
@@ -124,9 +124,11 @@ set -e
 assert_eq "cut trace exit status" 3 "$rc"
 check_archive cut.tar c
 
-# A trace with no artifact: an empty manifest, still the last member.
+# A trace with no artifact: the (empty) damage report, a manifest listing
+# just it, still the last member.
 echo "header hostname=empty" | "$B" -o empty.trc
 "$EXTRACT" -q empty.trc -o empty.tar || fail "empty trace: exit $?"
-assert_eq "empty archive members" manifest.sha256 "$(tar tf empty.tar)"
-assert_eq "empty manifest" "" "$(tar xOf empty.tar manifest.sha256)"
+assert_eq "empty archive members" "damage.jsonl manifest.sha256" "$(tar tf empty.tar | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "manifest of an empty trace" "$(printf '' | sha256sum | cut -d' ' -f1)  damage.jsonl" \
+	"$(tar xOf empty.tar manifest.sha256)"
 echo "manifest: ok"

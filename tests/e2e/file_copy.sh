@@ -32,12 +32,19 @@ mkdir -p "$IN" "$OUT"
 	fail "tracee-rec exited with $?: $(cat "$TMP/rec.err")"
 grep -q "lost 1 copy_read_back_failed event (200000 bytes)" "$TMP/rec.err" ||
 	fail "the recorder did not report the copy it could not read back: $(cat "$TMP/rec.err")"
-"$EXTRACT" "$TMP/t.trc" -o "$TMP/a.tar" 2>"$TMP/extract.err" ||
-	fail "tracee-extract exited with $?: $(cat "$TMP/extract.err")"
+rc=0
+"$EXTRACT" "$TMP/t.trc" -o "$TMP/a.tar" 2>"$TMP/extract.err" || rc=$?
+assert_eq "extraction with a lost copy: exit status (partial)" 3 "$rc"
 grep -q "copy_read_back_failed *1 events *200000 bytes" "$TMP/extract.err" ||
 	fail "the extractor did not report the loss: $(cat "$TMP/extract.err")"
 mkdir "$TMP/x"
 tar -xf "$TMP/a.tar" -C "$TMP/x" || fail "tar cannot unpack the archive"
+# the loss is pinned: the whole of the truncated copy, at offset 0 of its artifact
+a=$(sed -n "s|^\([^ ]*\) $IN/gone\$|\1|p" "$TMP/x/written_files")
+[ -n "$a" ] || fail "the lost copy has no artifact: $(cat "$TMP/x/written_files")"
+assert_eq "damage of the lost copy" "$a copy_read_back_failed 0 200000" \
+	"$(jq -r '[.artifact, .kind, .offset, .length] | join(" ")' "$TMP/x/damage.jsonl")"
+assert_eq "size of the lost copy's artifact (a hole)" 200000 "$(stat -c %s "$TMP/x/$a")"
 
 for f in copied catted range sent; do
 	a=$(sed -n "s|^\([^ ]*\) $IN/$f\$|\1|p" "$TMP/x/written_files")

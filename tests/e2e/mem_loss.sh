@@ -13,8 +13,7 @@ require_bpf
 pid=$(awk '/^pid /{print $2}' "$TMP/rec.out")
 [ -n "$pid" ] || fail "the workload did not run: $(cat "$TMP/rec.out" "$TMP/rec.err")"
 
-"$EXTRACT" "$TMP/t.trc" -o "$TMP/out.tar" 2>"$TMP/summary.txt" ||
-	fail "tracee-extract failed: $(cat "$TMP/summary.txt")"
+extract_partial "$TMP/t.trc" "$TMP/out.tar" "$TMP/summary.txt"
 grep -q 'ringbuf_mem' "$TMP/summary.txt" ||
 	fail "summary shows no ringbuf_mem loss: $(cat "$TMP/summary.txt")"
 mkdir "$TMP/x"
@@ -24,3 +23,4 @@ assert_eq "memory files" 1 "${#bins[@]}"
 assert_eq "size of ${bins[0]}" $((16 << 20)) "$(stat -c %s "$TMP/x/${bins[0]}")"
 grep -F "${bins[0]}" "$TMP/summary.txt" | grep -q 'lost in the recorder' ||
 	fail "summary does not name ${bins[0]} as damaged: $(cat "$TMP/summary.txt")"
+assert_eq "damage.jsonl for ${bins[0]}" ringbuf_mem "$(damage_of "$TMP/x" "${bins[0]}")"

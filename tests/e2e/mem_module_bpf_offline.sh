@@ -36,8 +36,7 @@ bpf_prog_chunk time_ns=3100 pid=12 tid=12 prog_type=1 insn_cnt=600 name=broken o
 bpf_prog_chunk time_ns=3100 pid=12 tid=12 prog_type=1 insn_cnt=600 name=broken offset=4096 flags=3
 EOS
 "$BUILDER" -o "$TMP/t.trc" "$TMP/script" || fail "trace_builder failed"
-"$EXTRACT" "$TMP/t.trc" -o "$TMP/out.tar" 2>"$TMP/summary.txt" ||
-	fail "tracee-extract failed: $(cat "$TMP/summary.txt")"
+extract_partial "$TMP/t.trc" "$TMP/out.tar" "$TMP/summary.txt"
 mkdir "$TMP/x"
 tar -xf "$TMP/out.tar" -C "$TMP/x"
 (cd "$TMP/x" && find . -type f | sed 's|^\./||' | sort) >"$TMP/files"
@@ -46,6 +45,7 @@ sha_a=$(head -c 10000 /dev/zero | tr '\0' 'A' | sha256sum | cut -d' ' -f1)
 sha_prog=$(printf '\xb7\0\0\0\0\0\0\0\x95\0\0\0\0\0\0\0' | sha256sum | cut -d' ' -f1)
 cat >"$TMP/want" <<EOW
 $cid/bin.pid-20.ts-1700000000000005000
+damage.jsonl
 host/bpf.name-a_b.pid-12.$sha_prog
 host/bpf.name-broken.pid-12
 host/module.dev-266338304.inode-99.pid-11
@@ -72,3 +72,9 @@ expect_summary 'memory chunks outside their region \(ignored\): 1'
 expect_summary "bin.pid-20.*4096 of 12288 bytes missing"
 expect_summary 'module.dev-266338304.inode-99.pid-11: 4096 of 12288 image bytes missing'
 expect_summary 'bpf.name-broken.pid-12: 704 of 4800 instruction bytes missing'
+# the same three in the archive's damage report
+jq -r '.artifact + " " + .kind' "$TMP/x/damage.jsonl" | sort >"$TMP/damage"
+printf '%s\n' "$cid/bin.pid-20.ts-1700000000000005000 user_read_failed" \
+	"host/bpf.name-broken.pid-12 incomplete" \
+	"host/module.dev-266338304.inode-99.pid-11 incomplete" | sort >"$TMP/damage.want"
+diff "$TMP/damage.want" "$TMP/damage" || fail "damage.jsonl differs (want, got)"

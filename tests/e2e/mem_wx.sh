@@ -8,8 +8,7 @@ require_bpf
 
 "$REC" -c mem -o "$TMP/t.trc" -- "$TOOLS/art_mem" wx >"$TMP/rec.out" 2>"$TMP/rec.err" ||
 	fail "tracee-rec failed: $(cat "$TMP/rec.err")"
-"$EXTRACT" "$TMP/t.trc" -o "$TMP/out.tar" 2>"$TMP/summary.txt" ||
-	fail "tracee-extract failed: $(cat "$TMP/summary.txt")"
+extract_partial "$TMP/t.trc" "$TMP/out.tar" "$TMP/summary.txt"
 grep -E 'mappings asking for W\+X.*\b2\b' "$TMP/summary.txt" >/dev/null ||
 	fail "summary does not count 2 W+X mappings: $(cat "$TMP/summary.txt")"
 
@@ -21,3 +20,4 @@ size=$(stat -c %s "$TMP/x/${bins[0]}")
 assert_eq "size of ${bins[0]}" "$(getconf PAGESIZE)" "$size"
 grep -F "${bins[0]#./}" "$TMP/summary.txt" | grep -q 'missing' ||
 	fail "summary does not say that ${bins[0]} has missing bytes: $(cat "$TMP/summary.txt")"
+assert_eq "damage.jsonl for ${bins[0]#./}" user_read_failed "$(damage_of "$TMP/x" "${bins[0]#./}")"

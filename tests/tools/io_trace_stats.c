@@ -9,6 +9,7 @@
  *
  * read_back_bytes: write bytes in chunks flagged read-back (copy_file_range,
  * sendfile); copy_lost_bytes: bytes of copy_read_back_failed losses.
+ * Losses count LOSS and IO_LOSS records alike (a lost event is in one of them).
  *
  * Exit status 0 when the trace was read to its end, 1 otherwise.
  */
@@ -61,6 +62,15 @@ int main(int argc, char **argv)
 
 			if (tr_loss_decode(&rec, &l) == 0) {
 				lost += l.count;
+				lost_bytes += l.bytes;
+				if (l.kind == TR_LOSS_COPY_READ_BACK_FAILED)
+					copy_lost += l.bytes;
+			}
+		} else if (rec.type == TR_REC_IO_LOSS) {
+			struct tr_io_loss l;
+
+			if (tr_io_loss_decode(&rec, &l) == 0) {
+				lost += l.events;
 				lost_bytes += l.bytes;
 				if (l.kind == TR_LOSS_COPY_READ_BACK_FAILED)
 					copy_lost += l.bytes;

@@ -28,8 +28,20 @@
  *   io_workload copytrunc SRC DST           copy_file_range of all of SRC into DST, then
  *                                           SRC truncated to 0 at once (before anyone
  *                                           could read the copied range back)
+ *   io_workload storm PATH SEED COUNT SIZE  COUNT write()s of SIZE bytes each into PATH
+ *                                           (created, truncated; "-" = stdout): write i
+ *                                           starts with "sSEED:i:" (i in 8 digits), the
+ *                                           rest is a cheap pattern of (SEED, i, byte)
+ *   io_workload storm-check FILE SEED COUNT SIZE [RANGES]
+ *                                           compare FILE ("-" = stdin) with what storm
+ *                                           wrote; RANGES holds lines "OFFSET LENGTH" of
+ *                                           damaged bytes that may differ or be absent;
+ *                                           every other byte of the COUNT * SIZE must be
+ *                                           there and equal, and FILE no longer. Prints
+ *                                           "checked N bytes: E exact, D in damage ranges"
  *
- * Exit status 0 on success, 1 on an I/O error (message on stderr), 2 on bad usage.
+ * Exit status 0 on success, 1 on an I/O error or (storm-check) a difference (message on
+ * stderr), 2 on bad usage.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -456,6 +468,165 @@ static int cmd_pipe(double seconds, size_t block)
 	return 0;
 }
 
+/* Write i of a storm: "sSEED:i:" (i in 8 digits), then a pattern of (SEED, i, byte). */
+static void storm_record(uint8_t *buf, size_t size, uint64_t seed, uint64_t i)
+{
+	char head[48];
+	int n = snprintf(head, sizeof(head), "s%llu:%08llu:", (unsigned long long)seed,
+			 (unsigned long long)i);
+
+	for (size_t j = 0; j < size; j++)
+		buf[j] = (uint8_t)(seed * 131 + i * 7 + j * 29 + (i >> 8));
+	memcpy(buf, head, (size_t)n < size ? (size_t)n : size);
+}
+
+static int cmd_storm(const char *path, uint64_t seed, size_t count, size_t size)
+{
+	int fd = strcmp(path, "-") ? open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644) : 1;
+	uint8_t *buf = malloc(size);
+	int err = 0;
+
+	if (fd < 0 || !buf) {
+		err = die("open", path);
+		goto cleanup;
+	}
+	for (size_t i = 0; i < count; i++) {
+		storm_record(buf, size, seed, i);
+		if (write_all(fd, buf, size)) {
+			err = die("write", path);
+			goto cleanup;
+		}
+	}
+cleanup:
+	if (fd > 1)
+		close(fd);
+	free(buf);
+	return err;
+}
+
+struct range {
+	uint64_t start, end; /* [start, end) */
+};
+
+static int cmp_range(const void *a, const void *b)
+{
+	const struct range *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Read "OFFSET LENGTH" lines, sorted by offset; -1 on a bad line. */
+static int read_ranges(const char *path, struct range **out, size_t *n)
+{
+	FILE *f = fopen(path, "r");
+	struct range *r = NULL;
+	size_t cap = 0;
+	unsigned long long off, len;
+	char line[128];
+	int err = 0;
+
+	*n = 0;
+	if (!f)
+		return die("open", path);
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llu %llu", &off, &len) != 2 || off + len < off) {
+			fprintf(stderr, "io_workload: %s: not \"OFFSET LENGTH\": %s", path, line);
+			err = -1;
+			goto cleanup;
+		}
+		if (*n == cap) {
+			struct range *more = realloc(r, (cap = cap ? 2 * cap : 64) * sizeof(*r));
+
+			if (!more) {
+				err = die("realloc", NULL);
+				goto cleanup;
+			}
+			r = more;
+		}
+		r[(*n)++] = (struct range){off, off + len};
+	}
+	qsort(r, *n, sizeof(*r), cmp_range);
+cleanup:
+	fclose(f);
+	if (err) {
+		free(r);
+		r = NULL;
+		*n = 0;
+	}
+	*out = r;
+	return err;
+}
+
+/*
+ * Every byte of the storm outside the damage ranges must be in FILE, equal;
+ * FILE may not be longer than the storm.
+ */
+static int cmd_storm_check(const char *path, uint64_t seed, size_t count, size_t size,
+			   const char *ranges_path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	uint8_t *want = malloc(size), *got = malloc(size);
+	struct range *r = NULL;
+	size_t nr = 0, at = 0;
+	uint64_t off = 0, exact = 0, damaged = 0;
+	int err = 0;
+
+	if (!f || !want || !got) {
+		err = die("open", path);
+		goto cleanup;
+	}
+	if (ranges_path && read_ranges(ranges_path, &r, &nr)) {
+		err = 1;
+		goto cleanup;
+	}
+	for (size_t i = 0; i < count; i++) {
+		size_t have = fread(got, 1, size, f);
+
+		storm_record(want, size, seed, i);
+		for (size_t j = 0; j < size; j++, off++) {
+			while (at < nr && r[at].end <= off)
+				at++;
+			if (at < nr && r[at].start <= off && off < r[at].end) {
+				damaged++;
+			} else if (j >= have) {
+				fprintf(stderr, "io_workload: %s ends at byte %llu, which is in no damage "
+						"range (write %zu of seed %llu)\n",
+					path, (unsigned long long)off, i, (unsigned long long)seed);
+				err = 1;
+				goto cleanup;
+			} else if (got[j] != want[j]) {
+				fprintf(stderr, "io_workload: %s differs at byte %llu (write %zu of "
+						"seed %llu, byte %zu): 0x%02x, expected 0x%02x\n",
+					path, (unsigned long long)off, i, (unsigned long long)seed, j,
+					got[j], want[j]);
+				err = 1;
+				goto cleanup;
+			} else {
+				exact++;
+			}
+		}
+	}
+	if (fread(got, 1, 1, f) == 1) {
+		fprintf(stderr, "io_workload: %s is longer than the %llu bytes written\n", path,
+			(unsigned long long)off);
+		err = 1;
+		goto cleanup;
+	}
+	if (ferror(f)) {
+		err = die("read", path);
+		goto cleanup;
+	}
+	printf("checked %llu bytes: %llu exact, %llu in damage ranges\n", (unsigned long long)off,
+	       (unsigned long long)exact, (unsigned long long)damaged);
+cleanup:
+	if (f && f != stdin)
+		fclose(f);
+	free(want);
+	free(got);
+	free(r);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	size_t a, b;
@@ -486,10 +657,18 @@ int main(int argc, char **argv)
 	if (argc == 4 && !strcmp(argv[1], "pipe") && atof(argv[2]) > 0 &&
 	    !parse_size(argv[3], &b) && b)
 		return cmd_pipe(atof(argv[2]), b);
+	if (argc == 6 && !strcmp(argv[1], "storm") && !parse_size(argv[4], &a) &&
+	    !parse_size(argv[5], &b) && b)
+		return cmd_storm(argv[2], strtoull(argv[3], NULL, 10), a, b);
+	if ((argc == 6 || argc == 7) && !strcmp(argv[1], "storm-check") &&
+	    !parse_size(argv[4], &a) && !parse_size(argv[5], &b) && b)
+		return cmd_storm_check(argv[2], strtoull(argv[3], NULL, 10), a, b,
+				       argc == 7 ? argv[6] : NULL);
 	fprintf(stderr, "usage: io_workload gen SEED BYTES BLOCK | fill PATH BYTES BLOCK | "
 			"pwrite PATH | writev PATH | append PATH | appenders PATH N | threads PATH N | "
 			"read PATH BLOCK | "
 			"preadv PATH | "
-			"pipe SECONDS BLOCK\n");
+			"pipe SECONDS BLOCK | copyrange|sendfile|copytrunc SRC DST | "
+			"storm PATH SEED COUNT SIZE | storm-check FILE SEED COUNT SIZE [RANGES]\n");
 	return 2;
 }
