@@ -321,6 +321,11 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, const struct
 		extract_damaged(ctx, name, "incomplete",
 				"incomplete: %" PRIu64 " of %" PRIu64 " bytes in the trace",
 				spool_file_bytes(ctx->spool, b->sid), b->size);
+	if (spool_file_refused(ctx->spool, b->sid))
+		extract_damaged(ctx, name, "not_placed",
+				"%" PRIu64 " bytes of the copy lie past --max-artifact-size: not "
+				"extracted",
+				spool_file_refused(ctx->spool, b->sid));
 	return 0;
 }
 

@@ -45,9 +45,12 @@ struct extract_options {
 	 * hash terabytes of zeros.
 	 */
 	uint64_t max_artifact_size;
+	/* Bytes of holes (no data from the trace) all artifacts may hold: their hashing time. */
+	uint64_t max_holes;
 };
 
 #define EXTRACT_DEFAULT_MAX_ARTIFACT_SIZE (64ull << 30)
+#define EXTRACT_DEFAULT_MAX_HOLES (4ull << 30)
 
 struct extract_ctx {
 	const struct extract_options *opts;

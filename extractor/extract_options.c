@@ -35,9 +35,12 @@ static const char usage_text[] =
     "                        about the trace's uncompressed payload size plus the largest\n"
     "                        artifact\n"
     "      --max-artifact-size SIZE\n"
-    "                        bytes of a written or read file placed beyond SIZE\n"
-    "                        (K, M, G, T suffixes; default 64G) are reported as\n"
-    "                        damage instead of filling the archive with a hole\n"
+    "                        bytes an artifact would hold past SIZE (K, M, G, T\n"
+    "                        suffixes; default 64G) are reported as damage, not\n"
+    "                        extracted\n"
+    "      --max-holes SIZE  the same for bytes of holes (file ranges no data of\n"
+    "                        the trace fills) past SIZE in all artifacts together\n"
+    "                        (default 4G): the manifest hashes every one of them\n"
     "  -q, --quiet           no summary on standard error\n"
     "  -h, --help            this help\n"
     "  -V, --version         the version\n"
@@ -191,7 +194,8 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 		OPT_PCAP_OPTIONS,
 		OPT_EVENTS,
 		OPT_SPOOL_DIR,
-		OPT_MAX_ARTIFACT_SIZE
+		OPT_MAX_ARTIFACT_SIZE,
+		OPT_MAX_HOLES
 	};
 	static const struct option long_opts[] = {
 	    {"output", required_argument, NULL, 'o'},
@@ -201,6 +205,7 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 	    {"events", required_argument, NULL, OPT_EVENTS},
 	    {"spool-dir", required_argument, NULL, OPT_SPOOL_DIR},
 	    {"max-artifact-size", required_argument, NULL, OPT_MAX_ARTIFACT_SIZE},
+	    {"max-holes", required_argument, NULL, OPT_MAX_HOLES},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, 'V'},
@@ -211,6 +216,7 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 
 	memset(opts, 0, sizeof(*opts));
 	opts->max_artifact_size = EXTRACT_DEFAULT_MAX_ARTIFACT_SIZE;
+	opts->max_holes = EXTRACT_DEFAULT_MAX_HOLES;
 	optind = 0; /* full reset, so the parser can run more than once (unit tests) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:qhV", long_opts, NULL)) != -1) {
@@ -283,6 +289,15 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 				usage_error(err,
 					    "invalid --max-artifact-size value '%s' (a number of "
 					    "bytes, with K, M, G or T)",
+					    optarg);
+				return -1;
+			}
+			break;
+		case OPT_MAX_HOLES:
+			if (parse_size(optarg, &opts->max_holes) < 0) {
+				usage_error(err,
+					    "invalid --max-holes value '%s' (a number of bytes, "
+					    "with K, M, G or T)",
 					    optarg);
 				return -1;
 			}

@@ -321,7 +321,12 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		fprintf(err, "tracee-extract: out of memory\n");
 		goto cleanup;
 	}
-	run.ctx.spool = spool_new(opts->spool_dir, msg, sizeof(msg));
+	struct spool_limits limits = {
+	    .max_size = opts->max_artifact_size ? opts->max_artifact_size
+						: EXTRACT_DEFAULT_MAX_ARTIFACT_SIZE,
+	    .max_holes = opts->max_holes ? opts->max_holes : EXTRACT_DEFAULT_MAX_HOLES,
+	};
+	run.ctx.spool = spool_new(opts->spool_dir, &limits, msg, sizeof(msg));
 	if (!run.ctx.spool) {
 		fprintf(err, "tracee-extract: %s\n", msg);
 		goto cleanup;

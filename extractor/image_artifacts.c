@@ -154,6 +154,13 @@ static int write_load(struct image_set *set, struct extract_ctx *ctx, const stru
 		kind->report_nothing(ctx, l, base);
 		return 0;
 	}
+	/* Missing bytes at the end still belong to the image, up to the size limit. */
+	if (!whole && (spool_extend(ctx->spool, l->data, l->total_len) == -EFBIG ||
+		       spool_file_refused(ctx->spool, l->data)))
+		extract_damaged(ctx, base, "not_placed",
+				"the image claims %" PRIu64 " bytes: %" PRIu64 " are extracted, "
+				"the limits (--max-artifact-size, --max-holes) keep out the rest",
+				l->total_len, spool_file_size(ctx->spool, l->data));
 	err = spool_materialize(ctx->spool, l->data, &fd);
 	if (err)
 		goto cleanup;
@@ -165,11 +172,6 @@ static int write_load(struct image_set *set, struct extract_ctx *ctx, const stru
 		snprintf(path, sizeof(path), "%s.%s", base, hex);
 	} else {
 		snprintf(path, sizeof(path), "%s", base);
-		/* Missing bytes at the end still belong to the image. */
-		if (ftruncate(fd, (off_t)l->total_len) < 0) {
-			err = -errno;
-			goto cleanup;
-		}
 	}
 	if (archive_out_has(ctx->out, path)) {
 		/* Same source, same process, same bytes: already there. */

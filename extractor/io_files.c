@@ -118,7 +118,6 @@ struct io_state {
 	size_t nlist, cap;
 	struct io_file *last; /* the file of the previous chunk: chunks come in runs */
 	struct io_streams *streams;
-	uint64_t max_size; /* --max-artifact-size */
 };
 
 static int cmp_name(const void *a, const void *b)
@@ -167,9 +166,10 @@ static void *io_create(struct extract_ctx *ctx)
 	if (!st)
 		return NULL;
 	st->ctx = ctx;
-	st->max_size = ctx->opts->max_artifact_size ? ctx->opts->max_artifact_size
-						    : EXTRACT_DEFAULT_MAX_ARTIFACT_SIZE;
-	st->streams = io_streams_new(st->max_size, place_piece, st);
+	/* room for a gap is a hole: no more than all holes may take */
+	st->streams = io_streams_new(ctx->opts->max_holes ? ctx->opts->max_holes
+							  : EXTRACT_DEFAULT_MAX_HOLES,
+				     place_piece, st);
 	if (!st->streams) {
 		free(st);
 		errno = ENOMEM;
@@ -374,23 +374,28 @@ static void add_damage(struct io_file *f, uint64_t off, uint64_t len, uint32_t w
 	f->dmg[f->ndmg++] = (struct damage){off, len, why, approximate};
 }
 
-/* Bytes for [off, off + len) of f, unless past --max-artifact-size. */
+/* Bytes for [off, off + len) of f, unless a limit of the spool refuses them. */
 static int place_bytes(struct io_state *st, struct io_file *f, uint64_t off, const uint8_t *data,
 		       uint64_t len)
 {
-	if (off > st->max_size || len > st->max_size - off) {
+	struct spool *spool = st->ctx->spool;
+	uint64_t refused = spool_file_refused(spool, f->sid);
+	int err = spool_pwrite(spool, f->sid, off, data, len);
+
+	if (!err && spool_file_refused(spool, f->sid) != refused)
 		add_damage(f, off, len, WHY_NOT_PLACED, false);
-		return 0;
-	}
-	return spool_pwrite(st->ctx->spool, f->sid, off, data, len);
+	return err;
 }
 
-/* Lost bytes at [off, off + len): a hole, counted in the artifact's size. */
+/*
+ * Lost bytes at [off, off + len): a hole, counted in the artifact's size
+ * (as far as the spool's limits let it grow; the range is damage anyway).
+ */
 static void place_loss(struct io_state *st, struct io_file *f, uint64_t off, uint64_t len,
 		       uint32_t kind, bool approximate)
 {
 	add_damage(f, off, len, kind, approximate);
-	if (off != STREAM_NOWHERE && off <= st->max_size && len <= st->max_size - off)
+	if (off != STREAM_NOWHERE && off <= UINT64_MAX - len)
 		spool_extend(st->ctx->spool, f->sid, off + len);
 }
 
@@ -808,8 +813,7 @@ static int io_finish(void *state, struct extract_ctx *ctx)
 		artifact_name(f, name, sizeof(name));
 		if (!f->st.positioned) {
 			/* the room of lost bytes at the end is part of the stream */
-			if (f->st.end <= st->max_size)
-				spool_extend(ctx->spool, f->sid, f->st.end);
+			spool_extend(ctx->spool, f->sid, f->st.end);
 			settle_offsets(f);
 		}
 		err = spool_materialize_cut(ctx->spool, f->sid, f->st.cut, f->st.ncut, &fd);

@@ -132,19 +132,21 @@ static int write_region(struct extract_ctx *ctx, const struct mem_region *r)
 		 process_table_folder(ctx->procs, r->cgroup_id), r->pid, wall);
 	if (archive_out_has(ctx->out, path))
 		return 0; /* the same pid and ns twice: only a replayed trace does that */
+	/* Missing pages at the end still belong to the region, up to the size limit. */
+	bool cut = spool_extend(ctx->spool, r->data, r->len) == -EFBIG;
 	err = spool_materialize(ctx->spool, r->data, &fd);
 	if (err)
 		goto cleanup;
-	/* Missing pages at the end still belong to the region. */
-	if (ftruncate(fd, (off_t)r->len) < 0) {
-		err = -errno;
-		goto cleanup;
-	}
 	err = archive_out_add_fd(ctx->out, path, fd, 0640, wall);
 	if (err)
 		goto cleanup;
-	summary_artifact(ctx->summary, "mem", r->len);
-	if (got < r->len && r->unreadable_chunks)
+	summary_artifact(ctx->summary, "mem", spool_file_size(ctx->spool, r->data));
+	if (cut || spool_file_refused(ctx->spool, r->data))
+		extract_damaged(ctx, path, "not_placed",
+				"the region is %" PRIu64 " bytes: %" PRIu64 " are extracted, "
+				"the limits (--max-artifact-size, --max-holes) keep out the rest",
+				r->len, spool_file_size(ctx->spool, r->data));
+	else if (got < r->len && r->unreadable_chunks)
 		extract_damaged(ctx, path, "user_read_failed",
 				"%" PRIu64 " of %" PRIu64 " bytes missing, left as zeros (%" PRIu64
 				" runs of pages were not resident in the process)",

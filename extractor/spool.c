@@ -32,6 +32,7 @@ struct extent {
 struct spool_file {
 	uint64_t size;	      /* furthest byte end */
 	uint64_t bytes;	      /* bytes handed in */
+	uint64_t refused;     /* bytes past max_size, not stored */
 	uint32_t first, last; /* extents in the index, NO_EXTENT when none */
 	bool has_open;
 	struct extent open; /* the extent still growing, not yet in the index */
@@ -39,6 +40,8 @@ struct spool_file {
 
 struct spool {
 	char *dir;
+	uint64_t max_size;  /* of an artifact */
+	uint64_t holes_left; /* of max_holes */
 	int log_fd, idx_fd;
 	uint64_t log_size; /* bytes in the log, buffered ones included */
 	uint8_t *log_buf;
@@ -149,7 +152,8 @@ static int tmpfile_in(const char *dir)
 	return fd;
 }
 
-struct spool *spool_new(const char *dir, char *err, size_t errlen)
+struct spool *spool_new(const char *dir, const struct spool_limits *limits, char *err,
+			size_t errlen)
 {
 	struct spool *s = NULL;
 	struct stat st;
@@ -168,6 +172,8 @@ struct spool *spool_new(const char *dir, char *err, size_t errlen)
 	if (!s)
 		goto nomem;
 	s->log_fd = s->idx_fd = -1;
+	s->max_size = limits->max_size;
+	s->holes_left = limits->max_holes;
 	s->dir = strdup(dir);
 	s->log_buf = malloc(LOG_BUF_SIZE);
 	s->idx_buf = malloc((size_t)IDX_BUF_EXTENTS * EXTENT_LEN);
@@ -347,8 +353,14 @@ int spool_pwrite(struct spool *s, spool_id id, uint64_t off, const void *data, s
 		return -EINVAL;
 	if (len == 0)
 		return 0;
-	if (off > UINT64_MAX - len)
-		return -EFBIG;
+	/* a write past the end leaves a hole behind it */
+	if (off > s->max_size || len > s->max_size - off ||
+	    (off > f->size && off - f->size > s->holes_left)) {
+		f->refused += len;
+		return 0;
+	}
+	if (off > f->size)
+		s->holes_left -= off - f->size;
 	while (len) {
 		/* An extent holds at most 4 GiB - 1; bigger pieces take several. */
 		size_t piece = len > MAX_EXTENT_LEN ? MAX_EXTENT_LEN : len;
@@ -386,12 +398,33 @@ int spool_append(struct spool *s, spool_id id, const void *data, size_t len)
 	return spool_pwrite(s, id, f->size, data, len);
 }
 
-void spool_extend(struct spool *s, spool_id id, uint64_t size)
+int spool_extend(struct spool *s, spool_id id, uint64_t size)
 {
 	struct spool_file *f = file_of(s, id);
+	int err = 0;
 
-	if (f && size > f->size)
-		f->size = size;
+	if (!f)
+		return -EINVAL;
+	if (size > s->max_size) {
+		size = s->max_size;
+		err = -EFBIG;
+	}
+	if (size <= f->size)
+		return err;
+	if (size - f->size > s->holes_left) {
+		size = f->size + s->holes_left;
+		err = -EFBIG;
+	}
+	s->holes_left -= size - f->size;
+	f->size = size;
+	return err;
+}
+
+uint64_t spool_file_refused(const struct spool *s, spool_id id)
+{
+	const struct spool_file *f = file_of(s, id);
+
+	return f ? f->refused : 0;
 }
 
 uint64_t spool_file_size(const struct spool *s, spool_id id)

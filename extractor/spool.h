@@ -39,10 +39,23 @@ struct spool;
 typedef uint32_t spool_id;
 
 /*
+ * Limits that no offset or length a trace makes up can pass: an artifact
+ * is at most max_size bytes, and all artifacts together hold at most
+ * max_holes bytes that no data fills (holes cost no disk, but every byte
+ * of them is hashed for the manifest, so they cost time). Bytes that would
+ * pass a limit are refused, not stored, and counted per artifact.
+ */
+struct spool_limits {
+	uint64_t max_size;
+	uint64_t max_holes;
+};
+
+/*
  * Create a spool in dir (NULL = $TMPDIR, else /tmp). NULL on failure, with
  * a message naming the directory in err.
  */
-struct spool *spool_new(const char *dir, char *err, size_t errlen);
+struct spool *spool_new(const char *dir, const struct spool_limits *limits, char *err,
+			size_t errlen);
 void spool_free(struct spool *s);
 
 /* The directory temporary files go to. */
@@ -51,17 +64,24 @@ const char *spool_dir(const struct spool *s);
 /* A new, empty artifact. 0 with *id set, or -errno. */
 int spool_file_new(struct spool *s, spool_id *id);
 
-/* Put len bytes at offset off of the artifact (later writes win). 0 or -errno. */
+/*
+ * Put len bytes at offset off of the artifact (later writes win). Bytes a
+ * limit refuses are counted (spool_file_refused). 0 or -errno.
+ */
 int spool_pwrite(struct spool *s, spool_id id, uint64_t off, const void *data, size_t len);
+
+/* Bytes of the artifact refused by a limit. */
+uint64_t spool_file_refused(const struct spool *s, spool_id id);
 
 /* Put len bytes right after the artifact's current end. 0 or -errno. */
 int spool_append(struct spool *s, spool_id id, const void *data, size_t len);
 
 /*
  * Make the artifact at least size bytes long: bytes past its data stay
- * holes (e.g. lost bytes at the end of a file).
+ * holes (e.g. lost bytes at the end of a file). -EFBIG when a limit stops
+ * it short of size.
  */
-void spool_extend(struct spool *s, spool_id id, uint64_t size);
+int spool_extend(struct spool *s, spool_id id, uint64_t size);
 
 /* Size of the artifact: the end of its furthest byte. */
 uint64_t spool_file_size(const struct spool *s, spool_id id);

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# No offset or length a trace makes up costs the archive or more than the
+# artifact it names: chunks of a binary, a memory region, a module image and
+# a written file at offsets near 2^64 or past --max-artifact-size, a region
+# and an image that claim exabytes. The archive is written in seconds, the
+# intact artifacts are exact, each damaged one is named in damage.jsonl, and
+# the exit status is 3. The holes the limits let through are hashed for the
+# manifest: the default --max-holes (4G) bounds that time.
+source "$(dirname "$0")/../lib.sh"
+cd "$TMP"
+BIG=18446744073709551000 # near 2^64
+FAR=1099511627776	 # 1 TiB: past the default --max-artifact-size
+{
+	echo "file time_ns=1001 dev=1 ino=10 mode=0100644 pid=100 path=/ok"
+	echo "io time_ns=1002 pid=100 tid=100 dev=1 ino=10 mode=0100644 dir=write off=0 pos=0 data=text:intact"
+	echo "io time_ns=1002 pid=100 tid=100 dev=1 ino=11 mode=0100644 dir=write off=$BIG pos=0 data=text:x"
+	# a binary with a chunk far away
+	echo "exec time_ns=1003 pid=100 tid=100 dev=1 ino=20 ctime_ns=5 mode=0100755 flags=1 path=/bin/far"
+	echo "binary_chunk dev=1 ino=20 ctime_ns=5 offset=0 data=text:ELF"
+	echo "binary_chunk dev=1 ino=20 ctime_ns=5 offset=$FAR data=text:far"
+	echo "binary_end dev=1 ino=20 ctime_ns=5 size=3 mode=0755"
+	# a memory region and a module image that claim 2^63 bytes
+	echo "mem_chunk time_ns=1004 pid=100 tid=100 region_start=4096 region_len=9223372036854775808 offset=0 data=text:code"
+	echo "module_chunk time_ns=1005 pid=100 tid=100 total_len=9223372036854775808 offset=0 flags=1 data=text:mod"
+	echo "syscall_result entry_time_ns=1005 pid=100 tid=100 syscall_nr=175 ret=0"
+} | "$TOOLS/trace_builder" -o t.trc
+rc=0
+SECONDS=0
+timeout 120 "$EXTRACT" t.trc -o out.tar 2>summary.txt || rc=$?
+echo "extraction: $SECONDS s (the default --max-holes bounds the zeros hashed)"
+assert_eq "exit status (every hostile size is damage, none fatal)" 3 "$rc"
+mkdir x && tar -xf out.tar -C x
+assert_eq "the intact artifact" intact "$(cat x/host/write.dev-1.inode-10)"
+# (the manifest check of the intact one only: the others are gigabytes of holes)
+(cd x && grep ' host/write.dev-1.inode-10$' manifest.sha256 | sha256sum -c --quiet) ||
+	fail "manifest check"
+# nothing past the limit got into the archive
+size=$(stat -c %s out.tar)
+[ "$size" -lt 1048576 ] || fail "the archive is $size bytes: a hostile size made it big"
+du=$(du -sk x | cut -f1)
+[ "$du" -lt 1024 ] || fail "the unpacked archive uses $du KiB"
+kinds=$(jq -r '.kind' x/damage.jsonl | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
+assert_eq "damage kinds" "incomplete=1 not_placed=4 " "$kinds"
+for a in host/write.dev-1.inode-11 "host/exec.*far" "host/bin.pid-100.*" "host/module.pid-100*"; do
+	jq -r '.artifact' x/damage.jsonl | grep -qx "$a" || fail "$a is not named in damage.jsonl: $(cat x/damage.jsonl)"
+done
+echo "hostile sizes: ok"
