@@ -926,8 +926,13 @@ static __always_inline void send_run(struct io_loss_sample *run)
 	struct io_loss_sample *s = bpf_ringbuf_reserve(&loss_events, sizeof(*s), 0);
 
 	if (!s) {
-		/* its file stays unknown: counted against the kind only */
-		count_losses(run->kind, run->events, run->bytes);
+		/*
+		 * Its file stays unknown: counted as what left it unknown, a full
+		 * ring, so a reader can tell exactly which losses no record pins.
+		 */
+		count_losses(run->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE
+							     : LOSS_RINGBUF_READ,
+			     run->events, run->bytes);
 	} else {
 		__builtin_memcpy(s, run, sizeof(*s));
 		bpf_ringbuf_submit(s, 0);

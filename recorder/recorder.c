@@ -55,6 +55,7 @@ _Static_assert(SAME_LOSS(LOSS_RINGBUF_WRITE, TR_LOSS_RINGBUF_WRITE) &&
 	       "loss slots of bpf/events.h differ from the loss kinds of the trace format");
 
 #define MAX_PROBES 16
+#define DETACH_SETTLE_US 20000
 #define MAX_EVENT_TYPE 256
 #define POLL_MS 100
 
@@ -599,6 +600,11 @@ static int record_loop(struct recording *r)
 	for (size_t i = 0; i < r->nprobes; i++)
 		if (r->probes[i]->detach)
 			r->probes[i]->detach(r->states[i]);
+	/*
+	 * ...once the program runs that started before the detach are over: a
+	 * detach does not wait for them, and they take microseconds.
+	 */
+	usleep(DETACH_SETTLE_US);
 	/* ...and what was before the stop is still in the rings */
 	err = ring_buffer__consume(r->rb);
 	if (err < 0)
