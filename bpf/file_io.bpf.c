@@ -48,6 +48,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "bpf/file_io.h"
+#include "bpf/file_path.bpf.h"
 #include "bpf/scope.bpf.h"
 #include "bpf/shared_maps.bpf.h"
 
@@ -110,8 +111,6 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define SYSCALL_BYTES_MAX (1ull << 30)
 /* Chunks + vector entries walked per syscall: SYSCALL_BYTES_MAX in full chunks. */
 #define EMIT_LOOPS_MAX ((SYSCALL_BYTES_MAX / FILE_IO_CHUNK_MAX) + IOV_FOLLOWED + 1)
-#define PATH_COMPONENTS_MAX 64
-#define NAME_MASK 255 /* NAME_MAX */
 
 /*
  * bpf_rdonly_cast (Linux 6.2) makes the struct file * read out of the fd
@@ -242,29 +241,6 @@ struct {
 	__type(value, struct pending_io);
 } io_pending SEC(".maps");
 
-/* The path is built backwards, ending at FILE_IO_PATH_MAX. */
-struct path_scratch {
-	char buf[FILE_IO_PATH_MAX + NAME_MASK + 1];
-	/*
-	 * The loop's starting value read back from the map: the verifier does not
-	 * know them, so the bpf_loop callbacks converge in one pass instead
-	 * of being verified once per value.
-	 */
-	__u32 path_end; /* FILE_IO_PATH_MAX */
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct path_scratch);
-} io_path_scratch SEC(".maps");
-
-struct built_path {
-	__u32 start; /* path = buf[start .. FILE_IO_PATH_MAX) */
-	__u32 flags; /* FILE_INFO_* */
-};
-
 struct io_op {
 	__u8 direction;
 	__u8 kind;
@@ -381,104 +357,6 @@ static __always_inline bool type_filter_passes(__u32 type_mask, __u32 mode)
 	return false;
 }
 
-struct path_walk {
-	struct path_scratch *s;
-	struct dentry *dentry;
-	struct dentry *mnt_root;
-	struct mount *mnt;
-	__u32 pos;
-	__u32 cut;
-};
-
-/* One step up the dentry chain; crosses mount points. 1 stops the walk. */
-static long path_step(__u32 i, struct path_walk *w)
-{
-	/* locals, not w->..., inside BPF_CORE_READ: path_walk is not a kernel type */
-	struct dentry *dentry = w->dentry;
-	struct mount *mnt = w->mnt;
-	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-	struct qstr name;
-	__u32 len;
-
-	if (dentry == w->mnt_root || dentry == parent) {
-		struct mount *up = BPF_CORE_READ(mnt, mnt_parent);
-
-		/* the root of the mount tree, or a detached mount */
-		if (dentry != w->mnt_root || up == mnt)
-			return 1;
-		w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-		w->mnt = up;
-		w->mnt_root = BPF_CORE_READ(up, mnt.mnt_root);
-		return 0;
-	}
-	if (bpf_probe_read_kernel(&name, sizeof(name), &dentry->d_name))
-		return 1;
-	len = name.len;
-	if (len > NAME_MASK)
-		len = NAME_MASK;
-	/* keep buf[0] unused: a path is at most FILE_IO_PATH_MAX - 1 bytes */
-	if (len + 2 > w->pos) {
-		w->cut = 1;
-		return 1;
-	}
-	w->pos -= len;
-	bpf_probe_read_kernel(&w->s->buf[w->pos & (FILE_IO_PATH_MAX - 1)], len & NAME_MASK,
-			      name.name);
-	w->pos--;
-	w->s->buf[w->pos & (FILE_IO_PATH_MAX - 1)] = '/';
-	w->dentry = parent;
-	return 0;
-}
-
-/*
- * Build the file's path in the per-CPU scratch buffer: dentry names up to
- * the mount's root, then on from the mount point in the parent mount, up
- * to the root of the task's mount tree. bpf_d_path is not allowed on
- * tp_btf programs. Pipes, sockets and anonymous inodes (their dentries name
- * themselves through d_op->d_dname) get just their dentry name, flagged.
- */
-static __always_inline int build_path(struct file *f, struct path_scratch *s,
-				      struct built_path *out)
-{
-	struct dentry *dentry = BPF_CORE_READ(f, f_path.dentry);
-	struct vfsmount *vfsmnt = BPF_CORE_READ(f, f_path.mnt);
-	const struct dentry_operations *d_op = BPF_CORE_READ(dentry, d_op);
-	struct path_walk w = {};
-
-	w.s = s;
-	w.dentry = dentry;
-	w.mnt = container_of(vfsmnt, struct mount, mnt);
-	w.mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-	s->path_end = FILE_IO_PATH_MAX;
-	w.pos = *(volatile __u32 *)&s->path_end;
-	out->flags = 0;
-
-	if (d_op && BPF_CORE_READ(d_op, d_dname)) {
-		struct qstr name;
-		__u32 len;
-
-		out->flags |= FILE_INFO_PSEUDO;
-		if (bpf_probe_read_kernel(&name, sizeof(name), &dentry->d_name))
-			return -1;
-		len = name.len & NAME_MASK;
-		w.pos -= len;
-		bpf_probe_read_kernel(&s->buf[w.pos & (FILE_IO_PATH_MAX - 1)], len & NAME_MASK,
-				      name.name);
-		out->start = w.pos;
-		return 0;
-	}
-
-	bpf_loop(PATH_COMPONENTS_MAX, path_step, &w, 0);
-	if (w.cut)
-		out->flags |= FILE_INFO_PATH_CUT;
-	if (w.pos == FILE_IO_PATH_MAX) {
-		w.pos--;
-		s->buf[w.pos & (FILE_IO_PATH_MAX - 1)] = '/';
-	}
-	out->start = w.pos;
-	return 0;
-}
-
 struct prefix_match {
 	const volatile struct file_io_filter *flt;
 	const struct path_scratch *s;
@@ -533,7 +411,7 @@ static __always_inline void send_file_info(struct file *f, const struct pending_
 				     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) <
 				 2 * (sizeof(*fi) + FILE_IO_PATH_MAX))
 		return;
-	if (!path_built && build_path(f, s, bp))
+	if (!path_built && file_path_build(f, s, bp))
 		return;
 	fi = bpf_ringbuf_reserve(&events, sizeof(*fi) + FILE_IO_PATH_MAX, 0);
 	if (!fi) {
@@ -654,11 +532,11 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 	st = file_state(&key);
 	if (!st)
 		return 0;
-	s = bpf_map_lookup_elem(&io_path_scratch, &zero);
+	s = bpf_map_lookup_elem(&file_path_scratch, &zero);
 	if (!s)
 		return 0;
 	if (!st->path_checked && (write_filter.path_count || read_filter.path_count)) {
-		if (build_path(f, s, &bp))
+		if (file_path_build(f, s, &bp))
 			return 0;
 		path_built = true;
 		st->write_path_match = path_filter_passes(&write_filter, s, bp.start);
@@ -1209,7 +1087,7 @@ static __always_inline void name_elf_file(const struct pending_io *p)
 
 	if (!st || st->named)
 		return;
-	s = bpf_map_lookup_elem(&io_path_scratch, &zero);
+	s = bpf_map_lookup_elem(&file_path_scratch, &zero);
 	f = file_of_fd(bpf_get_current_task_btf(), p->fd);
 	if (!s || !f)
 		return;
@@ -1350,8 +1228,8 @@ __noinline int emit_copy_range(const struct pending_io *p, __u64 moved)
 	} else {
 		src_offset = BPF_CORE_READ(src, f_pos) - moved;
 	}
-	scratch = bpf_map_lookup_elem(&io_path_scratch, &zero);
-	if (!scratch || build_path(src, scratch, &bp))
+	scratch = bpf_map_lookup_elem(&file_path_scratch, &zero);
+	if (!scratch || file_path_build(src, scratch, &bp))
 		goto lost;
 	s = bpf_ringbuf_reserve(&events, sizeof(*s) + FILE_IO_PATH_MAX, 0);
 	if (!s) {

@@ -13,11 +13,12 @@
 #define TRACEE_REC_FILE_IO_H
 
 #include "bpf/events.h"
+#include "bpf/file_path.h"
 
 /* Largest payload of one chunk sample (the largest size class). */
 #define FILE_IO_CHUNK_MAX (64u << 10)
-/* Path bytes the BPF side builds (kernel PATH_MAX). */
-#define FILE_IO_PATH_MAX 4096u
+/* Path bytes the BPF side builds (bpf/file_path.h). */
+#define FILE_IO_PATH_MAX FILE_PATH_MAX
 
 /* io_chunk_sample.direction */
 #define FILE_IO_WRITE 0
@@ -129,14 +130,9 @@ struct copy_range_sample {
 	char path[];	/* reserved with room for FILE_IO_PATH_MAX bytes */
 };
 
-/*
- * file_info_sample.flags: the file has no path in the mount tree (pipe,
- * socket, anonymous inode); path holds the dentry's own name and user space
- * names it the way /proc/PID/fd does ("pipe:[ino]", "socket:[ino]").
- */
-#define FILE_INFO_PSEUDO (1u << 0)
-/* The path was longer than the BPF side follows; its leading part is cut. */
-#define FILE_INFO_PATH_CUT (1u << 1)
+/* file_info_sample.flags: the FILE_PATH_* flags of the path (bpf/file_path.h). */
+#define FILE_INFO_PSEUDO FILE_PATH_PSEUDO
+#define FILE_INFO_PATH_CUT FILE_PATH_CUT
 
 struct file_info_sample {
 	struct event_header hdr; /* EV_FILE_INFO; size = sizeof(*this) + path_len */
