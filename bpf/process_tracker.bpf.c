@@ -11,6 +11,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 
+#include "bpf/file_path.bpf.h"
 #include "bpf/process_tracker.h"
 #include "bpf/scope.bpf.h"
 #include "bpf/shared_maps.bpf.h"
@@ -120,6 +121,45 @@ int BPF_PROG(pt_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/*
+ * The file the kernel ran, by its dentries, and the new program's
+ * arguments, read from its memory (the exec's task is the current one).
+ */
+static __always_inline void exec_details(struct exec_sample *e, struct file *file,
+					 struct task_struct *p)
+{
+	struct path_scratch *s;
+	struct built_path bp = {};
+	__u64 arg_start, arg_end, len;
+	__u32 zero = 0, start;
+
+	e->flags = 0;
+	e->resolved_len = 0;
+	e->argv_len = 0;
+	e->pad = 0;
+	s = bpf_map_lookup_elem(&file_path_scratch, &zero);
+	if (s && file && !file_path_build(file, s, &bp)) {
+		/* start >= 1 (file_path_build leaves byte 0 unused): the masks change nothing */
+		start = bp.start & (FILE_PATH_MAX - 1);
+		len = (FILE_PATH_MAX - start) & (FILE_PATH_MAX - 1);
+		if (!bpf_probe_read_kernel(e->resolved, len, &s->buf[start]))
+			e->resolved_len = len;
+		if (bp.flags & FILE_PATH_CUT)
+			e->flags |= PT_EXEC_RESOLVED_CUT;
+	}
+	arg_start = BPF_CORE_READ(p, mm, arg_start);
+	arg_end = BPF_CORE_READ(p, mm, arg_end);
+	if (arg_end <= arg_start)
+		return;
+	len = arg_end - arg_start;
+	if (len > PT_ARGV_MAX) {
+		len = PT_ARGV_MAX;
+		e->flags |= PT_EXEC_ARGV_CUT;
+	}
+	if (!bpf_probe_read_user(e->argv, len, (void *)arg_start))
+		e->argv_len = len;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(pt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -165,6 +205,7 @@ int BPF_PROG(pt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->path_len = n > 0 ? n - 1 : 0;
 	n = bpf_probe_read_kernel_str(e->interp, sizeof(e->interp), BPF_CORE_READ(bprm, interp));
 	e->interp_len = n > 0 ? n - 1 : 0;
+	exec_details(e, BPF_CORE_READ(bprm, file), p);
 	/*
 	 * Wake the recorder now: it must open the binary while the process
 	 * still runs it (a dropper deletes itself, a wrapper execs on).

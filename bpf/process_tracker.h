@@ -8,6 +8,7 @@
 #define TRACEE_REC_PROCESS_TRACKER_H
 
 #include "bpf/events.h"
+#include "bpf/file_path.h"
 
 #define PT_PATH_MAX 256
 
@@ -38,8 +39,17 @@ struct process_exit_sample {
 	__u32 group_dead; /* the last thread of the process */
 };
 
+/* Bytes of an exec's argument strings that are kept (as /proc/PID/cmdline). */
+#define PT_ARGV_MAX 4096
+
+/* exec_sample.flags */
+#define PT_EXEC_ARGV_CUT (1u << 0)     /* the arguments go on past PT_ARGV_MAX */
+#define PT_EXEC_RESOLVED_CUT (1u << 1) /* FILE_PATH_CUT of the resolved path */
+
 /*
- * EV_EXEC: the binary bprm->file of an exec, for --capture exec. For a
+ * EV_EXEC: the binary bprm->file of an exec, for --capture exec. path is
+ * what was asked for (bprm->filename), resolved the file the kernel ran,
+ * by its dentries (a symlink followed, a memfd's "/memfd:NAME"). For a
  * script, bprm->file is the interpreter and interp its path (the #! line);
  * for a binary, interp is the same as path. User space needs it to find the
  * file when /proc/<pid>/exe already shows a later exec (env -> bash).
@@ -54,6 +64,12 @@ struct exec_sample {
 	char path[PT_PATH_MAX];
 	__u32 interp_len;
 	char interp[PT_PATH_MAX];
+	__u32 flags;	    /* PT_EXEC_* */
+	__u32 resolved_len; /* bytes of resolved, no NUL */
+	__u32 argv_len;	    /* bytes of argv */
+	__u32 pad;
+	char resolved[FILE_PATH_MAX];
+	char argv[PT_ARGV_MAX]; /* the argument strings, each NUL-terminated */
 };
 
 #endif /* TRACEE_REC_PROCESS_TRACKER_H */

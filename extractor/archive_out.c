@@ -18,6 +18,8 @@
 #include "extractor/sha256.h"
 #include "extractor/spool.h"
 
+_Static_assert(SHA256_DIGEST_LEN == 32, "archive_out.h gives a member's digest as 32 bytes");
+
 #define CHUNK_SIZE (256u * 1024u)
 
 struct archive_out {
@@ -227,10 +229,10 @@ static int reserved(struct archive_out *ao, const char *path)
 	return 1;
 }
 
-/* The manifest line of a member just added. */
-static int note_digest(struct archive_out *ao, const char *path, struct sha256 *hash)
+/* The manifest line of a member just added; its digest in digest. */
+static int note_digest(struct archive_out *ao, const char *path, struct sha256 *hash,
+		       uint8_t digest[SHA256_DIGEST_LEN])
 {
-	uint8_t digest[SHA256_DIGEST_LEN];
 	int err;
 
 	sha256_final(hash, digest);
@@ -260,9 +262,11 @@ int archive_out_add_buffer(struct archive_out *ao, const char *path, const void 
 	if (!err)
 		err = write_data(ao, path, buf, len);
 	if (!err) {
+		uint8_t digest[SHA256_DIGEST_LEN];
+
 		sha256_init(&hash);
 		sha256_update(&hash, buf, len);
-		err = note_digest(ao, path, &hash);
+		err = note_digest(ao, path, &hash, digest);
 	}
 	if (!err) {
 		ao->files++;
@@ -379,8 +383,8 @@ cleanup:
 	return err;
 }
 
-int archive_out_add_fd(struct archive_out *ao, const char *path, int fd, mode_t mode,
-		       int64_t mtime_ns)
+int archive_out_add_fd_digest(struct archive_out *ao, const char *path, int fd, mode_t mode,
+			      int64_t mtime_ns, uint8_t digest[SHA256_DIGEST_LEN])
 {
 	struct sha256 hash;
 	int err;
@@ -390,8 +394,16 @@ int archive_out_add_fd(struct archive_out *ao, const char *path, int fd, mode_t 
 	sha256_init(&hash);
 	err = add_file(ao, path, fd, mode, mtime_ns, &hash);
 	if (!err)
-		err = note_digest(ao, path, &hash);
+		err = note_digest(ao, path, &hash, digest);
 	return err;
+}
+
+int archive_out_add_fd(struct archive_out *ao, const char *path, int fd, mode_t mode,
+		       int64_t mtime_ns)
+{
+	uint8_t digest[SHA256_DIGEST_LEN];
+
+	return archive_out_add_fd_digest(ao, path, fd, mode, mtime_ns, digest);
 }
 
 static void free_path(void *p)

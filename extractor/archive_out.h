@@ -40,6 +40,10 @@ struct archive_out *archive_out_open(const char *path, char *err, size_t errlen)
 int archive_out_add_fd(struct archive_out *ao, const char *path, int fd, mode_t mode,
 		       int64_t mtime_ns);
 
+/* The same, and the member's SHA-256 (as the manifest has it) in digest. */
+int archive_out_add_fd_digest(struct archive_out *ao, const char *path, int fd, mode_t mode,
+			      int64_t mtime_ns, uint8_t digest[32]);
+
 /* Add a regular file holding len bytes of buf. */
 int archive_out_add_buffer(struct archive_out *ao, const char *path, const void *buf, size_t len,
 			   mode_t mode, int64_t mtime_ns);

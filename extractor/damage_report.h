@@ -13,8 +13,7 @@
  * user_read_failed, ...) or the extractor's own reason (missing,
  * not_placed, name_unknown, ...); offset and length: the damaged bytes of
  * the member, each null when not known; detail: free text. Text is written
- * as JSON strings; a byte that is not part of valid UTF-8 becomes the text
- * \xNN (a backslash, x and two hex digits), so every line stays valid JSON.
+ * as JSON strings whatever its bytes (extractor/json_out.h).
  *
  * Lines go to an unlinked temporary file as they come, so the report costs
  * no memory however many ranges a hostile trace makes up.

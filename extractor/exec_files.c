@@ -3,14 +3,28 @@
  * exec.* artifacts: every executed binary, byte-identical to the file the
  * kernel ran, named as Tracee names it:
  *
- *	<folder>/exec.<wall-clock ns of the exec>.<basename of the path>
+ *	<folder>/exec.<wall-clock ns of the exec>.<basename of the file run>
  *
- * The recorder copies a binary once per (dev, ino, ctime) into BINARY_CHUNK
- * records closed by BINARY_END; EXEC records say who ran it, when and from
- * which cgroup. As in Tracee, one artifact per (folder, binary): the first
- * exec of a binary in a folder names it. The permission bits are kept so
- * the file runs after extraction, except set-user-ID, set-group-ID and
- * sticky, which evidence has no business carrying.
+ * The file run is the one the kernel resolved (EXEC_INFO): gcc runs
+ * x86_64-linux-gnu-gcc-12, sh runs busybox, a script runs its interpreter,
+ * a memfd is "memfd:NAME"; traces without EXEC_INFO give the path asked
+ * for. The recorder copies a binary once per (dev, ino, ctime) into
+ * BINARY_CHUNK records closed by BINARY_END; EXEC records say who ran it,
+ * when and from which cgroup. As in Tracee, one artifact per (folder,
+ * binary): the first exec of a binary in a folder names it. The permission
+ * bits are kept so the file runs after extraction, except set-user-ID,
+ * set-group-ID and sticky, which evidence has no business carrying.
+ *
+ * executed_files.jsonl at the archive root has one line per exec, in trace
+ * order: which process ran what and how, and the artifact that holds it:
+ *
+ *	{"artifact":"host/exec.<ns>.ls" or null,"sha256":"..." or null,
+ *	 "time":"<UTC ISO 8601, ns>","time_ns":<wall-clock ns>,"pid":N,"tid":N,"ppid":N,"uid":N,
+ *	 "comm":"...","container":"<id>" or "","invoked":"<path asked for>",
+ *	 "resolved":"<path run>" or null,"argv":[...] or null,"argv_cut":bool}
+ *
+ * Lines are kept in a temporary file until the artifacts have their names
+ * and digests, so memory does not grow with the number of execs.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -23,12 +37,15 @@
 
 #include "extractor/archive_out.h"
 #include "extractor/extract.h"
+#include "extractor/json_out.h"
 #include "extractor/process_table.h"
 #include "extractor/spool.h"
+#include "extractor/sha256.h"
 #include "extractor/summary.h"
 #include "format/trace_records.h"
 
 #define NAME_MAX_LEN 200
+#define INDEX_PATH "executed_files.jsonl"
 
 struct binary {
 	uint64_t dev, ino, ctime_ns;
@@ -47,6 +64,20 @@ struct exec_art {
 	uint32_t pid, mode;
 	bool copy_failed; /* a binary_copy_failed loss names the process */
 	char base[NAME_MAX_LEN + 1];
+	/* set when the archive has it */
+	bool extracted;
+	char name[CONTAINER_ID_LEN + NAME_MAX_LEN + 64];
+	uint8_t digest[SHA256_DIGEST_LEN];
+};
+
+/* The exec whose EXEC_INFO may follow: its index line waits for it. */
+struct pending_exec {
+	bool active;
+	bool names_art; /* the exec that created its artifact: EXEC_INFO names it */
+	size_t art;	/* index in list */
+	uint64_t time_ns;
+	uint32_t pid, tid;
+	char *head; /* the line's fields up to "invoked" */
 };
 
 struct exec_state {
@@ -54,6 +85,8 @@ struct exec_state {
 	void *arts;		/* struct exec_art by (folder, dev, ino, ctime) */
 	struct exec_art **list; /* order of first exec */
 	size_t nlist, cap;
+	FILE *index;		/* "<art index>\t<JSON fields>" lines, NULL until the first exec */
+	struct pending_exec pending;
 };
 
 static int cmp_ident(uint64_t ad, uint64_t ai, uint64_t ac, uint64_t bd, uint64_t bi, uint64_t bc)
@@ -99,6 +132,9 @@ static void no_free(void *p)
 static void exec_destroy(void *state)
 {
 	struct exec_state *st = state;
+	if (st->index)
+		fclose(st->index);
+	free(st->pending.head);
 	tdestroy(st->binaries, free_binary);
 	tdestroy(st->arts, no_free);
 	for (size_t i = 0; i < st->nlist; i++)
@@ -165,10 +201,101 @@ static void base_name(const uint8_t *path, size_t len, char out[NAME_MAX_LEN + 1
 	out[n] = '\0';
 }
 
+/* The pending exec's index line, with what its EXEC_INFO says (info NULL: nothing). */
+static int flush_pending(struct exec_state *st, const struct tr_exec_info *info)
+{
+	struct pending_exec *p = &st->pending;
+	FILE *f = st->index;
+
+	if (!p->active)
+		return 0;
+	p->active = false;
+	fprintf(f, "%zu\t%s,\"resolved\":", p->art, p->head);
+	free(p->head);
+	p->head = NULL;
+	if (!info) {
+		fputs("null,\"argv\":null,\"argv_cut\":false\n", f);
+		return ferror(f) ? -EIO : 0;
+	}
+	json_put_string(f, info->tail, info->resolved_len);
+	fputs(",\"argv\":[", f);
+	for (size_t at = info->resolved_len; at < info->tail_len;) {
+		const char *arg = (const char *)info->tail + at;
+		size_t n = strnlen(arg, info->tail_len - at);
+
+		if (at > info->resolved_len)
+			fputc(',', f);
+		json_put_string(f, arg, n);
+		at += n + 1;
+	}
+	fprintf(f, "],\"argv_cut\":%s\n", (info->flags & TR_EXEC_INFO_ARGV_CUT) ? "true" : "false");
+	return ferror(f) ? -EIO : 0;
+}
+
+/* The start of an exec's index line: who ran what, as the trace has it now. */
+static int start_pending(struct exec_state *st, struct extract_ctx *ctx, const struct tr_exec *e,
+			 size_t art, bool names_art)
+{
+	const struct proc_info *pi = process_table_thread(ctx->procs, e->tid);
+	struct pending_exec *p = &st->pending;
+	char when[64];
+	size_t len = 0;
+	FILE *m;
+	int err;
+
+	if (!st->index) {
+		int fd = spool_tmpfile(ctx->spool);
+
+		if (fd < 0)
+			return fd;
+		st->index = fdopen(fd, "w+");
+		if (!st->index) {
+			err = -errno;
+			close(fd);
+			return err;
+		}
+	}
+	err = flush_pending(st, NULL);
+	if (err)
+		return err;
+	if (!pi || pi->pid != e->pid)
+		pi = process_table_process(ctx->procs, e->pid);
+	m = open_memstream(&p->head, &len);
+	if (!m)
+		return -ENOMEM;
+	extract_wall_text(extract_wall_ns(ctx, e->time_ns), 9, when, sizeof(when));
+	/* time as text too: JSON readers (jq) keep numbers past 2^53 only roughly */
+	fprintf(m, "\"time\":\"%s\",\"time_ns\":%" PRId64 ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32,
+		when, extract_wall_ns(ctx, e->time_ns), e->pid, e->tid);
+	if (pi)
+		fprintf(m, ",\"ppid\":%" PRIu32 ",\"uid\":%" PRIu32, pi->ppid, pi->uid);
+	else
+		fputs(",\"ppid\":null,\"uid\":null", m);
+	fputs(",\"comm\":", m);
+	json_put_cstring(m, process_table_comm(ctx->procs, e->pid, e->tid));
+	fputs(",\"container\":", m);
+	json_put_cstring(m, process_table_container_id(ctx->procs, e->cgroup_id));
+	fputs(",\"invoked\":", m);
+	json_put_string(m, e->path, e->path_len);
+	if (fclose(m) != 0) {
+		free(p->head);
+		p->head = NULL;
+		return -ENOMEM;
+	}
+	p->active = true;
+	p->names_art = names_art;
+	p->art = art;
+	p->time_ns = e->time_ns;
+	p->pid = e->pid;
+	p->tid = e->tid;
+	return 0;
+}
+
 static int on_exec(struct exec_state *st, struct extract_ctx *ctx, const struct tr_record *rec)
 {
 	struct tr_exec e;
 	struct exec_art key = {0};
+	void **slot;
 
 	if (tr_exec_decode(rec, &e) < 0)
 		return -EBADMSG;
@@ -177,8 +304,15 @@ static int on_exec(struct exec_state *st, struct extract_ctx *ctx, const struct 
 	key.ctime_ns = e.ctime_ns;
 	snprintf(key.folder, sizeof(key.folder), "%s",
 		 process_table_folder(ctx->procs, e.cgroup_id));
-	if (tfind(&key, &st->arts, cmp_art))
+	slot = tfind(&key, &st->arts, cmp_art);
+	if (slot) {
+		const struct exec_art *a = *slot;
+
+		for (size_t i = st->nlist; i-- > 0;)
+			if (st->list[i] == a)
+				return start_pending(st, ctx, &e, i, false);
 		return 0;
+	}
 	if (st->nlist == st->cap) {
 		size_t cap = st->cap ? st->cap * 2 : 32;
 		struct exec_art **l = realloc(st->list, cap * sizeof(*l));
@@ -195,12 +329,31 @@ static int on_exec(struct exec_state *st, struct extract_ctx *ctx, const struct 
 	a->pid = e.pid;
 	a->mode = e.mode;
 	base_name(e.path, e.path_len, a->base);
+	a->extracted = false;
+	a->name[0] = '\0';
 	if (!tsearch(a, &st->arts, cmp_art)) {
 		free(a);
 		return -ENOMEM;
 	}
 	st->list[st->nlist++] = a;
-	return 0;
+	return start_pending(st, ctx, &e, st->nlist - 1, true);
+}
+
+/* What the exec pending ran, resolved, and its arguments. */
+static int on_exec_info(struct exec_state *st, const struct tr_record *rec)
+{
+	struct pending_exec *p = &st->pending;
+	struct tr_exec_info info;
+
+	if (tr_exec_info_decode(rec, &info) < 0)
+		return -EBADMSG;
+	if (!p->active || p->pid != info.pid || p->tid != info.tid || p->time_ns != info.time_ns)
+		return 0; /* its EXEC is gone: the information has nothing to go with */
+	if (info.resolved_len > info.tail_len)
+		info.resolved_len = (uint32_t)info.tail_len;
+	if (p->names_art && info.resolved_len)
+		base_name(info.tail, info.resolved_len, st->list[p->art]->base);
+	return flush_pending(st, &info);
 }
 
 static int on_chunk(struct exec_state *st, struct extract_ctx *ctx, const struct tr_record *rec)
@@ -260,6 +413,8 @@ static int exec_on_record(void *state, struct extract_ctx *ctx, const struct tr_
 	switch (rec->type) {
 	case TR_REC_EXEC:
 		return on_exec(st, ctx, rec);
+	case TR_REC_EXEC_INFO:
+		return on_exec_info(st, rec);
 	case TR_REC_BINARY_CHUNK:
 		return on_chunk(st, ctx, rec);
 	case TR_REC_BINARY_END:
@@ -272,7 +427,7 @@ static int exec_on_record(void *state, struct extract_ctx *ctx, const struct tr_
 }
 
 /* Add one exec artifact; damage goes to the summary. */
-static int add_exec(struct exec_state *st, struct extract_ctx *ctx, const struct exec_art *a)
+static int add_exec(struct exec_state *st, struct extract_ctx *ctx, struct exec_art *a)
 {
 	int64_t wall = extract_wall_ns(ctx, a->time_ns);
 	char name[CONTAINER_ID_LEN + NAME_MAX_LEN + 64];
@@ -301,10 +456,12 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, const struct
 	if (err)
 		return err;
 	uint32_t mode = (b->ended ? b->mode : a->mode) & 0777;
-	err = archive_out_add_fd(ctx->out, name, fd, mode, wall);
+	err = archive_out_add_fd_digest(ctx->out, name, fd, mode, wall, a->digest);
 	close(fd);
 	if (err)
 		return err;
+	a->extracted = true;
+	snprintf(a->name, sizeof(a->name), "%s", name);
 	uint64_t have = spool_file_size(ctx->spool, b->sid);
 	summary_artifact(ctx->summary, "exec", have);
 	if (!b->ended)
@@ -329,16 +486,69 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, const struct
 	return 0;
 }
 
+/* executed_files.jsonl: each line of the index file with its artifact's name and digest. */
+static int write_index(struct exec_state *st, struct extract_ctx *ctx)
+{
+	char *line = NULL, hex[SHA256_HEX_LEN];
+	size_t cap = 0;
+	int64_t newest = 0;
+	FILE *out = NULL;
+	ssize_t n;
+	int fd, err = 0;
+
+	if (fflush(st->index) != 0 || fseeko(st->index, 0, SEEK_SET) != 0)
+		return -errno;
+	fd = spool_tmpfile(ctx->spool);
+	if (fd < 0)
+		return fd;
+	out = fdopen(fd, "w+");
+	if (!out) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	while ((n = getline(&line, &cap, st->index)) > 0) {
+		char *tab = strchr(line, '\t');
+		size_t art = strtoul(line, NULL, 10);
+		const struct exec_art *a = art < st->nlist ? st->list[art] : NULL;
+
+		if (!tab || !a)
+			continue;
+		fputs("{\"artifact\":", out);
+		if (a->extracted) {
+			json_put_cstring(out, a->name);
+			sha256_hex(a->digest, hex);
+			fprintf(out, ",\"sha256\":\"%s\",", hex);
+		} else {
+			fputs("null,\"sha256\":null,", out);
+		}
+		/* the rest of the line: its fields, then the newline */
+		line[n - 1] = '\0';
+		fprintf(out, "%s}\n", tab + 1);
+		if (extract_wall_ns(ctx, a->time_ns) > newest)
+			newest = extract_wall_ns(ctx, a->time_ns);
+	}
+	if (ferror(st->index) || fflush(out) != 0)
+		err = -EIO;
+	if (!err)
+		err = archive_out_add_fd(ctx->out, INDEX_PATH, fileno(out), 0644, newest);
+	fclose(out);
+	free(line);
+	return err;
+}
+
 static int exec_finish(void *state, struct extract_ctx *ctx)
 {
 	struct exec_state *st = state;
+	int err = 0;
 
-	for (size_t i = 0; i < st->nlist; i++) {
-		int err = add_exec(st, ctx, st->list[i]);
-		if (err)
-			return err;
-	}
-	return 0;
+	for (size_t i = 0; !err && i < st->nlist; i++)
+		err = add_exec(st, ctx, st->list[i]);
+	if (!err && st->index)
+		err = flush_pending(st, NULL);
+	if (!err && st->index)
+		err = write_index(st, ctx);
+	return err;
 }
 
 const struct artifact_handler exec_files_handler = {

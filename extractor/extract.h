@@ -92,6 +92,12 @@ struct artifact_handler {
 int64_t extract_wall_ns(const struct extract_ctx *ctx, uint64_t boot_ns);
 
 /*
+ * Wall-clock ns as UTC ISO 8601 with `digits` (0-9) of the fraction of a
+ * second, "2026-12-06T02:00:00.123Z"; "?" when it has no calendar date.
+ */
+void extract_wall_text(int64_t wall_ns, int digits, char *buf, size_t len);
+
+/*
  * The handlers, in the order they see records and finish
  * (extractor/handlers.c); NULL-terminated.
  */

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "extractor/archive_out.h"
@@ -33,6 +34,33 @@
 int64_t extract_wall_ns(const struct extract_ctx *ctx, uint64_t boot_ns)
 {
 	return (int64_t)boot_ns + ctx->header->boot_wall_offset_ns;
+}
+
+void extract_wall_text(int64_t wall_ns, int digits, char *buf, size_t len)
+{
+	int64_t sec = wall_ns / 1000000000, frac = wall_ns % 1000000000;
+	time_t t;
+	struct tm tm;
+	size_t n;
+
+	if (frac < 0) {
+		sec--;
+		frac += 1000000000;
+	}
+	t = (time_t)sec;
+	n = gmtime_r(&t, &tm) ? strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm) : 0;
+	if (!n) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	if (digits > 9)
+		digits = 9;
+	for (int d = digits; d < 9; d++)
+		frac /= 10;
+	if (digits > 0)
+		snprintf(buf + n, len - n, ".%0*" PRId64 "Z", digits, frac);
+	else
+		snprintf(buf + n, len - n, "Z");
 }
 
 /* Record types whose fixed part starts with a u64 CLOCK_BOOTTIME time. */

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "extractor/extract.h"
 #include "format/trace_records.h"
 
 #define MAX_NAMED 64 /* artifact types and counters: a handful each */
@@ -166,19 +167,6 @@ uint64_t summary_trace_damage_count(const struct summary *s)
 	return s->ntrace_damage;
 }
 
-/* UTC ISO 8601 with milliseconds. */
-static void format_wall(char *buf, size_t len, int64_t wall_ns)
-{
-	time_t sec = (time_t)(wall_ns / 1000000000);
-	struct tm tm;
-	if (!gmtime_r(&sec, &tm)) {
-		snprintf(buf, len, "?");
-		return;
-	}
-	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%03dZ", (int)((wall_ns % 1000000000) / 1000000));
-}
-
 static void print_lines(FILE *f, const char *title, char lines[MAX_LINES][LINE_LEN], uint64_t n)
 {
 	if (!n)
@@ -223,8 +211,8 @@ void summary_print(const struct summary *s, FILE *f, const struct tr_header *hdr
 	print_list(f, "command", &hdr->command);
 	if (s->first_ns) {
 		char a[64], b[64];
-		format_wall(a, sizeof(a), (int64_t)s->first_ns + boot_wall_offset_ns);
-		format_wall(b, sizeof(b), (int64_t)s->last_ns + boot_wall_offset_ns);
+		extract_wall_text((int64_t)s->first_ns + boot_wall_offset_ns, 3, a, sizeof(a));
+		extract_wall_text((int64_t)s->last_ns + boot_wall_offset_ns, 3, b, sizeof(b));
 		fprintf(f, "  time span: %s .. %s (%.3f s)%s\n", a, b,
 			(double)(s->last_ns - s->first_ns) / 1e9,
 			s->trailer_seen ? "" : ", end of recording unknown (no trailer)");

@@ -155,6 +155,14 @@ static const struct field exec_fields[] = {
 	INT(tr_exec, flags, 52),
 };
 
+static const struct field exec_info_fields[] = {
+	INT(tr_exec_info, time_ns, 0),
+	INT(tr_exec_info, pid, 8),
+	INT(tr_exec_info, tid, 12),
+	INT(tr_exec_info, resolved_len, 16),
+	INT(tr_exec_info, flags, 20),
+};
+
 static const struct field binary_chunk_fields[] = {
 	INT(tr_binary_chunk, dev, 0),
 	INT(tr_binary_chunk, ino, 8),
@@ -263,6 +271,7 @@ CODEC_MIN(file, FILE, TR_FILE_FIXED_LEN_1_0, 0, TAIL(tr_file, path, path_len));
 CODEC_MIN(io_chunk, IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0, 1, TAIL(tr_io_chunk, data, data_len));
 CODEC(io_loss, IO_LOSS, 0, TAIL(tr_io_loss, detail, detail_len));
 CODEC(exec, EXEC, 0, TAIL(tr_exec, path, path_len));
+CODEC(exec_info, EXEC_INFO, 0, TAIL(tr_exec_info, tail, tail_len));
 CODEC(binary_chunk, BINARY_CHUNK, 1, TAIL(tr_binary_chunk, data, data_len));
 CODEC(binary_end, BINARY_END, 0, TAIL(tr_binary_end, detail, detail_len));
 CODEC(packet, PACKET, 1, TAIL(tr_packet, data, data_len));
@@ -275,7 +284,8 @@ CODEC(syscall_result, SYSCALL_RESULT, 0, NO_TAIL);
 static const struct codec *const codecs[] = {
     &codec_trailer,	 &codec_loss,	     &codec_process,	    &codec_process_exit,
     &codec_cgroup,	 &codec_file,	     &codec_io_chunk,	    &codec_io_loss,
-    &codec_exec,	 &codec_binary_chunk, &codec_binary_end,	    &codec_packet,
+    &codec_exec,	 &codec_exec_info,   &codec_binary_chunk,   &codec_binary_end,
+    &codec_packet,
     &codec_mem_chunk,	 &codec_wx_mapping,  &codec_module_chunk,   &codec_bpf_prog_chunk,
     &codec_syscall_result,
 };
@@ -455,6 +465,7 @@ DEFINE_CODEC(file)
 DEFINE_CODEC(io_chunk)
 DEFINE_CODEC(io_loss)
 DEFINE_CODEC(exec)
+DEFINE_CODEC(exec_info)
 DEFINE_CODEC(binary_chunk)
 DEFINE_CODEC(binary_end)
 DEFINE_CODEC(packet)

@@ -31,6 +31,7 @@ enum tr_record_type {
 	TR_REC_EXEC = 0x0030,
 	TR_REC_BINARY_CHUNK = 0x0031,
 	TR_REC_BINARY_END = 0x0032,
+	TR_REC_EXEC_INFO = 0x0033, /* since format 1.2 */
 	TR_REC_PACKET = 0x0040,
 	TR_REC_MEM_CHUNK = 0x0050,
 	TR_REC_WX_MAPPING = 0x0051,
@@ -193,6 +194,22 @@ struct tr_exec {
 	size_t path_len;
 };
 
+/*
+ * EXEC_INFO (since format 1.2): what an EXEC ran, resolved, and with which
+ * arguments. Follows its EXEC (same time_ns, pid, tid).
+ */
+#define TR_EXEC_INFO_FIXED_LEN 24
+#define TR_EXEC_INFO_ARGV_CUT (1u << 0)	    /* the arguments went on */
+#define TR_EXEC_INFO_RESOLVED_CUT (1u << 1) /* the path's leading part is cut */
+struct tr_exec_info {
+	uint64_t time_ns;
+	uint32_t pid, tid;
+	uint32_t resolved_len; /* the tail's first resolved_len bytes: the resolved path */
+	uint32_t flags;
+	const uint8_t *tail; /* resolved path, then argv (NUL-terminated strings) */
+	size_t tail_len;
+};
+
 #define TR_BINARY_CHUNK_FIXED_LEN 32
 struct tr_binary_chunk {
 	uint64_t dev, ino, ctime_ns, offset;
@@ -303,6 +320,7 @@ TR_DECLARE_CODEC(file);
 TR_DECLARE_CODEC(io_chunk);
 TR_DECLARE_CODEC(io_loss);
 TR_DECLARE_CODEC(exec);
+TR_DECLARE_CODEC(exec_info);
 TR_DECLARE_CODEC(binary_chunk);
 TR_DECLARE_CODEC(binary_end);
 TR_DECLARE_CODEC(packet);

@@ -397,6 +397,27 @@ static int tracker_work(void *state, struct recorder *rec)
 	return t->npending > 0;
 }
 
+/* The EXEC_INFO that follows the EXEC: the file the kernel ran, the arguments. */
+static int write_exec_info(struct tracker *t, const struct exec_sample *s)
+{
+	uint8_t fixed[TR_EXEC_INFO_FIXED_LEN];
+	struct tr_exec_info info = {
+		.time_ns = s->hdr.time_ns,
+		.pid = s->hdr.pid,
+		.tid = s->hdr.tid,
+		.resolved_len = s->resolved_len < FILE_PATH_MAX ? s->resolved_len : FILE_PATH_MAX,
+		.flags = ((s->flags & PT_EXEC_ARGV_CUT) ? TR_EXEC_INFO_ARGV_CUT : 0) |
+			 ((s->flags & PT_EXEC_RESOLVED_CUT) ? TR_EXEC_INFO_RESOLVED_CUT : 0),
+	};
+	struct iovec tail[2] = {
+		{ (void *)s->resolved, info.resolved_len },
+		{ (void *)s->argv, s->argv_len < PT_ARGV_MAX ? s->argv_len : PT_ARGV_MAX },
+	};
+
+	tr_exec_info_encode(&info, fixed);
+	return recorder_appendv(t->rec, TR_REC_EXEC_INFO, fixed, sizeof(fixed), tail, 2);
+}
+
 static int handle_exec(struct tracker *t, const struct exec_sample *s)
 {
 	struct binary_key k = { .dev = s->dev, .ino = s->ino, .ctime_ns = s->ctime_ns };
@@ -420,6 +441,8 @@ static int handle_exec(struct tracker *t, const struct exec_sample *s)
 		k.ino = 1; /* 0 marks free slots; no real file has inode 0 */
 	tr_exec_encode(&e, fixed);
 	err = recorder_append(t->rec, TR_REC_EXEC, fixed, sizeof(fixed), s->path, len);
+	if (!err)
+		err = write_exec_info(t, s);
 	if (err)
 		return err;
 	fresh = key_add(t, &k);

@@ -4,7 +4,11 @@
 # byte-identical under Tracee's name exec.<wall ns>.<basename>, with its
 # mode, and runs; one artifact per binary and folder even when executed
 # twice; a container's exec lands in its folder; an incomplete copy and a
-# binary missing from the trace are reported against the artifact.
+# binary missing from the trace are reported against the artifact. With
+# EXEC_INFO the artifact is named after the file the kernel ran (cc runs
+# x86_64-linux-gnu-gcc-12), and executed_files.jsonl has one line per exec:
+# what was asked for and run, the arguments (spaces, UTF-8, a byte that is
+# not UTF-8), the process, and the artifact with its sha256.
 source "$(dirname "$0")/../lib.sh"
 cd "$TMP"
 CID=aa00000000000000000000000000000000000000000000000000000000000001
@@ -36,6 +40,12 @@ head -c 1000 "$BIN" >partial
 	# a copy that failed before its first byte: reported, no empty file
 	echo "exec time_ns=9500 pid=15 tid=15 cgroup_id=1 dev=2049 ino=58 ctime_ns=1 mode=0100755 flags=1 path=/opt/quick"
 	echo "binary_end dev=2049 ino=58 ctime_ns=1 size=0 error=2 mode=0755 detail=/proc/15/exe"
+	# cc, which is a link to the compiler the kernel runs
+	echo "process time_ns=10900 pid=16 tid=16 ppid=10 uid=1000 cgroup_id=1 comm=cc exe=/usr/bin/cc"
+	echo "exec time_ns=11000 pid=16 tid=16 cgroup_id=1 dev=2049 ino=60 ctime_ns=1 mode=0100755 flags=1 path=/usr/bin/cc"
+	echo "exec_info time_ns=11000 pid=16 tid=16 resolved_len=32 tail=text:/usr/bin/x86_64-linux-gnu-gcc-12cc%00-o%00a%20b%00caf%C3%A9%00%FF%00"
+	echo "binary_chunk dev=2049 ino=60 ctime_ns=1 offset=0 data=file:first"
+	echo "binary_end dev=2049 ino=60 ctime_ns=1 size=$HALF mode=0755"
 	# never copied
 	echo "exec time_ns=10000 pid=14 tid=14 cgroup_id=1 dev=2049 ino=57 ctime_ns=1 mode=0100755 path=/opt/gone"
 	echo "loss time_ns=10001 kind=11 pid=14 count=1 detail=/opt/gone"
@@ -50,9 +60,11 @@ cat >want <<LIST
 $CID/
 $CID/exec.1600000000000008000.mytrue
 damage.jsonl
+executed_files.jsonl
 host/
 host/exec.1600000000000006000.mytrue
 host/exec.1600000000000009000.tool
+host/exec.1600000000000011000.x86_64-linux-gnu-gcc-12
 manifest.sha256
 LIST
 diff want list || fail "unexpected entries"
@@ -70,7 +82,24 @@ grep -q "host/exec.1600000000000010000.gone: not extracted: the binary is not in
 grep -q "binary_copy_failed  *1 events" summary.txt || fail "loss not in summary: $(cat summary.txt)"
 grep -q "host/exec.1600000000000009500.quick: not extracted: the recorder could not copy it: No such file or directory: /proc/15/exe" summary.txt ||
 	fail "failed copy not reported: $(cat summary.txt)"
-grep -q "exec  *3 files" summary.txt || fail "exec count: $(cat summary.txt)"
+grep -q "exec  *4 files" summary.txt || fail "exec count: $(cat summary.txt)"
+# the index of executions: one line per exec, in trace order
+I=x/executed_files.jsonl
+assert_eq "index lines" 7 "$(wc -l <"$I")"
+assert_eq "execs of mytrue, and their artifacts" \
+	"host/exec.1600000000000006000.mytrue host/exec.1600000000000006000.mytrue $CID/exec.1600000000000008000.mytrue" \
+	"$(jq -r 'select(.resolved == null and (.invoked | test("mytrue"))) | .artifact' "$I" | tr '\n' ' ' | sed 's/ $//')"
+assert_eq "an exec not extracted" "null null /opt/gone" "$(jq -r 'select(.pid == 14) | "\(.artifact) \(.sha256) \(.invoked)"' "$I")"
+cc=$(jq -c 'select(.pid == 16)' "$I")
+assert_eq "cc: asked for, run" "/usr/bin/cc /usr/bin/x86_64-linux-gnu-gcc-12" "$(echo "$cc" | jq -r '"\(.invoked) \(.resolved)"')"
+assert_eq "cc: argv" '["cc","-o","a b","café","\\xff"]' "$(echo "$cc" | jq -c .argv)"
+assert_eq "cc: process" "10 1000 cc 2020-09-13T12:26:40.000011000Z" "$(echo "$cc" | jq -r '"\(.ppid) \(.uid) \(.comm) \(.time)"')"
+assert_eq "cc: artifact and digest" \
+	"host/exec.1600000000000011000.x86_64-linux-gnu-gcc-12 $(sha256sum <first | cut -d' ' -f1)" \
+	"$(echo "$cc" | jq -r '"\(.artifact) \(.sha256)"')"
+assert_eq "the index's digest is the manifest's" \
+	"$(grep ' host/exec.1600000000000011000.x86_64-linux-gnu-gcc-12$' x/manifest.sha256 | cut -d' ' -f1)" \
+	"$(echo "$cc" | jq -r .sha256)"
 # the damage travels with the evidence: one line per damaged binary, nothing else
 jq -r '[.artifact, .kind] | @tsv' x/damage.jsonl | sort >damage.got
 printf '%s\t%s\n' host/exec.1600000000000009000.tool incomplete \

@@ -72,7 +72,7 @@ PY
 }
 check_archive out.tar x
 # Every kind of member is there: the count guards the listing check above.
-assert_eq "files listed" 11 "$(tr -cd '\0' <x.listed | wc -c)"
+assert_eq "files listed" 12 "$(tr -cd '\0' <x.listed | wc -c)"
 grep -q "^\\\\[0-9a-f]\{64\}  host/exec.1700000002000000021.back\\\\\\\\slash$" x/manifest.sha256 ||
 	fail "backslash name not escaped: $(cat x/manifest.sha256)"
 # Holes hash as zeros: the hash of the file the way the trace wrote it.

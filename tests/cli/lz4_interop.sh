@@ -23,7 +23,7 @@ cmp "$TMP/sample.lz4out" "$TMP/sample.bin" || fail "lz4 -dc output differs from 
 "$READ" "$ROOT/samples/sample.trc" >"$TMP/sample.read" 2>"$TMP/sample.err" ||
 	fail "trcread failed on the sample: $(cat "$TMP/sample.err")"
 cmp "$TMP/sample.read" "$TMP/sample.bin" || fail "the reader's records differ from lz4's"
-grep -q "21 records, 2 frames, 0 corrupt frames, 0 bytes skipped, trailer seen" "$TMP/sample.err" ||
+grep -q "22 records, 2 frames, 0 corrupt frames, 0 bytes skipped, trailer seen" "$TMP/sample.err" ||
 	fail "sample summary: $(cat "$TMP/sample.err")"
 
 # Many frames, tails up to 16 KiB, small frame bound.

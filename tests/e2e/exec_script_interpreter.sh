@@ -4,6 +4,8 @@
 # which execs bash at once, so /proc/<pid>/exe already shows bash when the
 # recorder opens env's binary. The recorder must still copy env (found by
 # the interpreter path, checked by inode), never another file in its place.
+# The artifact is named after the file the kernel ran (env), as Tracee names
+# it, and executed_files.jsonl says the script was what was asked for.
 source "$(dirname "$0")/../lib.sh"
 require_bpf
 DUMP=$TOOLS/rec_dump
@@ -25,11 +27,16 @@ for round in 1 2 3; do
 	"$EXTRACT" -q "$TMP/t.trc" -o "$TMP/a.tar" || fail "tracee-extract exit $?"
 	mkdir "$TMP/x"
 	tar -xf "$TMP/a.tar" -C "$TMP/x"
-	# the script's exec ran env: its artifact (named after the script) is env
-	ext=$(find "$TMP/x/host" -name 'exec.*.wrapped.sh')
-	[ "$(echo "$ext" | grep -c .)" = 1 ] || fail "expected one exec.*.wrapped.sh: $(ls "$TMP/x/host")"
+	# the script's exec ran env: its artifact, named after env, is env
+	line=$(jq -c --arg s "$TMP/bin/wrapped.sh" 'select(.invoked == $s)' "$TMP/x/executed_files.jsonl")
+	[ "$(echo "$line" | grep -c .)" = 1 ] || fail "expected one exec of the script: $(cat "$TMP/x/executed_files.jsonl")"
+	assert_eq "round $round: what the script's exec ran" /usr/bin/env "$(echo "$line" | jq -r .resolved)"
+	ext=$TMP/x/$(echo "$line" | jq -r .artifact)
+	case $ext in */host/exec.*.env) ;; *) fail "round $round: the script's exec artifact is $ext" ;; esac
 	assert_eq "round $round: the script's exec artifact is env" \
 		"$(sha256sum </usr/bin/env | cut -d' ' -f1)" "$(sha256sum <"$ext" | cut -d' ' -f1)"
+	assert_eq "round $round: its sha256 in the index" "$(echo "$line" | jq -r .sha256)" \
+		"$(sha256sum <"$ext" | cut -d' ' -f1)"
 	bash_copy=$(find "$TMP/x/host" -name 'exec.*.bash')
 	[ -n "$bash_copy" ] || fail "round $round: bash, exec'd by env, was not captured"
 	assert_eq "round $round: bash copy" "$(sha256sum </usr/bin/bash | cut -d' ' -f1)" \

@@ -52,7 +52,8 @@ grep -q "^EXEC .*cgroup=$ino2 .*path=/bin/echo\$" "$TMP/c.txt" ||
 tar -tf "$TMP/c.tar" >"$TMP/c.list" || fail "tar cannot list the archive"
 grep -q "^$id/exec\.[0-9]*\.true\$" "$TMP/c.list" || fail "no $id/exec.*.true: $(cat "$TMP/c.list")"
 grep -q "^$id2/exec\.[0-9]*\.echo\$" "$TMP/c.list" || fail "no $id2/exec.*.echo: $(cat "$TMP/c.list")"
-grep -q "^host/exec\.[0-9]*\.sh\$" "$TMP/c.list" || fail "no host/exec.*.sh: $(cat "$TMP/c.list")"
+sh_run=$(basename "$(readlink -f /bin/sh)") # what the kernel runs for sh: its artifact's name
+grep -q "^host/exec\.[0-9]*\.$sh_run\$" "$TMP/c.list" || fail "no host/exec.*.$sh_run: $(cat "$TMP/c.list")"
 # and the file the container's shell wrote, byte for byte, indexed under its folder
 member=$(grep "^$id/write\.dev-[0-9]*\.inode-$(stat -c %i "$TMP/cw.txt")\$" "$TMP/c.list") ||
 	fail "no $id/write.* for the container's file: $(cat "$TMP/c.list")"

@@ -41,6 +41,7 @@ static void dump_record(const struct tr_record *rec)
 		struct tr_process_exit x;
 		struct tr_cgroup c;
 		struct tr_exec e;
+		struct tr_exec_info ei;
 		struct tr_binary_chunk bc;
 		struct tr_binary_end be;
 		struct tr_loss l;
@@ -81,6 +82,21 @@ static void dump_record(const struct tr_record *rec)
 		       (unsigned long long)u.e.ino, (unsigned long long)u.e.ctime_ns, u.e.mode,
 		       u.e.flags);
 		print_text("path", u.e.path, u.e.path_len);
+		putchar('\n');
+		return;
+	case TR_REC_EXEC_INFO:
+		if (tr_exec_info_decode(rec, &u.ei) || u.ei.resolved_len > u.ei.tail_len)
+			break;
+		printf("EXEC_INFO time=%llu pid=%u tid=%u flags=%u", (unsigned long long)u.ei.time_ns,
+		       u.ei.pid, u.ei.tid, u.ei.flags);
+		print_text("resolved", u.ei.tail, u.ei.resolved_len);
+		/* each argument as its own argv= field */
+		for (size_t at = u.ei.resolved_len; at < u.ei.tail_len;) {
+			size_t n = strnlen((const char *)u.ei.tail + at, u.ei.tail_len - at);
+
+			print_text("argv", u.ei.tail + at, n);
+			at += n + 1;
+		}
 		putchar('\n');
 		return;
 	case TR_REC_BINARY_CHUNK:

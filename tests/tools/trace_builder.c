@@ -39,6 +39,7 @@
  *	  io_loss         time_ns pid tid cgroup_id dev ino offset stream_pos bytes events
  *	                  kind generation stream_epoch mode direction flags | detail
  *	  exec            time_ns pid tid cgroup_id dev ino ctime_ns mode flags | path
+ *	  exec_info       time_ns pid tid resolved_len flags | tail (resolved path, argv)
  *	  binary_chunk    dev ino ctime_ns offset | data
  *	  binary_end      dev ino ctime_ns size error mode | detail
  *	  packet          time_ns pid tid cgroup_id owner_start_ns orig_len ifindex
@@ -160,6 +161,9 @@ static const struct field io_loss_f[] = {
 static const struct field exec_f[] = {
     FU(exec, time_ns), FU(exec, pid),	   FU(exec, tid),  FU(exec, cgroup_id), FU(exec, dev),
     FU(exec, ino),     FU(exec, ctime_ns), FU(exec, mode), FU(exec, flags),	FEND};
+static const struct field exec_info_f[] = {FU(exec_info, time_ns),	    FU(exec_info, pid),
+					   FU(exec_info, tid),		    FU(exec_info, resolved_len),
+					   FU(exec_info, flags),	    FEND};
 static const struct field binary_chunk_f[] = {FU(binary_chunk, dev), FU(binary_chunk, ino),
 					      FU(binary_chunk, ctime_ns), FU(binary_chunk, offset),
 					      FEND};
@@ -226,6 +230,7 @@ ENC(file)
 ENC(io_chunk)
 ENC(io_loss)
 ENC(exec)
+ENC(exec_info)
 ENC(binary_chunk)
 ENC(binary_end)
 ENC(packet)
@@ -259,6 +264,8 @@ static const struct type_desc types[] = {
     TYPE("io_1_0", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0, io_f, data, data_len),
     TYPE("io_loss", io_loss, TR_REC_IO_LOSS, TR_IO_LOSS_FIXED_LEN, io_loss_f, detail, detail_len),
     TYPE("exec", exec, TR_REC_EXEC, TR_EXEC_FIXED_LEN, exec_f, path, path_len),
+    TYPE("exec_info", exec_info, TR_REC_EXEC_INFO, TR_EXEC_INFO_FIXED_LEN, exec_info_f, tail,
+	 tail_len),
     TYPE("binary_chunk", binary_chunk, TR_REC_BINARY_CHUNK, TR_BINARY_CHUNK_FIXED_LEN,
 	 binary_chunk_f, data, data_len),
     TYPE("binary_end", binary_end, TR_REC_BINARY_END, TR_BINARY_END_FIXED_LEN, binary_end_f, detail,

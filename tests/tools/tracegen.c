@@ -260,6 +260,14 @@ static void sample(struct gen *g)
 			     .flags = TR_EXEC_BINARY_COPIED};
 	EMIT(g, exec, EXEC, &ex, exec_path, sizeof(exec_path) - 1);
 
+	/* what it ran: the same file (no link), and its arguments */
+	static const char exec_info_tail[] = "/tmp/sample-tool\0sample-tool\0--verbose\0";
+	struct tr_exec_info info = {.time_ns = ex.time_ns,
+				    .pid = ex.pid,
+				    .tid = ex.tid,
+				    .resolved_len = sizeof(exec_path) - 1};
+	EMIT(g, exec_info, EXEC_INFO, &info, exec_info_tail, sizeof(exec_info_tail) - 1);
+
 	struct tr_binary_chunk bc = {.dev = DEV, .ino = 132, .ctime_ns = ex.ctime_ns, .offset = 0};
 	EMIT(g, binary_chunk, BINARY_CHUNK, &bc, binary, 1024);
 	bc.offset = 1024;

@@ -19,6 +19,7 @@ union any_record {
 	struct tr_io_chunk io_chunk;
 	struct tr_io_loss io_loss;
 	struct tr_exec exec;
+	struct tr_exec_info exec_info;
 	struct tr_binary_chunk binary_chunk;
 	struct tr_binary_end binary_end;
 	struct tr_packet packet;

@@ -130,6 +130,7 @@ TYPE_OPS_FN(file)
 TYPE_OPS_FN(io_chunk)
 TYPE_OPS_FN(io_loss)
 TYPE_OPS_FN(exec)
+TYPE_OPS_FN(exec_info)
 TYPE_OPS_FN(binary_chunk)
 TYPE_OPS_FN(binary_end)
 TYPE_OPS_FN(packet)
@@ -156,6 +157,7 @@ static const struct type_ops all_types[] = {
     TYPE_OPS_MIN(io_chunk, IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0),
     TYPE_OPS(io_loss, IO_LOSS),
     TYPE_OPS(exec, EXEC),
+    TYPE_OPS(exec_info, EXEC_INFO),
     TYPE_OPS(binary_chunk, BINARY_CHUNK),
     TYPE_OPS(binary_end, BINARY_END),
     TYPE_OPS(packet, PACKET),

@@ -258,6 +258,14 @@ static void all_records(void)
 	put(&e, 40, 8, U64(7)), put(&e, 48, 4, 0100755), put(&e, 52, 4, 1);
 	check_codec("EXEC", TR_REC_EXEC, &in, &e, &out);
 
+	/* EXEC_INFO (format 1.2) */
+	memset(&in, 0, sizeof(in));
+	in.exec_info = (struct tr_exec_info){U64(1), U32(2), U32(3), 5, TR_EXEC_INFO_ARGV_CUT, NULL, 0};
+	expect_init(&e, 24);
+	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
+	put(&e, 16, 4, 5), put(&e, 20, 4, 1);
+	check_codec("EXEC_INFO", TR_REC_EXEC_INFO, &in, &e, &out);
+
 	/* 5.9 BINARY_CHUNK */
 	memset(&in, 0, sizeof(in));
 	in.binary_chunk = (struct tr_binary_chunk){U64(1), U64(2), U64(3), U64(4), NULL, 0};
