@@ -20,12 +20,17 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile bool capture_exec = false;
 
-/* inode ctime moved twice: __i_ctime in 6.6, i_ctime_sec/_nsec in 6.11 */
+/*
+ * inode ctime moved twice: __i_ctime in 6.6, i_ctime_sec/_nsec in 6.11;
+ * mtime became __i_mtime in 6.7, i_mtime_sec/_nsec in 6.11.
+ */
 struct inode___pre611 {
 	struct timespec64 __i_ctime;
+	struct timespec64 __i_mtime;
 } __attribute__((preserve_access_index));
 struct inode___pre66 {
 	struct timespec64 i_ctime;
+	struct timespec64 i_mtime;
 } __attribute__((preserve_access_index));
 
 static __always_inline __u64 inode_ctime_ns(struct inode *inode)
@@ -42,6 +47,21 @@ static __always_inline __u64 inode_ctime_ns(struct inode *inode)
 		       BPF_CORE_READ(mid, __i_ctime.tv_nsec);
 	return BPF_CORE_READ(old, i_ctime.tv_sec) * 1000000000ULL +
 	       BPF_CORE_READ(old, i_ctime.tv_nsec);
+}
+
+static __always_inline __u64 inode_mtime_ns(struct inode *inode)
+{
+	struct inode___pre611 *mid = (void *)inode;
+	struct inode___pre66 *old = (void *)inode;
+
+	if (bpf_core_field_exists(inode->i_mtime_sec))
+		return BPF_CORE_READ(inode, i_mtime_sec) * 1000000000ULL +
+		       BPF_CORE_READ(inode, i_mtime_nsec);
+	if (bpf_core_field_exists(mid->__i_mtime))
+		return BPF_CORE_READ(mid, __i_mtime.tv_sec) * 1000000000ULL +
+		       BPF_CORE_READ(mid, __i_mtime.tv_nsec);
+	return BPF_CORE_READ(old, i_mtime.tv_sec) * 1000000000ULL +
+	       BPF_CORE_READ(old, i_mtime.tv_nsec);
 }
 
 /* The cached verdict of a thread group, evaluating it when unknown. */
@@ -201,6 +221,7 @@ int BPF_PROG(pt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	e->ino = BPF_CORE_READ(inode, i_ino);
 	e->mode = BPF_CORE_READ(inode, i_mode);
 	e->ctime_ns = inode_ctime_ns(inode);
+	e->mtime_ns = inode_mtime_ns(inode);
 	n = bpf_probe_read_kernel_str(e->path, sizeof(e->path), filename);
 	e->path_len = n > 0 ? n - 1 : 0;
 	n = bpf_probe_read_kernel_str(e->interp, sizeof(e->interp), BPF_CORE_READ(bprm, interp));

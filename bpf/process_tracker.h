@@ -59,6 +59,7 @@ struct exec_sample {
 	__u64 dev; /* kernel s_dev encoding */
 	__u64 ino;
 	__u64 ctime_ns;
+	__u64 mtime_ns; /* to tell a file deleted since (ctime moves) from one changed */
 	__u32 mode;
 	__u32 path_len;
 	char path[PT_PATH_MAX];

@@ -3,8 +3,8 @@
  * User-space half of the process tracker (bpf/process_tracker.bpf.c):
  * PROCESS / PROCESS_EXIT records, a snapshot of the processes running when
  * recording starts (which also seeds the BPF scope cache), and, for
- * --capture exec, a copy of every executed binary taken through
- * /proc/<pid>/exe while the process still runs, once per (dev, ino, ctime).
+ * --capture exec, EXEC records and the copies of the binaries
+ * (recorder/binary_copy.c).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -26,6 +26,7 @@
 #include "bpf/scope.h"
 #include "format/trace_records.h"
 #include "process_tracker.skel.h"
+#include "recorder/binary_copy.h"
 #include "recorder/cgroup_paths.h"
 #include "recorder/kernel_dev.h"
 #include "recorder/probe.h"
@@ -33,100 +34,13 @@
 #include "recorder/recorder.h"
 #include "recorder/scope_setup.h"
 
-#define COPY_CHUNK (1u << 20) /* BINARY_CHUNK payload bound */
-#define MAX_PENDING_COPIES 64 /* open files waiting to be copied */
 #define SNAPSHOT_MAX_DEPTH 64
-
-struct binary_key {
-	uint64_t dev, ino, ctime_ns;
-};
-
-/* A binary opened at its exec, copied a chunk at a time between polls. */
-struct pending_copy {
-	int fd;
-	struct binary_key key;
-	uint64_t offset;
-	uint32_t mode, pid;
-};
 
 struct tracker {
 	struct process_tracker_bpf *skel;
 	struct recorder *rec;
-	/* binaries already in the trace: open addressing, key.ino == 0 is free */
-	struct binary_key *copied;
-	size_t copied_cap, copied_used;
-	uint8_t *buf; /* COPY_CHUNK bytes */
-	struct pending_copy pending[MAX_PENDING_COPIES]; /* FIFO */
-	size_t npending;
-	uint64_t binaries, binary_bytes, copy_failures;
+	struct binary_copies *copies; /* --capture exec */
 };
-
-/* ------------------------------------------------------------ binary set */
-
-static size_t key_hash(const struct binary_key *k)
-{
-	uint64_t h = k->dev * 0x9e3779b97f4a7c15ULL ^ k->ino * 0xc2b2ae3d27d4eb4fULL ^ k->ctime_ns;
-
-	return (size_t)(h ^ (h >> 29));
-}
-
-static struct binary_key *key_slot(struct binary_key *slots, size_t cap,
-				   const struct binary_key *k)
-{
-	size_t i = key_hash(k) & (cap - 1);
-
-	while (slots[i].ino && memcmp(&slots[i], k, sizeof(*k)))
-		i = (i + 1) & (cap - 1);
-	return &slots[i];
-}
-
-/* Add k; 1 when it was new, 0 when already there, -ENOMEM. */
-static int key_add(struct tracker *t, const struct binary_key *k)
-{
-	struct binary_key *slot;
-
-	if ((t->copied_used + 1) * 2 > t->copied_cap) {
-		size_t cap = t->copied_cap ? t->copied_cap * 2 : 256;
-		struct binary_key *grown = calloc(cap, sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		for (size_t i = 0; i < t->copied_cap; i++)
-			if (t->copied[i].ino)
-				*key_slot(grown, cap, &t->copied[i]) = t->copied[i];
-		free(t->copied);
-		t->copied = grown;
-		t->copied_cap = cap;
-	}
-	slot = key_slot(t->copied, t->copied_cap, k);
-	if (slot->ino)
-		return 0;
-	*slot = *k;
-	t->copied_used++;
-	return 1;
-}
-
-/* Forget k (a copy that failed may succeed at the next exec). */
-static void key_remove(struct tracker *t, const struct binary_key *k)
-{
-	struct binary_key *old = t->copied;
-	size_t cap = t->copied_cap;
-
-	/* rebuild without k: rare (failures only), keeps probing chains intact */
-	t->copied = calloc(cap, sizeof(*old));
-	if (!t->copied) {
-		t->copied = old;
-		return;
-	}
-	t->copied_used = 0;
-	for (size_t i = 0; i < cap; i++) {
-		if (!old[i].ino || !memcmp(&old[i], k, sizeof(*k)))
-			continue;
-		*key_slot(t->copied, cap, &old[i]) = old[i];
-		t->copied_used++;
-	}
-	free(old);
-}
 
 /* ------------------------------------------------------------ records */
 
@@ -192,211 +106,6 @@ static int handle_exit(struct tracker *t, const struct process_exit_sample *s)
 	return recorder_append(t->rec, TR_REC_PROCESS_EXIT, fixed, sizeof(fixed), NULL, 0);
 }
 
-/*
- * Is the opened file the inode the kernel executed? Same dev and inode,
- * or, where a stacking filesystem (overlayfs, as in containers) reports
- * another st_dev/st_ino than the inode the kernel holds, the same change
- * time to the nanosecond (a replaced or modified file has a newer one).
- */
-static bool same_binary(int fd, const struct binary_key *k, struct stat *st)
-{
-	if (fstat(fd, st))
-		return false;
-	if (kernel_dev(st->st_dev) == k->dev)
-		return st->st_ino == k->ino;
-	/*
-	 * Only across filesystems may the change time stand in for the inode:
-	 * files unpacked by one package install share ctimes on one device.
-	 */
-	return (uint64_t)st->st_ctim.tv_sec * 1000000000ULL + st->st_ctim.tv_nsec == k->ctime_ns;
-}
-
-/*
- * Open a path as the process saw it: below its root for an absolute path,
- * below its working directory for a relative one. fd or -1.
- */
-static int open_in_process(uint32_t pid, const char *path)
-{
-	char full[PT_PATH_MAX + 64];
-
-	if (!path[0])
-		return -1;
-	snprintf(full, sizeof(full), "/proc/%u/%s%s", pid, path[0] == '/' ? "root" : "cwd/",
-		 path);
-	return open(full, O_RDONLY | O_CLOEXEC);
-}
-
-static void sample_string(char *dst, const char *src, uint32_t len)
-{
-	size_t n = len < PT_PATH_MAX ? len : PT_PATH_MAX - 1;
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-/*
- * Open the executed file: through /proc/<pid>/exe (works after the file is
- * deleted, while the process lives); when the process has exec'd again
- * since (a #! script through env, a wrapper), by the interpreter's or the
- * binary's path as the process saw it, then as the recorder sees it.
- * Whatever opens must be the very inode the kernel executed. fd or -errno;
- * why says what went wrong.
- */
-static int open_binary(const struct exec_sample *s, const struct binary_key *k, struct stat *st,
-		       char *why, size_t whylen)
-{
-	char link[64], path[PT_PATH_MAX], interp[PT_PATH_MAX];
-	const char *candidates[2];
-	int fd, err, i;
-
-	sample_string(path, s->path, s->path_len);
-	sample_string(interp, s->interp, s->interp_len);
-	candidates[0] = interp;
-	candidates[1] = path;
-	snprintf(link, sizeof(link), "/proc/%u/exe", s->hdr.pid);
-	fd = open(link, O_RDONLY | O_CLOEXEC);
-	err = fd < 0 ? -errno : 0;
-	if (fd >= 0) {
-		if (same_binary(fd, k, st))
-			return fd;
-		close(fd);
-		err = -ESTALE;
-	}
-	snprintf(why, whylen, "%s: %s", link,
-		 err == -ESTALE ? "the process runs another binary now" : strerror(-err));
-	for (i = 0; i < 4; i++) {
-		const char *p = candidates[i % 2];
-
-		fd = i < 2 ? open_in_process(s->hdr.pid, p)
-			   : (p[0] == '/' ? open(p, O_RDONLY | O_CLOEXEC) : -1);
-		if (fd < 0)
-			continue;
-		if (same_binary(fd, k, st))
-			return fd;
-		close(fd);
-	}
-	return err;
-}
-
-static int write_binary_end(struct tracker *t, const struct binary_key *k, uint64_t size,
-			    int error, uint32_t mode, const char *why)
-{
-	struct tr_binary_end end = {
-		.dev = k->dev,
-		.ino = k->ino,
-		.ctime_ns = k->ctime_ns,
-		.size = size,
-		.error = error,
-		.mode = mode & 07777,
-	};
-	uint8_t fixed[TR_BINARY_END_FIXED_LEN];
-
-	tr_binary_end_encode(&end, fixed);
-	return recorder_append(t->rec, TR_REC_BINARY_END, fixed, sizeof(fixed), why,
-			       why ? strlen(why) : 0);
-}
-
-static int copy_failed(struct tracker *t, const struct binary_key *k, uint64_t size, int error,
-		       uint32_t mode, uint32_t pid, const char *why)
-{
-	int err;
-
-	t->copy_failures++;
-	err = write_binary_end(t, k, size, error, mode, why);
-	if (!err)
-		err = recorder_note_loss(t->rec, TR_LOSS_BINARY_COPY_FAILED, pid, 0, why);
-	key_remove(t, k);
-	return err;
-}
-
-/*
- * One BINARY_CHUNK of the oldest pending copy, or its BINARY_END when it
- * is complete. 0 or -errno (writer failure).
- */
-static int copy_step(struct tracker *t)
-{
-	struct pending_copy *c = &t->pending[0];
-	struct tr_binary_chunk chunk = {
-		.dev = c->key.dev,
-		.ino = c->key.ino,
-		.ctime_ns = c->key.ctime_ns,
-		.offset = c->offset,
-	};
-	uint8_t fixed[TR_BINARY_CHUNK_FIXED_LEN];
-	char why[128];
-	ssize_t n;
-	int err;
-
-	do {
-		n = pread(c->fd, t->buf, COPY_CHUNK, c->offset);
-	} while (n < 0 && errno == EINTR);
-	if (n > 0) {
-		tr_binary_chunk_encode(&chunk, fixed);
-		c->offset += n;
-		return recorder_append(t->rec, TR_REC_BINARY_CHUNK, fixed, sizeof(fixed), t->buf, n);
-	}
-	if (n == 0) {
-		t->binaries++;
-		t->binary_bytes += c->offset;
-		err = write_binary_end(t, &c->key, c->offset, 0, c->mode, NULL);
-	} else {
-		snprintf(why, sizeof(why), "reading the binary at offset %llu: %s",
-			 (unsigned long long)c->offset, strerror(errno));
-		err = copy_failed(t, &c->key, c->offset, errno, c->mode, c->pid, why);
-	}
-	close(c->fd);
-	t->npending--;
-	memmove(&t->pending[0], &t->pending[1], t->npending * sizeof(t->pending[0]));
-	return err;
-}
-
-/*
- * Open the binary now, while the process runs (an open file stays
- * readable when the process exits and the file is deleted), and queue the
- * copy; the main loop copies it a chunk at a time between ring buffer
- * polls, so a large binary does not stall the samples.
- */
-static int start_copy(struct tracker *t, const struct exec_sample *s, const struct binary_key *k)
-{
-	char why[PATH_MAX + 128] = "";
-	struct pending_copy *c;
-	struct stat st;
-	int fd, err;
-
-	fd = open_binary(s, k, &st, why, sizeof(why));
-	if (fd < 0)
-		return copy_failed(t, k, 0, -fd, s->mode, s->hdr.pid, why);
-	/* a full queue: finish the oldest copy first */
-	while (t->npending == MAX_PENDING_COPIES) {
-		err = copy_step(t);
-		if (err) {
-			close(fd);
-			return err;
-		}
-	}
-	c = &t->pending[t->npending++];
-	c->fd = fd;
-	c->key = *k;
-	c->offset = 0;
-	c->mode = st.st_mode;
-	c->pid = s->hdr.pid;
-	return 0;
-}
-
-static int tracker_work(void *state, struct recorder *rec)
-{
-	struct tracker *t = state;
-	int err;
-
-	(void)rec;
-	if (!t->npending)
-		return 0;
-	err = copy_step(t);
-	if (err)
-		return err;
-	return t->npending > 0;
-}
-
 /* The EXEC_INFO that follows the EXEC: the file the kernel ran, the arguments. */
 static int write_exec_info(struct tracker *t, const struct exec_sample *s)
 {
@@ -418,9 +127,16 @@ static int write_exec_info(struct tracker *t, const struct exec_sample *s)
 	return recorder_appendv(t->rec, TR_REC_EXEC_INFO, fixed, sizeof(fixed), tail, 2);
 }
 
+static int tracker_work(void *state, struct recorder *rec)
+{
+	struct tracker *t = state;
+
+	(void)rec;
+	return t->copies ? binary_copies_work(t->copies) : 0;
+}
+
 static int handle_exec(struct tracker *t, const struct exec_sample *s)
 {
-	struct binary_key k = { .dev = s->dev, .ino = s->ino, .ctime_ns = s->ctime_ns };
 	struct tr_exec e = {
 		.time_ns = s->hdr.time_ns,
 		.pid = s->hdr.pid,
@@ -435,20 +151,15 @@ static int handle_exec(struct tracker *t, const struct exec_sample *s)
 	};
 	uint8_t fixed[TR_EXEC_FIXED_LEN];
 	size_t len = s->path_len < PT_PATH_MAX ? s->path_len : PT_PATH_MAX;
-	int fresh, err;
+	int err;
 
-	if (!k.ino)
-		k.ino = 1; /* 0 marks free slots; no real file has inode 0 */
 	tr_exec_encode(&e, fixed);
 	err = recorder_append(t->rec, TR_REC_EXEC, fixed, sizeof(fixed), s->path, len);
 	if (!err)
 		err = write_exec_info(t, s);
-	if (err)
-		return err;
-	fresh = key_add(t, &k);
-	if (fresh < 0)
-		return fresh;
-	return fresh ? start_copy(t, s, &k) : 0;
+	if (!err && t->copies)
+		err = binary_copies_exec(t->copies, s);
+	return err;
 }
 
 static int tracker_handle_sample(void *state, struct recorder *rec, const void *data, size_t len)
@@ -682,10 +393,10 @@ static int tracker_open(struct recorder *rec, void **state)
 	if (!t)
 		return -ENOMEM;
 	t->rec = rec;
-	t->buf = malloc(COPY_CHUNK);
-	if (!t->buf) {
-		err = -ENOMEM;
-		goto fail;
+	if (rec->opts->exec) {
+		err = binary_copies_new(rec, true, &t->copies);
+		if (err)
+			goto fail;
 	}
 	t->skel = process_tracker_bpf__open();
 	err = probe_skeleton_opened(rec, t->skel ? t->skel->obj : NULL, "process tracker");
@@ -696,7 +407,7 @@ static int tracker_open(struct recorder *rec, void **state)
 	return 0;
 fail:
 	process_tracker_bpf__destroy(t->skel);
-	free(t->buf);
+	binary_copies_free(t->copies);
 	free(t);
 	return err;
 }
@@ -744,15 +455,10 @@ static void tracker_destroy(void *state)
 
 	if (!t)
 		return;
-	if (t->rec->opts->verbose && t->rec->opts->exec)
-		fprintf(stderr, "tracee-rec: %llu binaries copied (%llu bytes), %llu copies failed\n",
-			(unsigned long long)t->binaries, (unsigned long long)t->binary_bytes,
-			(unsigned long long)t->copy_failures);
-	for (size_t i = 0; i < t->npending; i++)
-		close(t->pending[i].fd);
+	if (t->rec->opts->verbose && t->copies)
+		binary_copies_report(t->copies);
 	process_tracker_bpf__destroy(t->skel);
-	free(t->copied);
-	free(t->buf);
+	binary_copies_free(t->copies);
 	free(t);
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Exec artifacts are named after the file the kernel ran, as Tracee names
-# them: cc runs $(readlink -f cc). executed_files.jsonl has one line per
+# them: cc runs $(readlink -f cc), a memfd runs "memfd:NAME" (not "3", the
+# descriptor it was run through). executed_files.jsonl has one line per
 # exec; checked against the ground truth each process leaves itself: its
 # pid, ppid and /proc/PID/cmdline (arguments with spaces, UTF-8 and a byte
 # that is not UTF-8), and the artifact's bytes.
@@ -12,11 +13,24 @@ command -v cc >/dev/null && command -v python3 >/dev/null && command -v jq >/dev
 OUT=$TMP/out
 mkdir "$OUT"
 
+# a memfd executable (it exits at once: only the descriptor the exec
+# watch held still reaches it by the time the recorder reads the sample)
+cat >"$TMP/memfd.py" <<'PY'
+import os, sys
+fd = os.memfd_create("dropper")
+os.write(fd, open("/bin/true", "rb").read())
+pid = os.fork()
+if pid == 0:
+    os.execve(fd, ["fileless", "x y", "caf\u00e9"], {})
+os.waitpid(pid, 0)
+open(sys.argv[1], "w").write(str(pid))
+PY
 # the shell writes its pid, ppid and cmdline, as the kernel has them
 "$REC" -c exec -o "$TMP/t.trc" -- sh -c "
 	sh -c 'echo \$\$ \$PPID >$OUT/truth; cat /proc/\$\$/cmdline >$OUT/cmdline' \
 		one 'a b' 'caf$(printf '\303\251')' '$(printf '\377')' &&
-	cc --version >/dev/null" 2>"$TMP/rec.err" ||
+	cc --version >/dev/null &&
+	python3 '$TMP/memfd.py' '$OUT/memfd.pid'" 2>"$TMP/rec.err" ||
 	fail "recording failed: $(cat "$TMP/rec.err")"
 "$EXTRACT" "$TMP/t.trc" -o "$TMP/a.tar" 2>"$TMP/x.err" || fail "extraction failed: $(cat "$TMP/x.err")"
 mkdir "$TMP/x" && tar -xf "$TMP/a.tar" -C "$TMP/x"
@@ -51,4 +65,11 @@ case $art in host/exec.*."$(basename "$run")") ;; *) fail "cc's artifact is name
 cmp "$run" "$TMP/x/$art" || fail "$art is not $run"
 assert_eq "digest of $art" "$(sha256sum <"$run" | cut -d' ' -f1)" "$(echo "$line" | jq -r .sha256)"
 
+# the memfd: named after it, its bytes those of what was written into it
+mpid=$(cat "$OUT/memfd.pid")
+line=$(jq -c --argjson p "$mpid" 'select(.pid == $p)' "$I")
+art=$(echo "$line" | jq -r .artifact)
+case $art in host/exec.*.memfd:dropper) ;; *) fail "the memfd's artifact is named $art: $line" ;; esac
+cmp /bin/true "$TMP/x/$art" || fail "$art is not what was written into the memfd"
+assert_eq "memfd argv" '["fileless","x y","café"]' "$(echo "$line" | jq -c .argv)"
 echo "exec index: ok"
