@@ -9,6 +9,7 @@
 #   make check SAN=1  the same suite built with ASan+UBSan (in .output-san/)
 #   make bench      print the benchmark figures
 #   make fuzz       build the libFuzzer target for the trace reader (clang)
+#   make fuzz-extract  build the libFuzzer target for the whole extractor (clang)
 #   make extractor  build only tracee-extract (no BPF toolchain needed)
 
 VERSION := 0.1.0
@@ -83,7 +84,7 @@ BENCH_BINS := $(patsubst bench/%.c,$(OUTPUT)/bench/%,$(BENCH_SRCS))
 BENCH_BPF_SRCS := $(wildcard bench/*.bpf.c)
 BENCH_BPF_BINS := $(patsubst bench/%.bpf.c,$(OUTPUT)/bench/%,$(BENCH_BPF_SRCS))
 
-.PHONY: all recorder extractor deps check bench fuzz clean test-programs vmlinux demo
+.PHONY: all recorder extractor deps check bench fuzz fuzz-extract clean test-programs vmlinux demo
 
 # The tools are linked in $(OUTPUT)/ and, for the normal build, copied to
 # the repository root; a SAN=1 build never replaces the root copies, and the
@@ -194,7 +195,15 @@ $(OUTPUT)/tests/fuzz_replay: tests/fuzz/fuzz_reader.c tests/fuzz/replay_driver.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(ALL_LDFLAGS) $(FORMAT_LIBS) -o $@
 
-test-programs: all $(UNIT_BINS) $(UNIT_REC_BINS) $(TOOL_BINS) $(OUTPUT)/tests/fuzz_replay
+# The extractor target replays its corpus through the whole extraction.
+$(OUTPUT)/tests/fuzz_extract_replay: tests/fuzz/fuzz_extract.c tests/fuzz/replay_driver.c \
+		$(EXTRACT_LIB) $(FORMAT_LIB)
+	$(call msg,TEST-CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ALL_CFLAGS) $^ $(ALL_LDFLAGS) $(EXTRACT_LIBS) -o $@
+
+test-programs: all $(UNIT_BINS) $(UNIT_REC_BINS) $(TOOL_BINS) $(OUTPUT)/tests/fuzz_replay \
+	$(OUTPUT)/tests/fuzz_extract_replay
 
 # The runner prints one line per test and closes with "N passed, N failed".
 check: test-programs
@@ -206,6 +215,20 @@ fuzz: tests/fuzz/fuzz_reader.c $(wildcard format/*.c)
 	$(CLANG) -O1 -g -std=gnu11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
 		tests/fuzz/fuzz_reader.c $(FORMAT_SRCS) -llz4 -o .output-fuzz/fuzz_reader
 	@echo "run: mkdir -p .output-fuzz/new && .output-fuzz/fuzz_reader -max_total_time=60 -dict=tests/fuzz/reader.dict .output-fuzz/new tests/fuzz/corpus"
+
+# libFuzzer build of the whole extractor (every handler, spool, archive),
+# with ASan+UBSan (clang only), and the trace-aware mutator that keeps frame
+# checksums valid. The extractor's --version needs the version.
+fuzz-extract: .output-fuzz/fuzz_extract
+	@echo "run: mkdir -p .output-fuzz/extract-new && .output-fuzz/fuzz_extract -max_len=32768 -timeout=10 -max_total_time=60 -dict=tests/fuzz/extract.dict .output-fuzz/extract-new tests/fuzz/extract_corpus"
+
+.output-fuzz/fuzz_extract: tests/fuzz/fuzz_extract.c tests/fuzz/extract_mutator.c $(FORMAT_SRCS) \
+		$(EXTRACT_SRCS) $(wildcard format/*.h extractor/*.h)
+	@mkdir -p .output-fuzz
+	$(CLANG) -O1 -g -std=gnu11 -D_GNU_SOURCE -DTRACEE_REC_VERSION='"$(VERSION)"' -I. \
+		-fsanitize=fuzzer,address,undefined \
+		tests/fuzz/fuzz_extract.c tests/fuzz/extract_mutator.c $(FORMAT_SRCS) $(EXTRACT_SRCS) \
+		$(EXTRACT_LIBS) -o $@
 
 # ---------------------------------------------------------------- benchmarks
 $(OUTPUT)/bench/%: bench/%.c $(EXTRACT_LIB) $(FORMAT_LIB)
@@ -232,7 +255,7 @@ demo: all
 DEB_PACKAGES := build-essential libbpf-dev bpftool clang llvm libelf-dev liblz4-dev lz4 \
 	libpcap-dev libarchive-dev zlib1g-dev pkg-config tcpdump tshark libarchive-tools jq \
 	binutils-bpf strace hyperfine iproute2 iputils-ping dnsutils python3 \
-	coreutils procps curl util-linux wireshark-common
+	coreutils procps curl util-linux wireshark-common fio
 DEB_OPTIONAL := libclang-rt-14-dev
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (sudo make deps)"; exit 1; fi

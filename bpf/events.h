@@ -63,7 +63,8 @@ enum loss_slot {
 	LOSS_RINGBUF_OTHER = 13,
 	LOSS_COPY_READ_BACK_FAILED = 14,
 	LOSS_RINGBUF_NAME = 15,
-	LOSS_SLOT_COUNT = 16,
+	LOSS_NOT_CAPTURED = 16,
+	LOSS_SLOT_COUNT = 17,
 };
 
 /* Bytes of the loss_events ring buffer (bpf/shared_maps.bpf.h). */

@@ -72,6 +72,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_pwritev2 328
 #define NR_sendfile 40
 #define NR_copy_file_range 326
+#define NR_mmap 9
+#define NR_splice 275
+#define NR_tee 276
 #define SYSCALL_NR(regs) ((regs)->orig_ax)
 #define SYSCALL_ARG6(regs) ((regs)->r9) /* libbpf 1.1 has no PARM6 */
 #elif defined(__TARGET_ARCH_arm64)
@@ -91,12 +94,18 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 #define NR_pwritev2 287
 #define NR_sendfile 71
 #define NR_copy_file_range 285
+#define NR_mmap 222
+#define NR_splice 76
+#define NR_tee 77
 #define SYSCALL_NR(regs) ((regs)->syscallno)
 #define SYSCALL_ARG6(regs) ((regs)->regs[5])
 #else
 #error "file_io.bpf.c: syscall numbers are defined for x86 and arm64 only"
 #endif
 
+#define PROT_WRITE 0x2
+#define MAP_SHARED 0x1
+#define MAP_SHARED_VALIDATE 0x3
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define S_IFREG 0100000
@@ -194,6 +203,12 @@ enum buf_kind {
 	BUF_IOV = 1,  /* iovec array, count */
 	BUF_MSG = 2,  /* struct user_msghdr (sendmsg/recvmsg) */
 	BUF_COPY = 3, /* none: the kernel moves the bytes from another descriptor */
+	/*
+	 * none either, and no way to read them back: splice and tee (pipe
+	 * buffers), a shared writable mapping; the bytes are declared not
+	 * captured for the artifacts they go to
+	 */
+	BUF_NONE = 4,
 };
 
 /* Where the offset of a regular file's bytes comes from. */
@@ -216,7 +231,7 @@ struct pending_io {
 	__u32 fd;
 	__u32 nr;
 	__u8 direction;
-	__u8 kind;	/* enum buf_kind */
+	__u8 kind;	/* enum buf_kind (fits 3 bits of op_word) */
 	__u8 flags;	/* FILE_IO_OFFSET_VALID | FILE_IO_STREAM_POS */
 	__u8 check_elf; /* only an ELF payload passes the type filter */
 	/* 0, read back from the map so the verifier does not follow each value
@@ -275,6 +290,11 @@ static __always_inline bool classify(long nr, struct io_op *op)
 		return true;
 	case NR_sendfile:
 		*op = (struct io_op){FILE_IO_WRITE, BUF_COPY, 0, 0};
+		return true;
+	case NR_splice:
+	case NR_tee:
+	case NR_mmap:
+		*op = (struct io_op){FILE_IO_WRITE, BUF_NONE, 0, 0};
 		return true;
 	case NR_read:
 		*op = (struct io_op){FILE_IO_READ, BUF_FLAT, 0, 0};
@@ -437,8 +457,12 @@ static __always_inline void send_file_info(struct file *f, const struct pending_
 	st->name_lost = 0;
 }
 
-/* op_word: syscall number | direction << 32 | buf_kind << 40 | OP_APPEND */
+/* op_word: syscall number | direction << 32 | buf_kind << 40 | OP_* */
 #define OP_APPEND (1ull << 48)
+/* pos is where the bytes went, O_APPEND or not (io_uring: known after the fact) */
+#define OP_POS_EXACT (1ull << 49)
+/* prepare()'s pos: no offset is known, the bytes go as a stream */
+#define POS_UNKNOWN (-2)
 
 /* f->f_inode and its i_mode: loads through a typed pointer, or helper calls. */
 static __always_inline struct inode *inode_and_mode(struct file *f, const bool typed, __u32 *mode)
@@ -512,7 +536,8 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 
 	if (!out)
 		return 0;
-	f = file_of_fd(task, p->fd);
+	/* io_uring names the file itself; a syscall names it by its descriptor */
+	f = p->file ? (struct file *)p->file : file_of_fd(task, p->fd);
 	if (!f)
 		return 0;
 	inode = inode_and_mode(f, typed, &p->mode);
@@ -559,25 +584,28 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 		 * appending to the same file; i_size read here would not be.
 		 * Linux appends a pwrite to an O_APPEND file: i_size at exit.
 		 */
-		if (pos >= 0 && !append) {
+		if (pos == POS_UNKNOWN) {
+			/* no offset: the chunks go as a stream */
+		} else if (pos >= 0 && (!append || (op_word & OP_POS_EXACT))) {
 			p->offset = pos;
 			p->offset_from = OFFSET_AT_ENTRY;
+			p->flags = FILE_IO_OFFSET_VALID;
 		} else {
 			p->offset_from = pos >= 0 ? OFFSET_SIZE_AFTER : OFFSET_POS_AFTER;
+			p->flags = FILE_IO_OFFSET_VALID;
 		}
 		p->file = (__u64)f;
-		p->flags = FILE_IO_OFFSET_VALID;
 	}
 	p->direction = direction;
 	/*
 	 * A file that passes only as ELF is named at exit, once its bytes said
 	 * so; a copy's bytes only user space sees, so it is named now.
 	 */
-	if (!st->named && (!p->check_elf || ((op_word >> 40) & 3) == BUF_COPY))
+	if (!st->named && (!p->check_elf || ((op_word >> 40) & 7) >= BUF_COPY))
 		send_file_info(f, p, s, st, path_built, &bp);
 
 	p->nr = (__u32)op_word;
-	p->kind = (op_word >> 40) & 3;
+	p->kind = (op_word >> 40) & 7;
 	if (moved && !p->check_elf)
 		claim_stream(p, st, moved);
 	p->valid = 1;
@@ -640,7 +668,12 @@ static __always_inline bool copy_arguments(struct pt_regs *regs, long nr, __u8 d
 		src_fd = PT_REGS_PARM2_SYSCALL(regs);
 		src_off = PT_REGS_PARM3_SYSCALL(regs);
 		dst_off = 0;
+	} else if (nr == NR_tee) {
+		src_fd = PT_REGS_PARM1_SYSCALL(regs);
+		dst_fd = PT_REGS_PARM2_SYSCALL(regs);
+		src_off = dst_off = 0;
 	} else {
+		/* copy_file_range and splice: (fd_in, off_in, fd_out, off_out, ...) */
 		src_fd = PT_REGS_PARM1_SYSCALL(regs);
 		src_off = PT_REGS_PARM2_SYSCALL(regs);
 		dst_fd = PT_REGS_PARM3_SYSCALL(regs);
@@ -690,8 +723,20 @@ static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const 
 	if (nr == NR_recvmsg && (PT_REGS_PARM3_SYSCALL(regs) & MSG_PEEK))
 		return false;
 	*op_word = (__u32)nr | ((__u64)op->direction << 32) | ((__u64)op->kind << 40);
-	if (op->kind == BUF_COPY)
+	if (op->kind == BUF_COPY || (op->kind == BUF_NONE && nr != NR_mmap))
 		return copy_arguments(regs, nr, op->direction, moved, p, pos);
+	if (nr == NR_mmap) {
+		/* mmap(addr, len, prot, flags, fd, off): only shared writable mappings */
+		if (!(PT_REGS_PARM3_SYSCALL(regs) & PROT_WRITE))
+			return false;
+		if ((PT_REGS_PARM4_SYSCALL(regs) & MAP_SHARED_VALIDATE) != MAP_SHARED &&
+		    (PT_REGS_PARM4_SYSCALL(regs) & MAP_SHARED_VALIDATE) != MAP_SHARED_VALIDATE)
+			return false;
+		p->fd = (__u32)PT_REGS_PARM5_SYSCALL(regs);
+		*pos = (__s64)SYSCALL_ARG6(regs);
+		*op_word |= OP_POS_EXACT;
+		return true;
+	}
 	*pos = op->positional ? (__s64)PT_REGS_PARM4_SYSCALL(regs) : -1;
 	if (nr == NR_pwritev2 && (SYSCALL_ARG6(regs) & RWF_APPEND))
 		*op_word |= OP_APPEND;
@@ -716,8 +761,8 @@ static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const boo
 	__u64 op_word;
 	__s64 pos;
 
-	/* copies: both sides at exit (on_copy_exit) */
-	if (!classify(nr, &op) || op.kind == BUF_COPY)
+	/* copies and the rest of what moves no user buffer: at exit only */
+	if (!classify(nr, &op) || op.kind >= BUF_COPY)
 		return 0;
 	task = bpf_get_current_task_btf();
 	if (op.direction == FILE_IO_WRITE && fd_table_private(task))
@@ -1302,6 +1347,56 @@ static __always_inline void copy_side(struct pt_regs *regs, long nr, long moved,
 }
 
 /*
+ * One side of a splice or tee (pipe buffers the recorder cannot read), or
+ * a shared writable mapping (stores no syscall sees): its file passed the
+ * filters, so the bytes are declared not captured for its artifact, at
+ * their place. A mapping takes no stream positions: bytes that may never
+ * be stored are no gap in the file's stream.
+ */
+static __always_inline void declare_side(struct pt_regs *regs, long nr, long moved,
+					 __u8 direction, const bool typed)
+{
+	struct io_op op = {direction, BUF_NONE, 0, 0};
+	struct exit_scratch *x;
+	struct pending_io *p;
+	__u32 zero = 0;
+	__u64 op_word;
+	__s64 pos;
+
+	x = bpf_map_lookup_elem(&io_exit_scratch, &zero);
+	if (!x)
+		return;
+	p = &x->here;
+	__builtin_memset(p, 0, sizeof(*p));
+	if (!syscall_wanted(regs, nr, &op, moved, p, &pos, &op_word))
+		return;
+	if (!prepare_variant(p, pos, op_word, nr == NR_mmap ? 0 : moved, typed))
+		return;
+	p->time_ns = bpf_ktime_get_boot_ns();
+	chunk_template(&x->at, p, moved);
+	io_lose(&x->at, moved, LOSS_NOT_CAPTURED);
+}
+
+static __always_inline void on_none_exit(struct pt_regs *regs, long nr, long ret,
+					 const bool typed)
+{
+	if (nr == NR_mmap) {
+		/* an address, or -errno */
+		if (ret < 0 && ret > -4096)
+			return;
+		if (write_filter.enabled)
+			declare_side(regs, nr, (long)PT_REGS_PARM2_SYSCALL(regs), FILE_IO_WRITE, typed);
+		return;
+	}
+	if (ret <= 0)
+		return;
+	if (write_filter.enabled)
+		declare_side(regs, nr, ret, FILE_IO_WRITE, typed);
+	if (read_filter.enabled)
+		declare_side(regs, nr, ret, FILE_IO_READ, typed);
+}
+
+/*
  * copy_file_range and sendfile, taken at exit only, even by a task whose
  * descriptor table is shared (the bytes are read back later anyway): the
  * destination against the write filters, the source against the read
@@ -1318,13 +1413,86 @@ static __always_inline void on_copy_exit(struct pt_regs *regs, long nr, long mov
 		copy_side(regs, nr, moved, FILE_IO_READ, typed);
 }
 
+/*
+ * Capture the ret bytes a write or read that passed prepare() moved: its
+ * chunks, their stream positions, and what could not be captured (lost).
+ */
+static __always_inline void capture_moved(struct pending_io *p, long ret)
+{
+	struct emit_ctx c = {};
+	bool unreadable = false; /* the msghdr of sendmsg/recvmsg */
+
+	c.remaining = ret;
+	c.ringbuf_loss = p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ;
+	if (p->kind == BUF_FLAT) {
+		c.seg_base = p->ubuf;
+		c.seg_len = p->count;
+	} else if (p->kind == BUF_IOV) {
+		c.iov = p->ubuf;
+		c.iov_cnt = p->count;
+		c.iov_idx = p->iov_first;
+	}
+	chunk_template(&c.tmpl, p, ret);
+	if (p->kind == BUF_MSG) {
+		struct user_msghdr *m = (struct user_msghdr *)p->ubuf;
+		__u64 iov_cnt = 0;
+
+		if (bpf_probe_read_user(&c.iov, sizeof(c.iov), &m->msg_iov) ||
+		    bpf_probe_read_user(&iov_cnt, sizeof(iov_cnt), &m->msg_iovlen))
+			unreadable = true;
+		c.iov_cnt = iov_cnt;
+		c.iov_idx = p->iov_first;
+	}
+	if (p->check_elf) {
+		if (unreadable || !elf_check(&c, p))
+			return;
+		name_elf_file(p);
+	}
+	/* the bytes' stream positions, unless prepare() took them */
+	if (!(p->flags & FILE_IO_STREAM_POS)) {
+		struct io_file_key key = {.dev = p->dev, .ino = p->ino, .generation = p->generation};
+		struct io_file_state *st = file_state(&key);
+
+		if (st) {
+			claim_stream(p, st, ret);
+			c.tmpl.stream_pos = p->stream_pos;
+			c.tmpl.epoch = p->epoch;
+			c.tmpl.flags |= FILE_IO_STREAM_POS;
+		}
+	}
+	if (unreadable) {
+		io_lose(&c.tmpl, ret, LOSS_USER_READ_FAILED);
+		return;
+	}
+	if (c.remaining > SYSCALL_BYTES_MAX) {
+		c.cut = c.remaining - SYSCALL_BYTES_MAX;
+		c.remaining = SYSCALL_BYTES_MAX;
+	}
+
+	if (!c.iov && c.remaining <= c.seg_len && c.remaining <= chunk_bytes) {
+		/* one buffer, one chunk: the common case, without the loop */
+		emit_chunk(&c, c.remaining);
+		emit_advance(&c, c.remaining);
+	} else {
+		bpf_loop(EMIT_LOOPS_MAX, emit_step, &c, 0);
+	}
+	/* the loop bound, or a vector shorter than the kernel said: not captured */
+	if (c.remaining) {
+		io_lose(&c.tmpl, c.remaining, LOSS_PAYLOAD_TRUNCATED);
+		emit_advance(&c, c.remaining);
+	}
+	/* the bytes past the per-syscall limit */
+	if (c.cut)
+		io_lose(&c.tmpl, c.cut, LOSS_PAYLOAD_TRUNCATED);
+	if (c.delivered)
+		io_settle(&c.tmpl);
+}
+
 static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const bool typed)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct pending_io *p;
-	struct emit_ctx c = {};
 	struct io_op op;
-	bool unreadable = false; /* the msghdr of sendmsg/recvmsg */
 	long nr = SYSCALL_NR(regs);
 	__u64 op_word;
 	__s64 pos;
@@ -1334,6 +1502,10 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 		return 0;
 	if (op.kind == BUF_COPY) {
 		on_copy_exit(regs, nr, ret, typed);
+		return 0;
+	}
+	if (op.kind == BUF_NONE) {
+		on_none_exit(regs, nr, ret, typed);
 		return 0;
 	}
 	/*
@@ -1367,74 +1539,8 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 			return 0;
 		p->time_ns = bpf_ktime_get_boot_ns();
 	}
-	if (ret <= 0)
-		goto done;
-
-	c.remaining = ret;
-	c.ringbuf_loss = p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ;
-	if (p->kind == BUF_FLAT) {
-		c.seg_base = p->ubuf;
-		c.seg_len = p->count;
-	} else if (p->kind == BUF_IOV) {
-		c.iov = p->ubuf;
-		c.iov_cnt = p->count;
-		c.iov_idx = p->iov_first;
-	}
-	chunk_template(&c.tmpl, p, ret);
-	if (p->kind == BUF_MSG) {
-		struct user_msghdr *m = (struct user_msghdr *)p->ubuf;
-		__u64 iov_cnt = 0;
-
-		if (bpf_probe_read_user(&c.iov, sizeof(c.iov), &m->msg_iov) ||
-		    bpf_probe_read_user(&iov_cnt, sizeof(iov_cnt), &m->msg_iovlen))
-			unreadable = true;
-		c.iov_cnt = iov_cnt;
-		c.iov_idx = p->iov_first;
-	}
-	if (p->check_elf) {
-		if (unreadable || !elf_check(&c, p))
-			goto done;
-		name_elf_file(p);
-	}
-	/* the bytes' stream positions, unless prepare() took them */
-	if (!(p->flags & FILE_IO_STREAM_POS)) {
-		struct io_file_key key = {.dev = p->dev, .ino = p->ino, .generation = p->generation};
-		struct io_file_state *st = file_state(&key);
-
-		if (st) {
-			claim_stream(p, st, ret);
-			c.tmpl.stream_pos = p->stream_pos;
-			c.tmpl.epoch = p->epoch;
-			c.tmpl.flags |= FILE_IO_STREAM_POS;
-		}
-	}
-	if (unreadable) {
-		io_lose(&c.tmpl, ret, LOSS_USER_READ_FAILED);
-		goto done;
-	}
-	if (c.remaining > SYSCALL_BYTES_MAX) {
-		c.cut = c.remaining - SYSCALL_BYTES_MAX;
-		c.remaining = SYSCALL_BYTES_MAX;
-	}
-
-	if (!c.iov && c.remaining <= c.seg_len && c.remaining <= chunk_bytes) {
-		/* one buffer, one chunk: the common case, without the loop */
-		emit_chunk(&c, c.remaining);
-		emit_advance(&c, c.remaining);
-	} else {
-		bpf_loop(EMIT_LOOPS_MAX, emit_step, &c, 0);
-	}
-	/* the loop bound, or a vector shorter than the kernel said: not captured */
-	if (c.remaining) {
-		io_lose(&c.tmpl, c.remaining, LOSS_PAYLOAD_TRUNCATED);
-		emit_advance(&c, c.remaining);
-	}
-	/* the bytes past the per-syscall limit */
-	if (c.cut)
-		io_lose(&c.tmpl, c.cut, LOSS_PAYLOAD_TRUNCATED);
-	if (c.delivered)
-		io_settle(&c.tmpl);
-done:
+	if (ret > 0)
+		capture_moved(p, ret);
 	p->valid = 0;
 	return 0;
 }
@@ -1449,4 +1555,151 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(file_io_exit_portable, struct pt_regs *regs, long ret)
 {
 	return on_sys_exit(regs, ret, false);
+}
+
+/* io_uring opcodes (include/uapi/linux/io_uring.h) */
+#define IOU_READV 1
+#define IOU_WRITEV 2
+#define IOU_READ_FIXED 4
+#define IOU_WRITE_FIXED 5
+#define IOU_SENDMSG 9
+#define IOU_RECVMSG 10
+#define IOU_READ 22
+#define IOU_WRITE 23
+#define IOU_SEND 26
+#define IOU_RECV 27
+#define IOU_SPLICE 30
+#define IOU_TEE 33
+#define IOU_SEND_ZC 47
+#define IOU_SENDMSG_ZC 48
+#define IOU_READV_FIXED 60
+#define IOU_WRITEV_FIXED 61
+/* IO_CHUNK.syscall_nr of a chunk an io_uring operation moved: the opcode, this bit set */
+#define IOU_NR_BIT (1u << 31)
+
+/*
+ * An io_uring operation that moved bytes, at its completion: for reads
+ * and writes of one buffer (IORING_OP_READ, _WRITE and their _FIXED forms)
+ * the buffer is still the caller's (it cannot know the operation is done
+ * before the completion is posted), so the bytes are taken from it as for
+ * a syscall; what else moves file bytes (vectored and socket operations,
+ * splice, tee) is declared not captured for its artifact. The completion
+ * may run in the submitting task, in one of its io-wq workers or its
+ * SQPOLL thread (all with its memory), never trusted without checking.
+ */
+static __always_inline int on_uring_complete(struct io_kiocb *req, struct io_uring_cqe *cqe,
+					     const bool typed)
+{
+	struct io_rw *rw = (struct io_rw *)req; /* io_kiocb_to_cmd(): the command area comes first */
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct io_op op = {FILE_IO_READ, BUF_FLAT, 0, 0};
+	const volatile struct file_io_filter *flt;
+	struct exit_scratch *x;
+	struct pending_io *p;
+	struct file *file;
+	bool copyable = true;
+	__u32 zero = 0;
+	__u64 pos, size;
+	__s64 res;
+	__u8 opcode;
+
+	/* the layout this follows (Linux 6.0 and later); elsewhere nothing is done */
+	if (!bpf_core_type_exists(struct io_rw) || !bpf_core_field_exists(req->tctx) ||
+	    !bpf_core_field_exists(req->opcode))
+		return 0;
+	res = BPF_CORE_READ(cqe, res);
+	if (res <= 0)
+		return 0;
+	opcode = BPF_CORE_READ(req, opcode);
+	switch (opcode) {
+	case IOU_READ:
+	case IOU_READ_FIXED:
+		break;
+	case IOU_WRITE:
+	case IOU_WRITE_FIXED:
+		op.direction = FILE_IO_WRITE;
+		break;
+	case IOU_RECV:
+	case IOU_RECVMSG:
+		op.socket_call = 1;
+		copyable = false;
+		break;
+	case IOU_READV:
+	case IOU_READV_FIXED:
+	case IOU_SPLICE:
+	case IOU_TEE:
+		copyable = false;
+		break;
+	case IOU_SEND:
+	case IOU_SENDMSG:
+	case IOU_SEND_ZC:
+	case IOU_SENDMSG_ZC:
+		op.socket_call = 1;
+		op.direction = FILE_IO_WRITE;
+		copyable = false;
+		break;
+	case IOU_WRITEV:
+	case IOU_WRITEV_FIXED:
+		op.direction = FILE_IO_WRITE;
+		copyable = false;
+		break;
+	default:
+		return 0;
+	}
+	flt = op.direction == FILE_IO_WRITE ? &write_filter : &read_filter;
+	if (!flt->enabled || (op.socket_call && !(flt->type_mask & FILE_IO_TYPE_SOCKET)))
+		return 0;
+	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
+		return 0;
+	x = bpf_map_lookup_elem(&io_exit_scratch, &zero);
+	if (!x)
+		return 0;
+	p = &x->here;
+	__builtin_memset(p, 0, sizeof(*p));
+	file = BPF_CORE_READ(req, file);
+	if (!file)
+		return 0;
+	p->file = (__u64)file;
+	p->fd = ~0u; /* a request names no descriptor (fixed files have none) */
+	/* the position after the operation, where it has one, as for a syscall */
+	pos = BPF_CORE_READ(rw, kiocb.ki_pos);
+	size = BPF_CORE_READ(file, f_inode, i_size);
+	if (pos < (__u64)res || (op.direction == FILE_IO_WRITE && pos > size))
+		pos = (__u64)POS_UNKNOWN;
+	else
+		pos -= res;
+	if (!prepare_variant(p, (__s64)pos,
+			     (IOU_NR_BIT | opcode) | ((__u64)op.direction << 32) |
+				 ((__u64)(copyable ? BUF_FLAT : BUF_NONE) << 40) | OP_POS_EXACT,
+			     res, typed))
+		return 0;
+	p->time_ns = bpf_ktime_get_boot_ns();
+	if (!copyable) {
+		chunk_template(&x->at, p, res);
+		io_lose(&x->at, res, LOSS_NOT_CAPTURED);
+		return 0;
+	}
+	/* another process's memory (a ring shared with it): its buffer is not ours to read */
+	if (BPF_CORE_READ(req, tctx, task, mm) != task->mm) {
+		chunk_template(&x->at, p, res);
+		io_lose(&x->at, res, LOSS_USER_READ_FAILED);
+		return 0;
+	}
+	p->kind = BUF_FLAT;
+	p->ubuf = BPF_CORE_READ(rw, addr);
+	p->count = BPF_CORE_READ(rw, len);
+	capture_moved(p, res);
+	return 0;
+}
+
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(file_io_uring_complete, void *ring, void *req, struct io_uring_cqe *cqe)
+{
+	return on_uring_complete(req, cqe, true);
+}
+
+SEC("tp_btf/io_uring_complete")
+int BPF_PROG(file_io_uring_complete_portable, void *ring, void *req, struct io_uring_cqe *cqe)
+{
+	return on_uring_complete(req, cqe, false);
 }

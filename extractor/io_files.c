@@ -103,7 +103,7 @@ struct io_file {
 	unsigned npids;
 	uint64_t last_ns;
 	uint64_t truncated_chunks, unpinned_events;
-	uint64_t lost_bytes, missing_bytes;
+	uint64_t lost_bytes, missing_bytes, uncaptured_bytes;
 	struct damage *dmg;
 	size_t ndmg, dmg_cap;
 	uint64_t more_ranges, more_bytes; /* past DAMAGE_RANGES_MAX */
@@ -334,9 +334,10 @@ static struct io_file *get_file(struct io_state *st, const struct io_who *w, int
 	return st->last = f;
 }
 
+/* Bytes the recorder had and lost (not: never had, or could not copy). */
 static bool is_loss_kind(uint32_t why)
 {
-	return why < WHY_MISSING;
+	return why < WHY_MISSING && why != TR_LOSS_NOT_CAPTURED;
 }
 
 /* Note damaged bytes of f (off STREAM_NOWHERE: where is not known). */
@@ -347,6 +348,8 @@ static void add_damage(struct io_file *f, uint64_t off, uint64_t len, uint32_t w
 
 	if (is_loss_kind(why))
 		f->lost_bytes += len;
+	else if (why == TR_LOSS_NOT_CAPTURED)
+		f->uncaptured_bytes += len;
 	else
 		f->missing_bytes += len;
 	/* runs of losses come in pieces: one range for what continues the last */
@@ -647,6 +650,10 @@ static const char *why_detail(uint32_t why, bool approximate)
 	case WHY_NOT_PLACED:
 		return "in the trace, but not placed: an offset past --max-artifact-size, or "
 		       "bytes that contradict the rest (received twice, no place in the file)";
+	case TR_LOSS_NOT_CAPTURED:
+		return "moved by what the recorder cannot copy (splice, tee, a vectored or "
+		       "socket io_uring operation) or mapped shared and writable (stores "
+		       "through the mapping are not seen): may differ from the file";
 	default:
 		return approximate ? "lost by the recorder; the position in this stream is "
 				     "approximate (a stream several artifacts share)"
@@ -706,6 +713,9 @@ static int report_damage(struct io_state *st, struct io_file *f, const char *nam
 	if (f->missing_bytes)
 		fprintf(m, "%s%" PRIu64 " bytes missing or not placed", f->lost_bytes ? ", " : "",
 			f->missing_bytes);
+	if (f->uncaptured_bytes)
+		fprintf(m, "%s%" PRIu64 " bytes not captured",
+			f->lost_bytes || f->missing_bytes ? ", " : "", f->uncaptured_bytes);
 	fprintf(m, " in %" PRIu64 " ranges:", (uint64_t)f->ndmg + f->more_ranges);
 	for (size_t i = 0; i < f->ndmg && i < TSV_RANGES; i++) {
 		fprintf(m, " %s ", why_name(f->dmg[i].why));

@@ -510,6 +510,7 @@ const char *tr_loss_kind_name(uint32_t kind)
 	    [TR_LOSS_RINGBUF_OTHER] = "ringbuf_other",
 	    [TR_LOSS_COPY_READ_BACK_FAILED] = "copy_read_back_failed",
 	    [TR_LOSS_RINGBUF_NAME] = "ringbuf_name",
+	    [TR_LOSS_NOT_CAPTURED] = "not_captured",
 	};
 
 	if (kind < TR_LOSS_KIND_COUNT && names[kind])

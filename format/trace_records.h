@@ -57,7 +57,8 @@ enum tr_loss_kind {
 	TR_LOSS_RINGBUF_OTHER = 13,
 	TR_LOSS_COPY_READ_BACK_FAILED = 14, /* since format 1.1 */
 	TR_LOSS_RINGBUF_NAME = 15,	    /* since format 1.2 */
-	TR_LOSS_KIND_COUNT = 16,	    /* one past the largest kind */
+	TR_LOSS_NOT_CAPTURED = 16,	    /* since format 1.2 */
+	TR_LOSS_KIND_COUNT = 17,	    /* one past the largest kind */
 };
 
 /* Name of a loss kind for messages ("ringbuf_write"), "unknown" otherwise. */

@@ -43,6 +43,7 @@ struct file_io {
 	struct file_io_bpf *skel;
 	struct recorder *rec;
 	bool typed; /* the programs that use bpf_rdonly_cast (see bpf/file_io.bpf.c) */
+	bool uring; /* the kernel has io_uring's completion tracepoint */
 	uint8_t copy_buf[FILE_IO_CHUNK_MAX]; /* bytes read back, one chunk at a time */
 };
 
@@ -73,20 +74,23 @@ static void set_filter(struct file_io_filter *dst, const struct file_capture *sr
 	}
 }
 
+/* Does the running kernel's BTF name this type (kind BTF_KIND_*)? */
+static bool kernel_has(const char *name, int kind)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool found;
+
+	if (!vmlinux)
+		return false;
+	found = btf__find_by_name_kind(vmlinux, name, kind) >= 0;
+	btf__free(vmlinux);
+	return found;
+}
+
 /* Does the kernel offer bpf_rdonly_cast (Linux 6.2)? Its BTF names every kfunc. */
 static bool kernel_has_rdonly_cast(void)
 {
-	struct btf *vmlinux;
-	bool found;
-
-	if (getenv(PORTABLE_ENV))
-		return false;
-	vmlinux = btf__load_vmlinux_btf();
-	if (!vmlinux)
-		return false;
-	found = btf__find_by_name_kind(vmlinux, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
-	btf__free(vmlinux);
-	return found;
+	return !getenv(PORTABLE_ENV) && kernel_has("bpf_rdonly_cast", BTF_KIND_FUNC);
 }
 
 /* Open the object with one pair of programs set to load, the other left out. */
@@ -104,6 +108,9 @@ static int open_variant(struct file_io *fio)
 	bpf_program__set_autoload(skel->progs.file_io_exit, fio->typed);
 	bpf_program__set_autoload(skel->progs.file_io_enter_portable, !fio->typed);
 	bpf_program__set_autoload(skel->progs.file_io_exit_portable, !fio->typed);
+	bpf_program__set_autoload(skel->progs.file_io_uring_complete, fio->typed && fio->uring);
+	bpf_program__set_autoload(skel->progs.file_io_uring_complete_portable,
+				  !fio->typed && fio->uring);
 	skel->rodata->self_pid = rec->self_pid;
 	/* the ring's size is known once the shared map is reused */
 	skel->rodata->wakeup_bytes = bpf_map__max_entries(skel->maps.events) / 8;
@@ -123,6 +130,7 @@ static int file_io_open(struct recorder *rec, void **state)
 		return -ENOMEM;
 	fio->rec = rec;
 	fio->typed = kernel_has_rdonly_cast();
+	fio->uring = kernel_has("btf_trace_io_uring_complete", BTF_KIND_TYPEDEF);
 	err = open_variant(fio);
 	if (err)
 		goto cleanup;
@@ -168,8 +176,10 @@ static int file_io_load(void *state)
 			return err;
 	}
 	if (fio->rec->opts->verbose)
-		fprintf(stderr, "file_io: %s programs loaded\n",
-			fio->typed ? "typed (bpf_rdonly_cast)" : "portable (bpf_probe_read_kernel)");
+		fprintf(stderr, "file_io: %s programs loaded%s\n",
+			fio->typed ? "typed (bpf_rdonly_cast)" : "portable (bpf_probe_read_kernel)",
+			fio->uring ? ", io_uring completions followed"
+				   : "; no io_uring tracepoint: its reads and writes are not seen");
 	return 0;
 }
 
