@@ -18,6 +18,7 @@
 #ifndef TRACEE_REC_SCOPE_BPF_H
 #define TRACEE_REC_SCOPE_BPF_H
 
+#include "format/container_rule.h"
 #include "bpf/scope.h"
 
 struct {
@@ -43,8 +44,9 @@ struct {
 	__type(value, __u8);
 } scope_cgroups SEC(".maps");
 
-#define SCOPE_NAME_BUF 128 /* power of two: indexes are masked with it */
-#define SCOPE_CONTAINER_ID_LEN 64
+#define SCOPE_NAME_BUF CONTAINER_RULE_NAME_MAX
+/* cgroup levels below the root looked at for a container's name */
+#define SCOPE_CGROUP_DEPTH 16
 
 /* scratch space for a cgroup name: map memory, not the 512-byte stack */
 struct scope_name_buf {
@@ -69,57 +71,16 @@ static __always_inline struct kernfs_node *scope_kn_parent(struct kernfs_node *k
 	return BPF_CORE_READ(kn, __parent);
 }
 
-static __always_inline bool scope_has_prefix(const char *buf, const char *prefix, int len)
-{
-	for (int i = 0; i < len; i++)
-		if (buf[i] != prefix[i])
-			return false;
-	return true;
-}
-
 /*
- * Does this cgroup directory name (len bytes in b) look like a
- * container's? Runtimes name them <64 hex> (docker with the cgroupfs
- * driver, under docker/ or kubepods/...), docker-<64 hex>.scope,
- * cri-containerd-<64 hex>.scope, crio-<64 hex>.scope and
- * libpod-<64 hex>.scope (systemd driver). A global function: the verifier
- * checks it once, not once per caller and path (its loop is the costly
- * part of the scope code).
+ * Does this cgroup directory name (len bytes in b) name a container? The
+ * project's one rule (format/container_rule.h). A global function: the
+ * verifier checks it once, not once per caller and path.
  */
 __noinline int scope_name_buf_is_container(const struct scope_name_buf *b, int len)
 {
-	const char *buf;
-	int start = 0, idlen, i;
-
-	if (!b || len <= 0 || len >= SCOPE_NAME_BUF)
+	if (!b)
 		return 0;
-	buf = b->name;
-	if (scope_has_prefix(buf, "docker-", 7))
-		start = 7;
-	else if (scope_has_prefix(buf, "cri-containerd-", 15))
-		start = 15;
-	else if (scope_has_prefix(buf, "crio-", 5))
-		start = 5;
-	else if (scope_has_prefix(buf, "libpod-", 7))
-		start = 7;
-	idlen = len - start;
-	if (start && idlen == SCOPE_CONTAINER_ID_LEN + 6) {
-		const char *suffix = ".scope";
-
-		for (i = 0; i < 6; i++)
-			if (buf[(start + SCOPE_CONTAINER_ID_LEN + i) & (SCOPE_NAME_BUF - 1)] !=
-			    suffix[i])
-				return 0;
-	} else if (idlen != SCOPE_CONTAINER_ID_LEN) {
-		return 0;
-	}
-	for (i = 0; i < SCOPE_CONTAINER_ID_LEN; i++) {
-		char c = buf[(start + i) & (SCOPE_NAME_BUF - 1)];
-
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-			return 0;
-	}
-	return 1;
+	return container_rule_component(b->name, len) >= 0;
 }
 
 static __always_inline bool scope_name_is_container(const char *kname)
@@ -134,25 +95,57 @@ static __always_inline bool scope_name_is_container(const char *kname)
 	return len > 1 && scope_name_buf_is_container(scratch, len - 1);
 }
 
-/* The task's cgroup v2 leaf, or its parent, is a container's cgroup. */
+/* before 6.1 (no cgroup.ancestors), the walk goes up from the task's cgroup */
+static __always_inline bool scope_kn_walk_in_container(struct kernfs_node *kn)
+{
+	for (int i = 0; i < SCOPE_CGROUP_DEPTH && kn; i++) {
+		if (scope_name_is_container(BPF_CORE_READ(kn, name)))
+			return true;
+		kn = scope_kn_parent(kn);
+	}
+	return false;
+}
+
+/*
+ * The task's cgroup v2, or one above it, is a container's (a container's
+ * own cgroups below its cgroup are still the container's). The walk goes
+ * down from the root: the runtime places a container's cgroup near the
+ * top, and a process inside it may nest cgroups of its own as deep as it
+ * likes, which must not take it out of scope.
+ */
 static __always_inline bool scope_task_in_container(struct task_struct *task)
 {
-	struct kernfs_node *kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
-	struct kernfs_node *parent;
+	struct cgroup *cgrp = BPF_CORE_READ(task, cgroups, dfl_cgrp);
+	struct kernfs_node *kn;
+	__u8 *cached, verdict = 0;
+	int level;
 	__u64 id;
-	__u8 *cached, verdict;
 
+	if (!cgrp)
+		return false;
+	kn = BPF_CORE_READ(cgrp, kn);
 	if (!kn)
 		return false;
 	id = BPF_CORE_READ(kn, id);
 	cached = bpf_map_lookup_elem(&scope_cgroups, &id);
 	if (cached)
 		return *cached;
-	verdict = scope_name_is_container(BPF_CORE_READ(kn, name));
-	if (!verdict) {
-		parent = scope_kn_parent(kn);
-		if (parent)
-			verdict = scope_name_is_container(BPF_CORE_READ(parent, name));
+	if (bpf_core_field_exists(struct cgroup, ancestors)) {
+		level = BPF_CORE_READ(cgrp, level);
+		for (int i = 1; i <= SCOPE_CGROUP_DEPTH; i++) {
+			struct cgroup *up = NULL;
+
+			if (i > level)
+				break;
+			if (bpf_core_read(&up, sizeof(up), &cgrp->ancestors[i]) || !up)
+				break;
+			if (scope_name_is_container(BPF_CORE_READ(up, kn, name))) {
+				verdict = 1;
+				break;
+			}
+		}
+	} else {
+		verdict = scope_kn_walk_in_container(kn);
 	}
 	bpf_map_update_elem(&scope_cgroups, &id, &verdict, BPF_ANY);
 	return verdict;

@@ -174,7 +174,7 @@ static int on_cgroup(struct process_table *pt, const struct tr_cgroup *c)
 		}
 	}
 	cg->path = path;
-	container_id_from_cgroup_path(path, c->path_len, cg->container_id);
+	tr_container_id(path, c->path_len, cg->container_id);
 	return 0;
 }
 

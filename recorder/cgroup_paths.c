@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "recorder/cgroup_paths.h"
+#include "format/container_id.h"
 
 #define WALK_MAX_DEPTH 32
 #define PATH_MAX_REL 4096
@@ -226,54 +227,9 @@ bool cgroup_paths_test_and_mark(struct cgroup_paths *cp, uint64_t id)
 	return was;
 }
 
-static bool is_hex64(const char *s, size_t len)
-{
-	if (len != 64)
-		return false;
-	for (size_t i = 0; i < len; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return false;
-	return true;
-}
-
-/* Same rule as scope_name_is_container() in bpf/scope.bpf.h. */
-static bool name_is_container(const char *name, size_t len)
-{
-	static const char *const prefixes[] = { "docker-", "cri-containerd-", "crio-", "libpod-" };
-
-	if (is_hex64(name, len))
-		return true;
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		size_t p = strlen(prefixes[i]);
-
-		if (len <= p || memcmp(name, prefixes[i], p))
-			continue;
-		name += p;
-		len -= p;
-		if (len > 6 && !memcmp(name + len - 6, ".scope", 6))
-			len -= 6;
-		return is_hex64(name, len);
-	}
-	return false;
-}
-
 bool cgroup_path_is_container(const char *path)
 {
-	const char *end = path + strlen(path);
-	const char *leaf, *parent;
+	char id[CONTAINER_ID_LEN + 1];
 
-	while (end > path && end[-1] == '/')
-		end--;
-	leaf = end;
-	while (leaf > path && leaf[-1] != '/')
-		leaf--;
-	if (name_is_container(leaf, end - leaf))
-		return true;
-	if (leaf <= path)
-		return false;
-	end = leaf - 1;
-	parent = end;
-	while (parent > path && parent[-1] != '/')
-		parent--;
-	return name_is_container(parent, end - parent);
+	return tr_container_id(path, strlen(path), id) == 1;
 }

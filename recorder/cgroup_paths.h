@@ -30,11 +30,7 @@ const char *cgroup_paths_lookup(struct cgroup_paths *cp, uint64_t id);
 /* Mark an id as written to the trace; returns whether it already was. */
 bool cgroup_paths_test_and_mark(struct cgroup_paths *cp, uint64_t id);
 
-/*
- * Does a cgroup path name a container, the way runtimes name their
- * cgroups (<64 hex>, docker-<64 hex>.scope, cri-containerd-, crio-,
- * libpod-)? Looks at the leaf and its parent, as bpf/scope.bpf.h does.
- */
+/* Does a cgroup path belong to a container (format/container_rule.h)? */
 bool cgroup_path_is_container(const char *path);
 
 #endif /* TRACEE_REC_CGROUP_PATHS_H */
