@@ -19,6 +19,7 @@
  * order: which process ran what and how, and the artifact that holds it:
  *
  *	{"artifact":"host/exec.<ns>.ls" or null,"sha256":"..." or null,
+ *	 ("missing":"<the name damage.jsonl gives it>" when artifact is null),
  *	 "time":"<UTC ISO 8601, ns>","time_ns":<wall-clock ns>,"pid":N,"tid":N,"ppid":N,"uid":N,
  *	 "comm":"...","container":"<id>" or "","invoked":"<path asked for>",
  *	 "resolved":"<path run>" or null,"argv":[...] or null,"argv_cut":bool}
@@ -439,6 +440,7 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, struct exec_
 	for (int i = 1; archive_out_has(ctx->out, name); i++)
 		snprintf(name, sizeof(name), "%s/exec.%" PRId64 ".%s.%d", a->folder, wall, a->base,
 			 i);
+	snprintf(a->name, sizeof(a->name), "%s", name);
 	if (!b) {
 		extract_damaged(ctx, name, "binary_copy_failed",
 				"not extracted: the binary is not in the trace%s",
@@ -461,7 +463,6 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, struct exec_
 	if (err)
 		return err;
 	a->extracted = true;
-	snprintf(a->name, sizeof(a->name), "%s", name);
 	uint64_t have = spool_file_size(ctx->spool, b->sid);
 	summary_artifact(ctx->summary, "exec", have);
 	if (!b->ended)
@@ -520,7 +521,10 @@ static int write_index(struct exec_state *st, struct extract_ctx *ctx)
 			sha256_hex(a->digest, hex);
 			fprintf(out, ",\"sha256\":\"%s\",", hex);
 		} else {
-			fputs("null,\"sha256\":null,", out);
+			/* the name damage.jsonl gives the missing artifact */
+			fputs("null,\"sha256\":null,\"missing\":", out);
+			json_put_cstring(out, a->name);
+			fputc(',', out);
 		}
 		/* the rest of the line: its fields, then the newline */
 		line[n - 1] = '\0';

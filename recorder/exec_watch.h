@@ -9,8 +9,10 @@
  *
  * Every file system mounted in the recorder's mount namespace is watched
  * (a FAN_MARK_FILESYSTEM mark per superblock), and so is the kernel's
- * internal one of memfds; file systems mounted later are marked when an
- * exec from them is first seen (that first exec still needs /proc). The
+ * internal one of memfds where the kernel allows it (recent ones, 6.18
+ * among them, refuse marks on internal file systems: memfd binaries then
+ * need /proc while they run); file systems mounted later are marked when an exec from them
+ * is first seen (that first exec still needs /proc). The
  * events are of every process on the host: the recorder keeps each binary's
  * descriptor for a few seconds, once per (dev, ino, ctime), and the copy
  * of an exec in scope takes it.
