@@ -32,12 +32,12 @@ struct extract_options {
 	const char *spool_dir; /* where temporary files go; NULL = $TMPDIR or /tmp */
 	/* network: unset values default to what the trace header says */
 	bool snaplen_set;
-	uint32_t snaplen; /* SNAPLEN_* meaning of recorder/capture_options.h */
+	uint32_t snaplen; /* TR_SNAPLEN_* or payload bytes (format/capture_tokens.h) */
 	bool pcap_layouts_set;
-	uint32_t pcap_layouts; /* PCAP_* bits */
+	uint32_t pcap_layouts; /* TR_PCAP_* bits */
 	bool pcap_filtered_set;
 	bool pcap_filtered;
-	uint32_t net_events; /* NET_EV_* bits */
+	uint32_t net_events; /* TR_NET_EV_* bits */
 	bool quiet; /* no summary */
 	/*
 	 * Bytes of a written or read file placed past this are damage, not a

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * tracee-extract's command line. Network values use the recorder's
- * meanings (recorder/capture_options.h) so that the defaults a trace
- * header carries and the ones given here mean the same thing.
+ * tracee-extract's command line. Network values have the grammar of the
+ * recorder's capture tokens (format/capture_tokens.h), so the defaults a
+ * trace header carries and the ones given here mean the same thing.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "extractor/extract.h"
-#include "recorder/capture_options.h"
+#include "format/capture_tokens.h"
 
 static const char usage_text[] =
     "Usage: tracee-extract TRACE -o ARCHIVE.tar [OPTION]...\n"
@@ -87,105 +86,6 @@ static int parse_size(const char *v, uint64_t *out)
 	return 0;
 }
 
-/* Tracee's pcap-snaplen grammar; the value is in opts on success. */
-static int parse_snaplen(const char *v, uint32_t *out)
-{
-	char *end;
-	unsigned long long n, mult;
-
-	if (strcasecmp(v, "default") == 0) {
-		*out = SNAPLEN_DEFAULT;
-		return 0;
-	}
-	if (strcasecmp(v, "headers") == 0) {
-		*out = SNAPLEN_HEADERS;
-		return 0;
-	}
-	if (strcasecmp(v, "max") == 0) {
-		*out = SNAPLEN_MAX;
-		return 0;
-	}
-	if (v[0] < '0' || v[0] > '9')
-		return -1;
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (errno)
-		return -1;
-	if (strcasecmp(end, "b") == 0)
-		mult = 1;
-	else if (strcasecmp(end, "kb") == 0 || strcasecmp(end, "k") == 0)
-		mult = 1024;
-	else
-		return -1;
-	/* As in Tracee, anything past the largest packet means the whole packet. */
-	if (n > SNAPLEN_MAX / mult)
-		*out = SNAPLEN_MAX;
-	else
-		*out = (uint32_t)(n * mult);
-	return 0;
-}
-
-struct word {
-	const char *name;
-	uint32_t bit;
-};
-
-static const struct word layout_words[] = {
-    {"single", PCAP_SINGLE},
-    {"process", PCAP_PROCESS},
-    {"container", PCAP_CONTAINER},
-    {"command", PCAP_COMMAND},
-    {NULL, 0},
-};
-
-static const struct word event_words[] = {
-    {"net_packet_ipv4", NET_EV_IPV4},
-    {"net_packet_ipv6", NET_EV_IPV6},
-    {"net_packet_tcp", NET_EV_TCP},
-    {"net_packet_udp", NET_EV_UDP},
-    {"net_packet_icmp", NET_EV_ICMP},
-    {"net_packet_icmpv6", NET_EV_ICMPV6},
-    {"net_packet_dns", NET_EV_DNS},
-    {"net_packet_http", NET_EV_HTTP},
-    {NULL, 0},
-};
-
-/* A comma-separated list of words; 0, or -1 with *bad pointing at the bad word (strdup'd). */
-static int parse_words(const char *list, const struct word *words, uint32_t *bits, char **bad)
-{
-	char *copy = strdup(list), *save = NULL, *tok;
-	int ret = 0;
-
-	if (!copy) {
-		*bad = NULL;
-		return -1;
-	}
-	if (!copy[0]) {
-		*bad = strdup("");
-		free(copy);
-		return -1;
-	}
-	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		const struct word *w;
-		for (w = words; w->name; w++)
-			if (strcmp(w->name, tok) == 0)
-				break;
-		if (!w->name) {
-			*bad = strdup(tok);
-			ret = -1;
-			break;
-		}
-		*bits |= w->bit;
-	}
-	/* "a,,b" or a trailing comma names nothing: refuse it too. */
-	if (!ret && (list[strlen(list) - 1] == ',' || strstr(list, ",,") || list[0] == ',')) {
-		*bad = strdup("");
-		ret = -1;
-	}
-	free(copy);
-	return ret;
-}
-
 int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE *out, FILE *err)
 {
 	enum {
@@ -211,7 +111,7 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 	    {"version", no_argument, NULL, 'V'},
 	    {NULL, 0, NULL, 0},
 	};
-	char *bad = NULL;
+	char why[512];
 	int c;
 
 	memset(opts, 0, sizeof(*opts));
@@ -234,50 +134,31 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 			fprintf(out, "tracee-extract %s\n", TRACEE_REC_VERSION);
 			return 1;
 		case OPT_SNAPLEN:
-			if (parse_snaplen(optarg, &opts->snaplen) < 0) {
-				usage_error(err,
-					    "invalid --snaplen value '%s' (default, headers, max, "
-					    "<N>b or <N>kb)",
-					    optarg);
+			if (tr_snaplen_parse(optarg, &opts->snaplen, why, sizeof(why)) < 0) {
+				usage_error(err, "--snaplen: %s", why);
 				return -1;
 			}
 			opts->snaplen_set = true;
 			break;
 		case OPT_PCAP:
-			opts->pcap_layouts = 0;
-			if (parse_words(optarg, layout_words, &opts->pcap_layouts, &bad) < 0) {
-				usage_error(
-				    err,
-				    "invalid --pcap layout '%s' (single, process, container, "
-				    "command)",
-				    bad ? bad : optarg);
-				free(bad);
+			if (tr_pcap_layouts_parse(optarg, &opts->pcap_layouts, why, sizeof(why)) <
+			    0) {
+				usage_error(err, "--pcap: %s", why);
 				return -1;
 			}
 			opts->pcap_layouts_set = true;
 			break;
 		case OPT_PCAP_OPTIONS:
-			if (strcasecmp(optarg, "none") == 0) {
-				opts->pcap_filtered = false;
-			} else if (strcasecmp(optarg, "filtered") == 0) {
-				opts->pcap_filtered = true;
-			} else {
-				usage_error(err,
-					    "invalid --pcap-options value '%s' (none, filtered)",
-					    optarg);
+			if (tr_pcap_options_parse(optarg, &opts->pcap_filtered, why, sizeof(why)) <
+			    0) {
+				usage_error(err, "--pcap-options: %s", why);
 				return -1;
 			}
 			opts->pcap_filtered_set = true;
 			break;
 		case OPT_EVENTS:
-			if (parse_words(optarg, event_words, &opts->net_events, &bad) < 0) {
-				usage_error(err,
-					    "invalid --events name '%s' (net_packet_ipv4, "
-					    "net_packet_ipv6, net_packet_tcp, net_packet_udp, "
-					    "net_packet_icmp, net_packet_icmpv6, net_packet_dns, "
-					    "net_packet_http)",
-					    bad ? bad : optarg);
-				free(bad);
+			if (tr_net_events_parse(optarg, &opts->net_events, why, sizeof(why)) < 0) {
+				usage_error(err, "--events: %s", why);
 				return -1;
 			}
 			break;

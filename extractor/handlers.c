@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * Every artifact handler, in the order they see records and finish.
- * To add one: an extern line and a table entry (as recorder/probes.c does
- * for probes).
+ * To add one: an extern line and a table entry.
  */
 #include <stddef.h>
 

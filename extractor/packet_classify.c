@@ -176,19 +176,19 @@ uint32_t packet_classify(const uint8_t *data, size_t len)
 
 	if (packet_parse(data, len, &l) < 0)
 		return 0;
-	ev |= l.family == 4 ? PKT_EV_IPV4 : PKT_EV_IPV6;
+	ev |= l.family == 4 ? TR_NET_EV_IPV4 : TR_NET_EV_IPV6;
 	switch (l.l4_proto) {
 	case PKT_PROTO_TCP:
-		ev |= PKT_EV_TCP;
+		ev |= TR_NET_EV_TCP;
 		break;
 	case PKT_PROTO_UDP:
-		ev |= PKT_EV_UDP;
+		ev |= TR_NET_EV_UDP;
 		break;
 	case PKT_PROTO_ICMP:
-		ev |= PKT_EV_ICMP;
+		ev |= TR_NET_EV_ICMP;
 		break;
 	case PKT_PROTO_ICMPV6:
-		ev |= PKT_EV_ICMPV6;
+		ev |= TR_NET_EV_ICMPV6;
 		break;
 	}
 	if (!l.has_l4 || !l.l4_complete || l.payload_off >= len)
@@ -196,36 +196,12 @@ uint32_t packet_classify(const uint8_t *data, size_t len)
 	payload = data + l.payload_off;
 	payload_len = len - l.payload_off;
 	if (l.l4_proto == PKT_PROTO_UDP && payload_is_dns(payload, payload_len, false))
-		ev |= PKT_EV_DNS;
+		ev |= TR_NET_EV_DNS;
 	if (l.l4_proto == PKT_PROTO_TCP) {
 		if (payload_is_http(payload, payload_len))
-			ev |= PKT_EV_HTTP;
+			ev |= TR_NET_EV_HTTP;
 		else if (payload_is_dns(payload, payload_len, true))
-			ev |= PKT_EV_DNS;
+			ev |= TR_NET_EV_DNS;
 	}
 	return ev;
-}
-
-static const struct {
-	const char *name;
-	uint32_t bit;
-} packet_events[] = {
-    {"net_packet_ipv4", PKT_EV_IPV4},	      {"net_packet_ipv6", PKT_EV_IPV6},
-    {"net_packet_tcp", PKT_EV_TCP},	      {"net_packet_udp", PKT_EV_UDP},
-    {"net_packet_icmp", PKT_EV_ICMP},	      {"net_packet_icmpv6", PKT_EV_ICMPV6},
-    {"net_packet_dns", PKT_EV_DNS},	      {"net_packet_dns_request", PKT_EV_DNS},
-    {"net_packet_dns_response", PKT_EV_DNS},  {"net_packet_http", PKT_EV_HTTP},
-    {"net_packet_http_request", PKT_EV_HTTP}, {"net_packet_http_response", PKT_EV_HTTP},
-};
-
-uint32_t packet_event_bit(const char *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(packet_events) / sizeof(packet_events[0]); i++) {
-		if (strlen(packet_events[i].name) == len &&
-		    memcmp(packet_events[i].name, name, len) == 0)
-			return packet_events[i].bit;
-	}
-	return 0;
 }

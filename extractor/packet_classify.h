@@ -12,29 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* NET_EV_* bits of recorder/capture_options.h (the same values) */
-#define PKT_EV_IPV4 (1u << 0)
-#define PKT_EV_IPV6 (1u << 1)
-#define PKT_EV_TCP (1u << 2)
-#define PKT_EV_UDP (1u << 3)
-#define PKT_EV_ICMP (1u << 4)
-#define PKT_EV_ICMPV6 (1u << 5)
-#define PKT_EV_DNS (1u << 6)
-#define PKT_EV_HTTP (1u << 7)
-#define PKT_EV_ALL 0xffu
+#include "format/capture_tokens.h"
 
-/* The PKT_EV_* bits of a packet (len captured bytes from the L3 header). */
+/* The TR_NET_EV_* bits of a packet (len captured bytes from the L3 header). */
 uint32_t packet_classify(const uint8_t *data, size_t len);
 
 /* Is this (UDP payload, or TCP payload with its 2-byte length) a DNS message? */
 bool payload_is_dns(const uint8_t *p, size_t len, bool over_tcp);
 /* Does this TCP payload start an HTTP/1.x request or response? */
 bool payload_is_http(const uint8_t *p, size_t len);
-
-/*
- * Event name ("net_packet_dns") -> PKT_EV_* bit; 0 when the name is not a
- * net_packet_* event that selects packets.
- */
-uint32_t packet_event_bit(const char *name, size_t len);
 
 #endif /* TRACEE_EXTRACT_PACKET_CLASSIFY_H */

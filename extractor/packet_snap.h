@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Snaplen, with Tracee's meaning, applied at extraction: how many bytes of
- * a recorded packet go into a pcap. The value counts payload bytes after
- * the L4 header:
+ * Snaplen, with Tracee's meaning (format/capture_tokens.h), applied at
+ * extraction: how many bytes of a recorded packet go into a pcap. The
+ * value counts payload bytes after the L4 header:
  *
  *	headers   0      up to and including the L4 header
  *	default   96     96 bytes of payload (Tracee's default)
@@ -23,20 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PACKET_SNAPLEN_HEADERS 0u
-#define PACKET_SNAPLEN_DEFAULT 96u
-#define PACKET_SNAPLEN_MAX 65535u
+#include "format/capture_tokens.h"
 
 /* Bytes of the len recorded bytes (from the L3 header) to write. */
 uint32_t packet_snap_len(const uint8_t *data, size_t len, uint32_t snaplen);
-
-/*
- * Parse a snaplen value ("default", "headers", "max", "<N>b", "<N>kb").
- * 0, or -1 with a message naming the value in err.
- */
-int packet_snaplen_parse(const char *value, uint32_t *snaplen, char *err, size_t errlen);
-
-/* The value back as text ("headers", "default", "max", "<N>b"), for summaries. */
-void packet_snaplen_format(uint32_t snaplen, char *buf, size_t len);
 
 #endif /* TRACEE_EXTRACT_PACKET_SNAP_H */

@@ -48,17 +48,20 @@ struct pcap_handler {
 static void *pcap_create(struct extract_ctx *ctx)
 {
 	struct pcap_handler *h;
-	char err[512];
+	char err[512], problem[768];
 
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
-	if (pcap_options_resolve(ctx->header, ctx->opts, &h->opts, err, sizeof(err)) < 0) {
+	if (pcap_options_resolve(ctx->header, ctx->opts, &h->opts, problem, sizeof(problem), err,
+				 sizeof(err)) < 0) {
 		fprintf(stderr, "tracee-extract: %s\n", err);
 		free(h);
 		errno = EINVAL;
 		return NULL;
 	}
+	if (problem[0])
+		extract_damaged(ctx, "pcap/", "header_token", "%s", problem);
 	/* files are created at the first packet: a trace without packets gets none */
 	h->files = pcap_files_new(ctx->spool_dir, PCAP_FILES_DEFAULT_OPEN, err, sizeof(err));
 	if (!h->files) {
@@ -84,10 +87,10 @@ static int write_packet(struct pcap_handler *h, struct extract_ctx *ctx,
 	container_id_short(attributed ? process_table_container_id(ctx->procs, pkt->cgroup_id) : "",
 			   cid);
 	owner.start_wall_ns = extract_wall_ns(ctx, pkt->owner_start_ns);
-	for (layout = 1; layout < (1u << PCAP_LAYOUT_COUNT); layout <<= 1) {
+	for (layout = 1; layout < (1u << TR_PCAP_LAYOUT_COUNT); layout <<= 1) {
 		if (!(h->opts.layouts & layout))
 			continue;
-		if (!attributed && layout != PCAP_LAYOUT_SINGLE)
+		if (!attributed && layout != TR_PCAP_SINGLE)
 			continue;
 		if (pcap_layout_path(layout, &owner, path, sizeof(path)) < 0)
 			return -ENAMETOOLONG;
@@ -154,11 +157,11 @@ static void print_summary(const struct pcap_handler *h)
 	size_t i, n = pcap_files_count(h->files);
 	uint32_t layout;
 
-	packet_snaplen_format(h->opts.snaplen, snaplen, sizeof(snaplen));
-	for (layout = 1; layout < (1u << PCAP_LAYOUT_COUNT); layout <<= 1)
+	tr_snaplen_format(h->opts.snaplen, snaplen, sizeof(snaplen));
+	for (layout = 1; layout < (1u << TR_PCAP_LAYOUT_COUNT); layout <<= 1)
 		if (h->opts.layouts & layout)
 			snprintf(layouts + strlen(layouts), sizeof(layouts) - strlen(layouts),
-				 "%s%s", layouts[0] ? "," : "", pcap_layout_name(layout));
+				 "%s%s", layouts[0] ? "," : "", tr_pcap_layout_name(layout));
 	fprintf(stderr,
 		"pcap: %" PRIu64 " packets recorded, %" PRIu64 " written (snaplen %s, layouts %s%s)"
 		", %" PRIu64 " unattributed, %" PRIu64 " filtered out, %" PRIu64
@@ -166,9 +169,9 @@ static void print_summary(const struct pcap_handler *h)
 		h->packets, h->written, snaplen, layouts[0] ? layouts : "none",
 		h->opts.filtered ? ", filtered" : "", h->unattributed, h->filtered_out, h->capped,
 		h->lost);
-	if (h->unattributed && h->opts.layouts & ~PCAP_LAYOUT_SINGLE)
+	if (h->unattributed && h->opts.layouts & ~TR_PCAP_SINGLE)
 		fprintf(stderr, "pcap: unattributed packets are only in pcap/single.pcap%s\n",
-			h->opts.layouts & PCAP_LAYOUT_SINGLE ? ""
+			h->opts.layouts & TR_PCAP_SINGLE ? ""
 							     : " (not asked for: not written)");
 	for (i = 0; i < n && i < SUMMARY_FILES_LISTED; i++) {
 		pcap_files_info(h->files, i, &info);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Names of the pcap files in the archive, per layout (Tracee's names):
+ * Names of the pcap files in the archive, per layout (TR_PCAP_* of
+ * format/capture_tokens.h; Tracee's names):
  *
  *	single     pcap/single.pcap
  *	process    pcap/processes/<cid>/<comm>_<tid>_<start>.pcap
@@ -18,12 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Same bits as PCAP_* of recorder/capture_options.h */
-#define PCAP_LAYOUT_SINGLE (1u << 0)
-#define PCAP_LAYOUT_PROCESS (1u << 1)
-#define PCAP_LAYOUT_CONTAINER (1u << 2)
-#define PCAP_LAYOUT_COMMAND (1u << 3)
-#define PCAP_LAYOUT_COUNT 4
+#include "format/capture_tokens.h"
 
 struct pcap_owner {
 	const char *cid;  /* "host" or the short container id */
@@ -31,15 +27,6 @@ struct pcap_owner {
 	uint32_t tid;
 	int64_t start_wall_ns;
 };
-
-/* "single", "process", ... of one PCAP_LAYOUT_* bit. */
-const char *pcap_layout_name(uint32_t layout);
-
-/*
- * Parse a comma-separated list of layout names ("single,process"; Tracee's
- * plural forms are accepted too). 0, or -1 with a message naming the word.
- */
-int pcap_layouts_parse(const char *list, size_t len, uint32_t *layouts, char *err, size_t errlen);
 
 /*
  * The archive path of one layout's file for a packet of owner. 0, or -1

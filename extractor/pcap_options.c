@@ -2,100 +2,76 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "extractor/packet_classify.h"
-#include "extractor/packet_snap.h"
-#include "extractor/pcap_layouts.h"
 #include "extractor/pcap_options.h"
+#include "format/capture_tokens.h"
 
-static bool has_prefix(const char *s, const char *prefix)
+/* The first problem with the header's tokens is kept; later ones are alike. */
+static void header_problem(char *problem, size_t len, const char *what, const char *token,
+			   const char *why)
 {
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static int apply_capture_token(const char *tok, struct pcap_options *o, bool *layouts_given,
-			       char *err, size_t errlen)
-{
-	const char *v;
-
-	if (strcmp(tok, "network") == 0 || strcmp(tok, "net") == 0 || strcmp(tok, "pcap") == 0) {
-		o->network = true;
-		return 0;
-	}
-	if (has_prefix(tok, "pcap:")) {
-		v = tok + strlen("pcap:");
-		o->network = true;
-		*layouts_given = true;
-		return pcap_layouts_parse(v, strlen(v), &o->layouts, err, errlen);
-	}
-	if (has_prefix(tok, "pcap-options:")) {
-		v = tok + strlen("pcap-options:");
-		o->network = true;
-		if (strcmp(v, "filtered") == 0)
-			o->filtered = true;
-		else if (strcmp(v, "none") == 0)
-			o->filtered = false;
-		else {
-			snprintf(err, errlen, "trace header: unknown pcap-options value '%s'", v);
-			return -1;
-		}
-		return 0;
-	}
-	if (has_prefix(tok, "pcap-snaplen:")) {
-		o->network = true;
-		return packet_snaplen_parse(tok + strlen("pcap-snaplen:"), &o->snaplen, err,
-					    errlen);
-	}
-	return 0; /* not about network */
-}
-
-/* An --events value may be a comma-separated list; other events are not ours. */
-static void apply_event_token(const char *tok, struct pcap_options *o)
-{
-	const char *p = tok;
-
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-
-		o->events |= packet_event_bit(p, len);
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
+	if (problem[0] == '\0')
+		snprintf(problem, len, "the trace header's %s '%s' is not understood (%s)", what,
+			 token, why);
 }
 
 int pcap_options_resolve(const struct tr_header *hdr, const struct extract_options *xo,
-			 struct pcap_options *out, char *err, size_t errlen)
+			 struct pcap_options *out, char *problem, size_t problem_len, char *err,
+			 size_t errlen)
 {
-	struct pcap_options o = {.snaplen = PACKET_SNAPLEN_DEFAULT};
-	bool layouts_given = false;
+	struct tr_net_capture nc;
+	struct tr_capture_token tok;
+	char why[512];
 	size_t i;
 
-	for (i = 0; hdr && i < hdr->capture_options.count; i++)
-		if (apply_capture_token(hdr->capture_options.items[i], &o, &layouts_given, err,
-					errlen) < 0)
-			return -1;
-	for (i = 0; hdr && i < hdr->event_options.count; i++)
-		apply_event_token(hdr->event_options.items[i], &o);
-	/* `network` alone means the single file, as in Tracee */
-	if (!layouts_given)
-		o.layouts = PCAP_LAYOUT_SINGLE;
+	problem[0] = '\0';
+	tr_net_capture_init(&nc);
+	for (i = 0; hdr && i < hdr->capture_options.count; i++) {
+		const char *t = hdr->capture_options.items[i];
+
+		if (tr_capture_token_parse(t, &tok, why, sizeof(why)) == 0)
+			tr_net_capture_add(&nc, &tok);
+		else
+			header_problem(problem, problem_len, "capture token", t, why);
+	}
+	for (i = 0; hdr && i < hdr->event_options.count; i++) {
+		const char *t = hdr->event_options.items[i];
+		uint32_t events = 0;
+
+		if (tr_net_events_parse(t, &events, why, sizeof(why)) == 0)
+			nc.events |= events;
+		else
+			header_problem(problem, problem_len, "event list", t, why);
+	}
+	tr_net_capture_finish(&nc);
 	if (xo) {
 		if (xo->pcap_layouts_set)
-			o.layouts = xo->pcap_layouts;
+			nc.layouts = xo->pcap_layouts;
 		if (xo->snaplen_set)
-			o.snaplen = xo->snaplen;
+			nc.snaplen = xo->snaplen;
 		if (xo->pcap_filtered_set)
-			o.filtered = xo->pcap_filtered;
+			nc.filtered = xo->pcap_filtered;
 		if (xo->net_events)
-			o.events = xo->net_events;
+			nc.events = xo->net_events;
 	}
-	if (o.filtered && !o.events) {
-		snprintf(err, errlen,
-			 "filtered pcaps need at least one net_packet_* event (--events "
-			 "net_packet_dns, ...): none was given to the recorder or the extractor");
-		return -1;
+	if (nc.filtered && !nc.events) {
+		if (xo && xo->pcap_filtered_set) {
+			snprintf(err, errlen,
+				 "filtered pcaps need at least one net_packet_* event (--events "
+				 "net_packet_dns, ...): none was given to the recorder or the "
+				 "extractor");
+			return -1;
+		}
+		/* the recorder never writes this: the header was made up */
+		nc.filtered = false;
+		if (problem[0] == '\0')
+			snprintf(problem, problem_len,
+				 "the trace header asks for filtered pcaps but names no "
+				 "net_packet_* event: the pcaps are not filtered");
 	}
-	*out = o;
+	out->network = nc.network;
+	out->layouts = nc.layouts;
+	out->snaplen = nc.snaplen;
+	out->filtered = nc.filtered;
+	out->events = nc.events;
 	return 0;
 }

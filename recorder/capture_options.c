@@ -4,10 +4,8 @@
  * expressions (reference/tracee-capture-facts.md §1.1, §1.3), --events
  * names and the recorder's own settings, parsed into struct capture_options.
  *
- * Where Tracee silently ignores a wrong word (unknown pcap: layouts, bad
- * pcap-options values) we refuse it: a typo must not turn into a recording
- * that lacks what the user asked for. pcap-snaplen is order-independent
- * here (Tracee resets it when `network` or `pcap:` comes after it).
+ * The tokens' grammar is format/capture_tokens.h; this file adds the
+ * recorder's limits (path filters the BPF side has room for).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -83,7 +81,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 void capture_options_init(struct capture_options *opts)
 {
 	memset(opts, 0, sizeof(*opts));
-	opts->snaplen = SNAPLEN_DEFAULT;
+	tr_net_capture_init(&opts->net);
 	opts->buffer_size = DEFAULT_BUFFER_SIZE;
 	opts->flush_interval_ms = DEFAULT_FLUSH_INTERVAL_MS;
 }
@@ -110,234 +108,80 @@ static int remember(const char ***list, size_t *count, const char *token)
 
 /* ------------------------------------------------------------ --capture */
 
-static const struct {
-	const char *name;
-	uint32_t bit;
-} file_types[] = {
-	{ "regular", FILTER_TYPE_REGULAR },
-	{ "pipe", FILTER_TYPE_PIPE },
-	{ "socket", FILTER_TYPE_SOCKET },
-	{ "elf", FILTER_TYPE_ELF },
-}, file_fds[] = {
-	{ "stdin", FILTER_FD_STDIN },
-	{ "stdout", FILTER_FD_STDOUT },
-	{ "stderr", FILTER_FD_STDERR },
-};
-
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The BPF side's room for path filters: bpf/file_io.h. */
 static int add_path_filter(struct file_capture *fc, const char *kind, const char *token,
-			   const char *value, char *err, size_t errlen)
+			   const struct tr_capture_token *tok, char *err, size_t errlen)
 {
-	size_t len = strlen(value);
-
-	if (len == 0 || value[len - 1] != '*')
-		return fail(err, errlen,
-			    "--capture '%s': a %s path filter must end with '*' (e.g. %s=/tmp/*)",
-			    token, kind, kind);
-	len--; /* the '*' is implied by prefix matching */
-	if (len == 0)
-		return fail(err, errlen, "--capture '%s': empty path prefix before '*'", token);
-	if (memchr(value, '*', len))
-		return fail(err, errlen,
-			    "--capture '%s': '*' is only allowed at the end of a path filter",
-			    token);
-	if (len > CAPTURE_PATH_FILTER_LEN - 1)
+	if (tok->path_len > CAPTURE_PATH_FILTER_LEN - 1)
 		return fail(err, errlen,
 			    "--capture '%s': path prefix is %zu bytes long, at most %d are allowed",
-			    token, len, CAPTURE_PATH_FILTER_LEN - 1);
+			    token, tok->path_len, CAPTURE_PATH_FILTER_LEN - 1);
 	if (fc->path_count >= CAPTURE_MAX_PATH_FILTERS)
 		return fail(err, errlen, "--capture '%s': too many %s path filters (at most %d)",
 			    token, kind, CAPTURE_MAX_PATH_FILTERS);
-	memcpy(fc->paths[fc->path_count], value, len);
-	fc->paths[fc->path_count][len] = '\0';
+	memcpy(fc->paths[fc->path_count], tok->path, tok->path_len);
+	fc->paths[fc->path_count][tok->path_len] = '\0';
 	fc->path_count++;
+	return 0;
+}
+
+static int add_file_filter(struct file_capture *fc, const char *kind, const char *token,
+			   const struct tr_capture_token *tok, char *err, size_t errlen)
+{
+	switch (tok->filter) {
+	case TR_FILE_PATH:
+		if (add_path_filter(fc, kind, token, tok, err, errlen))
+			return -EINVAL;
+		break;
+	case TR_FILE_TYPE:
+		fc->type_mask |= tok->bits;
+		break;
+	case TR_FILE_FD:
+		fc->fd_mask |= tok->bits;
+		break;
+	case TR_FILE_ALL:
+		break;
+	}
 	fc->enabled = true;
 	return 0;
-}
-
-/* `write...` / `read...` after the kind word; rest starts right after it. */
-static int parse_file_token(struct file_capture *fc, const char *kind, const char *token,
-			    const char *rest, char *err, size_t errlen)
-{
-	const char *value;
-	size_t i;
-
-	if (*rest == '\0') {
-		fc->enabled = true;
-		return 0;
-	}
-	if (*rest == '=')
-		return add_path_filter(fc, kind, token, rest + 1, err, errlen);
-	if (*rest != ':')
-		return fail(err, errlen, "--capture '%s': unknown capture option", token);
-	rest++;
-	value = strchr(rest, '=');
-	if (!value)
-		return fail(err, errlen,
-			    "--capture '%s': expected %s:path=, %s:type= or %s:fd= with a value",
-			    token, kind, kind, kind);
-	value++;
-	if (!strncmp(rest, "path=", 5))
-		return add_path_filter(fc, kind, token, value, err, errlen);
-	if (!strncmp(rest, "type=", 5)) {
-		for (i = 0; i < ARRAY_SIZE(file_types); i++) {
-			if (!strcmp(value, file_types[i].name)) {
-				fc->type_mask |= file_types[i].bit;
-				fc->enabled = true;
-				return 0;
-			}
-		}
-		return fail(err, errlen,
-			    "--capture '%s': unknown file type '%s' (regular, pipe, socket, elf)",
-			    token, value);
-	}
-	if (!strncmp(rest, "fd=", 3)) {
-		for (i = 0; i < ARRAY_SIZE(file_fds); i++) {
-			if (!strcmp(value, file_fds[i].name)) {
-				fc->fd_mask |= file_fds[i].bit;
-				fc->enabled = true;
-				return 0;
-			}
-		}
-		return fail(err, errlen,
-			    "--capture '%s': unknown file descriptor '%s' (stdin, stdout, stderr)",
-			    token, value);
-	}
-	return fail(err, errlen, "--capture '%s': unknown %s filter '%.*s' (path, type, fd)", token,
-		    kind, (int)(value - 1 - rest), rest);
-}
-
-static int parse_pcap_layouts(struct capture_options *opts, const char *token, const char *list,
-			      char *err, size_t errlen)
-{
-	static const struct {
-		const char *name;
-		uint32_t bit;
-	} layouts[] = {
-		{ "single", PCAP_SINGLE },
-		{ "process", PCAP_PROCESS },
-		{ "container", PCAP_CONTAINER },
-		{ "command", PCAP_COMMAND },
-	};
-	uint32_t mask = 0;
-	const char *word = list;
-
-	for (;;) {
-		size_t len = strcspn(word, ",");
-		size_t i;
-
-		for (i = 0; i < ARRAY_SIZE(layouts); i++)
-			if (len == strlen(layouts[i].name) && !strncmp(word, layouts[i].name, len))
-				break;
-		if (i == ARRAY_SIZE(layouts))
-			return fail(err, errlen,
-				    "--capture '%s': unknown pcap layout '%.*s' (single, process, container, command)",
-				    token, (int)len, word);
-		mask |= layouts[i].bit;
-		if (word[len] == '\0')
-			break;
-		word += len + 1;
-	}
-	opts->pcap_layouts |= mask;
-	opts->network = true;
-	return 0;
-}
-
-static int parse_snaplen(struct capture_options *opts, const char *token, const char *value,
-			 char *err, size_t errlen)
-{
-	unsigned long long n;
-	char *end;
-
-	if (!strcasecmp(value, "default")) {
-		opts->snaplen = SNAPLEN_DEFAULT;
-		return 0;
-	}
-	if (!strcasecmp(value, "headers")) {
-		opts->snaplen = SNAPLEN_HEADERS;
-		return 0;
-	}
-	if (!strcasecmp(value, "max")) {
-		opts->snaplen = SNAPLEN_MAX;
-		return 0;
-	}
-	if (!isdigit((unsigned char)value[0]))
-		goto bad;
-	errno = 0;
-	n = strtoull(value, &end, 10);
-	if (errno)
-		goto bad;
-	if (!strcasecmp(end, "kb") || !strcasecmp(end, "k")) {
-		n = n > SNAPLEN_MAX ? SNAPLEN_MAX + 1ULL : n * 1024;
-	} else if (strcasecmp(end, "b")) {
-		goto bad;
-	}
-	/* as Tracee: anything larger means "the whole packet" */
-	opts->snaplen = n > SNAPLEN_MAX ? SNAPLEN_MAX : (uint32_t)n;
-	return 0;
-bad:
-	return fail(err, errlen,
-		    "--capture '%s': bad snap length '%s' (default, headers, max, <N>b or <N>kb)",
-		    token, value);
 }
 
 int capture_options_add_capture(struct capture_options *opts, const char *token, char *err,
 				size_t errlen)
 {
-	const char *t = token;
-	int ret;
+	struct tr_capture_token tok;
+	char why[256];
+	int ret = 0;
 
-	/* Tracee documents an optional `artifact:` prefix on every token. */
-	if (!strncmp(t, "artifact:", 9))
-		t += 9;
-
-	if (!strncmp(t, "write", 5)) {
-		ret = parse_file_token(&opts->write, "write", token, t + 5, err, errlen);
-	} else if (!strncmp(t, "read", 4)) {
-		ret = parse_file_token(&opts->read, "read", token, t + 4, err, errlen);
-	} else if (!strcmp(t, "exec")) {
+	if (tr_capture_token_parse(token, &tok, why, sizeof(why)))
+		return fail(err, errlen, "--capture '%s': %s", token, why);
+	switch (tok.kind) {
+	case TR_CAPTURE_WRITE:
+		ret = add_file_filter(&opts->write, "write", token, &tok, err, errlen);
+		break;
+	case TR_CAPTURE_READ:
+		ret = add_file_filter(&opts->read, "read", token, &tok, err, errlen);
+		break;
+	case TR_CAPTURE_EXEC:
 		opts->exec = true;
-		ret = 0;
-	} else if (!strcmp(t, "mem")) {
+		break;
+	case TR_CAPTURE_MEM:
 		opts->mem = true;
-		ret = 0;
-	} else if (!strcmp(t, "module")) {
+		break;
+	case TR_CAPTURE_MODULE:
 		opts->module = true;
-		ret = 0;
-	} else if (!strcmp(t, "bpf")) {
+		break;
+	case TR_CAPTURE_BPF:
 		opts->bpf = true;
-		ret = 0;
-	} else if (!strcmp(t, "network") || !strcmp(t, "net") || !strcmp(t, "pcap")) {
-		opts->network = true;
-		ret = 0;
-	} else if (!strncmp(t, "pcap:", 5)) {
-		ret = parse_pcap_layouts(opts, token, t + 5, err, errlen);
-	} else if (!strncasecmp(t, "pcap-options:", 13)) {
-		if (!strcasecmp(t + 13, "filtered")) {
-			opts->pcap_filtered = true;
-		} else if (!strcasecmp(t + 13, "none")) {
-			opts->pcap_filtered = false;
-		} else {
-			return fail(err, errlen,
-				    "--capture '%s': unknown pcap option '%s' (none, filtered)", token,
-				    t + 13);
-		}
-		ret = 0;
-	} else if (!strncasecmp(t, "pcap-snaplen:", 13)) {
-		ret = parse_snaplen(opts, token, t + 13, err, errlen);
-	} else if (!strncmp(t, "dir:", 4)) {
-		if (t[4] == '\0')
-			return fail(err, errlen, "--capture '%s': empty directory", token);
+		break;
+	case TR_CAPTURE_DIR:
 		opts->ignored_dir_token = token;
-		ret = 0;
-	} else if (!strcmp(t, "clear-dir")) {
-		opts->ignored_dir_token = token;
-		ret = 0;
-	} else {
-		return fail(err, errlen,
-			    "--capture '%s': unknown capture option (write, read, exec, mem, module, bpf, network, pcap:, pcap-options:, pcap-snaplen:)",
-			    token);
+		break;
+	default:
+		tr_net_capture_add(&opts->net, &tok);
+		break;
 	}
 	if (ret)
 		return ret;
@@ -519,33 +363,10 @@ remember_it:
 int capture_options_add_events(struct capture_options *opts, const char *list, char *err,
 			       size_t errlen)
 {
-	static const struct {
-		const char *name;
-		uint32_t bit;
-	} names[] = {
-		{ "net_packet_ipv4", NET_EV_IPV4 }, { "net_packet_ipv6", NET_EV_IPV6 },
-		{ "net_packet_tcp", NET_EV_TCP },   { "net_packet_udp", NET_EV_UDP },
-		{ "net_packet_icmp", NET_EV_ICMP }, { "net_packet_icmpv6", NET_EV_ICMPV6 },
-		{ "net_packet_dns", NET_EV_DNS },   { "net_packet_http", NET_EV_HTTP },
-	};
-	const char *word = list;
+	char why[512];
 
-	for (;;) {
-		size_t len = strcspn(word, ",");
-		size_t i;
-
-		for (i = 0; i < ARRAY_SIZE(names); i++)
-			if (len == strlen(names[i].name) && !strncmp(word, names[i].name, len))
-				break;
-		if (i == ARRAY_SIZE(names))
-			return fail(err, errlen,
-				    "--events '%.*s': unknown event (net_packet_ipv4, net_packet_ipv6, net_packet_tcp, net_packet_udp, net_packet_icmp, net_packet_icmpv6, net_packet_dns, net_packet_http)",
-				    (int)len, word);
-		opts->net_events |= names[i].bit;
-		if (word[len] == '\0')
-			break;
-		word += len + 1;
-	}
+	if (tr_net_events_parse(list, &opts->net.events, why, sizeof(why)))
+		return fail(err, errlen, "--events '%s': %s", list, why);
 	if (remember(&opts->event_tokens, &opts->event_token_count, list))
 		return fail(err, errlen, "out of memory");
 	return 0;
@@ -558,11 +379,9 @@ int capture_options_finish(struct capture_options *opts, char *err, size_t errle
 	if (!opts->output_path)
 		return fail(err, errlen, "no output file: give -o TRACE");
 	if (!opts->write.enabled && !opts->read.enabled && !opts->exec && !opts->mem &&
-	    !opts->module && !opts->bpf && !opts->network)
+	    !opts->module && !opts->bpf && !opts->net.network)
 		return fail(err, errlen, "nothing to capture: give at least one --capture TOKEN");
-	/* `network` alone means one pcap for everything, as in Tracee */
-	if (opts->network && !opts->pcap_layouts)
-		opts->pcap_layouts = PCAP_SINGLE;
+	tr_net_capture_finish(&opts->net);
 	return 0;
 }
 
@@ -680,10 +499,10 @@ int capture_options_parse(struct capture_options *opts, int argc, char **argv, c
 			ret = parse_size("--packet-cap", optarg, &size, err, errlen);
 			if (ret)
 				break;
-			if (size == 0 || size > SNAPLEN_MAX)
+			if (size == 0 || size > TR_SNAPLEN_MAX)
 				return fail(err, errlen,
 					    "--packet-cap '%s': between 1 and %u bytes", optarg,
-					    SNAPLEN_MAX);
+					    TR_SNAPLEN_MAX);
 			opts->packet_cap = (uint32_t)size;
 			break;
 		case 'v':

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The recorder's command line, parsed: Tracee's --capture tokens, --scope
+ * The recorder's command line, parsed: Tracee's --capture tokens (their
+ * grammar is format/capture_tokens.h, shared with the extractor), --scope
  * expressions, --events names and the recorder's own settings.
  * capture_options_parse() never exits; it fills an error message naming the
  * bad token (the caller prints it and exits with status 2).
@@ -12,47 +13,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "format/capture_tokens.h"
+
 #define CAPTURE_MAX_PATH_FILTERS 3
 #define CAPTURE_PATH_FILTER_LEN 64 /* bytes, NUL included */
 #define SCOPE_MAX_VALUES 16
-
-/* File type and fd filter bits, Tracee's values. */
-#define FILTER_TYPE_REGULAR (1u << 0)
-#define FILTER_TYPE_PIPE (1u << 1)
-#define FILTER_TYPE_SOCKET (1u << 2)
-#define FILTER_TYPE_ELF (1u << 3)
-#define FILTER_FD_STDIN (1u << 16)
-#define FILTER_FD_STDOUT (1u << 17)
-#define FILTER_FD_STDERR (1u << 18)
 
 struct file_capture {
 	bool enabled;
 	unsigned int path_count;
 	char paths[CAPTURE_MAX_PATH_FILTERS][CAPTURE_PATH_FILTER_LEN]; /* prefixes, '*' removed */
-	uint32_t type_mask; /* FILTER_TYPE_* ORed; 0 = any */
-	uint32_t fd_mask; /* FILTER_FD_* ORed; 0 = any */
+	uint32_t type_mask; /* TR_FILTER_TYPE_* ORed; 0 = any */
+	uint32_t fd_mask; /* TR_FILTER_FD_* ORed; 0 = any */
 };
-
-/* pcap layouts */
-#define PCAP_SINGLE (1u << 0)
-#define PCAP_PROCESS (1u << 1)
-#define PCAP_CONTAINER (1u << 2)
-#define PCAP_COMMAND (1u << 3)
-
-/* snaplen meaning (Tracee's): payload bytes after the L4 header */
-#define SNAPLEN_HEADERS 0u
-#define SNAPLEN_DEFAULT 96u
-#define SNAPLEN_MAX 65535u
-
-/* --events net_packet_* bits for filtered pcaps */
-#define NET_EV_IPV4 (1u << 0)
-#define NET_EV_IPV6 (1u << 1)
-#define NET_EV_TCP (1u << 2)
-#define NET_EV_UDP (1u << 3)
-#define NET_EV_ICMP (1u << 4)
-#define NET_EV_ICMPV6 (1u << 5)
-#define NET_EV_DNS (1u << 6)
-#define NET_EV_HTTP (1u << 7)
 
 enum scope_op { SCOPE_OP_EQ, SCOPE_OP_NE, SCOPE_OP_LT, SCOPE_OP_GT, SCOPE_OP_LE, SCOPE_OP_GE };
 
@@ -74,12 +47,7 @@ struct scope_options {
 struct capture_options {
 	struct file_capture write, read;
 	bool exec, mem, module, bpf;
-	/* network */
-	bool network;
-	uint32_t pcap_layouts; /* PCAP_*; network implies PCAP_SINGLE unless pcap: given */
-	bool pcap_filtered;
-	uint32_t snaplen; /* SNAPLEN_* or a byte count */
-	uint32_t net_events; /* NET_EV_* from --events */
+	struct tr_net_capture net; /* network, pcap:, pcap-options:, pcap-snaplen:, --events */
 	uint32_t packet_cap; /* recorder-side cap of bytes kept per packet; 0 = whole */
 	struct scope_options scope;
 	/* recorder settings */

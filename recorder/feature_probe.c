@@ -82,7 +82,7 @@ int feature_probe_check(const struct capture_options *opts, char *err, size_t er
 	if (opts->mem &&
 	    libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_find_vma, NULL) <= 0)
 		add(missing, sizeof(missing), "the bpf_find_vma helper, for --capture mem (Linux 5.17)");
-	if (opts->network) {
+	if (opts->net.network) {
 		if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SKB, NULL) <= 0)
 			add(missing, sizeof(missing), "cgroup_skb programs, for network capture");
 		if (libbpf_probe_bpf_map_type(BPF_MAP_TYPE_SK_STORAGE, NULL) <= 0)

@@ -25,13 +25,13 @@
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
 
-_Static_assert(FILE_IO_TYPE_REGULAR == FILTER_TYPE_REGULAR &&
-		   FILE_IO_TYPE_PIPE == FILTER_TYPE_PIPE &&
-		   FILE_IO_TYPE_SOCKET == FILTER_TYPE_SOCKET && FILE_IO_TYPE_ELF == FILTER_TYPE_ELF,
-	       "file type filter bits differ between bpf/file_io.h and capture_options.h");
-_Static_assert(FILE_IO_FD_STDIN == FILTER_FD_STDIN && FILE_IO_FD_STDOUT == FILTER_FD_STDOUT &&
-		   FILE_IO_FD_STDERR == FILTER_FD_STDERR,
-	       "fd filter bits differ between bpf/file_io.h and capture_options.h");
+_Static_assert(FILE_IO_TYPE_REGULAR == TR_FILTER_TYPE_REGULAR &&
+		   FILE_IO_TYPE_PIPE == TR_FILTER_TYPE_PIPE &&
+		   FILE_IO_TYPE_SOCKET == TR_FILTER_TYPE_SOCKET && FILE_IO_TYPE_ELF == TR_FILTER_TYPE_ELF,
+	       "file type filter bits differ between bpf/file_io.h and format/capture_tokens.h");
+_Static_assert(FILE_IO_FD_STDIN == TR_FILTER_FD_STDIN && FILE_IO_FD_STDOUT == TR_FILTER_FD_STDOUT &&
+		   FILE_IO_FD_STDERR == TR_FILTER_FD_STDERR,
+	       "fd filter bits differ between bpf/file_io.h and format/capture_tokens.h");
 _Static_assert(FILE_IO_MAX_PATH_FILTERS == CAPTURE_MAX_PATH_FILTERS &&
 		   FILE_IO_PATH_FILTER_LEN == CAPTURE_PATH_FILTER_LEN,
 	       "path filter limits differ between bpf/file_io.h and capture_options.h");

@@ -33,7 +33,7 @@ struct net_capture {
 
 static bool net_capture_wanted(const struct capture_options *opts)
 {
-	return opts->network;
+	return opts->net.network;
 }
 
 /* Mount point of the cgroup v2 hierarchy (hybrid hosts mount it at .../unified). */

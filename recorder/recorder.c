@@ -387,13 +387,13 @@ static int check_captures_available(const struct capture_options *opts)
 		{ "mem", offsetof(struct capture_options, mem) },
 		{ "module", offsetof(struct capture_options, module) },
 		{ "bpf", offsetof(struct capture_options, bpf) },
-		{ "network", offsetof(struct capture_options, network) },
+		{ "network", offsetof(struct capture_options, net.network) },
 	};
 
 	struct capture_options none = *opts;
 
 	none.write.enabled = none.read.enabled = false;
-	none.exec = none.mem = none.module = none.bpf = none.network = false;
+	none.exec = none.mem = none.module = none.bpf = none.net.network = false;
 	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 		struct capture_options only = none;
 		bool covered = false;

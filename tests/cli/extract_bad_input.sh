@@ -51,12 +51,12 @@ expect 2 "no archive given" good.trc
 expect 2 "one TRACE only, got also 'other.trc'" good.trc other.trc -o a.tar
 expect 2 "unknown option '--frobnicate'" good.trc -o a.tar --frobnicate
 expect 2 "option '-o' needs a value" good.trc -o
-expect 2 "invalid --snaplen value '12q'" good.trc -o a.tar --snaplen 12q
-expect 2 "invalid --snaplen value 'kb'" good.trc -o a.tar --snaplen kb
-expect 2 "invalid --pcap layout 'bogus'" good.trc -o a.tar --pcap single,bogus
-expect 2 "invalid --pcap layout ''" good.trc -o a.tar --pcap single,
-expect 2 "invalid --pcap-options value 'some'" good.trc -o a.tar --pcap-options some
-expect 2 "invalid --events name 'net_packet_smtp'" good.trc -o a.tar --events net_packet_dns,net_packet_smtp
+expect 2 "--snaplen: bad snap length '12q'" good.trc -o a.tar --snaplen 12q
+expect 2 "--snaplen: bad snap length 'kb'" good.trc -o a.tar --snaplen kb
+expect 2 "--pcap: unknown pcap layout 'bogus'" good.trc -o a.tar --pcap single,bogus
+expect 2 "--pcap: unknown pcap layout ''" good.trc -o a.tar --pcap single,
+expect 2 "--pcap-options: unknown pcap option 'some'" good.trc -o a.tar --pcap-options some
+expect 2 "--events: unknown event 'net_packet_smtp'" good.trc -o a.tar --events net_packet_dns,net_packet_smtp
 
 # --help documents the exit codes; --version answers
 "$EXTRACT" --help >help.txt || fail "--help exit $?"

@@ -122,7 +122,7 @@ static void test_errors(void)
 	ERR("--scope 'not-container': container and not-container cannot be combined", "-o", "t",
 	    "-s", "container", "-s", "not-container");
 	ERR("--scope 'pid!1': bad operator", "-o", "t", "-s", "pid!1");
-	ERR("--events 'net_packet_ftp': unknown event (net_packet_ipv4, net_packet_ipv6, net_packet_tcp, net_packet_udp, net_packet_icmp, net_packet_icmpv6, net_packet_dns, net_packet_http)",
+	ERR("--events 'net_packet_ipv4,net_packet_ftp': unknown event 'net_packet_ftp' (net_packet_ipv4, net_packet_ipv6, net_packet_tcp, net_packet_udp, net_packet_icmp, net_packet_icmpv6, net_packet_dns, net_packet_http)",
 	    "-o", "t", "-e", "net_packet_ipv4,net_packet_ftp");
 	ERR("no output file: give -o TRACE", "-c", "exec");
 	ERR("nothing to capture: give at least one --capture TOKEN", "-o", "t");
@@ -168,12 +168,12 @@ static void test_accepted(void)
 	CHECK(o.write.enabled && o.write.path_count == 2, "write paths %u", o.write.path_count);
 	CHECK(!strcmp(o.write.paths[0], "/tmp/") && !strcmp(o.write.paths[1], "/var/log/"),
 	      "prefixes '%s' '%s'", o.write.paths[0], o.write.paths[1]);
-	CHECK(o.write.type_mask == (FILTER_TYPE_PIPE | FILTER_TYPE_REGULAR), "type mask %#x",
+	CHECK(o.write.type_mask == (TR_FILTER_TYPE_PIPE | TR_FILTER_TYPE_REGULAR), "type mask %#x",
 	      o.write.type_mask);
-	CHECK(o.write.fd_mask == FILTER_FD_STDOUT, "fd mask %#x", o.write.fd_mask);
-	CHECK(o.read.enabled && o.read.fd_mask == FILTER_FD_STDIN && o.read.path_count == 0,
+	CHECK(o.write.fd_mask == TR_FILTER_FD_STDOUT, "fd mask %#x", o.write.fd_mask);
+	CHECK(o.read.enabled && o.read.fd_mask == TR_FILTER_FD_STDIN && o.read.path_count == 0,
 	      "read");
-	CHECK(o.exec && !o.mem && !o.network, "exec");
+	CHECK(o.exec && !o.mem && !o.net.network, "exec");
 	CHECK(o.capture_token_count == 7 && !strcmp(o.capture_tokens[0], "write=/tmp/*") &&
 		      !strcmp(o.capture_tokens[6], "exec"),
 	      "tokens kept in order");
@@ -190,21 +190,21 @@ static void test_accepted(void)
 	/* snaplen is kept whatever comes after it (Tracee resets it) */
 	rc = parse(&o, err, "-o", "t", "-c", "pcap-snaplen:max", "-c", "pcap:process,command",
 		   "-c", "network", NULL);
-	CHECK(rc == 0 && o.snaplen == SNAPLEN_MAX, "snaplen %u %s", o.snaplen, err);
-	CHECK(o.pcap_layouts == (PCAP_PROCESS | PCAP_COMMAND) && o.network, "layouts %#x",
-	      o.pcap_layouts);
+	CHECK(rc == 0 && o.net.snaplen == TR_SNAPLEN_MAX, "snaplen %u %s", o.net.snaplen, err);
+	CHECK(o.net.layouts == (TR_PCAP_PROCESS | TR_PCAP_COMMAND) && o.net.network, "layouts %#x",
+	      o.net.layouts);
 	rc = parse(&o, err, "-o", "t", "-c", "net", NULL);
-	CHECK(rc == 0 && o.pcap_layouts == PCAP_SINGLE && o.snaplen == SNAPLEN_DEFAULT,
+	CHECK(rc == 0 && o.net.layouts == TR_PCAP_SINGLE && o.net.snaplen == TR_SNAPLEN_DEFAULT,
 	      "network alone: single pcap, 96 bytes");
 	rc = parse(&o, err, "-o", "t", "-c", "net", "-c", "pcap-snaplen:1KB", NULL);
-	CHECK(rc == 0 && o.snaplen == 1024, "1KB -> %u", o.snaplen);
+	CHECK(rc == 0 && o.net.snaplen == 1024, "1KB -> %u", o.net.snaplen);
 	rc = parse(&o, err, "-o", "t", "-c", "net", "-c", "pcap-snaplen:200b", "-c", "PCAP-OPTIONS:Filtered",
 		   NULL);
-	CHECK(rc == 0 && o.snaplen == 200 && o.pcap_filtered, "200b filtered");
+	CHECK(rc == 0 && o.net.snaplen == 200 && o.net.filtered, "200b filtered");
 	rc = parse(&o, err, "-o", "t", "-c", "net", "-c", "pcap-snaplen:headers", NULL);
-	CHECK(rc == 0 && o.snaplen == SNAPLEN_HEADERS, "headers");
+	CHECK(rc == 0 && o.net.snaplen == TR_SNAPLEN_HEADERS, "headers");
 	rc = parse(&o, err, "-o", "t", "-c", "net", "-c", "pcap-snaplen:100kb", NULL);
-	CHECK(rc == 0 && o.snaplen == SNAPLEN_MAX, "clamped %u", o.snaplen);
+	CHECK(rc == 0 && o.net.snaplen == TR_SNAPLEN_MAX, "clamped %u", o.net.snaplen);
 	rc = parse(&o, err, "-o", "t", "-c", "net", "-c", "pcap-snaplen:99999999999999999999kb", NULL);
 	CHECK(rc == -EINVAL, "overflowing snaplen refused");
 
@@ -236,9 +236,9 @@ static void test_accepted(void)
 
 	rc = parse(&o, err, "-o", "t", "-c", "network", "-e", "net_packet_dns,net_packet_tcp",
 		   "--events", "net_packet_icmpv6", NULL);
-	CHECK(rc == 0 && o.net_events == (NET_EV_DNS | NET_EV_TCP | NET_EV_ICMPV6) &&
+	CHECK(rc == 0 && o.net.events == (TR_NET_EV_DNS | TR_NET_EV_TCP | TR_NET_EV_ICMPV6) &&
 		      o.event_token_count == 2,
-	      "events %#x", o.net_events);
+	      "events %#x", o.net.events);
 
 	rc = parse(&o, err, "-o", "t", "-c", "exec", "--buffer-size", "64M", "--flush-interval",
 		   "250", "--packet-cap", "1500", "-v", "-v", NULL);

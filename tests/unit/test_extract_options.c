@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "extractor/extract.h"
-#include "recorder/capture_options.h"
+#include "format/capture_tokens.h"
 #include "tests/unit/check.h"
 
 /* Run the parser on a NULL-terminated argument list; the error text in err. */
@@ -68,16 +68,16 @@ int main(void)
 		const char *in;
 		uint32_t want;
 	} snap[] = {
-	    {"default", SNAPLEN_DEFAULT},
-	    {"headers", SNAPLEN_HEADERS},
-	    {"max", SNAPLEN_MAX},
-	    {"MAX", SNAPLEN_MAX},
+	    {"default", TR_SNAPLEN_DEFAULT},
+	    {"headers", TR_SNAPLEN_HEADERS},
+	    {"max", TR_SNAPLEN_MAX},
+	    {"MAX", TR_SNAPLEN_MAX},
 	    {"256b", 256},
 	    {"2kb", 2048},
 	    {"3k", 3072},
 	    {"0b", 0},
-	    {"64kb", SNAPLEN_MAX},
-	    {"100000b", SNAPLEN_MAX},
+	    {"64kb", TR_SNAPLEN_MAX},
+	    {"100000b", TR_SNAPLEN_MAX},
 	};
 	for (size_t i = 0; i < sizeof(snap) / sizeof(snap[0]); i++) {
 		CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--snaplen", snap[i].in, NULL) ==
@@ -87,17 +87,17 @@ int main(void)
 	}
 
 	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap", "process,command", NULL) == 0);
-	CHECK(o.pcap_layouts_set && o.pcap_layouts == (PCAP_PROCESS | PCAP_COMMAND));
+	CHECK(o.pcap_layouts_set && o.pcap_layouts == (TR_PCAP_PROCESS | TR_PCAP_COMMAND));
 	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap", "single", "--pcap", "container",
 		    NULL) == 0);
-	CHECK(o.pcap_layouts == PCAP_CONTAINER); /* the last one given counts */
+	CHECK(o.pcap_layouts == TR_PCAP_CONTAINER); /* the last one given counts */
 	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap-options", "filtered", NULL) == 0);
 	CHECK(o.pcap_filtered_set && o.pcap_filtered);
 	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap-options", "NONE", NULL) == 0);
 	CHECK(o.pcap_filtered_set && !o.pcap_filtered);
 	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--events", "net_packet_dns", "--events",
 		    "net_packet_tcp,net_packet_icmpv6", NULL) == 0);
-	CHECK(o.net_events == (NET_EV_DNS | NET_EV_TCP | NET_EV_ICMPV6));
+	CHECK(o.net_events == (TR_NET_EV_DNS | TR_NET_EV_TCP | TR_NET_EV_ICMPV6));
 
 	CHECK(parse(&o, err, sizeof(err), "--help", NULL) == 1);
 	CHECK(parse(&o, err, sizeof(err), "-V", NULL) == 1);
@@ -108,16 +108,16 @@ int main(void)
 	bad("unknown option '--nope'", "t", "-o", "a", "--nope", NULL);
 	bad("unknown option '-x'", "t", "-o", "a", "-x", NULL);
 	bad("option '--snaplen' needs a value", "t", "-o", "a", "--snaplen", NULL);
-	bad("invalid --snaplen value 'big'", "t", "-o", "a", "--snaplen", "big", NULL);
-	bad("invalid --snaplen value '-5b'", "t", "-o", "a", "--snaplen", "-5b", NULL);
-	bad("invalid --snaplen value '5mb'", "t", "-o", "a", "--snaplen", "5mb", NULL);
-	bad("invalid --snaplen value '99999999999999999999999b'", "t", "-o", "a", "--snaplen",
+	bad("--snaplen: bad snap length 'big'", "t", "-o", "a", "--snaplen", "big", NULL);
+	bad("--snaplen: bad snap length '-5b'", "t", "-o", "a", "--snaplen", "-5b", NULL);
+	bad("--snaplen: bad snap length '5mb'", "t", "-o", "a", "--snaplen", "5mb", NULL);
+	bad("--snaplen: bad snap length '99999999999999999999999b'", "t", "-o", "a", "--snaplen",
 	    "99999999999999999999999b", NULL);
-	bad("invalid --pcap layout 'threads'", "t", "-o", "a", "--pcap", "single,threads", NULL);
-	bad("invalid --pcap layout ''", "t", "-o", "a", "--pcap", "", NULL);
-	bad("invalid --pcap layout ''", "t", "-o", "a", "--pcap", "single,,process", NULL);
-	bad("invalid --pcap-options value 'all'", "t", "-o", "a", "--pcap-options", "all", NULL);
-	bad("invalid --events name 'net_packet_ftp'", "t", "-o", "a", "--events", "net_packet_ftp",
+	bad("--pcap: unknown pcap layout 'threads'", "t", "-o", "a", "--pcap", "single,threads", NULL);
+	bad("--pcap: unknown pcap layout ''", "t", "-o", "a", "--pcap", "", NULL);
+	bad("--pcap: unknown pcap layout ''", "t", "-o", "a", "--pcap", "single,,process", NULL);
+	bad("--pcap-options: unknown pcap option 'all'", "t", "-o", "a", "--pcap-options", "all", NULL);
+	bad("--events: unknown event 'net_packet_ftp'", "t", "-o", "a", "--events", "net_packet_ftp",
 	    NULL);
 
 	return check_summary("extract options");
