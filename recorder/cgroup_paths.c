@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "recorder/cgroup_paths.h"
+#include "recorder/mountinfo.h"
 #include "format/container_id.h"
 
 #define WALK_MAX_DEPTH 32
@@ -25,7 +26,7 @@ struct cgroup_entry {
 };
 
 struct cgroup_paths {
-	char mount[256];
+	char mount[PATH_MAX];
 	struct cgroup_entry *slots;
 	size_t cap, used;
 };
@@ -141,31 +142,6 @@ static void walk_mount(struct cgroup_paths *cp)
 		walk(cp, fd, rel, 0, 0);
 }
 
-/* The first cgroup2 mount point in mountinfo (field 5; fs type after " - "). */
-static int find_v2_mount(char *out, size_t outlen)
-{
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[1024];
-	int err = -ENOENT;
-
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		char mnt[256];
-		const char *sep = strstr(line, " - ");
-
-		if (!sep || strncmp(sep + 3, "cgroup2 ", 8))
-			continue;
-		if (sscanf(line, "%*s %*s %*s %*s %255s", mnt) != 1)
-			continue;
-		snprintf(out, outlen, "%s", mnt);
-		err = 0;
-		break;
-	}
-	fclose(f);
-	return err;
-}
-
 int cgroup_paths_new(struct cgroup_paths **out)
 {
 	struct cgroup_paths *cp = calloc(1, sizeof(*cp));
@@ -173,7 +149,7 @@ int cgroup_paths_new(struct cgroup_paths **out)
 
 	if (!cp)
 		return -ENOMEM;
-	err = find_v2_mount(cp->mount, sizeof(cp->mount));
+	err = mountinfo_cgroup2(cp->mount, sizeof(cp->mount));
 	if (!err)
 		err = grow(cp);
 	if (err) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "recorder/kernel_dev.h"
+#include "recorder/mountinfo.h"
 
 #define HELD_MAX 512		   /* descriptors kept at once */
 #define HOLD_NS (5ull * 1000000000) /* how long one waits for its exec sample */
@@ -72,44 +73,22 @@ static bool mark_filesystem(struct exec_watch *w, const char *path)
 	return true;
 }
 
-/* The mount point field of a mountinfo line, its octal escapes (\040) undone. */
-static bool mount_point(const char *line, char *out, size_t len)
+static bool mark_mount(const char *mount_point, const char *fs_type, void *arg)
 {
-	const char *p = line;
-	size_t n = 0;
-
-	for (int field = 0; field < 4; field++) {
-		p = strchr(p, ' ');
-		if (!p)
-			return false;
-		p++;
-	}
-	while (*p && *p != ' ' && n + 1 < len) {
-		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
-		    p[3] >= '0' && p[3] <= '7') {
-			out[n++] = (char)((p[1] - '0') << 6 | (p[2] - '0') << 3 | (p[3] - '0'));
-			p += 4;
-		} else {
-			out[n++] = *p++;
-		}
-	}
-	out[n] = '\0';
-	return n > 0;
+	(void)fs_type;
+	mark_filesystem(arg, mount_point);
+	return false;
 }
 
 /* Every file system of the mount namespace, and the one of memfds. */
 static void mark_all(struct exec_watch *w)
 {
-	char line[4096], path[PATH_MAX], self[64];
-	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char self[64];
 	int mfd;
 
-	while (f && fgets(line, sizeof(line), f))
-		if (mount_point(line, path, sizeof(path)))
-			mark_filesystem(w, path);
-	if (f)
-		fclose(f);
-	/* memfds live on a kernel-internal mount: reach it through one of our own */
+	mountinfo_each(mark_mount, w);
+	/* memfds live on a kernel-internal mount: reach it through one of our own
+	 * (recent kernels refuse it with EINVAL) */
 	mfd = memfd_create("tracee-rec-exec-watch", MFD_CLOEXEC);
 	if (mfd >= 0) {
 		snprintf(self, sizeof(self), "/proc/self/fd/%d", mfd);

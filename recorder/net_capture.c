@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "bpf/net_capture.h"
 #include "format/trace_records.h"
 #include "net_capture.skel.h"
+#include "recorder/mountinfo.h"
 #include "recorder/probe.h"
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
@@ -34,30 +34,6 @@ struct net_capture {
 static bool net_capture_wanted(const struct capture_options *opts)
 {
 	return opts->net.network;
-}
-
-/* Mount point of the cgroup v2 hierarchy (hybrid hosts mount it at .../unified). */
-static int find_cgroup2_mount(char *path, size_t len)
-{
-	struct mntent *ent;
-	FILE *mounts;
-	int err = -ENOENT;
-
-	mounts = setmntent("/proc/mounts", "r");
-	if (!mounts)
-		return -errno;
-	while ((ent = getmntent(mounts))) {
-		if (strcmp(ent->mnt_type, "cgroup2") != 0)
-			continue;
-		if ((size_t)snprintf(path, len, "%s", ent->mnt_dir) >= len) {
-			err = -ENAMETOOLONG;
-			continue;
-		}
-		err = 0;
-		break;
-	}
-	endmntent(mounts);
-	return err;
 }
 
 /* Name the first missing kernel feature instead of leaving it to a verifier log. */
@@ -184,7 +160,7 @@ static int net_capture_attach(void *state)
 	char cgroup_path[4096];
 	int err;
 
-	err = find_cgroup2_mount(cgroup_path, sizeof(cgroup_path));
+	err = mountinfo_cgroup2(cgroup_path, sizeof(cgroup_path));
 	if (err) {
 		fprintf(stderr,
 			"network capture: no cgroup v2 hierarchy is mounted (/proc/mounts); "

@@ -29,6 +29,7 @@
 #include "recorder/binary_copy.h"
 #include "recorder/cgroup_paths.h"
 #include "recorder/kernel_dev.h"
+#include "recorder/mountinfo.h"
 #include "recorder/probe.h"
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
@@ -423,29 +424,15 @@ static int tracker_load(void *state)
 static int tracker_attach(void *state)
 {
 	struct tracker *t = state;
-	char mount[256];
-	FILE *f;
+	char mount[PATH_MAX];
 	int err = probe_skeleton_attach(t->skel->skeleton, "process tracker",
 					"the sched_process tracepoints");
 
 	if (err)
 		return err;
 	/* the v2 mount, for the snapshot's cgroup ids */
-	mount[0] = '\0';
-	f = fopen("/proc/self/mountinfo", "re");
-	if (f) {
-		char line[1024];
-
-		while (fgets(line, sizeof(line), f)) {
-			const char *sep = strstr(line, " - ");
-
-			if (sep && !strncmp(sep + 3, "cgroup2 ", 8) &&
-			    sscanf(line, "%*s %*s %*s %*s %255s", mount) == 1)
-				break;
-			mount[0] = '\0';
-		}
-		fclose(f);
-	}
+	if (mountinfo_cgroup2(mount, sizeof(mount)))
+		mount[0] = '\0';
 	return snapshot(t, mount[0] ? mount : NULL);
 }
 
