@@ -163,7 +163,7 @@ static int net_capture_attach(void *state)
 	err = mountinfo_cgroup2(cgroup_path, sizeof(cgroup_path));
 	if (err) {
 		fprintf(stderr,
-			"network capture: no cgroup v2 hierarchy is mounted (/proc/mounts); "
+			"network capture: no cgroup v2 hierarchy is mounted (/proc/self/mountinfo); "
 			"packet capture attaches to its root\n");
 		return err;
 	}
