@@ -10,6 +10,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
+#include "bpf/ring_submit.bpf.h"
 #include "bpf/shared_maps.bpf.h"
 #include "bpf/scope.bpf.h"
 #include "bpf/syscall_nr.bpf.h"
@@ -20,7 +21,6 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Set by recorder/bpf_capture.c before load. */
-const volatile __u32 nr_bpf = 0;
 const volatile __u32 self_pid = 0; /* the recorder's own programs are not captured */
 
 #define CMD_PROG_LOAD 5 /* BPF_PROG_LOAD, UAPI */
@@ -63,7 +63,7 @@ int BPF_PROG(bpf_sys_enter, struct pt_regs *regs, long id)
 	__u64 uattr, size;
 	__u32 cnt;
 
-	if (id != nr_bpf || PT_REGS_PARM1_SYSCALL(regs) != CMD_PROG_LOAD)
+	if (id != NR_bpf || PT_REGS_PARM1_SYSCALL(regs) != CMD_PROG_LOAD)
 		return 0;
 	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
 		return 0;
@@ -103,7 +103,7 @@ int BPF_PROG(bpf_sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bpf_sys_exit, struct pt_regs *regs, long ret)
 {
-	if (syscall_nr_of(regs) == nr_bpf)
+	if (syscall_nr_of(regs) == NR_bpf)
 		load_finished(ret, EV_SYSCALL_RESULT, 0, LOSS_RINGBUF_BPF);
 	return 0;
 }

@@ -50,58 +50,11 @@
 #include "bpf/file_io.h"
 #include "bpf/file_path.bpf.h"
 #include "bpf/scope.bpf.h"
+#include "bpf/ring_submit.bpf.h"
 #include "bpf/shared_maps.bpf.h"
+#include "bpf/syscall_nr.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
-
-/* Syscall numbers of the architecture the object is built for. */
-#if defined(__TARGET_ARCH_x86)
-#define NR_read 0
-#define NR_write 1
-#define NR_pread64 17
-#define NR_pwrite64 18
-#define NR_readv 19
-#define NR_writev 20
-#define NR_sendto 44
-#define NR_recvfrom 45
-#define NR_sendmsg 46
-#define NR_recvmsg 47
-#define NR_preadv 295
-#define NR_pwritev 296
-#define NR_preadv2 327
-#define NR_pwritev2 328
-#define NR_sendfile 40
-#define NR_copy_file_range 326
-#define NR_mmap 9
-#define NR_splice 275
-#define NR_tee 276
-#define SYSCALL_NR(regs) ((regs)->orig_ax)
-#define SYSCALL_ARG6(regs) ((regs)->r9) /* libbpf 1.1 has no PARM6 */
-#elif defined(__TARGET_ARCH_arm64)
-#define NR_read 63
-#define NR_write 64
-#define NR_readv 65
-#define NR_writev 66
-#define NR_pread64 67
-#define NR_pwrite64 68
-#define NR_preadv 69
-#define NR_pwritev 70
-#define NR_sendto 206
-#define NR_recvfrom 207
-#define NR_sendmsg 211
-#define NR_recvmsg 212
-#define NR_preadv2 286
-#define NR_pwritev2 287
-#define NR_sendfile 71
-#define NR_copy_file_range 285
-#define NR_mmap 222
-#define NR_splice 76
-#define NR_tee 77
-#define SYSCALL_NR(regs) ((regs)->syscallno)
-#define SYSCALL_ARG6(regs) ((regs)->regs[5])
-#else
-#error "file_io.bpf.c: syscall numbers are defined for x86 and arm64 only"
-#endif
 
 #define PROT_WRITE 0x2
 #define MAP_SHARED 0x1
@@ -139,8 +92,6 @@ const volatile struct file_io_filter write_filter = {};
 const volatile struct file_io_filter read_filter = {};
 /* Payload bytes per chunk sample, at most FILE_IO_CHUNK_MAX. */
 const volatile __u32 chunk_bytes = FILE_IO_CHUNK_MAX;
-/* Pending bytes in the ring buffer that make a sample wake the consumer up. */
-const volatile __u64 wakeup_bytes = (16 << 20) / 8;
 
 /*
  * i_generation tells apart the files that reuse an inode number after a
@@ -452,7 +403,7 @@ static __always_inline void send_file_info(struct file *f, const struct pending_
 	fi->path_len = len;
 	fi->generation = p->generation;
 	bpf_probe_read_kernel(fi->path, len, &s->buf[start & (FILE_IO_PATH_MAX - 1)]);
-	bpf_ringbuf_submit(fi, 0);
+	ring_submit(fi, RING_BATCH);
 	st->named = 1;
 	st->name_lost = 0;
 }
@@ -733,12 +684,12 @@ static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const 
 		    (PT_REGS_PARM4_SYSCALL(regs) & MAP_SHARED_VALIDATE) != MAP_SHARED_VALIDATE)
 			return false;
 		p->fd = (__u32)PT_REGS_PARM5_SYSCALL(regs);
-		*pos = (__s64)SYSCALL_ARG6(regs);
+		*pos = (__s64)syscall_arg6(regs);
 		*op_word |= OP_POS_EXACT;
 		return true;
 	}
 	*pos = op->positional ? (__s64)PT_REGS_PARM4_SYSCALL(regs) : -1;
-	if (nr == NR_pwritev2 && (SYSCALL_ARG6(regs) & RWF_APPEND))
+	if (nr == NR_pwritev2 && (syscall_arg6(regs) & RWF_APPEND))
 		*op_word |= OP_APPEND;
 	p->fd = (__u32)PT_REGS_PARM1_SYSCALL(regs);
 	p->ubuf = PT_REGS_PARM2_SYSCALL(regs);
@@ -810,39 +761,6 @@ struct emit_ctx {
 	struct io_chunk_sample tmpl;
 };
 
-/* Per CPU: when a sample of this CPU last woke the consumer up. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} io_last_wakeup SEC(".maps");
-
-#define WAKEUP_INTERVAL_NS 1000000 /* 1 ms */
-
-static __always_inline __u64 wakeup_flags(__u64 now)
-{
-	__u32 zero = 0;
-	__u64 *last;
-
-	/*
-	 * Wake the consumer only once wakeup_bytes (an eighth of the ring) are
-	 * pending, at most once a millisecond per CPU: it reads on a timer
-	 * otherwise. A wakeup per sample (an interrupt each) costs more than
-	 * the copy of a small sample. `now` is the chunk's time, read once per
-	 * syscall (a few microseconds old at most, close enough for this).
-	 */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_bytes)
-		return BPF_RB_NO_WAKEUP;
-	last = bpf_map_lookup_elem(&io_last_wakeup, &zero);
-	if (!last)
-		return 0;
-	if (now - *last < WAKEUP_INTERVAL_NS)
-		return BPF_RB_NO_WAKEUP;
-	*last = now;
-	return BPF_RB_FORCE_WAKEUP;
-}
-
 /* Send a lost run to user space and free its slot; counted if even that fails. */
 static __always_inline void send_run(struct io_loss_sample *run)
 {
@@ -858,6 +776,7 @@ static __always_inline void send_run(struct io_loss_sample *run)
 			     run->events, run->bytes);
 	} else {
 		__builtin_memcpy(s, run, sizeof(*s));
+		/* the loss ring is small and rarely busy: the kernel's default wakeup */
 		bpf_ringbuf_submit(s, 0);
 	}
 	run->bytes = 0;
@@ -987,7 +906,7 @@ static __always_inline int emit_sized(struct emit_ctx *c, __u64 len, const __u32
 		io_lose(&c->tmpl, len, LOSS_USER_READ_FAILED);
 		return 0;
 	}
-	bpf_ringbuf_submit(s, wakeup_flags(c->tmpl.hdr.time_ns));
+	ring_submit(s, RING_BATCH);
 	c->delivered++;
 	return 0;
 }
@@ -1306,11 +1225,8 @@ __noinline int emit_copy_range(const struct pending_io *p, __u64 moved)
 	s->src_fd = (__u32)p->ubuf;
 	s->path_len = len;
 	bpf_probe_read_kernel(s->path, len, &scratch->buf[start & (FILE_IO_PATH_MAX - 1)]);
-	/*
-	 * Wake the recorder now: it reads the bytes back best while the
-	 * process still holds the source open (cp closes it right after).
-	 */
-	bpf_ringbuf_submit(s, BPF_RB_FORCE_WAKEUP);
+	/* the recorder reads the bytes back best while the source is open */
+	ring_submit(s, RING_PROMPT);
 	io_settle(at);
 	return 0;
 lost:
@@ -1493,7 +1409,7 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct pending_io *p;
 	struct io_op op;
-	long nr = SYSCALL_NR(regs);
+	long nr = syscall_nr_of(regs);
 	__u64 op_word;
 	__s64 pos;
 

@@ -8,6 +8,7 @@
  */
 #ifndef TRACEE_REC_LOAD_RESULTS_BPF_H
 #define TRACEE_REC_LOAD_RESULTS_BPF_H
+#include "bpf/ring_submit.bpf.h"
 #include "bpf/shared_maps.bpf.h"
 #include "bpf/syscall_result.h"
 
@@ -61,7 +62,7 @@ static __always_inline void load_finished(long ret, __u16 type, __u16 flags,
 		e->ret = ret;
 		e->syscall_nr = pending->syscall_nr;
 		e->reserved = 0;
-		bpf_ringbuf_submit(e, 0);
+		ring_submit(e, RING_BATCH);
 	}
 	bpf_map_delete_elem(&pending_loads, &tid);
 }

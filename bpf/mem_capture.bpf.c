@@ -14,15 +14,14 @@
 #include <bpf/bpf_core_read.h>
 
 #include "bpf/shared_maps.bpf.h"
+#include "bpf/ring_submit.bpf.h"
+#include "bpf/syscall_nr.h"
 #include "bpf/scope.bpf.h"
 #include "bpf/mem_capture.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Set by recorder/mem_capture.c from <sys/syscall.h> before load. */
-const volatile __u32 nr_mmap = 0;
-const volatile __u32 nr_mprotect = 0;
-const volatile __u32 nr_pkey_mprotect = 0;
 const volatile __u32 self_pid = 0; /* the recorder itself is never captured */
 
 #ifndef ENOENT
@@ -92,7 +91,7 @@ static void note_unreadable(struct region_copy *rc, __u64 offset)
 	e->hdr.size = head;
 	e->flags = MEM_CHUNK_UNREADABLE;
 	e->data_len = 0;
-	bpf_ringbuf_submit(e, 0);
+	ring_submit(e, RING_BATCH);
 }
 
 static int copy_one_page(__u32 index, void *data)
@@ -127,7 +126,7 @@ static int copy_one_page(__u32 index, void *data)
 		e->data_len = 0;
 		count_loss(LOSS_USER_READ_FAILED, MEM_CHUNK_SIZE);
 	}
-	bpf_ringbuf_submit(e, 0);
+	ring_submit(e, RING_BATCH);
 	return 0;
 }
 
@@ -144,7 +143,7 @@ static void report_wx(__u64 addr, __u64 len, __u32 prot, __u32 nr)
 	e->len = len;
 	e->prot = prot;
 	e->syscall_nr = nr;
-	bpf_ringbuf_submit(e, 0);
+	ring_submit(e, RING_BATCH);
 }
 
 /*
@@ -204,7 +203,7 @@ int BPF_PROG(mem_sys_enter, struct pt_regs *regs, long id)
 	__u64 addr, len;
 	__u32 prot;
 
-	if (id != nr_mprotect && id != nr_pkey_mprotect && id != nr_mmap)
+	if (id != NR_mprotect && id != NR_pkey_mprotect && id != NR_mmap)
 		return 0;
 	/*
 	 * Runs on every mprotect of every process: the cheapest tests first.
@@ -221,7 +220,7 @@ int BPF_PROG(mem_sys_enter, struct pt_regs *regs, long id)
 	len = PT_REGS_PARM2_SYSCALL(regs);
 	if (prot & MEM_PROT_WRITE)
 		report_wx(addr, len, prot, id);
-	if (id == nr_mmap)
+	if (id == NR_mmap)
 		return 0;
 	return capture_if_unpacked(addr, len, prot, id);
 }

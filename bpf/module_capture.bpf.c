@@ -14,6 +14,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
+#include "bpf/ring_submit.bpf.h"
 #include "bpf/shared_maps.bpf.h"
 #include "bpf/scope.bpf.h"
 #include "bpf/syscall_nr.bpf.h"
@@ -24,8 +25,6 @@
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Set by recorder/module_capture.c from <sys/syscall.h> before load. */
-const volatile __u32 nr_init_module = 0;
-const volatile __u32 nr_finit_module = 0;
 const volatile __u32 self_pid = 0;
 
 /* Path walk: component names plus mount crossings. */
@@ -156,7 +155,7 @@ static void report_module_file(const struct event_header *hdr, __u32 fd, __u32 n
 	bpf_loop(MODULE_PATH_STEPS, path_step, &walk, 0);
 	e->path_depth = walk.depth;
 	e->path_complete = walk.complete;
-	if (bpf_ringbuf_output(&events, e, sizeof(*e), 0))
+	if (ring_output(e, sizeof(*e), RING_BATCH))
 		count_loss(LOSS_RINGBUF_MODULE, 0);
 }
 
@@ -165,13 +164,13 @@ int BPF_PROG(module_sys_enter, struct pt_regs *regs, long id)
 {
 	struct event_header hdr;
 
-	if (id != nr_init_module && id != nr_finit_module)
+	if (id != NR_init_module && id != NR_finit_module)
 		return 0;
 	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
 		return 0;
 
 	fill_event_header(&hdr, EV_MODULE_LOAD, 0);
-	if (id == nr_init_module)
+	if (id == NR_init_module)
 		capture_image(&hdr, PT_REGS_PARM1_SYSCALL(regs),
 			      PT_REGS_PARM2_SYSCALL(regs), id);
 	else
@@ -186,7 +185,7 @@ int BPF_PROG(module_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = syscall_nr_of(regs);
 
-	if (id == nr_init_module || id == nr_finit_module)
+	if (id == NR_init_module || id == NR_finit_module)
 		load_finished(ret, EV_MODULE_LOAD, MODULE_LOAD_RESULT, LOSS_RINGBUF_MODULE);
 	return 0;
 }

@@ -23,6 +23,7 @@
 
 #include "bpf/net_capture.h"
 #include "bpf/scope.bpf.h"
+#include "bpf/ring_submit.bpf.h"
 #include "bpf/shared_maps.bpf.h"
 
 #define AF_INET 2
@@ -39,8 +40,6 @@
 
 /* Set by the recorder: keep at most this many bytes of a packet; 0 = whole. */
 const volatile __u32 packet_cap = 0;
-/* Set by the recorder: bytes waiting in the ring buffer that are worth a wakeup. */
-const volatile __u64 wakeup_bytes = 1 << 20;
 
 /* The task a socket belongs to, stamped when the socket is created. */
 struct sock_owner {
@@ -233,14 +232,7 @@ static __always_inline void submit_packet(struct __sk_buff *skb, const struct pa
 	e->family = m->family;
 	e->l4_proto = m->l4_proto;
 	e->pad = 0;
-	/*
-	 * Wake the recorder only when a batch is waiting: at packet rates a
-	 * wakeup per caught-up consumer costs both sides more than the copy.
-	 * The recorder also empties the ring whenever its poll times out.
-	 */
-	bpf_ringbuf_submit(e, bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes
-				  ? BPF_RB_FORCE_WAKEUP
-				  : BPF_RB_NO_WAKEUP);
+	ring_submit(e, RING_BATCH);
 }
 
 /*

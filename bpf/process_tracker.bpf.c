@@ -14,6 +14,7 @@
 #include "bpf/file_path.bpf.h"
 #include "bpf/process_tracker.h"
 #include "bpf/scope.bpf.h"
+#include "bpf/ring_submit.bpf.h"
 #include "bpf/shared_maps.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -113,7 +114,7 @@ static __always_inline void send_process(struct task_struct *task, __u16 flags,
 		if (n > 0)
 			s->path_len = n - 1;
 	}
-	bpf_ringbuf_submit(s, 0);
+	ring_submit(s, RING_BATCH);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -231,7 +232,7 @@ int BPF_PROG(pt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	 * Wake the recorder now: it must open the binary while the process
 	 * still runs it (a dropper deletes itself, a wrapper execs on).
 	 */
-	bpf_ringbuf_submit(e, BPF_RB_FORCE_WAKEUP);
+	ring_submit(e, RING_PROMPT);
 	return 0;
 }
 
@@ -264,6 +265,6 @@ int BPF_PROG(pt_exit, struct task_struct *p)
 	fill_event_header(&s->hdr, EV_PROCESS_EXIT, sizeof(*s));
 	s->exit_code = BPF_CORE_READ(p, exit_code);
 	s->group_dead = group_dead;
-	bpf_ringbuf_submit(s, 0);
+	ring_submit(s, RING_BATCH);
 	return 0;
 }

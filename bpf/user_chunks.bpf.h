@@ -12,6 +12,7 @@
  */
 #ifndef TRACEE_REC_USER_CHUNKS_BPF_H
 #define TRACEE_REC_USER_CHUNKS_BPF_H
+#include "bpf/ring_submit.bpf.h"
 #include "bpf/shared_maps.bpf.h"
 #include "bpf/user_chunks.h"
 
@@ -86,7 +87,7 @@ static __always_inline void user_chunk_unreadable(struct user_chunks *uc, const 
 	c->offset = offset;
 	c->flags = flags | USER_CHUNK_INCOMPLETE;
 	c->data_len = 0;
-	bpf_ringbuf_submit(sample, 0);
+	ring_submit(sample, RING_BATCH);
 }
 
 /* One bpf_loop step: the chunk at index. Returns 1 (stop) past the end. */
@@ -133,7 +134,7 @@ static __always_inline int user_chunk_copy(__u32 index, struct user_chunks *uc, 
 		c->data_len = 0;
 		count_loss(LOSS_USER_READ_FAILED, n);
 	}
-	bpf_ringbuf_submit(sample, 0);
+	ring_submit(sample, RING_BATCH);
 	return 0;
 }
 

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <linux/types.h>
 #include <bpf/libbpf.h>
 
@@ -42,7 +41,6 @@ static int bpf_open(struct recorder *rec, void **state)
 	err = probe_skeleton_opened(rec, bc->skel ? bc->skel->obj : NULL, "bpf capture");
 	if (err)
 		goto cleanup;
-	bc->skel->rodata->nr_bpf = SYS_bpf;
 	bc->skel->rodata->self_pid = rec->self_pid;
 	*state = bc;
 	return 0;

@@ -112,8 +112,6 @@ static int open_variant(struct file_io *fio)
 	bpf_program__set_autoload(skel->progs.file_io_uring_complete_portable,
 				  !fio->typed && fio->uring);
 	skel->rodata->self_pid = rec->self_pid;
-	/* the ring's size is known once the shared map is reused */
-	skel->rodata->wakeup_bytes = bpf_map__max_entries(skel->maps.events) / 8;
 	set_filter(&skel->rodata->write_filter, &rec->opts->write);
 	set_filter(&skel->rodata->read_filter, &rec->opts->read);
 	fio->skel = skel;

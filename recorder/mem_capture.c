@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <linux/types.h>
 #include <bpf/libbpf.h>
 
@@ -40,9 +39,6 @@ static int mem_open(struct recorder *rec, void **state)
 	err = probe_skeleton_opened(rec, mc->skel ? mc->skel->obj : NULL, "mem capture");
 	if (err)
 		goto cleanup;
-	mc->skel->rodata->nr_mmap = SYS_mmap;
-	mc->skel->rodata->nr_mprotect = SYS_mprotect;
-	mc->skel->rodata->nr_pkey_mprotect = SYS_pkey_mprotect;
 	mc->skel->rodata->self_pid = rec->self_pid;
 	*state = mc;
 	return 0;

@@ -17,7 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <linux/types.h>
 #include <bpf/libbpf.h>
@@ -62,8 +61,6 @@ static int module_open(struct recorder *rec, void **state)
 	err = probe_skeleton_opened(rec, mc->skel ? mc->skel->obj : NULL, "module capture");
 	if (err)
 		goto cleanup;
-	mc->skel->rodata->nr_init_module = SYS_init_module;
-	mc->skel->rodata->nr_finit_module = SYS_finit_module;
 	mc->skel->rodata->self_pid = rec->self_pid;
 	*state = mc;
 	return 0;

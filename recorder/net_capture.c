@@ -74,9 +74,6 @@ static int net_capture_open(struct recorder *rec, void **state)
 	if (err)
 		goto cleanup;
 	nc->skel->rodata->packet_cap = rec->opts->packet_cap;
-	/* a sixteenth of the ring: the recorder wakes well before it is full */
-	if (rec->opts->buffer_size)
-		nc->skel->rodata->wakeup_bytes = rec->opts->buffer_size / 16;
 	*state = nc;
 	return 0;
 

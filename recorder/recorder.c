@@ -637,7 +637,7 @@ int recorder_run(const struct capture_options *opts)
 	r->rec.opts = opts;
 	r->rec.self_pid = getpid();
 	r->rec.events_fd = r->rec.loss_events_fd = r->rec.losses_fd = r->rec.scope_config_fd =
-	    r->rec.scope_tasks_fd = -1;
+	    r->rec.scope_tasks_fd = r->rec.ring_wakeups_fd = -1;
 	r->out_fd = -1;
 	memset(&hdr, 0, sizeof(hdr));
 

@@ -18,7 +18,7 @@ struct recorder {
 	const struct capture_options *opts;
 	struct tr_writer *writer;
 	/* fds of the maps every BPF object shares (recorder/shared_maps.c) */
-	int events_fd, loss_events_fd, losses_fd, scope_config_fd, scope_tasks_fd;
+	int events_fd, loss_events_fd, losses_fd, scope_config_fd, scope_tasks_fd, ring_wakeups_fd;
 	/* wall clock = boot ns + boot_wall_offset_ns */
 	int64_t boot_wall_offset_ns;
 	/* the recorder's own pid, so probes can exclude it */

@@ -4,8 +4,8 @@
  * Each object declares the maps (so it compiles and verifies on its own);
  * before load, bpf_map__reuse_fd() swaps the declared map for the one
  * created here, so samples of every concern arrive in one stream, in order.
- * The types and sizes here must match bpf/shared_maps.bpf.h and
- * bpf/scope.bpf.h.
+ * The types and sizes here must match bpf/shared_maps.bpf.h,
+ * bpf/ring_submit.bpf.h and bpf/scope.bpf.h.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -38,7 +38,7 @@ int shared_maps_create(struct recorder *rec, uint32_t ringbuf_size, char *err, s
 	int fd;
 
 	rec->events_fd = rec->loss_events_fd = rec->losses_fd = rec->scope_config_fd =
-	    rec->scope_tasks_fd = -1;
+	    rec->scope_tasks_fd = rec->ring_wakeups_fd = -1;
 	fd = create_map(BPF_MAP_TYPE_RINGBUF, "events", 0, 0, ringbuf_size, err, errlen);
 	if (fd < 0)
 		goto fail;
@@ -63,6 +63,11 @@ int shared_maps_create(struct recorder *rec, uint32_t ringbuf_size, char *err, s
 	if (fd < 0)
 		goto fail;
 	rec->scope_tasks_fd = fd;
+	fd = create_map(BPF_MAP_TYPE_PERCPU_ARRAY, "ring_wakeups", sizeof(__u32), sizeof(__u64), 1,
+			err, errlen);
+	if (fd < 0)
+		goto fail;
+	rec->ring_wakeups_fd = fd;
 	return 0;
 fail:
 	shared_maps_close(rec);
@@ -71,8 +76,8 @@ fail:
 
 void shared_maps_close(struct recorder *rec)
 {
-	int *fds[] = { &rec->events_fd, &rec->loss_events_fd, &rec->losses_fd,
-		       &rec->scope_config_fd, &rec->scope_tasks_fd };
+	int *fds[] = { &rec->events_fd,	  &rec->loss_events_fd, &rec->losses_fd,
+		       &rec->scope_config_fd, &rec->scope_tasks_fd,  &rec->ring_wakeups_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -92,6 +97,7 @@ int recorder_share_maps(struct recorder *rec, struct bpf_object *obj)
 		{ "losses", rec->losses_fd },
 		{ "scope_config", rec->scope_config_fd },
 		{ "scope_tasks", rec->scope_tasks_fd },
+		{ "ring_wakeups", rec->ring_wakeups_fd },
 	};
 
 	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {
