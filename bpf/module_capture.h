@@ -13,6 +13,7 @@
 #ifndef TRACEE_REC_MODULE_CAPTURE_H
 #define TRACEE_REC_MODULE_CAPTURE_H
 
+#include "bpf/file_path.h"
 #include "bpf/syscall_result.h"
 #include "bpf/user_chunks.h"
 
@@ -34,25 +35,16 @@ struct module_chunk_event {
 #define MODULE_LOAD_FILE 1 /* struct module_file_event */
 #define MODULE_LOAD_RESULT 2 /* struct syscall_result_event (bpf/syscall_result.h) */
 
-/*
- * The file's path below its mount namespace's root, as the names of its
- * components from the file up (names[0] is the file's own name). Names
- * longer than MODULE_NAME_LEN - 1 or deeper paths cannot be used to open the
- * file again (path_complete is then 0).
- */
-#define MODULE_PATH_DEPTH 16
-#define MODULE_NAME_LEN 64
-
 struct module_file_event {
-	struct event_header hdr; /* time_ns: the syscall's entry */
+	struct event_header hdr; /* time_ns: the syscall's entry; size: with path */
 	__u64 dev; /* s_dev, the kernel's encoding (major << 20 | minor) */
 	__u64 ino;
 	__u64 size; /* i_size at entry */
 	__u32 fd;
 	__u32 syscall_nr;
-	__u32 path_depth; /* valid entries of names[] */
-	__u32 path_complete; /* 1: names[] reach the root, none was cut */
-	char names[MODULE_PATH_DEPTH][MODULE_NAME_LEN];
+	__u32 path_len;	  /* bytes of path */
+	__u32 path_flags; /* FILE_PATH_* (bpf/file_path.h) */
+	char path[];	  /* below the caller's root, not NUL-terminated */
 };
 
 #endif /* TRACEE_REC_MODULE_CAPTURE_H */

@@ -148,37 +148,27 @@ static int open_same_file(const char *path, const struct module_file_event *e, s
 	return fd;
 }
 
-/* The path BPF walked, joined from the root down; false if it is incomplete. */
-static bool join_path(const struct module_file_event *e, const char *prefix, char *out,
-		      size_t out_len)
+/* prefix + the path BPF built; false when there is no usable path. */
+static bool join_path(const struct module_file_event *e, size_t len, const char *prefix,
+		      char *out, size_t out_len)
 {
-	size_t used;
-	int i, n;
+	int n;
 
-	if (!e->path_complete || e->path_depth == 0 || e->path_depth > MODULE_PATH_DEPTH)
+	if (e->path_flags & (FILE_PATH_PSEUDO | FILE_PATH_CUT) || e->path_len == 0 ||
+	    e->path_len > len - sizeof(*e) || memchr(e->path, '\0', e->path_len))
 		return false;
-	n = snprintf(out, out_len, "%s", prefix);
-	if (n < 0 || (size_t)n >= out_len)
-		return false;
-	used = n;
-	for (i = (int)e->path_depth - 1; i >= 0; i--) {
-		n = snprintf(out + used, out_len - used, "/%.*s", MODULE_NAME_LEN,
-			     e->names[i]);
-		if (n < 0 || (size_t)n >= out_len - used)
-			return false;
-		used += n;
-	}
-	return true;
+	n = snprintf(out, out_len, "%s%.*s", prefix, (int)e->path_len, e->path);
+	return n > 0 && (size_t)n < out_len;
 }
 
 /*
  * Open the file a finit_module caller passed: its descriptor, else its path
  * in the caller's root, else in ours. -1 when none is the same inode.
  */
-static int open_module_file(const struct module_file_event *e, struct stat *st, char *where,
-			    size_t where_len)
+static int open_module_file(const struct module_file_event *e, size_t len, struct stat *st,
+			    char *where, size_t where_len)
 {
-	char caller_root[64], path[MODULE_PATH_DEPTH * (MODULE_NAME_LEN + 1) + 64];
+	char caller_root[64], path[FILE_PATH_MAX + 64];
 	const char *roots[2] = {caller_root, ""};
 	size_t i;
 	int fd;
@@ -190,7 +180,7 @@ static int open_module_file(const struct module_file_event *e, struct stat *st, 
 
 	snprintf(caller_root, sizeof(caller_root), "/proc/%u/root", e->hdr.pid);
 	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
-		if (!join_path(e, roots[i], path, sizeof(path)))
+		if (!join_path(e, len, roots[i], path, sizeof(path)))
 			continue;
 		fd = open_same_file(path, e, st);
 		if (fd >= 0) {
@@ -204,7 +194,7 @@ static int open_module_file(const struct module_file_event *e, struct stat *st, 
 static int file_image(struct module_capture *mc, struct recorder *rec,
 		      const struct module_file_event *e, size_t len)
 {
-	char where[MODULE_PATH_DEPTH * (MODULE_NAME_LEN + 1) + 64];
+	char where[FILE_PATH_MAX + 64];
 	char detail[sizeof(where) + 128];
 	uint64_t offset = 0, total, limit;
 	struct stat st;
@@ -213,7 +203,7 @@ static int file_image(struct module_capture *mc, struct recorder *rec,
 
 	if (len < sizeof(*e))
 		return -EPROTO;
-	fd = open_module_file(e, &st, where, sizeof(where));
+	fd = open_module_file(e, len, &st, where, sizeof(where));
 	if (fd < 0) {
 		/* Say that a load happened and its image is missing. */
 		snprintf(detail, sizeof(detail),
