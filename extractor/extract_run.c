@@ -63,37 +63,6 @@ void extract_wall_text(int64_t wall_ns, int digits, char *buf, size_t len)
 		snprintf(buf + n, len - n, "Z");
 }
 
-/* Record types whose fixed part starts with a u64 CLOCK_BOOTTIME time. */
-static int has_time(uint16_t type)
-{
-	switch (type) {
-	case TR_REC_LOSS:
-	case TR_REC_PROCESS:
-	case TR_REC_PROCESS_EXIT:
-	case TR_REC_FILE:
-	case TR_REC_IO_CHUNK:
-	case TR_REC_IO_LOSS:
-	case TR_REC_EXEC:
-	case TR_REC_PACKET:
-	case TR_REC_MEM_CHUNK:
-	case TR_REC_WX_MAPPING:
-	case TR_REC_MODULE_CHUNK:
-	case TR_REC_BPF_PROG_CHUNK:
-	case TR_REC_SYSCALL_RESULT:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 struct run {
 	const struct extract_options *opts;
 	FILE *err;
@@ -109,10 +78,11 @@ struct run {
 static int core_record(struct run *run, const struct tr_record *rec)
 {
 	struct summary *sum = run->ctx.summary;
+	uint64_t time_ns;
 	int err;
 
-	if (has_time(rec->type) && rec->fixed_len >= 8)
-		summary_time(sum, le64(rec->fixed));
+	if (tr_record_time(rec, &time_ns))
+		summary_time(sum, time_ns);
 	if (rec->type == TR_REC_LOSS) {
 		struct tr_loss loss;
 		if (tr_loss_decode(rec, &loss) < 0)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* One data log + one extent index for all artifacts (design in spool.h). */
 #include "extractor/spool.h"
+#include "format/le.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,49 +55,21 @@ struct spool {
 	size_t nfiles, cap;
 };
 
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	uint32_t v = 0;
-	for (int i = 3; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 static void encode_extent(const struct extent *e, uint8_t *p)
 {
-	put_le64(p, e->art_off);
-	put_le64(p + 8, e->log_off);
-	put_le32(p + 16, e->len);
-	put_le32(p + 20, e->next);
+	le64_put(p, e->art_off);
+	le64_put(p + 8, e->log_off);
+	le32_put(p + 16, e->len);
+	le32_put(p + 20, e->next);
 	memset(p + 24, 0, EXTENT_LEN - 24);
 }
 
 static void decode_extent(const uint8_t *p, struct extent *e)
 {
-	e->art_off = get_le64(p);
-	e->log_off = get_le64(p + 8);
-	e->len = get_le32(p + 16);
-	e->next = get_le32(p + 20);
+	e->art_off = le64_get(p);
+	e->log_off = le64_get(p + 8);
+	e->len = le32_get(p + 16);
+	e->next = le32_get(p + 20);
 }
 
 /* Full pwrite/pread: short transfers are retried, EINTR too. */
@@ -293,10 +266,10 @@ static int link_extent(struct spool *s, uint32_t idx, uint32_t next)
 {
 	uint8_t le[4];
 	if (idx >= s->idx_buf_start) {
-		put_le32(s->idx_buf + (size_t)(idx - s->idx_buf_start) * EXTENT_LEN + 20, next);
+		le32_put(s->idx_buf + (size_t)(idx - s->idx_buf_start) * EXTENT_LEN + 20, next);
 		return 0;
 	}
-	put_le32(le, next);
+	le32_put(le, next);
 	return pwrite_all(s->idx_fd, le, sizeof(le), (uint64_t)idx * EXTENT_LEN + 20);
 }
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * Little-endian load/store helpers (internal to the format library).
- * Byte by byte, so they work on any host and any alignment; compilers turn
- * them into single moves on little-endian machines.
+ * Little-endian load/store helpers, for the format library and anything
+ * else of the project that stores numbers in files. Byte by byte, so they
+ * work on any host and any alignment; compilers turn them into single
+ * moves on little-endian machines.
  */
 #ifndef TR_LE_H
 #define TR_LE_H

@@ -25,6 +25,11 @@ struct field {
 	uint16_t mem_off; /* offsetof() in the struct */
 };
 
+/* The tail counts as payload_bytes in the trailer. */
+#define CODEC_PAYLOAD 1u
+/* The fixed part starts with the u64 CLOCK_BOOTTIME time of what it records. */
+#define CODEC_TIMED 2u
+
 struct codec {
 	uint16_t type;
 	uint16_t fixed_len; /* what the encoder writes */
@@ -35,7 +40,7 @@ struct codec {
 	 */
 	uint16_t min_len;
 	const char *name;
-	int payload; /* tail counts as payload_bytes in the trailer */
+	unsigned flags; /* CODEC_* */
 	const struct field *fields;
 	size_t nfields;
 	/* Where the struct keeps the tail pointer and length; tail_ptr < 0: none. */
@@ -255,31 +260,31 @@ static const struct field syscall_result_fields[] = {
 /* clang-format on */
 
 /* MIN: the fixed length of the type's first version (see struct codec). */
-#define CODEC_MIN(name, TYPE, MIN, payload, ...)                                           \
+#define CODEC_MIN(name, TYPE, MIN, flags, ...)                                             \
 	static const struct codec codec_##name = {TR_REC_##TYPE, TR_##TYPE##_FIXED_LEN, MIN, \
-						  #TYPE,		 payload,	       \
+						  #TYPE,		 flags,		       \
 						  FIELDS(name##_fields), __VA_ARGS__}
-#define CODEC(name, TYPE, payload, ...) \
-	CODEC_MIN(name, TYPE, TR_##TYPE##_FIXED_LEN, payload, __VA_ARGS__)
+#define CODEC(name, TYPE, flags, ...) \
+	CODEC_MIN(name, TYPE, TR_##TYPE##_FIXED_LEN, flags, __VA_ARGS__)
 
 CODEC(trailer, TRAILER, 0, TAIL(tr_trailer, loss_totals, loss_totals_len));
-CODEC(loss, LOSS, 0, TAIL(tr_loss, detail, detail_len));
-CODEC(process, PROCESS, 0, TAIL(tr_process, exe_path, exe_path_len));
-CODEC(process_exit, PROCESS_EXIT, 0, NO_TAIL);
+CODEC(loss, LOSS, CODEC_TIMED, TAIL(tr_loss, detail, detail_len));
+CODEC(process, PROCESS, CODEC_TIMED, TAIL(tr_process, exe_path, exe_path_len));
+CODEC(process_exit, PROCESS_EXIT, CODEC_TIMED, NO_TAIL);
 CODEC(cgroup, CGROUP, 0, TAIL(tr_cgroup, path, path_len));
-CODEC_MIN(file, FILE, TR_FILE_FIXED_LEN_1_0, 0, TAIL(tr_file, path, path_len));
-CODEC_MIN(io_chunk, IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0, 1, TAIL(tr_io_chunk, data, data_len));
-CODEC(io_loss, IO_LOSS, 0, TAIL(tr_io_loss, detail, detail_len));
-CODEC(exec, EXEC, 0, TAIL(tr_exec, path, path_len));
+CODEC_MIN(file, FILE, TR_FILE_FIXED_LEN_1_0, CODEC_TIMED, TAIL(tr_file, path, path_len));
+CODEC_MIN(io_chunk, IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0, CODEC_PAYLOAD | CODEC_TIMED, TAIL(tr_io_chunk, data, data_len));
+CODEC(io_loss, IO_LOSS, CODEC_TIMED, TAIL(tr_io_loss, detail, detail_len));
+CODEC(exec, EXEC, CODEC_TIMED, TAIL(tr_exec, path, path_len));
 CODEC(exec_info, EXEC_INFO, 0, TAIL(tr_exec_info, tail, tail_len));
-CODEC(binary_chunk, BINARY_CHUNK, 1, TAIL(tr_binary_chunk, data, data_len));
+CODEC(binary_chunk, BINARY_CHUNK, CODEC_PAYLOAD, TAIL(tr_binary_chunk, data, data_len));
 CODEC(binary_end, BINARY_END, 0, TAIL(tr_binary_end, detail, detail_len));
-CODEC(packet, PACKET, 1, TAIL(tr_packet, data, data_len));
-CODEC(mem_chunk, MEM_CHUNK, 1, TAIL(tr_mem_chunk, data, data_len));
-CODEC(wx_mapping, WX_MAPPING, 0, NO_TAIL);
-CODEC(module_chunk, MODULE_CHUNK, 1, TAIL(tr_module_chunk, data, data_len));
-CODEC(bpf_prog_chunk, BPF_PROG_CHUNK, 1, TAIL(tr_bpf_prog_chunk, data, data_len));
-CODEC(syscall_result, SYSCALL_RESULT, 0, NO_TAIL);
+CODEC(packet, PACKET, CODEC_PAYLOAD | CODEC_TIMED, TAIL(tr_packet, data, data_len));
+CODEC(mem_chunk, MEM_CHUNK, CODEC_PAYLOAD | CODEC_TIMED, TAIL(tr_mem_chunk, data, data_len));
+CODEC(wx_mapping, WX_MAPPING, CODEC_TIMED, NO_TAIL);
+CODEC(module_chunk, MODULE_CHUNK, CODEC_PAYLOAD | CODEC_TIMED, TAIL(tr_module_chunk, data, data_len));
+CODEC(bpf_prog_chunk, BPF_PROG_CHUNK, CODEC_PAYLOAD | CODEC_TIMED, TAIL(tr_bpf_prog_chunk, data, data_len));
+CODEC(syscall_result, SYSCALL_RESULT, CODEC_TIMED, NO_TAIL);
 
 static const struct codec *const codecs[] = {
     &codec_trailer,	 &codec_loss,	     &codec_process,	    &codec_process_exit,
@@ -316,7 +321,17 @@ int tr_record_is_payload(uint16_t type)
 {
 	const struct codec *c = codec_of(type);
 
-	return c ? c->payload : 0;
+	return c && (c->flags & CODEC_PAYLOAD);
+}
+
+int tr_record_time(const struct tr_record *rec, uint64_t *time_ns)
+{
+	const struct codec *c = codec_of(rec->type);
+
+	if (!c || !(c->flags & CODEC_TIMED) || rec->fixed_len < 8)
+		return 0;
+	*time_ns = le64_get(rec->fixed);
+	return 1;
 }
 
 /* Integer fields are read from the struct by width; signed members share
@@ -486,10 +501,36 @@ int tr_trailer_decode(const struct tr_record *rec, struct tr_trailer *out)
 
 	memset(out, 0, sizeof(*out));
 	err = codec_decode(&codec_trailer, rec, out);
-	/* The tail is a list of 12-byte (kind, count) pairs. */
-	if (!err && out->loss_totals_len % 12 != 0)
+	if (!err && out->loss_totals_len % TR_LOSS_TOTAL_LEN != 0)
 		err = -TR_E_CORRUPT;
 	return err;
+}
+
+size_t tr_trailer_loss_totals_encode(const uint64_t counts[TR_LOSS_KIND_COUNT],
+				     uint8_t out[TR_LOSS_KIND_COUNT * TR_LOSS_TOTAL_LEN],
+				     uint64_t *total)
+{
+	size_t n = 0;
+
+	*total = 0;
+	for (uint32_t k = 1; k < TR_LOSS_KIND_COUNT; k++) {
+		if (!counts[k])
+			continue;
+		le32_put(out + n, k);
+		le64_put(out + n + 4, counts[k]);
+		n += TR_LOSS_TOTAL_LEN;
+		*total += counts[k];
+	}
+	return n;
+}
+
+int tr_trailer_loss_total(const struct tr_trailer *t, size_t i, uint32_t *kind, uint64_t *count)
+{
+	if (i >= t->loss_totals_len / TR_LOSS_TOTAL_LEN)
+		return -TR_E_INVALID;
+	*kind = le32_get(t->loss_totals + i * TR_LOSS_TOTAL_LEN);
+	*count = le64_get(t->loss_totals + i * TR_LOSS_TOTAL_LEN + 4);
+	return 0;
 }
 
 const char *tr_loss_kind_name(uint32_t kind)

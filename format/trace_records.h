@@ -61,6 +61,12 @@ enum tr_loss_kind {
 	TR_LOSS_KIND_COUNT = 17,	    /* one past the largest kind */
 };
 
+/*
+ * The CLOCK_BOOTTIME ns of what a record records, for the types that carry
+ * one first in their fixed part: 1 and the time, or 0 (a type without).
+ */
+int tr_record_time(const struct tr_record *rec, uint64_t *time_ns);
+
 /* Name of a loss kind for messages ("ringbuf_write"), "unknown" otherwise. */
 const char *tr_loss_kind_name(uint32_t kind);
 
@@ -78,8 +84,21 @@ struct tr_trailer {
 	uint64_t total_lost;
 	/* tail: loss totals, each u32 kind | u64 count */
 	const uint8_t *loss_totals;
-	size_t loss_totals_len; /* bytes; a multiple of 12 */
+	size_t loss_totals_len; /* bytes; a multiple of TR_LOSS_TOTAL_LEN */
 };
+
+/* One loss total of a trailer's tail: u32 kind | u64 count. */
+#define TR_LOSS_TOTAL_LEN 12
+
+/*
+ * The trailer's loss totals of the non-zero counts[kind], into out; their
+ * length in bytes, and their sum in *total.
+ */
+size_t tr_trailer_loss_totals_encode(const uint64_t counts[TR_LOSS_KIND_COUNT],
+				     uint8_t out[TR_LOSS_KIND_COUNT * TR_LOSS_TOTAL_LEN],
+				     uint64_t *total);
+/* The i-th loss total of a decoded trailer: 0, or -TR_E_INVALID past the last. */
+int tr_trailer_loss_total(const struct tr_trailer *t, size_t i, uint32_t *kind, uint64_t *count);
 
 #define TR_LOSS_FIXED_LEN 32
 struct tr_loss {

@@ -402,7 +402,7 @@ int tr_writer_finish(struct tr_writer *w, const struct tr_trailer *trailer)
 		return err;
 	if (trailer)
 		t = *trailer;
-	if (t.loss_totals_len % 12 != 0 || (t.loss_totals_len && !t.loss_totals))
+	if (t.loss_totals_len % TR_LOSS_TOTAL_LEN != 0 || (t.loss_totals_len && !t.loss_totals))
 		return fail(
 		    w, -TR_E_INVALID,
 		    "trailer loss totals must be 12-byte (kind, count) pairs, got %zu bytes",

@@ -516,23 +516,11 @@ static void print_summary(struct recording *r, bool finished)
 
 static int finish_trace(struct recording *r)
 {
-	uint8_t tail[TR_LOSS_KIND_COUNT * 12];
+	uint8_t tail[TR_LOSS_KIND_COUNT * TR_LOSS_TOTAL_LEN];
 	struct tr_trailer trl = { .end_boot_ns = recorder_now_ns() };
-	size_t n = 0;
 
-	for (uint32_t k = 1; k < TR_LOSS_KIND_COUNT; k++) {
-		uint64_t c = r->lost_events[k];
-
-		if (!c)
-			continue;
-		for (int b = 0; b < 4; b++)
-			tail[n++] = (uint8_t)(k >> (8 * b));
-		for (int b = 0; b < 8; b++)
-			tail[n++] = (uint8_t)(c >> (8 * b));
-		trl.total_lost += c;
-	}
 	trl.loss_totals = tail;
-	trl.loss_totals_len = n;
+	trl.loss_totals_len = tr_trailer_loss_totals_encode(r->lost_events, tail, &trl.total_lost);
 	if (r->writer_failed)
 		return -EIO;
 	if (tr_writer_finish(r->rec.writer, &trl))

@@ -604,19 +604,13 @@ static void record(const struct type_desc *t, char **words, int n)
 
 static void finish(uint64_t end_ns, uint64_t lost)
 {
-	uint8_t totals[TR_LOSS_KIND_COUNT * 12];
-	size_t n = 0;
-	for (uint32_t k = 0; k < TR_LOSS_KIND_COUNT; k++) {
-		if (!loss_totals[k])
-			continue;
-		for (int i = 0; i < 4; i++)
-			totals[n + i] = (uint8_t)(k >> (8 * i));
-		for (int i = 0; i < 8; i++)
-			totals[n + 4 + i] = (uint8_t)(loss_totals[k] >> (8 * i));
-		n += 12;
-	}
-	struct tr_trailer trl = {
-	    .end_boot_ns = end_ns, .total_lost = lost, .loss_totals = totals, .loss_totals_len = n};
+	uint8_t totals[TR_LOSS_KIND_COUNT * TR_LOSS_TOTAL_LEN];
+	uint64_t sum;
+	struct tr_trailer trl = {.end_boot_ns = end_ns, .loss_totals = totals};
+
+	trl.loss_totals_len = tr_trailer_loss_totals_encode(loss_totals, totals, &sum);
+	/* the total given (finish total_lost=) is kept: a test may make it contradict the tail */
+	trl.total_lost = lost;
 	open_writer();
 	check(tr_writer_finish(writer, &trl), "finish");
 	finished = 1;

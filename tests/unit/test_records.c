@@ -389,6 +389,48 @@ static void trailer_tail(void)
 	CHECK(tr_trailer_decode(&rec, &t) == -TR_E_CORRUPT, "13-byte tail accepted");
 }
 
+/* Loss totals: encoded as FORMAT.md §5.1 says, read back one by one. */
+static void trailer_totals(void)
+{
+	uint64_t counts[TR_LOSS_KIND_COUNT] = {0}, total, count;
+	uint8_t tail[TR_LOSS_KIND_COUNT * TR_LOSS_TOTAL_LEN];
+	struct tr_trailer t = {.loss_totals = tail};
+	uint32_t kind;
+
+	counts[TR_LOSS_RINGBUF_WRITE] = 5;
+	counts[TR_LOSS_NOT_CAPTURED] = U64(7);
+	t.loss_totals_len = tr_trailer_loss_totals_encode(counts, tail, &total);
+	CHECK(t.loss_totals_len == 2 * TR_LOSS_TOTAL_LEN && total == 5 + U64(7), "two totals");
+	CHECK(tail[0] == TR_LOSS_RINGBUF_WRITE && tail[1] == 0 && tail[4] == 5 && tail[11] == 0,
+	      "first total's bytes");
+	CHECK(tr_trailer_loss_total(&t, 1, &kind, &count) == 0 && kind == TR_LOSS_NOT_CAPTURED &&
+		      count == U64(7),
+	      "second total");
+	CHECK(tr_trailer_loss_total(&t, 2, &kind, &count) == -TR_E_INVALID, "past the last");
+}
+
+/* Which records carry a time first: what a reader orders and spans them by. */
+static void record_times(void)
+{
+	uint8_t fixed[TR_IO_CHUNK_FIXED_LEN] = {0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01};
+	struct tr_record rec = {.fixed = fixed, .fixed_len = sizeof(fixed)};
+	uint64_t t = 0;
+
+	rec.type = TR_REC_IO_CHUNK;
+	CHECK(tr_record_time(&rec, &t) == 1 && t == 0x0102030405060708ull, "IO_CHUNK time");
+	rec.type = TR_REC_SYSCALL_RESULT;
+	CHECK(tr_record_time(&rec, &t) == 1, "SYSCALL_RESULT: its entry time");
+	rec.type = TR_REC_CGROUP;
+	CHECK(tr_record_time(&rec, &t) == 0, "CGROUP has no time");
+	rec.type = TR_REC_TRAILER;
+	CHECK(tr_record_time(&rec, &t) == 0, "TRAILER: its end time is not a record's");
+	rec.type = 0x7777;
+	CHECK(tr_record_time(&rec, &t) == 0, "unknown type");
+	rec.type = TR_REC_PACKET;
+	rec.fixed_len = 4;
+	CHECK(tr_record_time(&rec, &t) == 0, "a fixed part too short for a time");
+}
+
 /* The header frame's bytes, field by field (FORMAT.md §3). */
 static void header_bytes(void)
 {
@@ -466,6 +508,8 @@ int main(void)
 {
 	all_records();
 	trailer_tail();
+	trailer_totals();
+	record_times();
 	header_bytes();
 	names();
 	printf("ok: %zu record types checked against FORMAT.md\n", ALL_TYPES_COUNT);
