@@ -43,6 +43,13 @@ struct tracker {
 	struct binary_copies *copies; /* --capture exec */
 };
 
+/* The BPF side's process flags and comm go into PROCESS records as they are. */
+_Static_assert(PT_FLAG_SNAPSHOT == TR_PROCESS_SNAPSHOT && PT_FLAG_FORK == TR_PROCESS_FORK &&
+		       PT_FLAG_EXEC == TR_PROCESS_EXEC,
+	       "process flags differ between bpf/process_tracker.h and the trace format");
+_Static_assert(TR_TASK_COMM_LEN == TR_COMM_LEN,
+	       "comm lengths differ between bpf/events.h and the trace format");
+
 /* ------------------------------------------------------------ records */
 
 static int write_process(struct tracker *t, const struct tr_process *p, const char *exe)
