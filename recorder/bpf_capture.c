@@ -22,6 +22,7 @@
 
 struct bpf_capture {
 	struct bpf_capture_bpf *skel;
+	struct recorder *rec;
 };
 
 static bool bpf_wanted(const struct capture_options *opts)
@@ -37,6 +38,7 @@ static int bpf_open(struct recorder *rec, void **state)
 	bc = calloc(1, sizeof(*bc));
 	if (!bc)
 		return -ENOMEM;
+	bc->rec = rec;
 	bc->skel = bpf_capture_bpf__open();
 	err = probe_skeleton_opened(rec, bc->skel ? bc->skel->obj : NULL, "bpf capture");
 	if (err)
@@ -55,7 +57,7 @@ static int bpf_load(void *state)
 {
 	struct bpf_capture *bc = state;
 
-	return probe_skeleton_load(bc->skel->skeleton, "bpf capture",
+	return probe_skeleton_load(bc->rec, bc->skel->skeleton, "bpf capture",
 				   "kernel 5.17 for bpf_loop");
 }
 
@@ -63,7 +65,7 @@ static int bpf_attach(void *state)
 {
 	struct bpf_capture *bc = state;
 
-	return probe_skeleton_attach(bc->skel->skeleton, "bpf capture",
+	return probe_skeleton_attach(bc->rec, bc->skel->skeleton, "bpf capture",
 				     "tp_btf/sys_enter and sys_exit");
 }
 

@@ -169,7 +169,7 @@ static int file_io_load(void *state)
 		}
 	}
 	if (!fio->typed) {
-		err = probe_skeleton_load(fio->skel->skeleton, "file_io", needs);
+		err = probe_skeleton_load(fio->rec, fio->skel->skeleton, "file_io", needs);
 		if (err)
 			return err;
 	}
@@ -185,7 +185,7 @@ static int file_io_attach(void *state)
 {
 	struct file_io *fio = state;
 
-	return probe_skeleton_attach(fio->skel->skeleton, "file_io", "the syscall tracepoints");
+	return probe_skeleton_attach(fio->rec, fio->skel->skeleton, "file_io", "the syscall tracepoints");
 }
 
 static int handle_chunk(struct recorder *rec, const struct io_chunk_sample *s)

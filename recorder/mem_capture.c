@@ -20,6 +20,7 @@
 
 struct mem_capture {
 	struct mem_capture_bpf *skel;
+	struct recorder *rec;
 };
 
 static bool mem_wanted(const struct capture_options *opts)
@@ -35,6 +36,7 @@ static int mem_open(struct recorder *rec, void **state)
 	mc = calloc(1, sizeof(*mc));
 	if (!mc)
 		return -ENOMEM;
+	mc->rec = rec;
 	mc->skel = mem_capture_bpf__open();
 	err = probe_skeleton_opened(rec, mc->skel ? mc->skel->obj : NULL, "mem capture");
 	if (err)
@@ -53,7 +55,7 @@ static int mem_load(void *state)
 {
 	struct mem_capture *mc = state;
 
-	return probe_skeleton_load(mc->skel->skeleton, "mem capture",
+	return probe_skeleton_load(mc->rec, mc->skel->skeleton, "mem capture",
 				   "kernel 5.17 for bpf_find_vma and bpf_loop");
 }
 
@@ -61,7 +63,7 @@ static int mem_attach(void *state)
 {
 	struct mem_capture *mc = state;
 
-	return probe_skeleton_attach(mc->skel->skeleton, "mem capture", "tp_btf/sys_enter");
+	return probe_skeleton_attach(mc->rec, mc->skel->skeleton, "mem capture", "tp_btf/sys_enter");
 }
 
 static int mem_chunk_record(struct recorder *rec, const struct mem_chunk_event *e, size_t len)

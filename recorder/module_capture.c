@@ -41,6 +41,7 @@
 
 struct module_capture {
 	struct module_capture_bpf *skel;
+	struct recorder *rec;
 	uint8_t buf[FILE_CHUNK_SIZE];
 };
 
@@ -57,6 +58,7 @@ static int module_open(struct recorder *rec, void **state)
 	mc = calloc(1, sizeof(*mc));
 	if (!mc)
 		return -ENOMEM;
+	mc->rec = rec;
 	mc->skel = module_capture_bpf__open();
 	err = probe_skeleton_opened(rec, mc->skel ? mc->skel->obj : NULL, "module capture");
 	if (err)
@@ -75,7 +77,7 @@ static int module_load(void *state)
 {
 	struct module_capture *mc = state;
 
-	return probe_skeleton_load(mc->skel->skeleton, "module capture",
+	return probe_skeleton_load(mc->rec, mc->skel->skeleton, "module capture",
 				   "kernel 5.17 for bpf_loop");
 }
 
@@ -83,7 +85,7 @@ static int module_attach(void *state)
 {
 	struct module_capture *mc = state;
 
-	return probe_skeleton_attach(mc->skel->skeleton, "module capture",
+	return probe_skeleton_attach(mc->rec, mc->skel->skeleton, "module capture",
 				     "tp_btf/sys_enter and sys_exit");
 }
 

@@ -28,6 +28,7 @@
 
 struct net_capture {
 	struct net_capture_bpf *skel;
+	struct recorder *rec;
 	int cgroup_fd;
 };
 
@@ -37,7 +38,7 @@ static bool net_capture_wanted(const struct capture_options *opts)
 }
 
 /* Name the first missing kernel feature instead of leaving it to a verifier log. */
-static int check_kernel_support(void)
+static int check_kernel_support(struct recorder *rec)
 {
 	const char *missing = NULL;
 
@@ -52,8 +53,7 @@ static int check_kernel_support(void)
 		missing = "the bpf_get_listener_sock helper in cgroup_skb programs (Linux 5.1)";
 	if (!missing)
 		return 0;
-	fprintf(stderr, "network capture: this kernel lacks %s\n", missing);
-	return -EOPNOTSUPP;
+	return recorder_fail(rec, -EOPNOTSUPP, "network capture: this kernel lacks %s", missing);
 }
 
 static int net_capture_open(struct recorder *rec, void **state)
@@ -61,13 +61,14 @@ static int net_capture_open(struct recorder *rec, void **state)
 	struct net_capture *nc;
 	int err;
 
-	err = check_kernel_support();
+	err = check_kernel_support(rec);
 	if (err)
 		return err;
 
 	nc = calloc(1, sizeof(*nc));
 	if (!nc)
 		return -ENOMEM;
+	nc->rec = rec;
 	nc->cgroup_fd = -1;
 	nc->skel = net_capture_bpf__open();
 	err = probe_skeleton_opened(rec, nc->skel ? nc->skel->obj : NULL, "network capture");
@@ -87,7 +88,7 @@ static int net_capture_load(void *state)
 {
 	struct net_capture *nc = state;
 
-	return probe_skeleton_load(nc->skel->skeleton, "network capture",
+	return probe_skeleton_load(nc->rec, nc->skel->skeleton, "network capture",
 				   "cgroup_skb, cgroup/sock_create and socket local storage: "
 				   "Linux 5.2 or later");
 }
@@ -100,9 +101,8 @@ static int attach_one(struct net_capture *nc, struct bpf_program *prog, const ch
 	link = bpf_program__attach_cgroup(prog, nc->cgroup_fd);
 	if (!link) {
 		err = -errno;
-		fprintf(stderr, "network capture: cannot attach %s to %s: %s\n",
-			bpf_program__name(prog), cgroup_path, strerror(-err));
-		return err;
+		return recorder_fail(nc->rec, err, "network capture: cannot attach %s to %s: %s",
+				     bpf_program__name(prog), cgroup_path, strerror(-err));
 	}
 	/* the skeleton destroys the link with the object */
 	if (prog == nc->skel->progs.stamp_socket_owner)
@@ -158,18 +158,15 @@ static int net_capture_attach(void *state)
 	int err;
 
 	err = mountinfo_cgroup2(cgroup_path, sizeof(cgroup_path));
-	if (err) {
-		fprintf(stderr,
-			"network capture: no cgroup v2 hierarchy is mounted (/proc/self/mountinfo); "
-			"packet capture attaches to its root\n");
-		return err;
-	}
+	if (err)
+		return recorder_fail(nc->rec, err,
+				     "network capture: no cgroup v2 hierarchy is mounted "
+				     "(/proc/self/mountinfo); packet capture attaches to its root");
 	nc->cgroup_fd = open(cgroup_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (nc->cgroup_fd < 0) {
 		err = -errno;
-		fprintf(stderr, "network capture: cannot open %s: %s\n", cgroup_path,
-			strerror(-err));
-		return err;
+		return recorder_fail(nc->rec, err, "network capture: cannot open %s: %s",
+				     cgroup_path, strerror(-err));
 	}
 	/* stamp sockets first, so packets of new sockets are attributed */
 	err = attach_one(nc, nc->skel->progs.stamp_socket_owner, cgroup_path);

@@ -226,7 +226,7 @@ static int tracker_load(void *state)
 {
 	struct tracker *t = state;
 
-	return probe_skeleton_load(t->skel->skeleton, "process tracker",
+	return probe_skeleton_load(t->rec, t->skel->skeleton, "process tracker",
 				   "BTF, tp_btf sched tracepoints and ring buffers: kernel 5.8 or later");
 }
 
@@ -234,7 +234,7 @@ static int tracker_attach(void *state)
 {
 	struct tracker *t = state;
 	char mount[PATH_MAX];
-	int err = probe_skeleton_attach(t->skel->skeleton, "process tracker",
+	int err = probe_skeleton_attach(t->rec, t->skel->skeleton, "process tracker",
 					"the sched_process tracepoints");
 
 	if (err)

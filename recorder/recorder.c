@@ -7,6 +7,7 @@
  * timer; finish with a trailer holding the loss totals.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -417,6 +418,29 @@ static int check_captures_available(const struct capture_options *opts)
 	return 0;
 }
 
+int recorder_fail(struct recorder *rec, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!rec->failure[0]) {
+		va_start(ap, fmt);
+		vsnprintf(rec->failure, sizeof(rec->failure), fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+/* One message per failed probe step: the probe's reason, or the step's name. */
+static int probe_failed(struct recording *r, const struct probe *p, const char *step, int err)
+{
+	if (r->rec.failure[0])
+		fprintf(stderr, "tracee-rec: %s\n", r->rec.failure);
+	else
+		fprintf(stderr, "tracee-rec: %s: cannot %s its BPF programs: %s\n", p->name, step,
+			strerror(-err));
+	return err;
+}
+
 static int setup_probes(struct recording *r)
 {
 	int err;
@@ -432,20 +456,12 @@ static int setup_probes(struct recording *r)
 			return -E2BIG;
 		r->probes[n] = p;
 		err = p->open(&r->rec, &r->states[n]);
-		if (err) {
-			fprintf(stderr, "tracee-rec: cannot open the BPF object of '%s': %s\n",
-				p->name, strerror(-err));
-			return err;
-		}
+		if (err)
+			return probe_failed(r, p, "set up", err);
 		r->nprobes++;
 		err = p->load(r->states[n]);
-		if (err) {
-			fprintf(stderr,
-				"tracee-rec: the kernel refused the BPF programs of '%s': %s%s\n",
-				p->name, strerror(-err),
-				r->rec.opts->verbose ? "" : " (run with -v to see the verifier's log)");
-			return err;
-		}
+		if (err)
+			return probe_failed(r, p, "load", err);
 		for (unsigned int t = p->first_event; t && t <= p->last_event && t < MAX_EVENT_TYPE; t++)
 			r->owner[t] = (signed char)n;
 		for (const unsigned int *t = p->more_events; t && *t; t++)
@@ -455,11 +471,8 @@ static int setup_probes(struct recording *r)
 	/* attach only when everything loaded, so a failure leaves no half recording */
 	for (size_t n = 0; n < r->nprobes; n++) {
 		err = r->probes[n]->attach(r->states[n]);
-		if (err) {
-			fprintf(stderr, "tracee-rec: cannot attach the BPF programs of '%s': %s\n",
-				r->probes[n]->name, strerror(-err));
-			return err;
-		}
+		if (err)
+			return probe_failed(r, r->probes[n], "attach", err);
 	}
 	return 0;
 }

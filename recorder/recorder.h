@@ -23,7 +23,17 @@ struct recorder {
 	int64_t boot_wall_offset_ns;
 	/* the recorder's own pid, so probes can exclude it */
 	uint32_t self_pid;
+	/* why a probe's setup failed (recorder_fail); "" while nothing failed */
+	char failure[512];
 };
+
+/*
+ * Say why a probe's open, load or attach fails: the first reason given is
+ * kept, and the core prints it once ("tracee-rec: REASON") when the step
+ * returns an error. Returns err, for `return recorder_fail(rec, err, ...)`.
+ */
+int recorder_fail(struct recorder *rec, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Make obj use the shared maps (events, losses, scope_*); call before load. */
 int recorder_share_maps(struct recorder *rec, struct bpf_object *obj);
