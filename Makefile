@@ -161,9 +161,10 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX_DIR)/vmlinux.h
 
 # ---------------------------------------------------------------- recorder
-# Every recorder object may include any skeleton; generate them first.
-$(RECORD_OBJS) $(OUTPUT)/recorder/main.o: | $(SKELS)
-$(RECORD_OBJS) $(OUTPUT)/recorder/main.o: $(SKELS)
+# A probe's user-space half (recorder/X.c) includes its own skeleton
+# (X.skel.h of bpf/X.bpf.c), and only that one: it waits for that skeleton
+# alone and is rebuilt when that BPF object changes.
+$(patsubst bpf/%.bpf.c,$(OUTPUT)/recorder/%.o,$(BPF_SRCS)): $(OUTPUT)/recorder/%.o: $(OUTPUT)/%.skel.h
 
 $(RECORD_LIB): $(RECORD_OBJS)
 	$(call msg,AR,$@)
@@ -220,7 +221,7 @@ fuzz: tests/fuzz/fuzz_reader.c $(wildcard format/*.c)
 # with ASan+UBSan (clang only), and the trace-aware mutator that keeps frame
 # checksums valid. The extractor's --version needs the version.
 fuzz-extract: .output-fuzz/fuzz_extract
-	@echo "run: mkdir -p .output-fuzz/extract-new && .output-fuzz/fuzz_extract -max_len=32768 -timeout=10 -max_total_time=60 -dict=tests/fuzz/extract.dict .output-fuzz/extract-new tests/fuzz/extract_corpus"
+	@echo "run: mkdir -p .output-fuzz/extract-new && FUZZ_EXTRACT_SKIP_KNOWN=1 .output-fuzz/fuzz_extract -max_len=20000 -timeout=10 -max_total_time=60 -dict=tests/fuzz/extract.dict .output-fuzz/extract-new tests/fuzz/extract_corpus"
 
 .output-fuzz/fuzz_extract: tests/fuzz/fuzz_extract.c tests/fuzz/extract_mutator.c $(FORMAT_SRCS) \
 		$(EXTRACT_SRCS) $(wildcard format/*.h extractor/*.h)
