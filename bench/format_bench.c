@@ -68,13 +68,13 @@ static void die(const char *what, const char *msg)
 /* Log lines with varying numbers, like a service writing its log. */
 static size_t fill_text(uint8_t *p, size_t len)
 {
-	static const char *const levels[] = {"INFO", "WARN", "DEBUG", "ERROR"};
+	static const char *const levels[] = { "INFO", "WARN", "DEBUG", "ERROR" };
 	static const char *const msgs[] = {
-	    "request served path=/api/v1/items/%llu status=200 bytes=%llu",
-	    "connection from 10.0.%llu.%llu accepted",
-	    "cache miss key=user:%llu:profile ttl=%llu",
-	    "slow query took %llu ms rows=%llu",
-	    "worker %llu finished job %llu",
+		"request served path=/api/v1/items/%llu status=200 bytes=%llu",
+		"connection from 10.0.%llu.%llu accepted",
+		"cache miss key=user:%llu:profile ttl=%llu",
+		"slow query took %llu ms rows=%llu",
+		"worker %llu finished job %llu",
 	};
 	size_t i = 0;
 	char line[256];
@@ -136,7 +136,7 @@ static void write_all(int fd, const void *p, size_t len)
 static double run_writer(int fd, const struct rec *recs, size_t nrecs, const uint8_t *payload,
 			 uint64_t *out_bytes)
 {
-	struct tr_header hdr = {0};
+	struct tr_header hdr = { 0 };
 	struct tr_writer *w;
 	struct tr_writer_stats st;
 	char err[TR_ERRMSG_LEN];
@@ -163,7 +163,7 @@ static double run_writer(int fd, const struct rec *recs, size_t nrecs, const uin
  */
 static double run_raw_compress(int fd, const uint8_t *src, size_t len, uint64_t *out_bytes)
 {
-	LZ4F_preferences_t prefs = {0};
+	LZ4F_preferences_t prefs = { 0 };
 	LZ4F_cctx *cctx;
 	size_t cap, piece = 1u << 20, o;
 	uint8_t *dst;
@@ -272,16 +272,16 @@ int main(int argc, char **argv)
 		die("setup", "out of memory");
 	while (payload_len < target && nrecs < cap) {
 		struct rec *r = &recs[nrecs++];
-		struct tr_io_chunk io = {.time_ns = nrecs * 1000,
-					 .pid = 4242,
-					 .tid = 4242,
-					 .dev = 8u << 20 | 1,
-					 .ino = 131 + nrecs % 7,
-					 .offset = payload_len,
-					 .mode = 0100644,
-					 .flags = TR_IO_OFFSET_VALID,
-					 .fd = 3,
-					 .syscall_nr = 1};
+		struct tr_io_chunk io = { .time_ns = nrecs * 1000,
+					  .pid = 4242,
+					  .tid = 4242,
+					  .dev = 8u << 20 | 1,
+					  .ino = 131 + nrecs % 7,
+					  .offset = payload_len,
+					  .mode = 0100644,
+					  .flags = TR_IO_OFFSET_VALID,
+					  .fd = 3,
+					  .syscall_nr = 1 };
 		unsigned kind = (unsigned)(rnd() % 20);
 
 		r->len = 4096 + (size_t)(rnd() % (60u << 10));

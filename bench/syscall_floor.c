@@ -110,22 +110,25 @@ int main(int argc, char **argv)
 {
 	struct syscall_floor_bpf *skel = NULL;
 	struct ring_buffer *rb = NULL;
-	struct consumed consumed = {0};
+	struct consumed consumed = { 0 };
 	unsigned long long buffer_size = 16 << 20;
 	int copy, cmd = 2, go_fd = -1, status = 0, err, exit_code = 1;
 	pid_t pid = -1;
 
 	if (argc >= 4 && !strcmp(argv[2], "--buffer-size")) {
 		if (parse_buffer_size(argv[3], &buffer_size)) {
-			fprintf(stderr, "syscall_floor: bad --buffer-size '%s': a power of two "
-					"from 4K to 2G\n", argv[3]);
+			fprintf(stderr,
+				"syscall_floor: bad --buffer-size '%s': a power of two "
+				"from 4K to 2G\n",
+				argv[3]);
 			return 2;
 		}
 		cmd = 4;
 	}
 	if (argc < cmd + 2 || strcmp(argv[cmd], "--") ||
 	    (strcmp(argv[1], "empty") && strcmp(argv[1], "copy"))) {
-		fprintf(stderr, "usage: syscall_floor empty|copy [--buffer-size BYTES] -- COMMAND [ARG...]\n");
+		fprintf(stderr, "usage: syscall_floor empty|copy [--buffer-size BYTES] -- COMMAND "
+				"[ARG...]\n");
 		return 2;
 	}
 	copy = !strcmp(argv[1], "copy");
@@ -172,7 +175,8 @@ int main(int argc, char **argv)
 		if (err >= 0)
 			err = ring_buffer__consume(rb);
 		if (err < 0) {
-			fprintf(stderr, "syscall_floor: reading the ring buffer: %s\n", strerror(-err));
+			fprintf(stderr, "syscall_floor: reading the ring buffer: %s\n",
+				strerror(-err));
 			goto cleanup;
 		}
 		if (done == pid) {
@@ -181,7 +185,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (copy)
-		fprintf(stderr, "syscall_floor: %llu samples, %llu bytes, %llu lost (word sum %" PRIx64 ")\n",
+		fprintf(stderr,
+			"syscall_floor: %llu samples, %llu bytes, %llu lost (word sum %" PRIx64
+			")\n",
 			consumed.samples, consumed.bytes, (unsigned long long)skel->bss->lost,
 			consumed.word_sum);
 	exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -20,9 +20,9 @@ enum event_type {
 	EV_FILE_INFO = 3, /* file_io.h */
 	EV_IO_CHUNK = 4,
 	EV_COPY_RANGE = 5,
-	EV_EXEC = 6, /* process_tracker.h */
-	EV_IO_LOSS = 7, /* file_io.h, in the loss_events ring */
-	EV_PACKET = 0x40, /* net_capture.h */
+	EV_EXEC = 6,	     /* process_tracker.h */
+	EV_IO_LOSS = 7,	     /* file_io.h, in the loss_events ring */
+	EV_PACKET = 0x40,    /* net_capture.h */
 	EV_MEM_CHUNK = 0x50, /* mem_capture.h */
 	EV_WX_MAPPING = 0x51,
 	EV_MODULE_LOAD = 0x52, /* module_capture.h */
@@ -33,11 +33,11 @@ enum event_type {
 
 /* First bytes of every ring buffer sample. */
 struct event_header {
-	__u16 type; /* enum event_type */
-	__u16 flags; /* per type */
-	__u32 size; /* whole sample, header included */
+	__u16 type;    /* enum event_type */
+	__u16 flags;   /* per type */
+	__u32 size;    /* whole sample, header included */
 	__u64 time_ns; /* bpf_ktime_get_boot_ns() */
-	__u32 pid; /* tgid */
+	__u32 pid;     /* tgid */
 	__u32 tid;
 	__u64 cgroup_id; /* bpf_get_current_cgroup_id() */
 };

@@ -106,13 +106,13 @@ struct io_file_key {
 };
 
 struct io_file_state {
-	__u64 stream[2]; /* bytes captured so far, per direction (see bpf/file_io.h) */
-	__u32 epoch;	 /* of these counters: new for each entry made */
+	__u64 stream[2];   /* bytes captured so far, per direction (see bpf/file_io.h) */
+	__u32 epoch;	   /* of these counters: new for each entry made */
 	__u8 path_checked; /* the *_path_match fields are set */
 	__u8 write_path_match;
 	__u8 read_path_match;
-	__u8 elf;   /* offset 0 of the file was last seen holding \x7fELF */
-	__u8 named; /* an EV_FILE_INFO sample for it was submitted */
+	__u8 elf;	/* offset 0 of the file was last seen holding \x7fELF */
+	__u8 named;	/* an EV_FILE_INFO sample for it was submitted */
 	__u8 name_lost; /* the last one could not be reserved (counted once) */
 	__u8 pad[6];
 };
@@ -175,9 +175,9 @@ struct pending_io {
 	__u64 ino;
 	__u64 offset;
 	__u64 stream_pos; /* of the syscall's first byte (FILE_IO_STREAM_POS) */
-	__u64 ubuf;    /* buffer, iovec array or msghdr (user address); BUF_COPY: source fd */
-	__u64 count;   /* bytes or iovec count; BUF_COPY: source offset pointer (user, or 0) */
-	__u64 time_ns; /* the chunks carry it: entry time of a read, exit time of a write */
+	__u64 ubuf;	  /* buffer, iovec array or msghdr (user address); BUF_COPY: source fd */
+	__u64 count;	  /* bytes or iovec count; BUF_COPY: source offset pointer (user, or 0) */
+	__u64 time_ns;	  /* the chunks carry it: entry time of a read, exit time of a write */
 	__u32 mode;
 	__u32 fd;
 	__u32 nr;
@@ -218,53 +218,53 @@ static __always_inline bool classify(long nr, struct io_op *op)
 {
 	switch (nr) {
 	case NR_write:
-		*op = (struct io_op){FILE_IO_WRITE, BUF_FLAT, 0, 0};
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_FLAT, 0, 0 };
 		return true;
 	case NR_pwrite64:
-		*op = (struct io_op){FILE_IO_WRITE, BUF_FLAT, 1, 0};
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_FLAT, 1, 0 };
 		return true;
 	case NR_writev:
-		*op = (struct io_op){FILE_IO_WRITE, BUF_IOV, 0, 0};
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_IOV, 0, 0 };
 		return true;
 	case NR_pwritev:
 	case NR_pwritev2:
-		*op = (struct io_op){FILE_IO_WRITE, BUF_IOV, 1, 0};
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_IOV, 1, 0 };
 		return true;
 	case NR_sendto:
-		*op = (struct io_op){FILE_IO_WRITE, BUF_FLAT, 0, 1};
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_FLAT, 0, 1 };
 		return true;
 	case NR_sendmsg:
-		*op = (struct io_op){FILE_IO_WRITE, BUF_MSG, 0, 1};
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_MSG, 0, 1 };
 		return true;
 	case NR_copy_file_range:
-		*op = (struct io_op){FILE_IO_WRITE, BUF_COPY, 0, 0};
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_COPY, 0, 0 };
 		return true;
 	case NR_sendfile:
-		*op = (struct io_op){FILE_IO_WRITE, BUF_COPY, 0, 0};
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_COPY, 0, 0 };
 		return true;
 	case NR_splice:
 	case NR_tee:
 	case NR_mmap:
-		*op = (struct io_op){FILE_IO_WRITE, BUF_NONE, 0, 0};
+		*op = (struct io_op){ FILE_IO_WRITE, BUF_NONE, 0, 0 };
 		return true;
 	case NR_read:
-		*op = (struct io_op){FILE_IO_READ, BUF_FLAT, 0, 0};
+		*op = (struct io_op){ FILE_IO_READ, BUF_FLAT, 0, 0 };
 		return true;
 	case NR_pread64:
-		*op = (struct io_op){FILE_IO_READ, BUF_FLAT, 1, 0};
+		*op = (struct io_op){ FILE_IO_READ, BUF_FLAT, 1, 0 };
 		return true;
 	case NR_readv:
-		*op = (struct io_op){FILE_IO_READ, BUF_IOV, 0, 0};
+		*op = (struct io_op){ FILE_IO_READ, BUF_IOV, 0, 0 };
 		return true;
 	case NR_preadv:
 	case NR_preadv2:
-		*op = (struct io_op){FILE_IO_READ, BUF_IOV, 1, 0};
+		*op = (struct io_op){ FILE_IO_READ, BUF_IOV, 1, 0 };
 		return true;
 	case NR_recvfrom:
-		*op = (struct io_op){FILE_IO_READ, BUF_FLAT, 0, 1};
+		*op = (struct io_op){ FILE_IO_READ, BUF_FLAT, 0, 1 };
 		return true;
 	case NR_recvmsg:
-		*op = (struct io_op){FILE_IO_READ, BUF_MSG, 0, 1};
+		*op = (struct io_op){ FILE_IO_READ, BUF_MSG, 0, 1 };
 		return true;
 	}
 	return false;
@@ -361,7 +361,7 @@ static long prefix_step(__u32 i, struct prefix_match *m)
 static __always_inline bool path_filter_passes(const volatile struct file_io_filter *flt,
 					       const struct path_scratch *s, __u32 start)
 {
-	struct prefix_match m = {.flt = flt, .s = s, .start = start, .match = false};
+	struct prefix_match m = { .flt = flt, .s = s, .start = start, .match = false };
 
 	bpf_loop(FILE_IO_MAX_PATH_FILTERS, prefix_step, &m, 0);
 	return m.match;
@@ -379,8 +379,8 @@ static __always_inline void send_file_info(struct file *f, const struct pending_
 	 * it is full, every write of the file would build the path for nothing.
 	 */
 	if (st->name_lost && bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) -
-				     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) <
-				 2 * (sizeof(*fi) + FILE_IO_PATH_MAX))
+					     bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) <
+				     2 * (sizeof(*fi) + FILE_IO_PATH_MAX))
 		return;
 	if (!path_built && file_path_build(f, s, bp))
 		return;
@@ -468,12 +468,12 @@ static __always_inline void claim_stream(struct pending_io *p, struct io_file_st
  * filter keeps them: the caller takes them once it knows); 0 at entry.
  * typed: see bpf_rdonly_cast above.
  */
-static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_word,
-				   __u64 moved, const bool typed)
+static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_word, __u64 moved,
+				   const bool typed)
 {
 	__u32 direction = (op_word >> 32) & 1;
 	const volatile struct file_io_filter *flt =
-	    direction == FILE_IO_WRITE ? &write_filter : &read_filter;
+		direction == FILE_IO_WRITE ? &write_filter : &read_filter;
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct io_file_state *st;
 	struct built_path bp = {};
@@ -657,7 +657,7 @@ static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const 
 					   __u64 *op_word)
 {
 	const volatile struct file_io_filter *flt =
-	    op->direction == FILE_IO_WRITE ? &write_filter : &read_filter;
+		op->direction == FILE_IO_WRITE ? &write_filter : &read_filter;
 	__u64 id;
 
 	if (!flt->enabled)
@@ -751,9 +751,9 @@ struct emit_ctx {
 	__u64 seg_base, seg_len; /* current user segment */
 	__u64 iov;		 /* iovec array, 0 for a flat buffer */
 	__u32 iov_idx, iov_cnt;
-	__u32 ringbuf_loss;	     /* LOSS_RINGBUF_WRITE or _READ */
-	__u32 delivered;	     /* chunks submitted */
-	__u64 cut;		     /* bytes beyond SYSCALL_BYTES_MAX: the last chunk is flagged */
+	__u32 ringbuf_loss; /* LOSS_RINGBUF_WRITE or _READ */
+	__u32 delivered;    /* chunks submitted */
+	__u64 cut;	    /* bytes beyond SYSCALL_BYTES_MAX: the last chunk is flagged */
 	/*
 	 * Header fields every chunk shares; no payload. Its offset and
 	 * stream_pos are those of the next byte, advanced as chunks go.
@@ -1012,7 +1012,7 @@ static __always_inline bool user_bytes_are_elf(__u64 addr)
  */
 static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_io *p)
 {
-	struct io_file_key key = {.dev = p->dev, .ino = p->ino, .generation = p->generation};
+	struct io_file_key key = { .dev = p->dev, .ino = p->ino, .generation = p->generation };
 	struct io_file_state *st = bpf_map_lookup_elem(&io_files, &key);
 	__u64 first = c->seg_base;
 	bool elf;
@@ -1041,7 +1041,7 @@ static __always_inline bool elf_check(struct emit_ctx *c, const struct pending_i
 /* Name a file that passed the filters as ELF (see file_io_stash). */
 static __always_inline void name_elf_file(const struct pending_io *p)
 {
-	struct io_file_key key = {.dev = p->dev, .ino = p->ino, .generation = p->generation};
+	struct io_file_key key = { .dev = p->dev, .ino = p->ino, .generation = p->generation };
 	struct io_file_state *st = bpf_map_lookup_elem(&io_files, &key);
 	struct built_path bp = {};
 	struct path_scratch *s;
@@ -1237,10 +1237,10 @@ lost:
 }
 
 /* One side of a copy: the destination (write) or the source (read). */
-static __always_inline void copy_side(struct pt_regs *regs, long nr, long moved,
-				      __u8 direction, const bool typed)
+static __always_inline void copy_side(struct pt_regs *regs, long nr, long moved, __u8 direction,
+				      const bool typed)
 {
-	struct io_op op = {direction, BUF_COPY, 0, 0};
+	struct io_op op = { direction, BUF_COPY, 0, 0 };
 	struct exit_scratch *x;
 	struct pending_io *p;
 	__u32 zero = 0;
@@ -1269,10 +1269,10 @@ static __always_inline void copy_side(struct pt_regs *regs, long nr, long moved,
  * their place. A mapping takes no stream positions: bytes that may never
  * be stored are no gap in the file's stream.
  */
-static __always_inline void declare_side(struct pt_regs *regs, long nr, long moved,
-					 __u8 direction, const bool typed)
+static __always_inline void declare_side(struct pt_regs *regs, long nr, long moved, __u8 direction,
+					 const bool typed)
 {
-	struct io_op op = {direction, BUF_NONE, 0, 0};
+	struct io_op op = { direction, BUF_NONE, 0, 0 };
 	struct exit_scratch *x;
 	struct pending_io *p;
 	__u32 zero = 0;
@@ -1293,15 +1293,15 @@ static __always_inline void declare_side(struct pt_regs *regs, long nr, long mov
 	io_lose(&x->at, moved, LOSS_NOT_CAPTURED);
 }
 
-static __always_inline void on_none_exit(struct pt_regs *regs, long nr, long ret,
-					 const bool typed)
+static __always_inline void on_none_exit(struct pt_regs *regs, long nr, long ret, const bool typed)
 {
 	if (nr == NR_mmap) {
 		/* an address, or -errno */
 		if (ret < 0 && ret > -4096)
 			return;
 		if (write_filter.enabled)
-			declare_side(regs, nr, (long)PT_REGS_PARM2_SYSCALL(regs), FILE_IO_WRITE, typed);
+			declare_side(regs, nr, (long)PT_REGS_PARM2_SYSCALL(regs), FILE_IO_WRITE,
+				     typed);
 		return;
 	}
 	if (ret <= 0)
@@ -1366,7 +1366,9 @@ static __always_inline void capture_moved(struct pending_io *p, long ret)
 	}
 	/* the bytes' stream positions, unless prepare() took them */
 	if (!(p->flags & FILE_IO_STREAM_POS)) {
-		struct io_file_key key = {.dev = p->dev, .ino = p->ino, .generation = p->generation};
+		struct io_file_key key = { .dev = p->dev,
+					   .ino = p->ino,
+					   .generation = p->generation };
 		struct io_file_state *st = file_state(&key);
 
 		if (st) {
@@ -1506,9 +1508,10 @@ int BPF_PROG(file_io_exit_portable, struct pt_regs *regs, long ret)
 static __always_inline int on_uring_complete(struct io_kiocb *req, struct io_uring_cqe *cqe,
 					     const bool typed)
 {
-	struct io_rw *rw = (struct io_rw *)req; /* io_kiocb_to_cmd(): the command area comes first */
+	struct io_rw *rw =
+		(struct io_rw *)req; /* io_kiocb_to_cmd(): the command area comes first */
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct io_op op = {FILE_IO_READ, BUF_FLAT, 0, 0};
+	struct io_op op = { FILE_IO_READ, BUF_FLAT, 0, 0 };
 	const volatile struct file_io_filter *flt;
 	struct exit_scratch *x;
 	struct pending_io *p;
@@ -1586,7 +1589,7 @@ static __always_inline int on_uring_complete(struct io_kiocb *req, struct io_uri
 		pos -= res;
 	if (!prepare_variant(p, (__s64)pos,
 			     (IOU_NR_BIT | opcode) | ((__u64)op.direction << 32) |
-				 ((__u64)(copyable ? BUF_FLAT : BUF_NONE) << 40) | OP_POS_EXACT,
+				     ((__u64)(copyable ? BUF_FLAT : BUF_NONE) << 40) | OP_POS_EXACT,
 			     res, typed))
 		return 0;
 	p->time_ns = bpf_ktime_get_boot_ns();

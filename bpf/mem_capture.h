@@ -31,7 +31,7 @@ struct mem_chunk_event {
 	__u64 region_len;
 	__u64 offset;
 	__u32 prev_prot; /* the region's protection before the call (first VMA) */
-	__u32 new_prot; /* what the call asks for */
+	__u32 new_prot;	 /* what the call asks for */
 	__u32 syscall_nr;
 	__u32 flags; /* MEM_CHUNK_* */
 	__u32 data_len;

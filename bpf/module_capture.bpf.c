@@ -109,8 +109,7 @@ int BPF_PROG(module_sys_enter, struct pt_regs *regs, long id)
 
 	fill_event_header(&hdr, EV_MODULE_LOAD, 0);
 	if (id == NR_init_module)
-		capture_image(&hdr, PT_REGS_PARM1_SYSCALL(regs),
-			      PT_REGS_PARM2_SYSCALL(regs), id);
+		capture_image(&hdr, PT_REGS_PARM1_SYSCALL(regs), PT_REGS_PARM2_SYSCALL(regs), id);
 	else
 		report_module_file(&hdr, PT_REGS_PARM1_SYSCALL(regs), id);
 

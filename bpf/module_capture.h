@@ -32,12 +32,12 @@ struct module_chunk_event {
 };
 
 /* event_header.flags of EV_MODULE_LOAD samples */
-#define MODULE_LOAD_FILE 1 /* struct module_file_event */
+#define MODULE_LOAD_FILE 1   /* struct module_file_event */
 #define MODULE_LOAD_RESULT 2 /* struct syscall_result_event (bpf/syscall_result.h) */
 
 struct module_file_event {
 	struct event_header hdr; /* time_ns: the syscall's entry; size: with path */
-	__u64 dev; /* s_dev, the kernel's encoding (major << 20 | minor) */
+	__u64 dev;		 /* s_dev, the kernel's encoding (major << 20 | minor) */
 	__u64 ino;
 	__u64 size; /* i_size at entry */
 	__u32 fd;

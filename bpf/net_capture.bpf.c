@@ -144,7 +144,7 @@ int stamp_existing_sockets(struct bpf_iter__task_file *ctx)
 	/* the process tracker's snapshot has given every running process a verdict */
 	verdict = bpf_map_lookup_elem(&scope_tasks, &tgid);
 	owner.in_scope =
-	    !scope_enabled() || (verdict && (*verdict & SCOPE_VERDICT_MASK) == SCOPE_IN);
+		!scope_enabled() || (verdict && (*verdict & SCOPE_VERDICT_MASK) == SCOPE_IN);
 	/* the first holder wins, as for a socket passed on after its creation */
 	bpf_map_update_elem(&early_owners, &sk_addr, &owner, BPF_NOEXIST);
 	return 0;
@@ -277,7 +277,7 @@ static __always_inline const struct sock_owner *socket_owner(struct __sk_buff *s
 
 static __always_inline int capture_packet(struct __sk_buff *skb, __u8 direction)
 {
-	struct packet_meta m = {.direction = direction};
+	struct packet_meta m = { .direction = direction };
 	__u8 proto;
 
 	if (skb->protocol == bpf_htons(ETH_P_IP)) {

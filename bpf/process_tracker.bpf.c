@@ -87,8 +87,7 @@ static __always_inline bool verdict_in(const struct scope_config *cfg, __u8 val,
 }
 
 /* A PROCESS sample describing task (fork child, or current after exec). */
-static __always_inline void send_process(struct task_struct *task, __u16 flags,
-					 const char *path)
+static __always_inline void send_process(struct task_struct *task, __u16 flags, const char *path)
 {
 	struct process_sample *s;
 	long n;

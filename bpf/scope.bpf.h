@@ -194,8 +194,7 @@ static __always_inline bool scope_comm_match(const struct scope_config *cfg,
 }
 
 /* Do the task's own attributes pass every --scope filter? */
-static __noinline bool scope_filters_match(const struct scope_config *cfg,
-					   struct task_struct *task)
+static __noinline bool scope_filters_match(const struct scope_config *cfg, struct task_struct *task)
 {
 	__u32 tgid, uid;
 
@@ -217,8 +216,8 @@ static __noinline bool scope_filters_match(const struct scope_config *cfg,
 }
 
 /* A verdict from the task's own attributes; tree is the SCOPE_TREE bit. */
-static __always_inline __u8 scope_evaluate(const struct scope_config *cfg,
-					   struct task_struct *task, __u8 tree)
+static __always_inline __u8 scope_evaluate(const struct scope_config *cfg, struct task_struct *task,
+					   __u8 tree)
 {
 	if (BPF_CORE_READ(task, tgid) == cfg->self_pid)
 		return SCOPE_OUT;

@@ -46,11 +46,11 @@ enum scope_container_mode {
 
 struct scope_config {
 	__u32 enabled; /* 0: every task is in scope */
-	__u32 follow; /* children of in-scope tasks are in scope */
+	__u32 follow;  /* children of in-scope tasks are in scope */
 	/* -- COMMAND: only tasks in the command's tree (SCOPE_TREE) can be in scope */
 	__u32 command_tree;
-	__u32 self_pid; /* the recorder: never in scope */
-	__u32 container; /* enum scope_container_mode */
+	__u32 self_pid;	  /* the recorder: never in scope */
+	__u32 container;  /* enum scope_container_mode */
 	__u32 comm_count; /* comm=a,b: one must match (comm_negate: none may) */
 	__u32 comm_negate;
 	char comms[SCOPE_MAX_CONDS][SCOPE_COMM_LEN];

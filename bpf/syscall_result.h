@@ -10,8 +10,8 @@
 
 struct syscall_result_event {
 	struct event_header hdr; /* time_ns: the syscall's exit */
-	__u64 entry_time_ns; /* the load's time_ns (its chunks, its file event) */
-	__s64 ret; /* the syscall's return: 0, a program fd, or -errno */
+	__u64 entry_time_ns;	 /* the load's time_ns (its chunks, its file event) */
+	__s64 ret;		 /* the syscall's return: 0, a program fd, or -errno */
 	__u32 syscall_nr;
 	__u32 reserved;
 };

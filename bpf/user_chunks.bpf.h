@@ -22,9 +22,9 @@
 struct user_chunks {
 	__u64 src; /* the caller's buffer */
 	__u64 len;
-	__u64 chunks; /* the bpf_loop count */
+	__u64 chunks;		 /* the bpf_loop count */
 	__u32 ringbuf_loss_slot; /* LOSS_RINGBUF_* of the capture */
-	__u32 in_hole; /* the previous chunk was unreadable too */
+	__u32 in_hole;		 /* the previous chunk was unreadable too */
 };
 
 /* Prepare the copy of len bytes at src; returns the number of chunks for bpf_loop. */

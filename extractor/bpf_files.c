@@ -56,8 +56,10 @@ static void report_nothing(struct extract_ctx *ctx, const struct image *image, c
 {
 	const struct bpf_load *l = (const struct bpf_load *)image;
 
-	extract_damaged(ctx, path, "not_captured", "none of the %" PRIu32 " instructions could be "
-			"captured", l->insn_cnt);
+	extract_damaged(ctx, path, "not_captured",
+			"none of the %" PRIu32 " instructions could be "
+			"captured",
+			l->insn_cnt);
 }
 
 static const struct image_kind bpf_kind = {

@@ -86,7 +86,7 @@ struct exec_state {
 	void *arts;		/* struct exec_art by (folder, dev, ino, ctime) */
 	struct exec_art **list; /* order of first exec */
 	size_t nlist, cap;
-	FILE *index;		/* "<art index>\t<JSON fields>" lines, NULL until the first exec */
+	FILE *index; /* "<art index>\t<JSON fields>" lines, NULL until the first exec */
 	struct pending_exec pending;
 };
 
@@ -147,7 +147,7 @@ static void exec_destroy(void *state)
 static struct binary *find_binary(struct exec_state *st, uint64_t dev, uint64_t ino,
 				  uint64_t ctime_ns)
 {
-	struct binary key = {.dev = dev, .ino = ino, .ctime_ns = ctime_ns};
+	struct binary key = { .dev = dev, .ino = ino, .ctime_ns = ctime_ns };
 	void **slot = tfind(&key, &st->binaries, cmp_binary);
 	return slot ? *slot : NULL;
 }
@@ -295,7 +295,7 @@ static int start_pending(struct exec_state *st, struct extract_ctx *ctx, const s
 static int on_exec(struct exec_state *st, struct extract_ctx *ctx, const struct tr_record *rec)
 {
 	struct tr_exec e;
-	struct exec_art key = {0};
+	struct exec_art key = { 0 };
 	void **slot;
 
 	if (tr_exec_decode(rec, &e) < 0)
@@ -449,9 +449,10 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, struct exec_
 	}
 	/* A copy that failed before its first byte: an empty file would look like evidence. */
 	if (b->ended && b->error && spool_file_bytes(ctx->spool, b->sid) == 0) {
-		extract_damaged(
-		    ctx, name, "binary_copy_failed", "not extracted: the recorder could not copy it: %s%s%s",
-		    strerror(b->error), b->detail ? ": " : "", b->detail ? b->detail : "");
+		extract_damaged(ctx, name, "binary_copy_failed",
+				"not extracted: the recorder could not copy it: %s%s%s",
+				strerror(b->error), b->detail ? ": " : "",
+				b->detail ? b->detail : "");
 		return 0;
 	}
 	err = spool_materialize(ctx->spool, b->sid, &fd);
@@ -556,9 +557,9 @@ static int exec_finish(void *state, struct extract_ctx *ctx)
 }
 
 const struct artifact_handler exec_files_handler = {
-    .name = "exec",
-    .create = exec_create,
-    .on_record = exec_on_record,
-    .finish = exec_finish,
-    .destroy = exec_destroy,
+	.name = "exec",
+	.create = exec_create,
+	.on_record = exec_on_record,
+	.finish = exec_finish,
+	.destroy = exec_destroy,
 };

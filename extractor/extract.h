@@ -20,16 +20,16 @@
 #include "format/trace_header.h"
 #include "format/trace_reader.h"
 
-struct archive_out; /* extractor/archive_out.h */
+struct archive_out;   /* extractor/archive_out.h */
 struct damage_report; /* extractor/damage_report.h */
 struct process_table; /* extractor/process_table.h */
-struct spool; /* extractor/spool.h */
-struct summary; /* extractor/summary.h */
+struct spool;	      /* extractor/spool.h */
+struct summary;	      /* extractor/summary.h */
 
 struct extract_options {
-	const char *trace_path; /* "-" = stdin */
+	const char *trace_path;	 /* "-" = stdin */
 	const char *output_path; /* "-" = stdout */
-	const char *spool_dir; /* where temporary files go; NULL = $TMPDIR or /tmp */
+	const char *spool_dir;	 /* where temporary files go; NULL = $TMPDIR or /tmp */
 	/* network: unset values default to what the trace header says */
 	bool snaplen_set;
 	uint32_t snaplen; /* TR_SNAPLEN_* or payload bytes (format/capture_tokens.h) */
@@ -38,7 +38,7 @@ struct extract_options {
 	bool pcap_filtered_set;
 	bool pcap_filtered;
 	uint32_t net_events; /* TR_NET_EV_* bits */
-	bool quiet; /* no summary */
+	bool quiet;	     /* no summary */
 	/*
 	 * Bytes of a written or read file placed past this are damage, not a
 	 * hole in the archive: a hostile offset must not make the extraction

@@ -13,46 +13,46 @@
 #include "format/capture_tokens.h"
 
 static const char usage_text[] =
-    "Usage: tracee-extract TRACE -o ARCHIVE.tar [OPTION]...\n"
-    "Turn a trace recorded by tracee-rec into a tar archive of artifacts named as\n"
-    "Tracee names them: host/ or <container id>/ holding write.dev-D.inode-I,\n"
-    "read.dev-D.inode-I, exec.<time>.<name>, the index files written_files and\n"
-    "read_files, and the artifacts of the other capture types.\n"
-    "The last member, manifest.sha256, checks them all: sha256sum -c manifest.sha256\n"
-    "\n"
-    "  TRACE                 the trace file; - reads standard input\n"
-    "  -o, --output FILE     the archive to write (pax tar); - writes standard output\n"
-    "      --snaplen VALUE   pcap snap length: default (96 payload bytes), headers,\n"
-    "                        max, <N>b or <N>kb (default: what the recorder was given)\n"
-    "      --pcap LAYOUTS    pcap layouts, comma separated: single,process,container,command\n"
-    "      --pcap-options none|filtered\n"
-    "                        filtered keeps only packets of the --events selected\n"
-    "      --events LIST     net_packet_ipv4,net_packet_ipv6,net_packet_tcp,\n"
-    "                        net_packet_udp,net_packet_icmp,net_packet_icmpv6,\n"
-    "                        net_packet_dns,net_packet_http (repeatable)\n"
-    "      --spool-dir DIR   temporary files go here (default $TMPDIR or /tmp); it needs\n"
-    "                        about the trace's uncompressed payload size plus the largest\n"
-    "                        artifact\n"
-    "      --max-artifact-size SIZE\n"
-    "                        bytes an artifact would hold past SIZE (K, M, G, T\n"
-    "                        suffixes; default 64G) are reported as damage, not\n"
-    "                        extracted\n"
-    "      --max-holes SIZE  the same for bytes of holes (file ranges no data of\n"
-    "                        the trace fills) past SIZE in all artifacts together\n"
-    "                        (default 4G): the manifest hashes every one of them\n"
-    "  -q, --quiet           no summary on standard error\n"
-    "  -h, --help            this help\n"
-    "  -V, --version         the version\n"
-    "\n"
-    "Exit status:\n"
-    "  0  the whole trace was extracted\n"
-    "  1  error: TRACE missing or unreadable, not a trace, or the archive could not be\n"
-    "     written\n"
-    "  2  usage error\n"
-    "  3  partial: the trace is damaged (truncated, corrupt frames, or cut short\n"
-    "     without its trailer), or it records losses, or an artifact is damaged; the\n"
-    "     archive holds everything readable, and its damage.jsonl and the summary\n"
-    "     say which bytes of which artifact are missing or doubtful, and why\n";
+	"Usage: tracee-extract TRACE -o ARCHIVE.tar [OPTION]...\n"
+	"Turn a trace recorded by tracee-rec into a tar archive of artifacts named as\n"
+	"Tracee names them: host/ or <container id>/ holding write.dev-D.inode-I,\n"
+	"read.dev-D.inode-I, exec.<time>.<name>, the index files written_files and\n"
+	"read_files, and the artifacts of the other capture types.\n"
+	"The last member, manifest.sha256, checks them all: sha256sum -c manifest.sha256\n"
+	"\n"
+	"  TRACE                 the trace file; - reads standard input\n"
+	"  -o, --output FILE     the archive to write (pax tar); - writes standard output\n"
+	"      --snaplen VALUE   pcap snap length: default (96 payload bytes), headers,\n"
+	"                        max, <N>b or <N>kb (default: what the recorder was given)\n"
+	"      --pcap LAYOUTS    pcap layouts, comma separated: single,process,container,command\n"
+	"      --pcap-options none|filtered\n"
+	"                        filtered keeps only packets of the --events selected\n"
+	"      --events LIST     net_packet_ipv4,net_packet_ipv6,net_packet_tcp,\n"
+	"                        net_packet_udp,net_packet_icmp,net_packet_icmpv6,\n"
+	"                        net_packet_dns,net_packet_http (repeatable)\n"
+	"      --spool-dir DIR   temporary files go here (default $TMPDIR or /tmp); it needs\n"
+	"                        about the trace's uncompressed payload size plus the largest\n"
+	"                        artifact\n"
+	"      --max-artifact-size SIZE\n"
+	"                        bytes an artifact would hold past SIZE (K, M, G, T\n"
+	"                        suffixes; default 64G) are reported as damage, not\n"
+	"                        extracted\n"
+	"      --max-holes SIZE  the same for bytes of holes (file ranges no data of\n"
+	"                        the trace fills) past SIZE in all artifacts together\n"
+	"                        (default 4G): the manifest hashes every one of them\n"
+	"  -q, --quiet           no summary on standard error\n"
+	"  -h, --help            this help\n"
+	"  -V, --version         the version\n"
+	"\n"
+	"Exit status:\n"
+	"  0  the whole trace was extracted\n"
+	"  1  error: TRACE missing or unreadable, not a trace, or the archive could not be\n"
+	"     written\n"
+	"  2  usage error\n"
+	"  3  partial: the trace is damaged (truncated, corrupt frames, or cut short\n"
+	"     without its trailer), or it records losses, or an artifact is damaged; the\n"
+	"     archive holds everything readable, and its damage.jsonl and the summary\n"
+	"     say which bytes of which artifact are missing or doubtful, and why\n";
 
 static void usage_error(FILE *err, const char *fmt, const char *arg)
 {
@@ -75,10 +75,26 @@ static int parse_size(const char *v, uint64_t *out)
 	if (errno)
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	case 't': case 'T': shift = 40; end++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		end++;
+		break;
 	}
 	if (*end || n == 0 || n > (UINT64_MAX >> shift))
 		return -1;
@@ -98,18 +114,18 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 		OPT_MAX_HOLES
 	};
 	static const struct option long_opts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"snaplen", required_argument, NULL, OPT_SNAPLEN},
-	    {"pcap", required_argument, NULL, OPT_PCAP},
-	    {"pcap-options", required_argument, NULL, OPT_PCAP_OPTIONS},
-	    {"events", required_argument, NULL, OPT_EVENTS},
-	    {"spool-dir", required_argument, NULL, OPT_SPOOL_DIR},
-	    {"max-artifact-size", required_argument, NULL, OPT_MAX_ARTIFACT_SIZE},
-	    {"max-holes", required_argument, NULL, OPT_MAX_HOLES},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, 'V'},
-	    {NULL, 0, NULL, 0},
+		{ "output", required_argument, NULL, 'o' },
+		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
+		{ "pcap", required_argument, NULL, OPT_PCAP },
+		{ "pcap-options", required_argument, NULL, OPT_PCAP_OPTIONS },
+		{ "events", required_argument, NULL, OPT_EVENTS },
+		{ "spool-dir", required_argument, NULL, OPT_SPOOL_DIR },
+		{ "max-artifact-size", required_argument, NULL, OPT_MAX_ARTIFACT_SIZE },
+		{ "max-holes", required_argument, NULL, OPT_MAX_HOLES },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
 	};
 	char why[512];
 	int c;

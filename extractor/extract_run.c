@@ -277,8 +277,8 @@ static void on_fatal_signal(int sig)
 
 static void guard_archive(const char *path)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-	struct sigaction sa = {.sa_handler = path ? on_fatal_signal : SIG_DFL};
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa = { .sa_handler = path ? on_fatal_signal : SIG_DFL };
 
 	archive_in_progress = path;
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
@@ -295,7 +295,7 @@ static int same_file(int fd, const char *path)
 
 int extract_run(const struct extract_options *opts, FILE *err)
 {
-	struct run run = {.opts = opts, .err = err};
+	struct run run = { .opts = opts, .err = err };
 	struct tr_reader *reader = NULL;
 	struct archive_out *out = NULL;
 	char msg[TR_ERRMSG_LEN + 512];
@@ -320,9 +320,9 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		goto cleanup;
 	}
 	struct spool_limits limits = {
-	    .max_size = opts->max_artifact_size ? opts->max_artifact_size
-						: EXTRACT_DEFAULT_MAX_ARTIFACT_SIZE,
-	    .max_holes = opts->max_holes ? opts->max_holes : EXTRACT_DEFAULT_MAX_HOLES,
+		.max_size = opts->max_artifact_size ? opts->max_artifact_size
+						    : EXTRACT_DEFAULT_MAX_ARTIFACT_SIZE,
+		.max_holes = opts->max_holes ? opts->max_holes : EXTRACT_DEFAULT_MAX_HOLES,
 	};
 	run.ctx.spool = spool_new(opts->spool_dir, &limits, msg, sizeof(msg));
 	if (!run.ctx.spool) {

@@ -15,11 +15,6 @@ extern const struct artifact_handler module_files_handler;
 extern const struct artifact_handler bpf_files_handler;
 
 const struct artifact_handler *const extract_handlers[] = {
-	&io_files_handler,
-	&exec_files_handler,
-	&pcap_handler,
-	&mem_files_handler,
-	&module_files_handler,
-	&bpf_files_handler,
-	NULL,
+	&io_files_handler,     &exec_files_handler, &pcap_handler, &mem_files_handler,
+	&module_files_handler, &bpf_files_handler,  NULL,
 };

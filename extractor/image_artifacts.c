@@ -50,8 +50,7 @@ static bool same_load(const struct image *l, uint64_t time_ns, uint32_t pid, uin
 	return l->time_ns == time_ns && l->pid == pid && l->tid == tid;
 }
 
-static struct image *find_load(struct image_set *set, uint64_t time_ns, uint32_t pid,
-			       uint32_t tid)
+static struct image *find_load(struct image_set *set, uint64_t time_ns, uint32_t pid, uint32_t tid)
 {
 	size_t i;
 
@@ -183,9 +182,10 @@ static int write_load(struct image_set *set, struct extract_ctx *ctx, const stru
 		goto cleanup;
 	summary_artifact(ctx->summary, kind->artifact, l->total_len);
 	if (!whole)
-		extract_damaged(ctx, path, "incomplete", "%" PRIu64 " of %" PRIu64 " %s missing (left "
-				"as zeros; no hash in the name)", l->total_len - got, l->total_len,
-				kind->bytes);
+		extract_damaged(ctx, path, "incomplete",
+				"%" PRIu64 " of %" PRIu64 " %s missing (left "
+				"as zeros; no hash in the name)",
+				l->total_len - got, l->total_len, kind->bytes);
 
 cleanup:
 	if (fd >= 0)

@@ -28,17 +28,17 @@ struct image {
 	uint32_t pid, tid;
 	uint64_t cgroup_id;
 	uint64_t total_len; /* the image's size as the caller declared it */
-	bool incomplete; /* the recorder said a part could not be read */
-	spool_id data; /* set by the image_set */
+	bool incomplete;    /* the recorder said a part could not be read */
+	spool_id data;	    /* set by the image_set */
 };
 
 struct image_kind {
-	const char *artifact; /* summary artifact type: "module" */
-	size_t load_size; /* sizeof the kind's load struct (starting with struct image) */
-	const char *loads; /* summary counter of loads: "module loads" */
+	const char *artifact;	  /* summary artifact type: "module" */
+	size_t load_size;	  /* sizeof the kind's load struct (starting with struct image) */
+	const char *loads;	  /* summary counter of loads: "module loads" */
 	const char *loaded_again; /* counter of loads whose file is in the archive already */
-	const char *outside; /* counter of chunks outside their image (ignored) */
-	const char *bytes; /* what the bytes are, in damage lines: "image bytes" */
+	const char *outside;	  /* counter of chunks outside their image (ignored) */
+	const char *bytes;	  /* what the bytes are, in damage lines: "image bytes" */
 	/* What the load result counters are about: "init_module calls". */
 	const char *(*calls)(const struct image *load);
 	/* Tracee's file name without the hash (the folder is added in front). */

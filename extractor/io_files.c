@@ -69,9 +69,9 @@
 
 /* Why bytes are damaged: the loss kinds of the trace format, then the extractor's own. */
 enum {
-	WHY_MISSING = 0x10000,	/* never came, and no loss names them */
-	WHY_NOT_PLACED,		/* came, but cannot be put anywhere */
-	WHY_UNPINNED,		/* lost by a pid, where unknown (traces before format 1.2) */
+	WHY_MISSING = 0x10000, /* never came, and no loss names them */
+	WHY_NOT_PLACED,	       /* came, but cannot be put anywhere */
+	WHY_UNPINNED,	       /* lost by a pid, where unknown (traces before format 1.2) */
 };
 
 struct file_name {
@@ -211,7 +211,7 @@ static void io_destroy(void *state)
 static const struct file_name *find_name(const struct io_state *st, uint64_t dev, uint64_t ino,
 					 uint32_t generation)
 {
-	struct file_name key = {.dev = dev, .ino = ino, .generation = generation};
+	struct file_name key = { .dev = dev, .ino = ino, .generation = generation };
 	void **slot = tfind(&key, &st->names, cmp_name);
 
 	return slot ? *slot : NULL;
@@ -228,7 +228,7 @@ static int on_file(struct io_state *st, const struct tr_record *rec)
 	path = strndup((const char *)f.path, f.path_len);
 	if (!path)
 		return -ENOMEM;
-	struct file_name key = {.dev = f.dev, .ino = f.ino, .generation = f.generation};
+	struct file_name key = { .dev = f.dev, .ino = f.ino, .generation = f.generation };
 	void **slot = tfind(&key, &st->names, cmp_name);
 	if (slot) {
 		/* Named again (renamed, or another link): the latest name wins. */
@@ -275,10 +275,9 @@ struct io_who {
 static struct io_file *get_file(struct io_state *st, const struct io_who *w, int *err)
 {
 	struct extract_ctx *ctx = st->ctx;
-	struct io_file key = {.direction = w->direction,
-			      .dev = w->dev,
-			      .ino = w->ino,
-			      .generation = w->generation};
+	struct io_file key = {
+		.direction = w->direction, .dev = w->dev, .ino = w->ino, .generation = w->generation
+	};
 	const struct file_name *name = find_name(st, w->dev, w->ino, w->generation);
 	struct io_file *f;
 	void **slot;
@@ -374,7 +373,7 @@ static void add_damage(struct io_file *f, uint64_t off, uint64_t len, uint32_t w
 		f->more_bytes += len;
 		return;
 	}
-	f->dmg[f->ndmg++] = (struct damage){off, len, why, approximate};
+	f->dmg[f->ndmg++] = (struct damage){ off, len, why, approximate };
 }
 
 /* Bytes for [off, off + len) of f, unless a limit of the spool refuses them. */
@@ -444,11 +443,11 @@ static bool placement_fits(struct io_file *f, bool positioned)
 
 static struct stream_key stream_key_of(const struct io_file *f, uint32_t epoch)
 {
-	return (struct stream_key){.dev = f->dev,
-				   .ino = f->ino,
-				   .generation = f->generation,
-				   .epoch = epoch,
-				   .direction = f->direction};
+	return (struct stream_key){ .dev = f->dev,
+				    .ino = f->ino,
+				    .generation = f->generation,
+				    .epoch = epoch,
+				    .direction = f->direction };
 }
 
 static int on_chunk(struct io_state *st, const struct tr_record *rec)
@@ -463,8 +462,8 @@ static int on_chunk(struct io_state *st, const struct tr_record *rec)
 	if (c.direction != TR_IO_WRITE && c.direction != TR_IO_READ)
 		return -EBADMSG;
 	f = get_file(st,
-		     &(struct io_who){c.direction, c.dev, c.ino, c.generation, c.pid, c.tid,
-				      c.cgroup_id},
+		     &(struct io_who){ c.direction, c.dev, c.ino, c.generation, c.pid, c.tid,
+				       c.cgroup_id },
 		     &err);
 	if (!f)
 		return err;
@@ -517,8 +516,8 @@ static int on_io_loss(struct io_state *st, const struct tr_record *rec)
 	if (l.kind == 0 || l.kind >= WHY_MISSING)
 		l.kind = l.direction == TR_IO_WRITE ? TR_LOSS_RINGBUF_WRITE : TR_LOSS_RINGBUF_READ;
 	f = get_file(st,
-		     &(struct io_who){l.direction, l.dev, l.ino, l.generation, l.pid, l.tid,
-				      l.cgroup_id},
+		     &(struct io_who){ l.direction, l.dev, l.ino, l.generation, l.pid, l.tid,
+				       l.cgroup_id },
 		     &err);
 	if (!f)
 		return err;
@@ -697,7 +696,8 @@ static int report_damage(struct io_state *st, struct io_file *f, const char *nam
 		char what[160];
 
 		snprintf(what, sizeof(what),
-			 "%" PRIu64 " events of pid %" PRIu32 "'s file I/O were lost; where is unknown",
+			 "%" PRIu64 " events of pid %" PRIu32
+			 "'s file I/O were lost; where is unknown",
 			 f->unpinned_events, f->pid);
 		err = damage_report_add(ctx->damage, name, why_name(WHY_UNPINNED), DAMAGE_UNKNOWN,
 					DAMAGE_UNKNOWN, what);
@@ -741,12 +741,12 @@ static uint64_t artifact_size(const struct io_state *st, const struct io_file *f
 static int write_indexes(struct io_state *st, struct extract_ctx *ctx, int64_t mtime_ns)
 {
 	static const char *const names[2][2] = {
-	    {"written_files", "written_files.tsv"},
-	    {"read_files", "read_files.tsv"},
+		{ "written_files", "written_files.tsv" },
+		{ "read_files", "read_files.tsv" },
 	};
-	char *text[2][2] = {{NULL}};
-	size_t len[2][2] = {{0}};
-	FILE *mem[2][2] = {{NULL}};
+	char *text[2][2] = { { NULL } };
+	size_t len[2][2] = { { 0 } };
+	FILE *mem[2][2] = { { NULL } };
 	int err = 0;
 
 	for (int d = 0; d < 2; d++) {
@@ -829,7 +829,8 @@ static int io_finish(void *state, struct extract_ctx *ctx)
 		err = spool_materialize_cut(ctx->spool, f->sid, f->st.cut, f->st.ncut, &fd);
 		if (err)
 			break;
-		err = archive_out_add_fd(ctx->out, name, fd, 0640, extract_wall_ns(ctx, f->last_ns));
+		err = archive_out_add_fd(ctx->out, name, fd, 0640,
+					 extract_wall_ns(ctx, f->last_ns));
 		close(fd);
 		if (!err)
 			err = report_damage(st, f, name);
@@ -843,16 +844,17 @@ static int io_finish(void *state, struct extract_ctx *ctx)
 	/* not damage: the bytes are whole, only where they were is not known */
 	if (unnamed)
 		summary_note(ctx->summary,
-			     "%" PRIu64 " written or read files have no path in the trace (the record "
+			     "%" PRIu64
+			     " written or read files have no path in the trace (the record "
 			     "naming them was lost or never written): the indexes show them as ?",
 			     unnamed);
 	return err ? err : write_indexes(st, ctx, extract_wall_ns(ctx, latest));
 }
 
 const struct artifact_handler io_files_handler = {
-    .name = "write/read",
-    .create = io_create,
-    .on_record = io_on_record,
-    .finish = io_finish,
-    .destroy = io_destroy,
+	.name = "write/read",
+	.create = io_create,
+	.on_record = io_on_record,
+	.finish = io_finish,
+	.destroy = io_destroy,
 };

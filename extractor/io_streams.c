@@ -89,7 +89,7 @@ static int add_cut(struct stream_target *t, uint64_t off, uint64_t len)
 		t->cut = c;
 		t->cut_cap = cap;
 	}
-	t->cut[t->ncut++] = (struct spool_range){.off = off, .len = len};
+	t->cut[t->ncut++] = (struct spool_range){ .off = off, .len = len };
 	return 0;
 }
 
@@ -174,20 +174,20 @@ static int emit(struct io_streams *ss, struct stream_target *t, enum stream_piec
 		uint64_t off, uint64_t len, uint64_t pos, const uint8_t *data, uint32_t kind,
 		bool approximate)
 {
-	struct stream_piece p = {.what = what,
-				 .off = off,
-				 .len = len,
-				 .stream_pos = pos,
-				 .data = data,
-				 .kind = kind,
-				 .approximate = approximate};
+	struct stream_piece p = { .what = what,
+				  .off = off,
+				  .len = len,
+				  .stream_pos = pos,
+				  .data = data,
+				  .kind = kind,
+				  .approximate = approximate };
 
 	return ss->sink(ss->arg, t, &p);
 }
 
 /* A piece at the end of a stream target (positioned targets place their own). */
-static int append(struct io_streams *ss, struct stream_target *t, uint64_t pos,
-		  const uint8_t *data, uint64_t len, uint32_t kind, bool approximate)
+static int append(struct io_streams *ss, struct stream_target *t, uint64_t pos, const uint8_t *data,
+		  uint64_t len, uint32_t kind, bool approximate)
 {
 	uint64_t off = t->end;
 
@@ -231,7 +231,7 @@ static int insert_gap(struct stream *st, size_t at, const struct gap *g)
 static int open_gap(struct stream *st, struct stream_target *t, uint64_t lo, uint64_t hi,
 		    uint64_t max_gap)
 {
-	struct gap g = {.lo = lo, .hi = hi, .t = t, .t_off = STREAM_NOWHERE};
+	struct gap g = { .lo = lo, .hi = hi, .t = t, .t_off = STREAM_NOWHERE };
 
 	/* room is kept where the gap is, unless the jump is too big to be a real one */
 	if (!t->positioned && hi - lo <= max_gap && t->end <= UINT64_MAX - (hi - lo)) {
@@ -284,8 +284,8 @@ static size_t gap_after(const struct stream *st, uint64_t pos)
 }
 
 /* A piece for stream positions [lo, hi), all below st->next: it can only fill gaps. */
-static int fill_gaps(struct io_streams *ss, struct stream *st, struct stream_target *t,
-		     uint64_t lo, uint64_t hi, const uint8_t *data, uint32_t kind)
+static int fill_gaps(struct io_streams *ss, struct stream *st, struct stream_target *t, uint64_t lo,
+		     uint64_t hi, const uint8_t *data, uint32_t kind)
 {
 	uint64_t cur = lo;
 	int err = 0;
@@ -315,7 +315,8 @@ static int fill_gaps(struct io_streams *ss, struct stream *st, struct stream_tar
 			} else {
 				/* the room went to another artifact (or none was kept) */
 				if (fill.t != t && fill.t_off != STREAM_NOWHERE)
-					err = add_cut(fill.t, fill.t_off + (cur - fill.lo), end - cur);
+					err = add_cut(fill.t, fill.t_off + (cur - fill.lo),
+						      end - cur);
 				if (!err)
 					err = append(ss, t, cur, data ? data + (cur - lo) : NULL,
 						     end - cur, kind, true);

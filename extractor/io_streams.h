@@ -80,10 +80,10 @@ struct stream_piece {
 	enum stream_piece_what what;
 	uint64_t off; /* in the target, or STREAM_NOWHERE */
 	uint64_t len;
-	uint64_t stream_pos;  /* where the piece was in its stream */
-	const uint8_t *data;  /* STREAM_DATA */
-	uint32_t kind;	      /* STREAM_LOST: the loss kind */
-	bool approximate;     /* off is a guess: the piece came after its neighbours */
+	uint64_t stream_pos; /* where the piece was in its stream */
+	const uint8_t *data; /* STREAM_DATA */
+	uint32_t kind;	     /* STREAM_LOST: the loss kind */
+	bool approximate;    /* off is a guess: the piece came after its neighbours */
 };
 
 /* The owner's side: place bytes or note damage. 0 or -errno (stops the extraction). */

@@ -46,7 +46,8 @@ static struct mem_region *find_region(struct mem_files *mf, uint64_t time_ns, ui
 {
 	size_t i;
 
-	if (mf->count && mf->regions[mf->last].time_ns == time_ns && mf->regions[mf->last].pid == pid)
+	if (mf->count && mf->regions[mf->last].time_ns == time_ns &&
+	    mf->regions[mf->last].pid == pid)
 		return &mf->regions[mf->last];
 	for (i = mf->count; i-- > 0;) {
 		if (mf->regions[i].time_ns == time_ns && mf->regions[i].pid == pid) {
@@ -154,7 +155,8 @@ static int write_region(struct extract_ctx *ctx, const struct mem_region *r)
 	else if (got < r->len)
 		extract_damaged(ctx, path, "ringbuf_mem",
 				"%" PRIu64 " of %" PRIu64 " bytes missing, left as zeros (lost in "
-				"the recorder's ring buffer)", r->len - got, r->len);
+				"the recorder's ring buffer)",
+				r->len - got, r->len);
 
 cleanup:
 	if (fd >= 0)

@@ -18,7 +18,7 @@
 
 struct module_load {
 	struct image image; /* first: the image_set sees only this */
-	uint64_t dev, ino; /* the file given to finit_module; 0 for init_module */
+	uint64_t dev, ino;  /* the file given to finit_module; 0 for init_module */
 };
 
 static const char *load_call(const struct image *image)
@@ -46,9 +46,10 @@ static void report_nothing(struct extract_ctx *ctx, const struct image *image, c
 {
 	const struct module_load *l = (const struct module_load *)image;
 
-	extract_damaged(ctx, path, "not_captured", "%s by pid %" PRIu32 ": none of the %" PRIu64
-			" image bytes could be captured", l->dev || l->ino ? "finit_module" :
-			"init_module", image->pid, image->total_len);
+	extract_damaged(
+		ctx, path, "not_captured",
+		"%s by pid %" PRIu32 ": none of the %" PRIu64 " image bytes could be captured",
+		l->dev || l->ino ? "finit_module" : "init_module", image->pid, image->total_len);
 }
 
 static const struct image_kind module_kind = {

@@ -110,7 +110,7 @@ bool payload_is_dns(const uint8_t *p, size_t len, bool over_tcp)
 }
 
 static const char *const http_methods[] = {
-    "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE",
+	"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE",
 };
 
 /* "HTTP/d.d" at p (as far as len allows; at least "HTTP/"). */

@@ -90,7 +90,7 @@ int packet_parse(const uint8_t *data, size_t len, struct packet_layers *out)
 	uint32_t hl;
 	int err;
 
-	*out = (struct packet_layers){0};
+	*out = (struct packet_layers){ 0 };
 	if (len < 1)
 		return -1;
 	out->family = data[0] >> 4;

@@ -78,7 +78,7 @@ static int write_packet(struct pcap_handler *h, struct extract_ctx *ctx,
 {
 	bool attributed = pkt->flags & TR_PACKET_ATTRIBUTED;
 	char comm[TR_COMM_LEN + 1], cid[CONTAINER_SHORT_ID_LEN + 1], path[512];
-	struct pcap_owner owner = {.comm = comm, .cid = cid, .tid = pkt->tid};
+	struct pcap_owner owner = { .comm = comm, .cid = cid, .tid = pkt->tid };
 	uint32_t layout;
 	int err;
 
@@ -171,8 +171,7 @@ static void print_summary(const struct pcap_handler *h)
 		h->lost);
 	if (h->unattributed && h->opts.layouts & ~TR_PCAP_SINGLE)
 		fprintf(stderr, "pcap: unattributed packets are only in pcap/single.pcap%s\n",
-			h->opts.layouts & TR_PCAP_SINGLE ? ""
-							     : " (not asked for: not written)");
+			h->opts.layouts & TR_PCAP_SINGLE ? "" : " (not asked for: not written)");
 	for (i = 0; i < n && i < SUMMARY_FILES_LISTED; i++) {
 		pcap_files_info(h->files, i, &info);
 		fprintf(stderr, "pcap:   %s: %" PRIu64 " packets\n", info.archive_path,
@@ -242,9 +241,9 @@ static void pcap_destroy(void *state)
 }
 
 const struct artifact_handler pcap_handler = {
-    .name = "pcap",
-    .create = pcap_create,
-    .on_record = pcap_on_record,
-    .finish = pcap_finish,
-    .destroy = pcap_destroy,
+	.name = "pcap",
+	.create = pcap_create,
+	.on_record = pcap_on_record,
+	.finish = pcap_finish,
+	.destroy = pcap_destroy,
 };

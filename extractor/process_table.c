@@ -82,7 +82,7 @@ static void copy_comm(char dst[TR_COMM_LEN + 1], const uint8_t src[TR_COMM_LEN])
 
 static int on_process(struct process_table *pt, const struct tr_process *p)
 {
-	struct proc_info key = {.tid = p->tid, .pid = p->pid};
+	struct proc_info key = { .tid = p->tid, .pid = p->pid };
 	struct proc_info *pi;
 	char *exe = NULL;
 
@@ -140,7 +140,7 @@ static int on_process(struct process_table *pt, const struct tr_process *p)
 
 static int on_exit_record(struct process_table *pt, const struct tr_process_exit *e)
 {
-	struct proc_info key = {.tid = e->tid};
+	struct proc_info key = { .tid = e->tid };
 	void **slot = tfind(&key, &pt->by_tid, cmp_tid);
 
 	if (slot) {
@@ -153,7 +153,7 @@ static int on_exit_record(struct process_table *pt, const struct tr_process_exit
 
 static int on_cgroup(struct process_table *pt, const struct tr_cgroup *c)
 {
-	struct cgroup_info key = {.id = c->cgroup_id};
+	struct cgroup_info key = { .id = c->cgroup_id };
 	struct cgroup_info *cg;
 	char *path = strndup((const char *)c->path, c->path_len);
 
@@ -206,14 +206,14 @@ int process_table_on_record(struct process_table *pt, const struct tr_record *re
 
 const struct proc_info *process_table_thread(const struct process_table *pt, uint32_t tid)
 {
-	struct proc_info key = {.tid = tid};
+	struct proc_info key = { .tid = tid };
 	void **slot = tfind(&key, &pt->by_tid, cmp_tid);
 	return slot ? *slot : NULL;
 }
 
 const struct proc_info *process_table_process(const struct process_table *pt, uint32_t pid)
 {
-	struct proc_info key = {.pid = pid};
+	struct proc_info key = { .pid = pid };
 	void **slot = tfind(&key, &pt->by_pid, cmp_pid);
 	return slot ? *slot : NULL;
 }
@@ -229,7 +229,7 @@ const char *process_table_comm(const struct process_table *pt, uint32_t pid, uin
 
 static const struct cgroup_info *find_cgroup(const struct process_table *pt, uint64_t id)
 {
-	struct cgroup_info key = {.id = id};
+	struct cgroup_info key = { .id = id };
 	void **slot = tfind(&key, &pt->cgroups, cmp_cgroup);
 	return slot ? *slot : NULL;
 }
@@ -292,7 +292,7 @@ static void visit_unnamed(const void *node, VISIT which, void *closure)
 
 size_t process_table_unnamed_cgroups(const struct process_table *pt, uint64_t *ids, size_t max)
 {
-	struct unnamed_walk w = {.pt = pt, .ids = ids, .max = max};
+	struct unnamed_walk w = { .pt = pt, .ids = ids, .max = max };
 
 	twalk_r(pt->by_tid, visit_unnamed, &w);
 	tdestroy(w.seen, free);

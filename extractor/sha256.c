@@ -108,16 +108,16 @@ compress_shani(uint32_t state[8], const uint8_t *p, size_t blocks)
 			__m128i *cur = &w[g % 4];
 			if (g < 4) {
 				*cur = _mm_shuffle_epi8(
-				    _mm_loadu_si128((const __m128i *)(p + 16 * g)), byte_swap);
+					_mm_loadu_si128((const __m128i *)(p + 16 * g)), byte_swap);
 			} else {
 				/* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16] */
 				__m128i x = _mm_sha256msg1_epu32(*cur, w[(g + 1) % 4]);
 				x = _mm_add_epi32(
-				    x, _mm_alignr_epi8(w[(g + 3) % 4], w[(g + 2) % 4], 4));
+					x, _mm_alignr_epi8(w[(g + 3) % 4], w[(g + 2) % 4], 4));
 				*cur = _mm_sha256msg2_epu32(x, w[(g + 3) % 4]);
 			}
 			__m128i wk = _mm_add_epi32(
-			    *cur, _mm_loadu_si128((const __m128i *)&round_constants[4 * g]));
+				*cur, _mm_loadu_si128((const __m128i *)&round_constants[4 * g]));
 			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
 			wk = _mm_shuffle_epi32(wk, 0x0e); /* the next two words down */
 			abef = _mm_sha256rnds2_epu32(abef, cdgh, wk);

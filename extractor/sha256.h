@@ -26,7 +26,7 @@
 struct sha256 {
 	uint32_t state[8];
 	uint64_t total_len; /* bytes hashed so far */
-	uint8_t block[64]; /* bytes waiting for a full block */
+	uint8_t block[64];  /* bytes waiting for a full block */
 	size_t block_len;
 };
 
@@ -37,7 +37,8 @@ void sha256_final(struct sha256 *s, uint8_t digest[SHA256_DIGEST_LEN]);
 /* Lower-case hex of a digest, NUL-terminated (sha256sum's spelling). */
 void sha256_hex(const uint8_t digest[SHA256_DIGEST_LEN], char hex[SHA256_HEX_LEN]);
 
-/* Digest of everything in fd from offset 0 to its end (pread; the position is kept). 0 or -errno. */
+/* Digest of everything in fd from offset 0 to its end (pread; the position is kept). 0 or -errno.
+ */
 int sha256_fd(int fd, uint8_t digest[SHA256_DIGEST_LEN]);
 
 #endif /* TRACEE_EXTRACT_SHA256_H */

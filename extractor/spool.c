@@ -41,7 +41,7 @@ struct spool_file {
 
 struct spool {
 	char *dir;
-	uint64_t max_size;  /* of an artifact */
+	uint64_t max_size;   /* of an artifact */
 	uint64_t holes_left; /* of max_holes */
 	int log_fd, idx_fd;
 	uint64_t log_size; /* bytes in the log, buffered ones included */
@@ -349,8 +349,9 @@ int spool_pwrite(struct spool *s, spool_id id, uint64_t off, const void *data, s
 			err = close_open_extent(s, f);
 			if (err)
 				return err;
-			f->open = (struct extent){
-			    .art_off = off, .log_off = log_off, .len = (uint32_t)piece};
+			f->open = (struct extent){ .art_off = off,
+						   .log_off = log_off,
+						   .len = (uint32_t)piece };
 			f->has_open = true;
 		}
 		if (off + piece > f->size)
@@ -542,9 +543,10 @@ static bool next_uncut(struct extent *e, const struct spool_range *cut, size_t n
 		}
 		uint64_t n = stop - e->art_off;
 		if (!inside) {
-			*piece = (struct extent){.art_off = e->art_off - cut_below(cut, ncut, e->art_off),
-						 .log_off = e->log_off,
-						 .len = (uint32_t)n};
+			*piece = (struct extent){ .art_off = e->art_off -
+							     cut_below(cut, ncut, e->art_off),
+						  .log_off = e->log_off,
+						  .len = (uint32_t)n };
 		}
 		e->art_off += n;
 		e->log_off += n;
@@ -560,12 +562,12 @@ int spool_materialize(struct spool *s, spool_id id, int *fd_out)
 	return spool_materialize_cut(s, id, NULL, 0, fd_out);
 }
 
-int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range *cut,
-			  size_t ncut, int *fd_out)
+int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range *cut, size_t ncut,
+			  int *fd_out)
 {
 	struct spool_file *f = file_of(s, id);
-	struct window idx_win = {.cap = WINDOW_SIZE / 16}, log_win = {.cap = WINDOW_SIZE};
-	struct pending pend = {.cap = WINDOW_SIZE};
+	struct window idx_win = { .cap = WINDOW_SIZE / 16 }, log_win = { .cap = WINDOW_SIZE };
+	struct pending pend = { .cap = WINDOW_SIZE };
 	uint8_t *buf = NULL;
 	int fd = -1, err;
 

@@ -106,8 +106,8 @@ struct spool_range {
  * artifact whose room was kept for bytes that turned out to belong to
  * another artifact.
  */
-int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range *cut,
-			  size_t ncut, int *fd);
+int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range *cut, size_t ncut,
+			  int *fd);
 
 /*
  * A new unlinked temporary file in the spool directory, for a handler that

@@ -43,11 +43,11 @@ void summary_trailer(struct summary *s, uint64_t end_boot_ns, uint64_t total_los
  * printing; all are counted.
  */
 void summary_damaged(struct summary *s, const char *artifact, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 /* Damage to the trace itself (truncated, corrupt frames), one line each. */
 void summary_trace_damage(struct summary *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+	__attribute__((format(printf, 2, 3)));
 
 /* Something the user should know that is neither a loss nor damage, one line each. */
 void summary_note(struct summary *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

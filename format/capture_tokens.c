@@ -259,10 +259,10 @@ int tr_capture_token_parse(const char *token, struct tr_capture_token *out, char
 		const char *word;
 		enum tr_capture_kind kind;
 	} plain[] = {
-		{ "exec", TR_CAPTURE_EXEC },	  { "mem", TR_CAPTURE_MEM },
-		{ "module", TR_CAPTURE_MODULE },  { "bpf", TR_CAPTURE_BPF },
+		{ "exec", TR_CAPTURE_EXEC },	   { "mem", TR_CAPTURE_MEM },
+		{ "module", TR_CAPTURE_MODULE },   { "bpf", TR_CAPTURE_BPF },
 		{ "network", TR_CAPTURE_NETWORK }, { "net", TR_CAPTURE_NETWORK },
-		{ "pcap", TR_CAPTURE_NETWORK },	  { "clear-dir", TR_CAPTURE_DIR },
+		{ "pcap", TR_CAPTURE_NETWORK },	   { "clear-dir", TR_CAPTURE_DIR },
 	};
 	const char *t = token;
 	uint32_t layouts;

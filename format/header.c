@@ -134,7 +134,7 @@ static void put_u64(struct obuf *b, uint16_t key, uint64_t v)
 int tr_header_encode(const struct tr_header *hdr, uint8_t **out, size_t *out_len, char *errbuf,
 		     size_t errlen)
 {
-	struct obuf b = {0};
+	struct obuf b = { 0 };
 	uint8_t *p;
 	size_t body_len;
 
@@ -246,11 +246,11 @@ int tr_header_decode(const uint8_t *p, size_t len, struct tr_header *hdr, char *
 		key = le16_get(p + pos);
 		flen = le32_get(p + pos + 2);
 		if (flen > len - pos - FIELD_HEAD_LEN) {
-			snprintf(
-			    errbuf, errlen,
-			    "corrupt trace header: field %u at header byte %zu claims %u bytes, "
-			    "only %zu remain",
-			    key, pos, flen, len - pos - FIELD_HEAD_LEN);
+			snprintf(errbuf, errlen,
+				 "corrupt trace header: field %u at header byte %zu claims %u "
+				 "bytes, "
+				 "only %zu remain",
+				 key, pos, flen, len - pos - FIELD_HEAD_LEN);
 			err = -TR_E_CORRUPT;
 			goto cleanup;
 		}

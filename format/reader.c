@@ -235,8 +235,8 @@ static int scan_frame(struct tr_reader *r, struct frame_shape *shape)
 		bsize = raw & ~BLOCK_UNCOMPRESSED;
 		if (bsize > block_max)
 			return corrupt(
-			    r, "block at byte %llu claims %zu bytes, blocks are at most %zu",
-			    (unsigned long long)offset_of(r, off - 4), bsize, block_max);
+				r, "block at byte %llu claims %zu bytes, blocks are at most %zu",
+				(unsigned long long)offset_of(r, off - 4), bsize, block_max);
 		if (raw & BLOCK_UNCOMPRESSED)
 			shape->content_bound += bsize;
 		else if (bsize > block_max / LZ4_MAX_EXPANSION)
@@ -296,8 +296,8 @@ static int decompress_frame(struct tr_reader *r, const struct frame_shape *shape
 	const uint8_t *src = r->data + r->pos;
 	size_t src_left = shape->extent;
 	size_t want =
-	    shape->content_bound < FRAME_CONTENT_MAX ? shape->content_bound : FRAME_CONTENT_MAX;
-	LZ4F_decompressOptions_t opts = {0};
+		shape->content_bound < FRAME_CONTENT_MAX ? shape->content_bound : FRAME_CONTENT_MAX;
+	LZ4F_decompressOptions_t opts = { 0 };
 	size_t rc = 1;
 	int err;
 
@@ -369,10 +369,10 @@ static int check_records(struct tr_reader *r)
 		min_fixed = tr_record_min_fixed(type);
 		if (fixed_len < min_fixed)
 			return corrupt(
-			    r,
-			    "%s record at content byte %zu has a fixed part of %u bytes, "
-			    "needs %u",
-			    tr_record_type_name(type), p, fixed_len, min_fixed);
+				r,
+				"%s record at content byte %zu has a fixed part of %u bytes, "
+				"needs %u",
+				tr_record_type_name(type), p, fixed_len, min_fixed);
 		if (type == TR_REC_TRAILER && (body_len - fixed_len) % 12 != 0)
 			return corrupt(r,
 				       "TRAILER record at content byte %zu has a %u byte tail, not "
@@ -443,7 +443,7 @@ static int later_frame(const struct tr_reader *r, uint64_t *at)
 static int next_frame(struct tr_reader *r)
 {
 	for (;;) {
-		struct frame_shape shape = {0};
+		struct frame_shape shape = { 0 };
 		uint32_t magic;
 		int ok, err;
 
@@ -472,10 +472,10 @@ static int next_frame(struct tr_reader *r)
 			/* In fd mode too, every byte from pos to the end is buffered now. */
 			if (later_frame(r, &at))
 				return corrupt(
-				    r,
-				    "its blocks run past the end of the file, yet a frame "
-				    "follows at byte %llu",
-				    (unsigned long long)at);
+					r,
+					"its blocks run past the end of the file, yet a frame "
+					"follows at byte %llu",
+					(unsigned long long)at);
 		}
 		if (!err)
 			err = decompress_frame(r, &shape);
@@ -567,7 +567,7 @@ int tr_reader_resync(struct tr_reader *r)
 
 static int open_common(struct tr_reader *r, char *errbuf, size_t errlen)
 {
-	static const uint8_t magic[4] = {0x50, 0x2A, 0x4D, 0x18};
+	static const uint8_t magic[4] = { 0x50, 0x2A, 0x4D, 0x18 };
 	uint32_t size;
 	size_t avail;
 	size_t rc;

@@ -260,10 +260,11 @@ static const struct field syscall_result_fields[] = {
 /* clang-format on */
 
 /* MIN: the fixed length of the type's first version (see struct codec). */
-#define CODEC_MIN(name, TYPE, MIN, flags, ...)                                             \
-	static const struct codec codec_##name = {TR_REC_##TYPE, TR_##TYPE##_FIXED_LEN, MIN, \
-						  #TYPE,		 flags,		       \
-						  FIELDS(name##_fields), __VA_ARGS__}
+#define CODEC_MIN(name, TYPE, MIN, flags, ...)                                           \
+	static const struct codec codec_##name = { TR_REC_##TYPE, TR_##TYPE##_FIXED_LEN, \
+						   MIN,		  #TYPE,                 \
+						   flags,	  FIELDS(name##_fields), \
+						   __VA_ARGS__ }
 #define CODEC(name, TYPE, flags, ...) \
 	CODEC_MIN(name, TYPE, TR_##TYPE##_FIXED_LEN, flags, __VA_ARGS__)
 
@@ -273,7 +274,8 @@ CODEC(process, PROCESS, CODEC_TIMED, TAIL(tr_process, exe_path, exe_path_len));
 CODEC(process_exit, PROCESS_EXIT, CODEC_TIMED, NO_TAIL);
 CODEC(cgroup, CGROUP, 0, TAIL(tr_cgroup, path, path_len));
 CODEC_MIN(file, FILE, TR_FILE_FIXED_LEN_1_0, CODEC_TIMED, TAIL(tr_file, path, path_len));
-CODEC_MIN(io_chunk, IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0, CODEC_PAYLOAD | CODEC_TIMED, TAIL(tr_io_chunk, data, data_len));
+CODEC_MIN(io_chunk, IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0, CODEC_PAYLOAD | CODEC_TIMED,
+	  TAIL(tr_io_chunk, data, data_len));
 CODEC(io_loss, IO_LOSS, CODEC_TIMED, TAIL(tr_io_loss, detail, detail_len));
 CODEC(exec, EXEC, CODEC_TIMED, TAIL(tr_exec, path, path_len));
 CODEC(exec_info, EXEC_INFO, 0, TAIL(tr_exec_info, tail, tail_len));
@@ -282,17 +284,18 @@ CODEC(binary_end, BINARY_END, 0, TAIL(tr_binary_end, detail, detail_len));
 CODEC(packet, PACKET, CODEC_PAYLOAD | CODEC_TIMED, TAIL(tr_packet, data, data_len));
 CODEC(mem_chunk, MEM_CHUNK, CODEC_PAYLOAD | CODEC_TIMED, TAIL(tr_mem_chunk, data, data_len));
 CODEC(wx_mapping, WX_MAPPING, CODEC_TIMED, NO_TAIL);
-CODEC(module_chunk, MODULE_CHUNK, CODEC_PAYLOAD | CODEC_TIMED, TAIL(tr_module_chunk, data, data_len));
-CODEC(bpf_prog_chunk, BPF_PROG_CHUNK, CODEC_PAYLOAD | CODEC_TIMED, TAIL(tr_bpf_prog_chunk, data, data_len));
+CODEC(module_chunk, MODULE_CHUNK, CODEC_PAYLOAD | CODEC_TIMED,
+      TAIL(tr_module_chunk, data, data_len));
+CODEC(bpf_prog_chunk, BPF_PROG_CHUNK, CODEC_PAYLOAD | CODEC_TIMED,
+      TAIL(tr_bpf_prog_chunk, data, data_len));
 CODEC(syscall_result, SYSCALL_RESULT, CODEC_TIMED, NO_TAIL);
 
 static const struct codec *const codecs[] = {
-    &codec_trailer,	 &codec_loss,	     &codec_process,	    &codec_process_exit,
-    &codec_cgroup,	 &codec_file,	     &codec_io_chunk,	    &codec_io_loss,
-    &codec_exec,	 &codec_exec_info,   &codec_binary_chunk,   &codec_binary_end,
-    &codec_packet,
-    &codec_mem_chunk,	 &codec_wx_mapping,  &codec_module_chunk,   &codec_bpf_prog_chunk,
-    &codec_syscall_result,
+	&codec_trailer,	       &codec_loss,	      &codec_process,	   &codec_process_exit,
+	&codec_cgroup,	       &codec_file,	      &codec_io_chunk,	   &codec_io_loss,
+	&codec_exec,	       &codec_exec_info,      &codec_binary_chunk, &codec_binary_end,
+	&codec_packet,	       &codec_mem_chunk,      &codec_wx_mapping,   &codec_module_chunk,
+	&codec_bpf_prog_chunk, &codec_syscall_result,
 };
 
 static const struct codec *codec_of(uint16_t type)
@@ -536,22 +539,22 @@ int tr_trailer_loss_total(const struct tr_trailer *t, size_t i, uint32_t *kind, 
 const char *tr_loss_kind_name(uint32_t kind)
 {
 	static const char *const names[TR_LOSS_KIND_COUNT] = {
-	    [TR_LOSS_RINGBUF_WRITE] = "ringbuf_write",
-	    [TR_LOSS_RINGBUF_READ] = "ringbuf_read",
-	    [TR_LOSS_RINGBUF_EXEC] = "ringbuf_exec",
-	    [TR_LOSS_RINGBUF_PROCESS] = "ringbuf_process",
-	    [TR_LOSS_RINGBUF_PACKET] = "ringbuf_packet",
-	    [TR_LOSS_RINGBUF_MEM] = "ringbuf_mem",
-	    [TR_LOSS_RINGBUF_MODULE] = "ringbuf_module",
-	    [TR_LOSS_RINGBUF_BPF] = "ringbuf_bpf",
-	    [TR_LOSS_PAYLOAD_TRUNCATED] = "payload_truncated",
-	    [TR_LOSS_USER_READ_FAILED] = "user_read_failed",
-	    [TR_LOSS_BINARY_COPY_FAILED] = "binary_copy_failed",
-	    [TR_LOSS_IOV_LIMIT] = "iov_limit",
-	    [TR_LOSS_RINGBUF_OTHER] = "ringbuf_other",
-	    [TR_LOSS_COPY_READ_BACK_FAILED] = "copy_read_back_failed",
-	    [TR_LOSS_RINGBUF_NAME] = "ringbuf_name",
-	    [TR_LOSS_NOT_CAPTURED] = "not_captured",
+		[TR_LOSS_RINGBUF_WRITE] = "ringbuf_write",
+		[TR_LOSS_RINGBUF_READ] = "ringbuf_read",
+		[TR_LOSS_RINGBUF_EXEC] = "ringbuf_exec",
+		[TR_LOSS_RINGBUF_PROCESS] = "ringbuf_process",
+		[TR_LOSS_RINGBUF_PACKET] = "ringbuf_packet",
+		[TR_LOSS_RINGBUF_MEM] = "ringbuf_mem",
+		[TR_LOSS_RINGBUF_MODULE] = "ringbuf_module",
+		[TR_LOSS_RINGBUF_BPF] = "ringbuf_bpf",
+		[TR_LOSS_PAYLOAD_TRUNCATED] = "payload_truncated",
+		[TR_LOSS_USER_READ_FAILED] = "user_read_failed",
+		[TR_LOSS_BINARY_COPY_FAILED] = "binary_copy_failed",
+		[TR_LOSS_IOV_LIMIT] = "iov_limit",
+		[TR_LOSS_RINGBUF_OTHER] = "ringbuf_other",
+		[TR_LOSS_COPY_READ_BACK_FAILED] = "copy_read_back_failed",
+		[TR_LOSS_RINGBUF_NAME] = "ringbuf_name",
+		[TR_LOSS_NOT_CAPTURED] = "not_captured",
 	};
 
 	if (kind < TR_LOSS_KIND_COUNT && names[kind])

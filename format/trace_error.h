@@ -9,15 +9,15 @@
 #define TRACE_ERROR_H
 
 /* One list makes both the enum and the names, so they never drift apart. */
-#define TR_ERROR_LIST(X)                                                        \
-	X(TR_E_IO, 1, "I/O error")                                              \
-	X(TR_E_NOMEM, 2, "out of memory")                                       \
-	X(TR_E_NOT_A_TRACE, 3, "not a trace file")                              \
-	X(TR_E_VERSION, 4, "unsupported format version")                        \
-	X(TR_E_TRUNCATED, 5, "trace truncated")                                 \
-	X(TR_E_CORRUPT, 6, "corrupt frame")                                     \
-	X(TR_E_TOO_BIG, 7, "record too large")                                  \
-	X(TR_E_INVALID, 8, "invalid argument")                                  \
+#define TR_ERROR_LIST(X)                                 \
+	X(TR_E_IO, 1, "I/O error")                       \
+	X(TR_E_NOMEM, 2, "out of memory")                \
+	X(TR_E_NOT_A_TRACE, 3, "not a trace file")       \
+	X(TR_E_VERSION, 4, "unsupported format version") \
+	X(TR_E_TRUNCATED, 5, "trace truncated")          \
+	X(TR_E_CORRUPT, 6, "corrupt frame")              \
+	X(TR_E_TOO_BIG, 7, "record too large")           \
+	X(TR_E_INVALID, 8, "invalid argument")           \
 	X(TR_E_LZ4, 9, "lz4 error")
 
 enum tr_error {

@@ -33,19 +33,19 @@ struct tr_record {
 	uint16_t fixed_len;
 	uint32_t body_len;
 	const uint8_t *fixed; /* fixed_len bytes */
-	const uint8_t *tail; /* body_len - fixed_len bytes, right after fixed */
+	const uint8_t *tail;  /* body_len - fixed_len bytes, right after fixed */
 	size_t tail_len;
 	uint64_t frame_offset; /* file offset of the frame holding the record */
-	uint64_t frame_index; /* 0 for the first data frame */
+	uint64_t frame_index;  /* 0 for the first data frame */
 };
 
 struct tr_reader_stats {
-	uint64_t frames; /* complete data frames read */
-	uint64_t records; /* records handed out (known and unknown types) */
+	uint64_t frames;	 /* complete data frames read */
+	uint64_t records;	 /* records handed out (known and unknown types) */
 	uint64_t bytes_consumed; /* file bytes consumed so far */
-	uint64_t bytes_skipped; /* file bytes skipped while resyncing */
+	uint64_t bytes_skipped;	 /* file bytes skipped while resyncing */
 	uint64_t corrupt_frames; /* frames dropped as corrupt */
-	int trailer_seen; /* a TRAILER record was read */
+	int trailer_seen;	 /* a TRAILER record was read */
 };
 
 /*

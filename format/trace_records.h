@@ -158,7 +158,8 @@ struct tr_file {
 #define TR_IO_READ 1
 #define TR_IO_OFFSET_VALID (1u << 0)
 #define TR_IO_TRUNCATED (1u << 1)
-/* since format 1.1: bytes the kernel copied (copy_file_range, sendfile), read back from the source */
+/* since format 1.1: bytes the kernel copied (copy_file_range, sendfile), read back from the source
+ */
 #define TR_IO_READ_BACK (1u << 2)
 /* since format 1.2: stream_pos and stream_epoch are set */
 #define TR_IO_STREAM_POS (1u << 3)
@@ -327,8 +328,8 @@ struct tr_syscall_result {
  * of another type. A TRAILER whose tail is not whole 12-byte pairs is
  * -TR_E_CORRUPT too.
  */
-#define TR_DECLARE_CODEC(name)                                                  \
-	void tr_##name##_encode(const struct tr_##name *in, uint8_t *fixed);    \
+#define TR_DECLARE_CODEC(name)                                               \
+	void tr_##name##_encode(const struct tr_##name *in, uint8_t *fixed); \
 	int tr_##name##_decode(const struct tr_record *rec, struct tr_##name *out)
 
 TR_DECLARE_CODEC(trailer);

@@ -29,7 +29,7 @@
 struct tr_writer;
 
 struct tr_writer_opts {
-	size_t frame_bound; /* close a frame once its content reaches this; 0 = 1 MiB */
+	size_t frame_bound;    /* close a frame once its content reaches this; 0 = 1 MiB */
 	int compression_level; /* LZ4F compression level; 0 = fast default */
 };
 

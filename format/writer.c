@@ -49,7 +49,7 @@ struct tr_writer {
 	size_t olen, ocap;
 
 	int in_frame;
-	uint64_t frame_content; /* decompressed bytes in the open frame */
+	uint64_t frame_content;	      /* decompressed bytes in the open frame */
 	struct tr_xxh32 content_hash; /* of the open frame: its content checksum */
 
 	struct tr_writer_stats stats;
@@ -363,7 +363,7 @@ static int append(struct tr_writer *w, uint16_t type, const void *fixed, uint16_
 int tr_writer_append(struct tr_writer *w, uint16_t type, const void *fixed, uint16_t fixed_len,
 		     const void *tail, size_t tail_len)
 {
-	struct iovec iov = {.iov_base = (void *)tail, .iov_len = tail_len};
+	struct iovec iov = { .iov_base = (void *)tail, .iov_len = tail_len };
 
 	return append(w, type, fixed, fixed_len, &iov, tail_len ? 1 : 0);
 }
@@ -393,7 +393,7 @@ int tr_writer_flush(struct tr_writer *w)
 
 int tr_writer_finish(struct tr_writer *w, const struct tr_trailer *trailer)
 {
-	struct tr_trailer t = {0};
+	struct tr_trailer t = { 0 };
 	uint8_t fixed[TR_TRAILER_FIXED_LEN];
 	uint64_t rec_len;
 	int err = check_usable(w);
@@ -404,9 +404,9 @@ int tr_writer_finish(struct tr_writer *w, const struct tr_trailer *trailer)
 		t = *trailer;
 	if (t.loss_totals_len % TR_LOSS_TOTAL_LEN != 0 || (t.loss_totals_len && !t.loss_totals))
 		return fail(
-		    w, -TR_E_INVALID,
-		    "trailer loss totals must be 12-byte (kind, count) pairs, got %zu bytes",
-		    t.loss_totals_len);
+			w, -TR_E_INVALID,
+			"trailer loss totals must be 12-byte (kind, count) pairs, got %zu bytes",
+			t.loss_totals_len);
 	/*
 	 * The frame count names the frames before the one holding the trailer,
 	 * so decide first whether the trailer starts a new frame.

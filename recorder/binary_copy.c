@@ -41,12 +41,11 @@ struct binary_copies {
 	/* binaries already in the trace: open addressing, key.ino == 0 is free */
 	struct exec_file_key *copied;
 	size_t copied_cap, copied_used;
-	uint8_t *buf; /* COPY_CHUNK bytes */
+	uint8_t *buf;					 /* COPY_CHUNK bytes */
 	struct pending_copy pending[MAX_PENDING_COPIES]; /* FIFO */
 	size_t npending;
 	uint64_t binaries, binary_bytes, copy_failures, from_watch;
 };
-
 
 static size_t key_hash(const struct exec_file_key *k)
 {
@@ -56,7 +55,7 @@ static size_t key_hash(const struct exec_file_key *k)
 }
 
 static struct exec_file_key *key_slot(struct exec_file_key *slots, size_t cap,
-				   const struct exec_file_key *k)
+				      const struct exec_file_key *k)
 {
 	size_t i = key_hash(k) & (cap - 1);
 
@@ -143,8 +142,7 @@ static int open_in_process(uint32_t pid, const char *path)
 
 	if (!path[0])
 		return -1;
-	snprintf(full, sizeof(full), "/proc/%u/%s%s", pid, path[0] == '/' ? "root" : "cwd/",
-		 path);
+	snprintf(full, sizeof(full), "/proc/%u/%s%s", pid, path[0] == '/' ? "root" : "cwd/", path);
 	return open(full, O_RDONLY | O_CLOEXEC);
 }
 
@@ -218,8 +216,8 @@ static int write_binary_end(struct binary_copies *t, const struct exec_file_key 
 			       why ? strlen(why) : 0);
 }
 
-static int copy_failed(struct binary_copies *t, const struct exec_file_key *k, uint64_t size, int error,
-		       uint32_t mode, uint32_t pid, const char *why)
+static int copy_failed(struct binary_copies *t, const struct exec_file_key *k, uint64_t size,
+		       int error, uint32_t mode, uint32_t pid, const char *why)
 {
 	int err;
 
@@ -255,7 +253,8 @@ static int copy_step(struct binary_copies *t)
 	if (n > 0) {
 		tr_binary_chunk_encode(&chunk, fixed);
 		c->offset += n;
-		return recorder_append(t->rec, TR_REC_BINARY_CHUNK, fixed, sizeof(fixed), t->buf, n);
+		return recorder_append(t->rec, TR_REC_BINARY_CHUNK, fixed, sizeof(fixed), t->buf,
+				       n);
 	}
 	if (n == 0) {
 		t->binaries++;
@@ -277,7 +276,8 @@ static int copy_step(struct binary_copies *t)
  * and the file is deleted) and queue the copy; the main loop copies it a
  * chunk at a time between ring buffer polls.
  */
-static int start_copy(struct binary_copies *t, const struct exec_sample *s, const struct exec_file_key *k)
+static int start_copy(struct binary_copies *t, const struct exec_sample *s,
+		      const struct exec_file_key *k)
 {
 	char why[PATH_MAX + 128] = "";
 	struct pending_copy *c;
@@ -381,7 +381,7 @@ int binary_copies_work(struct binary_copies *t)
 
 void binary_copies_report(const struct binary_copies *t)
 {
-	struct exec_watch_stats ws = {0};
+	struct exec_watch_stats ws = { 0 };
 
 	if (t->watch)
 		exec_watch_stats(t->watch, &ws);

@@ -64,7 +64,8 @@ const char capture_options_usage[] =
 	"until SIGINT or SIGTERM.\n"
 	"Exit status: 0 success, 1 recording failed, 2 bad command line.\n";
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -193,8 +194,7 @@ int capture_options_add_capture(struct capture_options *opts, const char *token,
 /* -------------------------------------------------------------- --scope */
 
 /* Split "field OP values"; the operator is returned, *values points after it. */
-static int split_scope(const char *expr, size_t *field_len, enum scope_op *op,
-		       const char **values)
+static int split_scope(const char *expr, size_t *field_len, enum scope_op *op, const char **values)
 {
 	size_t n = strcspn(expr, "=!<>");
 
@@ -233,8 +233,8 @@ static int parse_scope_numbers(struct scope_num_filter *f, const char *name, con
 	if (*v == '\0')
 		return fail(err, errlen, "--scope '%s': no value after the operator", expr);
 	if ((op != SCOPE_OP_EQ && op != SCOPE_OP_NE) && strchr(v, ','))
-		return fail(err, errlen,
-			    "--scope '%s': only = and != take a comma-separated list", expr);
+		return fail(err, errlen, "--scope '%s': only = and != take a comma-separated list",
+			    expr);
 	for (;;) {
 		size_t len = strcspn(v, ",");
 		unsigned long long n;
@@ -279,7 +279,8 @@ static int parse_scope_comms(struct scope_options *s, const char *expr, enum sco
 			return fail(err, errlen, "--scope '%s': empty comm", expr);
 		if (len > 15)
 			return fail(err, errlen,
-				    "--scope '%s': comm '%.*s' is longer than 15 characters (the kernel keeps 15)",
+				    "--scope '%s': comm '%.*s' is longer than 15 characters (the "
+				    "kernel keeps 15)",
 				    expr, (int)len, v);
 		if (s->comm_count >= SCOPE_MAX_VALUES)
 			return fail(err, errlen, "--scope '%s': too many comm values (at most %d)",
@@ -314,11 +315,13 @@ int capture_options_add_scope(struct capture_options *opts, const char *expr, ch
 		} else if (!strcmp(expr, "not-container")) {
 			s->not_container = true;
 		} else if (!strcmp(expr, "comm") || !strcmp(expr, "pid") || !strcmp(expr, "uid")) {
-			return fail(err, errlen, "--scope '%s': missing operator and value (e.g. %s=...)",
-				    expr, expr);
+			return fail(err, errlen,
+				    "--scope '%s': missing operator and value (e.g. %s=...)", expr,
+				    expr);
 		} else {
 			return fail(err, errlen,
-				    "--scope '%s': unknown scope (comm, pid, uid, follow, container, not-container)",
+				    "--scope '%s': unknown scope (comm, pid, uid, follow, "
+				    "container, not-container)",
 				    expr);
 		}
 		if (s->container_only && s->not_container)
@@ -333,7 +336,8 @@ int capture_options_add_scope(struct capture_options *opts, const char *expr, ch
 	} else if (FIELD_IS("pid")) {
 		if (op == SCOPE_OP_EQ && !strcmp(values, "new"))
 			return fail(err, errlen,
-				    "--scope '%s': pid=new is not supported (use -- COMMAND to record new processes)",
+				    "--scope '%s': pid=new is not supported (use -- COMMAND to "
+				    "record new processes)",
 				    expr);
 		ret = parse_scope_numbers(&s->pid, "pid", expr, op, values, err, errlen);
 	} else if (FIELD_IS("uid")) {
@@ -342,11 +346,13 @@ int capture_options_add_scope(struct capture_options *opts, const char *expr, ch
 		   FIELD_IS("tree") || FIELD_IS("uts") || FIELD_IS("executable") ||
 		   FIELD_IS("exec") || FIELD_IS("binary") || FIELD_IS("bin")) {
 		return fail(err, errlen,
-			    "--scope '%s': '%.*s' filters are not supported by tracee-rec (comm, pid, uid, follow, container, not-container are)",
+			    "--scope '%s': '%.*s' filters are not supported by tracee-rec (comm, "
+			    "pid, uid, follow, container, not-container are)",
 			    expr, (int)flen, expr);
 	} else {
 		return fail(err, errlen,
-			    "--scope '%s': unknown scope '%.*s' (comm, pid, uid, follow, container, not-container)",
+			    "--scope '%s': unknown scope '%.*s' (comm, pid, uid, follow, "
+			    "container, not-container)",
 			    expr, (int)flen, expr);
 	}
 #undef FIELD_IS
@@ -401,13 +407,16 @@ static int parse_size(const char *opt, const char *arg, uint64_t *out, char *err
 	switch (*end) {
 	case '\0':
 		break;
-	case 'k': case 'K':
+	case 'k':
+	case 'K':
 		shift = 10;
 		break;
-	case 'm': case 'M':
+	case 'm':
+	case 'M':
 		shift = 20;
 		break;
-	case 'g': case 'G':
+	case 'g':
+	case 'G':
 		shift = 30;
 		break;
 	default:
@@ -466,7 +475,8 @@ int capture_options_parse(struct capture_options *opts, int argc, char **argv, c
 			/* the command's own output would mix into the trace */
 			if (!strcmp(optarg, "-"))
 				return fail(err, errlen,
-					    "-o -: the trace cannot go to standard output; give a file name");
+					    "-o -: the trace cannot go to standard output; give a "
+					    "file name");
 			opts->output_path = optarg;
 			ret = 0;
 			break;
@@ -476,7 +486,8 @@ int capture_options_parse(struct capture_options *opts, int argc, char **argv, c
 				break;
 			if (size < MIN_BUFFER_SIZE || size > MAX_BUFFER_SIZE || (size & (size - 1)))
 				return fail(err, errlen,
-					    "--buffer-size '%s': must be a power of two between 64K and 1G",
+					    "--buffer-size '%s': must be a power of two between "
+					    "64K and 1G",
 					    optarg);
 			opts->buffer_size = (uint32_t)size;
 			break;

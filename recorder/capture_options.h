@@ -24,7 +24,7 @@ struct file_capture {
 	unsigned int path_count;
 	char paths[CAPTURE_MAX_PATH_FILTERS][CAPTURE_PATH_FILTER_LEN]; /* prefixes, '*' removed */
 	uint32_t type_mask; /* TR_FILTER_TYPE_* ORed; 0 = any */
-	uint32_t fd_mask; /* TR_FILTER_FD_* ORed; 0 = any */
+	uint32_t fd_mask;   /* TR_FILTER_FD_* ORed; 0 = any */
 };
 
 enum scope_op { SCOPE_OP_EQ, SCOPE_OP_NE, SCOPE_OP_LT, SCOPE_OP_GT, SCOPE_OP_LE, SCOPE_OP_GE };
@@ -48,7 +48,7 @@ struct capture_options {
 	struct file_capture write, read;
 	bool exec, mem, module, bpf;
 	struct tr_net_capture net; /* network, pcap:, pcap-options:, pcap-snaplen:, --events */
-	uint32_t packet_cap; /* recorder-side cap of bytes kept per packet; 0 = whole */
+	uint32_t packet_cap;	   /* recorder-side cap of bytes kept per packet; 0 = whole */
 	struct scope_options scope;
 	/* recorder settings */
 	const char *output_path;
@@ -65,7 +65,7 @@ struct capture_options {
 };
 
 /* capture_options_parse() results besides 0 and -EINVAL */
-#define CAPTURE_PARSE_HELP 1 /* --help or --usage given: print usage, exit 0 */
+#define CAPTURE_PARSE_HELP 1	/* --help or --usage given: print usage, exit 0 */
 #define CAPTURE_PARSE_VERSION 2 /* --version given */
 
 /* Defaults: no capture, 16 MiB ring buffer, 1000 ms flush interval. */

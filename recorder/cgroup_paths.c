@@ -21,7 +21,7 @@
 
 struct cgroup_entry {
 	uint64_t id; /* 0: free slot */
-	char *path; /* NULL: looked for and not found */
+	char *path;  /* NULL: looked for and not found */
 	bool written;
 };
 

@@ -3,7 +3,7 @@
 
 void compression_policy_init(struct compression_policy *p, uint64_t ring_bytes, int normal_level)
 {
-	*p = (struct compression_policy){.ring_bytes = ring_bytes, .normal_level = normal_level};
+	*p = (struct compression_policy){ .ring_bytes = ring_bytes, .normal_level = normal_level };
 }
 
 bool compression_policy_consumed(struct compression_policy *p, uint64_t bytes)

@@ -71,22 +71,22 @@ static int append_chunk(struct recorder *rec, const struct copy_range_sample *s,
 {
 	uint8_t fixed[TR_IO_CHUNK_FIXED_LEN];
 	struct tr_io_chunk c = {
-	    .time_ns = s->hdr.time_ns,
-	    .pid = s->hdr.pid,
-	    .tid = s->hdr.tid,
-	    .cgroup_id = s->hdr.cgroup_id,
-	    .dev = s->dev,
-	    .ino = s->ino,
-	    .offset = s->offset + done,
-	    .mode = s->mode,
-	    .direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
-	    .flags = (s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED | TR_IO_STREAM_POS)) |
-		     TR_IO_READ_BACK,
-	    .fd = (uint16_t)s->fd,
-	    .syscall_nr = s->syscall_nr,
-	    .generation = s->generation,
-	    .stream_pos = s->stream_pos + done,
-	    .stream_epoch = s->epoch,
+		.time_ns = s->hdr.time_ns,
+		.pid = s->hdr.pid,
+		.tid = s->hdr.tid,
+		.cgroup_id = s->hdr.cgroup_id,
+		.dev = s->dev,
+		.ino = s->ino,
+		.offset = s->offset + done,
+		.mode = s->mode,
+		.direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
+		.flags = (s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED | TR_IO_STREAM_POS)) |
+			 TR_IO_READ_BACK,
+		.fd = (uint16_t)s->fd,
+		.syscall_nr = s->syscall_nr,
+		.generation = s->generation,
+		.stream_pos = s->stream_pos + done,
+		.stream_epoch = s->epoch,
 	};
 
 	tr_io_chunk_encode(&c, fixed);
@@ -100,7 +100,7 @@ static int append_chunk(struct recorder *rec, const struct copy_range_sample *s,
  */
 static int copy_is_elf(int fd, const struct copy_range_sample *s)
 {
-	static const uint8_t magic[4] = {0x7f, 'E', 'L', 'F'};
+	static const uint8_t magic[4] = { 0x7f, 'E', 'L', 'F' };
 	uint8_t head[4];
 	ssize_t n;
 
@@ -159,27 +159,29 @@ int copy_read_back(struct recorder *rec, const struct copy_range_sample *s, uint
 	}
 	if (done < s->length) {
 		struct tr_io_loss loss = {
-		    .time_ns = s->hdr.time_ns,
-		    .pid = s->hdr.pid,
-		    .tid = s->hdr.tid,
-		    .cgroup_id = s->hdr.cgroup_id,
-		    .dev = s->dev,
-		    .ino = s->ino,
-		    .offset = s->offset + done,
-		    .stream_pos = s->stream_pos + done,
-		    .bytes = s->length - done,
-		    .events = 1,
-		    .kind = TR_LOSS_COPY_READ_BACK_FAILED,
-		    .generation = s->generation,
-		    .stream_epoch = s->epoch,
-		    .mode = s->mode,
-		    .direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
-		    .flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_STREAM_POS),
+			.time_ns = s->hdr.time_ns,
+			.pid = s->hdr.pid,
+			.tid = s->hdr.tid,
+			.cgroup_id = s->hdr.cgroup_id,
+			.dev = s->dev,
+			.ino = s->ino,
+			.offset = s->offset + done,
+			.stream_pos = s->stream_pos + done,
+			.bytes = s->length - done,
+			.events = 1,
+			.kind = TR_LOSS_COPY_READ_BACK_FAILED,
+			.generation = s->generation,
+			.stream_epoch = s->epoch,
+			.mode = s->mode,
+			.direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
+			.flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_STREAM_POS),
 		};
 		int n = snprintf(detail, sizeof(detail), "copied from %s: %s", path, why);
 
 		loss.detail = (const uint8_t *)detail;
-		loss.detail_len = n < 0 ? 0 : (size_t)n < sizeof(detail) ? (size_t)n : sizeof(detail) - 1;
+		loss.detail_len = n < 0			       ? 0
+				  : (size_t)n < sizeof(detail) ? (size_t)n
+							       : sizeof(detail) - 1;
 		err = recorder_note_io_loss(rec, &loss);
 	}
 cleanup:

@@ -18,9 +18,9 @@
 #include "recorder/kernel_dev.h"
 #include "recorder/mountinfo.h"
 
-#define HELD_MAX 512		   /* descriptors kept at once */
+#define HELD_MAX 512		    /* descriptors kept at once */
 #define HOLD_NS (5ull * 1000000000) /* how long one waits for its exec sample */
-#define MARKED_MAX 1024		   /* file systems marked */
+#define MARKED_MAX 1024		    /* file systems marked */
 
 struct held {
 	struct exec_file_key key;
@@ -161,7 +161,8 @@ bool exec_file_unchanged(const struct stat *st, const struct exec_file_key *k)
 
 	if (kernel_dev(st->st_dev) != k->dev || st->st_ino != k->ino)
 		return false;
-	return ctime == k->ctime_ns || (stat_ns(&st->st_mtim) == k->mtime_ns && ctime > k->ctime_ns);
+	return ctime == k->ctime_ns ||
+	       (stat_ns(&st->st_mtim) == k->mtime_ns && ctime > k->ctime_ns);
 }
 
 static bool unchanged_since_exec(int fd, const struct exec_file_key *k)
@@ -193,7 +194,7 @@ static void hold(struct exec_watch *w, int fd, uint64_t now)
 		forget(w, 0);
 		w->stats.expired++;
 	}
-	w->held[w->nheld++] = (struct held){.key = k, .fd = fd, .since_ns = now};
+	w->held[w->nheld++] = (struct held){ .key = k, .fd = fd, .since_ns = now };
 }
 
 int exec_watch_drain(struct exec_watch *w)

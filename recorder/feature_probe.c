@@ -38,14 +38,17 @@ int feature_probe_check(const struct capture_options *opts, char *err, size_t er
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		add(missing, sizeof(missing),
-		    "kernel BTF (/sys/kernel/btf/vmlinux: a kernel built with CONFIG_DEBUG_INFO_BTF, Linux 5.5+)");
+		    "kernel BTF (/sys/kernel/btf/vmlinux: a kernel built with "
+		    "CONFIG_DEBUG_INFO_BTF, Linux 5.5+)");
 	} else {
 		vmlinux = btf__load_vmlinux_btf();
 		if (!vmlinux) {
-			add(missing, sizeof(missing), "readable kernel BTF (/sys/kernel/btf/vmlinux)");
+			add(missing, sizeof(missing),
+			    "readable kernel BTF (/sys/kernel/btf/vmlinux)");
 		} else {
 			for (size_t i = 0; i < sizeof(tracepoints) / sizeof(tracepoints[0]); i++) {
-				if (btf__find_by_name_kind(vmlinux, tracepoints[i], BTF_KIND_TYPEDEF) >= 0)
+				if (btf__find_by_name_kind(vmlinux, tracepoints[i],
+							   BTF_KIND_TYPEDEF) >= 0)
 					continue;
 				add(missing, sizeof(missing), "BTF tracepoint (tp_btf) ");
 				strncat(missing, tracepoints[i] + 10,
@@ -61,7 +64,8 @@ int feature_probe_check(const struct capture_options *opts, char *err, size_t er
 		close(r);
 	} else if (errno == EPERM || errno == EACCES) {
 		add(missing, sizeof(missing),
-		    "permission to use BPF (run as root, or with CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN)");
+		    "permission to use BPF (run as root, or with CAP_BPF, CAP_PERFMON and "
+		    "CAP_SYS_ADMIN)");
 		goto out; /* every further probe would fail the same way */
 	} else if (errno == ENOSYS) {
 		add(missing, sizeof(missing), "the bpf() system call (CONFIG_BPF_SYSCALL)");
@@ -81,7 +85,8 @@ int feature_probe_check(const struct capture_options *opts, char *err, size_t er
 		add(missing, sizeof(missing), "the bpf_loop helper (Linux 5.17)");
 	if (opts->mem &&
 	    libbpf_probe_bpf_helper(BPF_PROG_TYPE_RAW_TRACEPOINT, BPF_FUNC_find_vma, NULL) <= 0)
-		add(missing, sizeof(missing), "the bpf_find_vma helper, for --capture mem (Linux 5.17)");
+		add(missing, sizeof(missing),
+		    "the bpf_find_vma helper, for --capture mem (Linux 5.17)");
 	if (opts->net.network) {
 		if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_CGROUP_SKB, NULL) <= 0)
 			add(missing, sizeof(missing), "cgroup_skb programs, for network capture");

@@ -26,17 +26,18 @@
 #include "recorder/recorder.h"
 
 _Static_assert(FILE_IO_TYPE_REGULAR == TR_FILTER_TYPE_REGULAR &&
-		   FILE_IO_TYPE_PIPE == TR_FILTER_TYPE_PIPE &&
-		   FILE_IO_TYPE_SOCKET == TR_FILTER_TYPE_SOCKET && FILE_IO_TYPE_ELF == TR_FILTER_TYPE_ELF,
+		       FILE_IO_TYPE_PIPE == TR_FILTER_TYPE_PIPE &&
+		       FILE_IO_TYPE_SOCKET == TR_FILTER_TYPE_SOCKET &&
+		       FILE_IO_TYPE_ELF == TR_FILTER_TYPE_ELF,
 	       "file type filter bits differ between bpf/file_io.h and format/capture_tokens.h");
 _Static_assert(FILE_IO_FD_STDIN == TR_FILTER_FD_STDIN && FILE_IO_FD_STDOUT == TR_FILTER_FD_STDOUT &&
-		   FILE_IO_FD_STDERR == TR_FILTER_FD_STDERR,
+		       FILE_IO_FD_STDERR == TR_FILTER_FD_STDERR,
 	       "fd filter bits differ between bpf/file_io.h and format/capture_tokens.h");
 _Static_assert(FILE_IO_MAX_PATH_FILTERS == CAPTURE_MAX_PATH_FILTERS &&
-		   FILE_IO_PATH_FILTER_LEN == CAPTURE_PATH_FILTER_LEN,
+		       FILE_IO_PATH_FILTER_LEN == CAPTURE_PATH_FILTER_LEN,
 	       "path filter limits differ between bpf/file_io.h and capture_options.h");
 _Static_assert(FILE_IO_OFFSET_VALID == TR_IO_OFFSET_VALID && FILE_IO_TRUNCATED == TR_IO_TRUNCATED &&
-		   FILE_IO_STREAM_POS == TR_IO_STREAM_POS,
+		       FILE_IO_STREAM_POS == TR_IO_STREAM_POS,
 	       "chunk flags differ between bpf/file_io.h and the trace format");
 
 struct file_io {
@@ -142,8 +143,8 @@ cleanup:
 
 static int file_io_load(void *state)
 {
-	static const char needs[] =
-	    "BTF, tp_btf/sys_enter and sys_exit, bpf_loop and ring buffers: kernel 5.17 or later";
+	static const char needs[] = "BTF, tp_btf/sys_enter and sys_exit, bpf_loop and ring "
+				    "buffers: kernel 5.17 or later";
 	struct file_io *fio = state;
 	int err;
 
@@ -185,28 +186,29 @@ static int file_io_attach(void *state)
 {
 	struct file_io *fio = state;
 
-	return probe_skeleton_attach(fio->rec, fio->skel->skeleton, "file_io", "the syscall tracepoints");
+	return probe_skeleton_attach(fio->rec, fio->skel->skeleton, "file_io",
+				     "the syscall tracepoints");
 }
 
 static int handle_chunk(struct recorder *rec, const struct io_chunk_sample *s)
 {
 	uint8_t fixed[TR_IO_CHUNK_FIXED_LEN];
 	struct tr_io_chunk c = {
-	    .time_ns = s->hdr.time_ns,
-	    .pid = s->hdr.pid,
-	    .tid = s->hdr.tid,
-	    .cgroup_id = s->hdr.cgroup_id,
-	    .dev = s->dev,
-	    .ino = s->ino,
-	    .offset = s->offset,
-	    .mode = s->mode,
-	    .direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
-	    .flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED | TR_IO_STREAM_POS),
-	    .fd = (uint16_t)s->fd,
-	    .syscall_nr = s->syscall_nr,
-	    .generation = s->generation,
-	    .stream_pos = s->stream_pos,
-	    .stream_epoch = s->epoch,
+		.time_ns = s->hdr.time_ns,
+		.pid = s->hdr.pid,
+		.tid = s->hdr.tid,
+		.cgroup_id = s->hdr.cgroup_id,
+		.dev = s->dev,
+		.ino = s->ino,
+		.offset = s->offset,
+		.mode = s->mode,
+		.direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
+		.flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_TRUNCATED | TR_IO_STREAM_POS),
+		.fd = (uint16_t)s->fd,
+		.syscall_nr = s->syscall_nr,
+		.generation = s->generation,
+		.stream_pos = s->stream_pos,
+		.stream_epoch = s->epoch,
 	};
 
 	tr_io_chunk_encode(&c, fixed);
@@ -221,12 +223,12 @@ static int handle_file_info(struct recorder *rec, const struct file_info_sample 
 	const char *path = s->path;
 	size_t path_len = s->path_len;
 	struct tr_file f = {
-	    .time_ns = s->hdr.time_ns,
-	    .dev = s->dev,
-	    .ino = s->ino,
-	    .mode = s->mode,
-	    .pid = s->hdr.pid,
-	    .generation = s->generation,
+		.time_ns = s->hdr.time_ns,
+		.dev = s->dev,
+		.ino = s->ino,
+		.mode = s->mode,
+		.pid = s->hdr.pid,
+		.generation = s->generation,
 	};
 
 	/* the names /proc/PID/fd shows for files outside the mount tree */
@@ -252,22 +254,22 @@ static int handle_file_info(struct recorder *rec, const struct file_info_sample 
 static int handle_io_loss(struct recorder *rec, const struct io_loss_sample *s)
 {
 	struct tr_io_loss l = {
-	    .time_ns = s->hdr.time_ns,
-	    .pid = s->hdr.pid,
-	    .tid = s->hdr.tid,
-	    .cgroup_id = s->hdr.cgroup_id,
-	    .dev = s->dev,
-	    .ino = s->ino,
-	    .offset = s->offset,
-	    .stream_pos = s->stream_pos,
-	    .bytes = s->bytes,
-	    .events = s->events,
-	    .kind = s->kind,
-	    .generation = s->generation,
-	    .stream_epoch = s->epoch,
-	    .mode = s->mode,
-	    .direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
-	    .flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_STREAM_POS),
+		.time_ns = s->hdr.time_ns,
+		.pid = s->hdr.pid,
+		.tid = s->hdr.tid,
+		.cgroup_id = s->hdr.cgroup_id,
+		.dev = s->dev,
+		.ino = s->ino,
+		.offset = s->offset,
+		.stream_pos = s->stream_pos,
+		.bytes = s->bytes,
+		.events = s->events,
+		.kind = s->kind,
+		.generation = s->generation,
+		.stream_epoch = s->epoch,
+		.mode = s->mode,
+		.direction = s->direction == FILE_IO_READ ? TR_IO_READ : TR_IO_WRITE,
+		.flags = s->flags & (TR_IO_OFFSET_VALID | TR_IO_STREAM_POS),
 	};
 
 	return recorder_note_io_loss(rec, &l);
@@ -361,20 +363,20 @@ static void file_io_destroy(void *state)
 	free(fio);
 }
 
-static const unsigned int file_io_more_events[] = {EV_IO_LOSS, 0};
+static const unsigned int file_io_more_events[] = { EV_IO_LOSS, 0 };
 
 const struct probe file_io_probe = {
-    .name = "file_io",
-    .first_event = EV_FILE_INFO,
-    .last_event = EV_COPY_RANGE,
-    .wanted = file_io_wanted,
-    .open = file_io_open,
-    .load = file_io_load,
-    .attach = file_io_attach,
-    .handle_sample = file_io_handle_sample,
-    .tick = NULL,
-    .destroy = file_io_destroy,
-    .more_events = file_io_more_events,
-    .detach = file_io_detach,
-    .drain = file_io_drain,
+	.name = "file_io",
+	.first_event = EV_FILE_INFO,
+	.last_event = EV_COPY_RANGE,
+	.wanted = file_io_wanted,
+	.open = file_io_open,
+	.load = file_io_load,
+	.attach = file_io_attach,
+	.handle_sample = file_io_handle_sample,
+	.tick = NULL,
+	.destroy = file_io_destroy,
+	.more_events = file_io_more_events,
+	.detach = file_io_detach,
+	.drain = file_io_drain,
 };

@@ -36,7 +36,8 @@ int main(int argc, char **argv)
 	}
 	if (opts.ignored_dir_token)
 		fprintf(stderr,
-			"tracee-rec: note: --capture %s has no effect: every artifact goes into the trace (-o %s); tracee-extract writes them out\n",
+			"tracee-rec: note: --capture %s has no effect: every artifact goes into "
+			"the trace (-o %s); tracee-extract writes them out\n",
 			opts.ignored_dir_token, opts.output_path);
 	ret = recorder_run(&opts);
 	capture_options_free(&opts);

@@ -63,7 +63,8 @@ static int mem_attach(void *state)
 {
 	struct mem_capture *mc = state;
 
-	return probe_skeleton_attach(mc->rec, mc->skel->skeleton, "mem capture", "tp_btf/sys_enter");
+	return probe_skeleton_attach(mc->rec, mc->skel->skeleton, "mem capture",
+				     "tp_btf/sys_enter");
 }
 
 static int mem_chunk_record(struct recorder *rec, const struct mem_chunk_event *e, size_t len)

@@ -151,8 +151,8 @@ static int open_same_file(const char *path, const struct module_file_event *e, s
 }
 
 /* prefix + the path BPF built; false when there is no usable path. */
-static bool join_path(const struct module_file_event *e, size_t len, const char *prefix,
-		      char *out, size_t out_len)
+static bool join_path(const struct module_file_event *e, size_t len, const char *prefix, char *out,
+		      size_t out_len)
 {
 	int n;
 
@@ -171,7 +171,7 @@ static int open_module_file(const struct module_file_event *e, size_t len, struc
 			    char *where, size_t where_len)
 {
 	char caller_root[64], path[FILE_PATH_MAX + 64];
-	const char *roots[2] = {caller_root, ""};
+	const char *roots[2] = { caller_root, "" };
 	size_t i;
 	int fd;
 
@@ -210,8 +210,8 @@ static int file_image(struct module_capture *mc, struct recorder *rec,
 		/* Say that a load happened and its image is missing. */
 		snprintf(detail, sizeof(detail),
 			 "finit_module by pid %u: file dev %llu inode %llu (fd %u) could not be "
-			 "reopened", e->hdr.pid, (unsigned long long)e->dev,
-			 (unsigned long long)e->ino, e->fd);
+			 "reopened",
+			 e->hdr.pid, (unsigned long long)e->dev, (unsigned long long)e->ino, e->fd);
 		err = recorder_note_loss(rec, TR_LOSS_BINARY_COPY_FAILED, e->hdr.pid, e->size,
 					 detail);
 		if (!err)
@@ -223,8 +223,10 @@ static int file_image(struct module_capture *mc, struct recorder *rec,
 	/* The kernel would read the whole file from offset 0, whatever fd's position. */
 	total = st.st_size;
 	if (total > MODULE_FILE_MAX) {
-		snprintf(detail, sizeof(detail), "finit_module image %s: %llu bytes, only the first "
-			 "%llu copied", where, (unsigned long long)total, MODULE_FILE_MAX);
+		snprintf(detail, sizeof(detail),
+			 "finit_module image %s: %llu bytes, only the first "
+			 "%llu copied",
+			 where, (unsigned long long)total, MODULE_FILE_MAX);
 		err = recorder_note_loss(rec, TR_LOSS_PAYLOAD_TRUNCATED, e->hdr.pid,
 					 total - MODULE_FILE_MAX, detail);
 		if (err)
@@ -249,8 +251,10 @@ static int file_image(struct module_capture *mc, struct recorder *rec,
 	}
 	if (offset < limit) {
 		/* Shrunk or unreadable while we copied. */
-		snprintf(detail, sizeof(detail), "finit_module image %s: read stopped at %llu of "
-			 "%llu bytes", where, (unsigned long long)offset, (unsigned long long)total);
+		snprintf(detail, sizeof(detail),
+			 "finit_module image %s: read stopped at %llu of "
+			 "%llu bytes",
+			 where, (unsigned long long)offset, (unsigned long long)total);
 		err = recorder_note_loss(rec, TR_LOSS_BINARY_COPY_FAILED, e->hdr.pid,
 					 limit - offset, detail);
 		if (err)
@@ -261,8 +265,8 @@ static int file_image(struct module_capture *mc, struct recorder *rec,
 		err = append_chunk(rec, &e->hdr, e->dev, e->ino, total, offset, e->syscall_nr,
 				   TR_CHUNK_LAST | TR_CHUNK_INCOMPLETE, NULL, 0);
 	} else if (total == 0) {
-		err = append_chunk(rec, &e->hdr, e->dev, e->ino, 0, 0, e->syscall_nr,
-				   TR_CHUNK_LAST, NULL, 0);
+		err = append_chunk(rec, &e->hdr, e->dev, e->ino, 0, 0, e->syscall_nr, TR_CHUNK_LAST,
+				   NULL, 0);
 	}
 
 cleanup:

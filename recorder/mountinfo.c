@@ -49,8 +49,7 @@ static bool parse_line(const char *line, char *mnt, size_t mlen, char *type, siz
 	return field(sep + 3, type, tlen) && type[0];
 }
 
-int mountinfo_each(bool (*fn)(const char *mount_point, const char *fs_type, void *arg),
-		   void *arg)
+int mountinfo_each(bool (*fn)(const char *mount_point, const char *fs_type, void *arg), void *arg)
 {
 	char *line = NULL, mnt[PATH_MAX], type[64];
 	size_t cap = 0;

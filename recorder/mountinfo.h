@@ -15,8 +15,7 @@
  * Call fn(mount_point, fs_type, arg) for each mount, in order, until it
  * returns true. 0 or -errno (mountinfo cannot be read).
  */
-int mountinfo_each(bool (*fn)(const char *mount_point, const char *fs_type, void *arg),
-		   void *arg);
+int mountinfo_each(bool (*fn)(const char *mount_point, const char *fs_type, void *arg), void *arg);
 
 /* The first cgroup2 mount point. 0, -ENOENT (none), -ENAMETOOLONG or -errno. */
 int mountinfo_cgroup2(char *out, size_t len);

@@ -143,11 +143,11 @@ static int stamp_existing_sockets(struct net_capture *nc)
 cleanup:
 	bpf_link__destroy(link);
 	if (err)
-		fprintf(
-		    stderr,
-		    "network capture: cannot stamp the sockets opened before the recording (%s);"
-		    " their packets will be unattributed\n",
-		    strerror(-err));
+		fprintf(stderr,
+			"network capture: cannot stamp the sockets opened before the recording "
+			"(%s);"
+			" their packets will be unattributed\n",
+			strerror(-err));
 	return err;
 }
 
@@ -227,13 +227,13 @@ static void net_capture_destroy(void *state)
 }
 
 const struct probe net_capture_probe = {
-    .name = "network",
-    .first_event = EV_PACKET,
-    .last_event = EV_PACKET,
-    .wanted = net_capture_wanted,
-    .open = net_capture_open,
-    .load = net_capture_load,
-    .attach = net_capture_attach,
-    .handle_sample = net_capture_handle_sample,
-    .destroy = net_capture_destroy,
+	.name = "network",
+	.first_event = EV_PACKET,
+	.last_event = EV_PACKET,
+	.wanted = net_capture_wanted,
+	.open = net_capture_open,
+	.load = net_capture_load,
+	.attach = net_capture_attach,
+	.handle_sample = net_capture_handle_sample,
+	.destroy = net_capture_destroy,
 };

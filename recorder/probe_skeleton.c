@@ -28,11 +28,10 @@ int probe_skeleton_load(struct recorder *rec, struct bpf_object_skeleton *skelet
 	int err = bpf_object__load_skeleton(skeleton);
 
 	if (err)
-		return recorder_fail(rec, err,
-				     "%s: the kernel refused its BPF programs (they need %s): %s%s",
-				     capture, needs, strerror(-err),
-				     rec->opts->verbose ? ""
-							: " (run with -v to see the verifier's log)");
+		return recorder_fail(
+			rec, err, "%s: the kernel refused its BPF programs (they need %s): %s%s",
+			capture, needs, strerror(-err),
+			rec->opts->verbose ? "" : " (run with -v to see the verifier's log)");
 	return 0;
 }
 

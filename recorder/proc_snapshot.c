@@ -65,7 +65,9 @@ static bool read_proc(uint32_t pid, const char *cgroup_mount, struct proc_entry 
 	n = close_paren - strchr(buf, '(') - 1;
 	memcpy(e->comm, strchr(buf, '(') + 1, n < TR_COMM_LEN - 1 ? n : TR_COMM_LEN - 1);
 	/* fields after comm: state ppid ... starttime is field 22 */
-	if (sscanf(close_paren + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+	if (sscanf(close_paren + 2,
+		   "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d "
+		   "%llu",
 		   &ppid, &start_ticks) != 2)
 		return false;
 	e->ppid = ppid;

@@ -226,8 +226,9 @@ static int tracker_load(void *state)
 {
 	struct tracker *t = state;
 
-	return probe_skeleton_load(t->rec, t->skel->skeleton, "process tracker",
-				   "BTF, tp_btf sched tracepoints and ring buffers: kernel 5.8 or later");
+	return probe_skeleton_load(
+		t->rec, t->skel->skeleton, "process tracker",
+		"BTF, tp_btf sched tracepoints and ring buffers: kernel 5.8 or later");
 }
 
 static int tracker_attach(void *state)

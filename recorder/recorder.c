@@ -38,22 +38,22 @@
 /* poll_losses() copies the BPF loss slots into LOSS records of the same number. */
 #define SAME_LOSS(slot, kind) ((int)(slot) == (int)(kind))
 _Static_assert(SAME_LOSS(LOSS_RINGBUF_WRITE, TR_LOSS_RINGBUF_WRITE) &&
-		   SAME_LOSS(LOSS_RINGBUF_READ, TR_LOSS_RINGBUF_READ) &&
-		   SAME_LOSS(LOSS_RINGBUF_EXEC, TR_LOSS_RINGBUF_EXEC) &&
-		   SAME_LOSS(LOSS_RINGBUF_PROCESS, TR_LOSS_RINGBUF_PROCESS) &&
-		   SAME_LOSS(LOSS_RINGBUF_PACKET, TR_LOSS_RINGBUF_PACKET) &&
-		   SAME_LOSS(LOSS_RINGBUF_MEM, TR_LOSS_RINGBUF_MEM) &&
-		   SAME_LOSS(LOSS_RINGBUF_MODULE, TR_LOSS_RINGBUF_MODULE) &&
-		   SAME_LOSS(LOSS_RINGBUF_BPF, TR_LOSS_RINGBUF_BPF) &&
-		   SAME_LOSS(LOSS_PAYLOAD_TRUNCATED, TR_LOSS_PAYLOAD_TRUNCATED) &&
-		   SAME_LOSS(LOSS_USER_READ_FAILED, TR_LOSS_USER_READ_FAILED) &&
-		   SAME_LOSS(LOSS_BINARY_COPY_FAILED, TR_LOSS_BINARY_COPY_FAILED) &&
-		   SAME_LOSS(LOSS_IOV_LIMIT, TR_LOSS_IOV_LIMIT) &&
-		   SAME_LOSS(LOSS_RINGBUF_OTHER, TR_LOSS_RINGBUF_OTHER) &&
-		   SAME_LOSS(LOSS_COPY_READ_BACK_FAILED, TR_LOSS_COPY_READ_BACK_FAILED) &&
-		   SAME_LOSS(LOSS_RINGBUF_NAME, TR_LOSS_RINGBUF_NAME) &&
-		   SAME_LOSS(LOSS_NOT_CAPTURED, TR_LOSS_NOT_CAPTURED) &&
-		   SAME_LOSS(LOSS_SLOT_COUNT, TR_LOSS_KIND_COUNT),
+		       SAME_LOSS(LOSS_RINGBUF_READ, TR_LOSS_RINGBUF_READ) &&
+		       SAME_LOSS(LOSS_RINGBUF_EXEC, TR_LOSS_RINGBUF_EXEC) &&
+		       SAME_LOSS(LOSS_RINGBUF_PROCESS, TR_LOSS_RINGBUF_PROCESS) &&
+		       SAME_LOSS(LOSS_RINGBUF_PACKET, TR_LOSS_RINGBUF_PACKET) &&
+		       SAME_LOSS(LOSS_RINGBUF_MEM, TR_LOSS_RINGBUF_MEM) &&
+		       SAME_LOSS(LOSS_RINGBUF_MODULE, TR_LOSS_RINGBUF_MODULE) &&
+		       SAME_LOSS(LOSS_RINGBUF_BPF, TR_LOSS_RINGBUF_BPF) &&
+		       SAME_LOSS(LOSS_PAYLOAD_TRUNCATED, TR_LOSS_PAYLOAD_TRUNCATED) &&
+		       SAME_LOSS(LOSS_USER_READ_FAILED, TR_LOSS_USER_READ_FAILED) &&
+		       SAME_LOSS(LOSS_BINARY_COPY_FAILED, TR_LOSS_BINARY_COPY_FAILED) &&
+		       SAME_LOSS(LOSS_IOV_LIMIT, TR_LOSS_IOV_LIMIT) &&
+		       SAME_LOSS(LOSS_RINGBUF_OTHER, TR_LOSS_RINGBUF_OTHER) &&
+		       SAME_LOSS(LOSS_COPY_READ_BACK_FAILED, TR_LOSS_COPY_READ_BACK_FAILED) &&
+		       SAME_LOSS(LOSS_RINGBUF_NAME, TR_LOSS_RINGBUF_NAME) &&
+		       SAME_LOSS(LOSS_NOT_CAPTURED, TR_LOSS_NOT_CAPTURED) &&
+		       SAME_LOSS(LOSS_SLOT_COUNT, TR_LOSS_KIND_COUNT),
 	       "loss slots of bpf/events.h differ from the loss kinds of the trace format");
 
 #define MAX_PROBES 16
@@ -350,8 +350,8 @@ static int build_header(const struct capture_options *opts, struct tr_header *hd
 	clock_gettime(CLOCK_BOOTTIME, &boot);
 	clock_gettime(CLOCK_REALTIME, &wall);
 	hdr->start_boot_ns = (uint64_t)boot.tv_sec * 1000000000ULL + boot.tv_nsec;
-	hdr->boot_wall_offset_ns = ((int64_t)wall.tv_sec * 1000000000LL + wall.tv_nsec) -
-				   (int64_t)hdr->start_boot_ns;
+	hdr->boot_wall_offset_ns =
+		((int64_t)wall.tv_sec * 1000000000LL + wall.tv_nsec) - (int64_t)hdr->start_boot_ns;
 	err |= tr_header_set(&hdr->hostname, host);
 	err |= tr_header_set(&hdr->kernel_release, uts.release);
 	err |= tr_header_set(&hdr->machine, uts.machine);
@@ -410,7 +410,8 @@ static int check_captures_available(const struct capture_options *opts)
 				covered = true;
 		if (!covered) {
 			fprintf(stderr,
-				"tracee-rec: --capture %s is not available in this build of tracee-rec\n",
+				"tracee-rec: --capture %s is not available in this build of "
+				"tracee-rec\n",
 				kinds[k].token);
 			return -ENOTSUP;
 		}
@@ -462,7 +463,8 @@ static int setup_probes(struct recording *r)
 		err = p->load(r->states[n]);
 		if (err)
 			return probe_failed(r, p, "load", err);
-		for (unsigned int t = p->first_event; t && t <= p->last_event && t < MAX_EVENT_TYPE; t++)
+		for (unsigned int t = p->first_event; t && t <= p->last_event && t < MAX_EVENT_TYPE;
+		     t++)
 			r->owner[t] = (signed char)n;
 		for (const unsigned int *t = p->more_events; t && *t; t++)
 			if (*t < MAX_EVENT_TYPE)
@@ -499,7 +501,8 @@ static void print_summary(struct recording *r, bool finished)
 
 	tr_writer_stats(r->rec.writer, &st);
 	fprintf(stderr,
-		"tracee-rec: %llu records (%llu payload bytes) in %llu frames, %llu bytes written to %s%s\n",
+		"tracee-rec: %llu records (%llu payload bytes) in %llu frames, %llu bytes written "
+		"to %s%s\n",
 		(unsigned long long)st.records, (unsigned long long)st.payload_bytes,
 		(unsigned long long)st.frames, (unsigned long long)st.file_bytes,
 		r->rec.opts->output_path, finished ? "" : " (no trailer: recording failed)");
@@ -524,7 +527,8 @@ static void print_summary(struct recording *r, bool finished)
 			"tracee-rec: fell behind the ring buffer %u time%s; %llu bytes of samples "
 			"meanwhile were compressed faster (LZ4 acceleration %d)\n",
 			r->compression.spells, r->compression.spells == 1 ? "" : "s",
-			(unsigned long long)r->compression.behind_bytes, 1 - COMPRESSION_LEVEL_BEHIND);
+			(unsigned long long)r->compression.behind_bytes,
+			1 - COMPRESSION_LEVEL_BEHIND);
 }
 
 static int finish_trace(struct recording *r)
@@ -638,7 +642,7 @@ int recorder_run(const struct capture_options *opts)
 	r->rec.opts = opts;
 	r->rec.self_pid = getpid();
 	r->rec.events_fd = r->rec.loss_events_fd = r->rec.losses_fd = r->rec.scope_config_fd =
-	    r->rec.scope_tasks_fd = r->rec.ring_wakeups_fd = -1;
+		r->rec.scope_tasks_fd = r->rec.ring_wakeups_fd = -1;
 	r->out_fd = -1;
 	memset(&hdr, 0, sizeof(hdr));
 
@@ -666,7 +670,8 @@ int recorder_run(const struct capture_options *opts)
 	err = cgroup_paths_new(&r->cgroups);
 	if (err) {
 		fprintf(stderr,
-			"tracee-rec: warning: no cgroup v2 mount found (%s): container attribution disabled\n",
+			"tracee-rec: warning: no cgroup v2 mount found (%s): container attribution "
+			"disabled\n",
 			strerror(-err));
 		r->cgroups = NULL;
 	}
@@ -727,7 +732,8 @@ int recorder_run(const struct capture_options *opts)
 	}
 	err = ring_buffer__add(r->rb, r->rec.loss_events_fd, handle_sample, r);
 	if (err) {
-		fprintf(stderr, "tracee-rec: cannot open the loss ring buffer: %s\n", strerror(-err));
+		fprintf(stderr, "tracee-rec: cannot open the loss ring buffer: %s\n",
+			strerror(-err));
 		goto cleanup;
 	}
 	err = setup_probes(r);
@@ -764,7 +770,8 @@ cleanup:
 			if (finished)
 				status = command_runner_exit_status(&r->cmd);
 		} else {
-			fprintf(stderr, "tracee-rec: recording stopped; the command (pid %d) still runs\n",
+			fprintf(stderr,
+				"tracee-rec: recording stopped; the command (pid %d) still runs\n",
 				(int)r->cmd.pid);
 			status = finished ? 0 : 1;
 		}

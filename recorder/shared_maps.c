@@ -21,8 +21,8 @@
 #include "recorder/recorder.h"
 #include "recorder/shared_maps.h"
 
-static int create_map(enum bpf_map_type type, const char *name, __u32 key_size,
-		      __u32 value_size, __u32 max_entries, char *err, size_t errlen)
+static int create_map(enum bpf_map_type type, const char *name, __u32 key_size, __u32 value_size,
+		      __u32 max_entries, char *err, size_t errlen)
 {
 	int fd = bpf_map_create(type, name, key_size, value_size, max_entries, NULL);
 
@@ -38,7 +38,7 @@ int shared_maps_create(struct recorder *rec, uint32_t ringbuf_size, char *err, s
 	int fd;
 
 	rec->events_fd = rec->loss_events_fd = rec->losses_fd = rec->scope_config_fd =
-	    rec->scope_tasks_fd = rec->ring_wakeups_fd = -1;
+		rec->scope_tasks_fd = rec->ring_wakeups_fd = -1;
 	fd = create_map(BPF_MAP_TYPE_RINGBUF, "events", 0, 0, ringbuf_size, err, errlen);
 	if (fd < 0)
 		goto fail;
@@ -76,8 +76,8 @@ fail:
 
 void shared_maps_close(struct recorder *rec)
 {
-	int *fds[] = { &rec->events_fd,	  &rec->loss_events_fd, &rec->losses_fd,
-		       &rec->scope_config_fd, &rec->scope_tasks_fd,  &rec->ring_wakeups_fd };
+	int *fds[] = { &rec->events_fd,	      &rec->loss_events_fd, &rec->losses_fd,
+		       &rec->scope_config_fd, &rec->scope_tasks_fd, &rec->ring_wakeups_fd };
 
 	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
 		if (*fds[i] >= 0)
@@ -92,12 +92,9 @@ int recorder_share_maps(struct recorder *rec, struct bpf_object *obj)
 		const char *name;
 		int fd;
 	} shared[] = {
-		{ "events", rec->events_fd },
-		{ "loss_events", rec->loss_events_fd },
-		{ "losses", rec->losses_fd },
-		{ "scope_config", rec->scope_config_fd },
-		{ "scope_tasks", rec->scope_tasks_fd },
-		{ "ring_wakeups", rec->ring_wakeups_fd },
+		{ "events", rec->events_fd },		{ "loss_events", rec->loss_events_fd },
+		{ "losses", rec->losses_fd },		{ "scope_config", rec->scope_config_fd },
+		{ "scope_tasks", rec->scope_tasks_fd }, { "ring_wakeups", rec->ring_wakeups_fd },
 	};
 
 	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {

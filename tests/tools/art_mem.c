@@ -87,7 +87,7 @@ static int benign(void)
 	unsigned char *ro = map(page, PROT_READ);
 
 	memset(rw, 0xcc, page);
-	protect(rw, page, PROT_READ); /* write dropped, nothing executable */
+	protect(rw, page, PROT_READ);		  /* write dropped, nothing executable */
 	protect(ro, page, PROT_READ | PROT_EXEC); /* executable, but never writable */
 	protect(ro, page, PROT_READ);
 	return 0;
@@ -140,7 +140,8 @@ int main(int argc, char **argv)
 		return wx();
 	if ((argc == 3 || argc == 4) && strcmp(argv[1], "loop") == 0)
 		return loop(strtol(argv[2], NULL, 0), argc == 3 || strcmp(argv[3], "plain") != 0);
-	fprintf(stderr, "usage: art_mem unpack SIZE SEED OUT | sparse SIZE STRIDE SEED OUT | benign | wx | "
-			"loop N [exec|plain]\n");
+	fprintf(stderr,
+		"usage: art_mem unpack SIZE SEED OUT | sparse SIZE STRIDE SEED OUT | benign | wx | "
+		"loop N [exec|plain]\n");
 	return 2;
 }

@@ -85,7 +85,8 @@ static int init(const char *path, int count)
 	close(fd);
 	printf("pid %d\n", (int)getpid());
 	for (i = 0; i < count; i++)
-		report("init_module", syscall(SYS_init_module, image, (unsigned long)st.st_size, ""));
+		report("init_module",
+		       syscall(SYS_init_module, image, (unsigned long)st.st_size, ""));
 	free(image);
 	return 0;
 }
@@ -112,6 +113,7 @@ int main(int argc, char **argv)
 		return init(argv[2], atoi(argv[3]));
 	if (argc == 4 && strcmp(argv[1], "finit") == 0)
 		return finit(argv[2], atoi(argv[3]));
-	fprintf(stderr, "usage: art_module gen OUT SIZE SEED | init IMAGE COUNT | finit FILE COUNT\n");
+	fprintf(stderr,
+		"usage: art_module gen OUT SIZE SEED | init IMAGE COUNT | finit FILE COUNT\n");
 	return 2;
 }

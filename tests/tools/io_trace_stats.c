@@ -23,7 +23,7 @@
 
 int main(int argc, char **argv)
 {
-	uint64_t chunks[2] = {0, 0}, bytes[2] = {0, 0}, files = 0, lost = 0, lost_bytes = 0;
+	uint64_t chunks[2] = { 0, 0 }, bytes[2] = { 0, 0 }, files = 0, lost = 0, lost_bytes = 0;
 	uint64_t read_back = 0, copy_lost = 0;
 	char err[TR_ERRMSG_LEN];
 	struct tr_reader_stats st;

@@ -201,7 +201,7 @@ static int cmd_pwrite(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	uint8_t a[3000], b[70000], c[10];
-	struct iovec iov[3] = {{a, sizeof(a)}, {b, sizeof(b)}, {c, sizeof(c)}};
+	struct iovec iov[3] = { { a, sizeof(a) }, { b, sizeof(b) }, { c, sizeof(c) } };
 	int err = 0;
 
 	if (fd < 0)
@@ -226,7 +226,8 @@ static int cmd_writev(const char *path)
 	static uint8_t big[100000];
 	uint8_t small[7], mid[4097];
 	struct iovec iov[5] = {
-	    {small, sizeof(small)}, {NULL, 0}, {big, sizeof(big)}, {mid, sizeof(mid)}, {small, 3},
+		{ small, sizeof(small) }, { NULL, 0 },	{ big, sizeof(big) },
+		{ mid, sizeof(mid) },	  { small, 3 },
 	};
 	int err = 0;
 
@@ -344,7 +345,7 @@ static int cmd_threads(const char *path, int n)
 		return die("open", path);
 	}
 	for (; started < n; started++) {
-		w[started] = (struct writer_thread){.fd = fd, .index = started, .count = n};
+		w[started] = (struct writer_thread){ .fd = fd, .index = started, .count = n };
 		int e = pthread_create(&w[started].thread, NULL, thread_writes, &w[started]);
 
 		if (e) {
@@ -387,7 +388,7 @@ static int cmd_preadv(const char *path)
 {
 	int fd = open(path, O_RDONLY);
 	uint8_t a[1000], b[20000], c[3000];
-	struct iovec iov[2] = {{a, sizeof(a)}, {b, sizeof(b)}};
+	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
 	int err = 0;
 
 	if (fd < 0)
@@ -543,7 +544,7 @@ static int read_ranges(const char *path, struct range **out, size_t *n)
 			}
 			r = more;
 		}
-		r[(*n)++] = (struct range){off, off + len};
+		r[(*n)++] = (struct range){ off, off + len };
 	}
 	qsort(r, *n, sizeof(*r), cmp_range);
 cleanup:
@@ -589,16 +590,18 @@ static int cmd_storm_check(const char *path, uint64_t seed, size_t count, size_t
 			if (at < nr && r[at].start <= off && off < r[at].end) {
 				damaged++;
 			} else if (j >= have) {
-				fprintf(stderr, "io_workload: %s ends at byte %llu, which is in no damage "
-						"range (write %zu of seed %llu)\n",
+				fprintf(stderr,
+					"io_workload: %s ends at byte %llu, which is in no damage "
+					"range (write %zu of seed %llu)\n",
 					path, (unsigned long long)off, i, (unsigned long long)seed);
 				err = 1;
 				goto cleanup;
 			} else if (got[j] != want[j]) {
-				fprintf(stderr, "io_workload: %s differs at byte %llu (write %zu of "
-						"seed %llu, byte %zu): 0x%02x, expected 0x%02x\n",
-					path, (unsigned long long)off, i, (unsigned long long)seed, j,
-					got[j], want[j]);
+				fprintf(stderr,
+					"io_workload: %s differs at byte %llu (write %zu of "
+					"seed %llu, byte %zu): 0x%02x, expected 0x%02x\n",
+					path, (unsigned long long)off, i, (unsigned long long)seed,
+					j, got[j], want[j]);
 				err = 1;
 				goto cleanup;
 			} else {
@@ -664,11 +667,12 @@ int main(int argc, char **argv)
 	    !parse_size(argv[4], &a) && !parse_size(argv[5], &b) && b)
 		return cmd_storm_check(argv[2], strtoull(argv[3], NULL, 10), a, b,
 				       argc == 7 ? argv[6] : NULL);
-	fprintf(stderr, "usage: io_workload gen SEED BYTES BLOCK | fill PATH BYTES BLOCK | "
-			"pwrite PATH | writev PATH | append PATH | appenders PATH N | threads PATH N | "
-			"read PATH BLOCK | "
-			"preadv PATH | "
-			"pipe SECONDS BLOCK | copyrange|sendfile|copytrunc SRC DST | "
-			"storm PATH SEED COUNT SIZE | storm-check FILE SEED COUNT SIZE [RANGES]\n");
+	fprintf(stderr,
+		"usage: io_workload gen SEED BYTES BLOCK | fill PATH BYTES BLOCK | "
+		"pwrite PATH | writev PATH | append PATH | appenders PATH N | threads PATH N | "
+		"read PATH BLOCK | "
+		"preadv PATH | "
+		"pipe SECONDS BLOCK | copyrange|sendfile|copytrunc SRC DST | "
+		"storm PATH SEED COUNT SIZE | storm-check FILE SEED COUNT SIZE [RANGES]\n");
 	return 2;
 }

@@ -22,12 +22,12 @@
 int main(int argc, char **argv)
 {
 	static const uint8_t answer_a[] = {
-	    0xc0, 0x0c,		    /* name: pointer to the question */
-	    0x00, 0x01, 0x00, 0x01, /* type A, class IN */
-	    0x00, 0x00, 0x00, 0x3c, /* TTL 60 */
-	    0x00, 0x04, 127,  0,    0, 1,
+		0xc0, 0x0c,		/* name: pointer to the question */
+		0x00, 0x01, 0x00, 0x01, /* type A, class IN */
+		0x00, 0x00, 0x00, 0x3c, /* TTL 60 */
+		0x00, 0x04, 127,  0,	0, 1,
 	};
-	struct sockaddr_storage ss = {0}, peer;
+	struct sockaddr_storage ss = { 0 }, peer;
 	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
 	uint8_t msg[1500];

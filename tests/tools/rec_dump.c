@@ -52,9 +52,10 @@ static void dump_record(const struct tr_record *rec)
 	case TR_REC_PROCESS:
 		if (tr_process_decode(rec, &u.p))
 			break;
-		printf("PROCESS time=%llu pid=%u tid=%u ppid=%u uid=%u gid=%u flags=%u cgroup=%llu start=%llu",
-		       (unsigned long long)u.p.time_ns, u.p.pid, u.p.tid, u.p.ppid, u.p.uid, u.p.gid,
-		       u.p.flags, (unsigned long long)u.p.cgroup_id,
+		printf("PROCESS time=%llu pid=%u tid=%u ppid=%u uid=%u gid=%u flags=%u cgroup=%llu "
+		       "start=%llu",
+		       (unsigned long long)u.p.time_ns, u.p.pid, u.p.tid, u.p.ppid, u.p.uid,
+		       u.p.gid, u.p.flags, (unsigned long long)u.p.cgroup_id,
 		       (unsigned long long)u.p.start_ns);
 		print_text("comm", u.p.comm, TR_COMM_LEN);
 		print_text("exe", u.p.exe_path, u.p.exe_path_len);
@@ -76,7 +77,8 @@ static void dump_record(const struct tr_record *rec)
 	case TR_REC_EXEC:
 		if (tr_exec_decode(rec, &u.e))
 			break;
-		printf("EXEC time=%llu pid=%u tid=%u cgroup=%llu dev=%llu ino=%llu ctime=%llu mode=%o flags=%u",
+		printf("EXEC time=%llu pid=%u tid=%u cgroup=%llu dev=%llu ino=%llu ctime=%llu "
+		       "mode=%o flags=%u",
 		       (unsigned long long)u.e.time_ns, u.e.pid, u.e.tid,
 		       (unsigned long long)u.e.cgroup_id, (unsigned long long)u.e.dev,
 		       (unsigned long long)u.e.ino, (unsigned long long)u.e.ctime_ns, u.e.mode,
@@ -87,8 +89,8 @@ static void dump_record(const struct tr_record *rec)
 	case TR_REC_EXEC_INFO:
 		if (tr_exec_info_decode(rec, &u.ei) || u.ei.resolved_len > u.ei.tail_len)
 			break;
-		printf("EXEC_INFO time=%llu pid=%u tid=%u flags=%u", (unsigned long long)u.ei.time_ns,
-		       u.ei.pid, u.ei.tid, u.ei.flags);
+		printf("EXEC_INFO time=%llu pid=%u tid=%u flags=%u",
+		       (unsigned long long)u.ei.time_ns, u.ei.pid, u.ei.tid, u.ei.flags);
 		print_text("resolved", u.ei.tail, u.ei.resolved_len);
 		/* each argument as its own argv= field */
 		for (size_t at = u.ei.resolved_len; at < u.ei.tail_len;) {
@@ -206,7 +208,8 @@ int main(int argc, char **argv)
 				continue;
 			if (out < 0)
 				out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-			if (out < 0 || pwrite(out, c.data, c.data_len, c.offset) != (ssize_t)c.data_len) {
+			if (out < 0 ||
+			    pwrite(out, c.data, c.data_len, c.offset) != (ssize_t)c.data_len) {
 				perror(out_path);
 				return 1;
 			}

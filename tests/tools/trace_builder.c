@@ -116,106 +116,116 @@ struct type_desc {
 		NULL, 0, 0, F_UNSIGNED \
 	}
 
-static const struct field loss_f[] = {FU(loss, time_ns), FU(loss, kind),  FU(loss, pid),
-				      FU(loss, count),	 FU(loss, bytes), FEND};
-static const struct field process_f[] = {FU(process, time_ns),
-					 FU(process, pid),
-					 FU(process, tid),
-					 FU(process, ppid),
-					 FU(process, uid),
-					 FU(process, gid),
-					 FU(process, flags),
-					 FU(process, cgroup_id),
-					 FU(process, start_ns),
-					 FT(process, comm),
-					 FEND};
+static const struct field loss_f[] = { FU(loss, time_ns), FU(loss, kind),  FU(loss, pid),
+				       FU(loss, count),	  FU(loss, bytes), FEND };
+static const struct field process_f[] = { FU(process, time_ns),
+					  FU(process, pid),
+					  FU(process, tid),
+					  FU(process, ppid),
+					  FU(process, uid),
+					  FU(process, gid),
+					  FU(process, flags),
+					  FU(process, cgroup_id),
+					  FU(process, start_ns),
+					  FT(process, comm),
+					  FEND };
 static const struct field process_exit_f[] = {
-    FU(process_exit, time_ns),	 FU(process_exit, pid),	  FU(process_exit, tid),
-    FS(process_exit, exit_code), FU(process_exit, flags), FEND};
-static const struct field cgroup_f[] = {FU(cgroup, cgroup_id), FEND};
-static const struct field file_f[] = {FU(file, time_ns), FU(file, dev),	       FU(file, ino),
-				      FU(file, mode),	 FU(file, pid),	       FU(file, generation),
-				      FEND};
-static const struct field io_f[] = {FU(io_chunk, time_ns),
-				    FU(io_chunk, pid),
-				    FU(io_chunk, tid),
-				    FU(io_chunk, cgroup_id),
-				    FU(io_chunk, dev),
-				    FU(io_chunk, ino),
-				    FU(io_chunk, offset),
-				    FU(io_chunk, mode),
-				    FU(io_chunk, direction),
-				    FU(io_chunk, flags),
-				    FU(io_chunk, fd),
-				    FU(io_chunk, syscall_nr),
-				    FU(io_chunk, generation),
-				    FU(io_chunk, stream_pos),
-				    FU(io_chunk, stream_epoch),
-				    FEND};
-static const struct field io_loss_f[] = {
-    FU(io_loss, time_ns),    FU(io_loss, pid),	       FU(io_loss, tid),	FU(io_loss, cgroup_id),
-    FU(io_loss, dev),	     FU(io_loss, ino),	       FU(io_loss, offset),	FU(io_loss, stream_pos),
-    FU(io_loss, bytes),	     FU(io_loss, events),      FU(io_loss, kind),	FU(io_loss, generation),
-    FU(io_loss, stream_epoch), FU(io_loss, mode),     FU(io_loss, direction), FU(io_loss, flags),
-    FEND};
+	FU(process_exit, time_ns),   FU(process_exit, pid),   FU(process_exit, tid),
+	FS(process_exit, exit_code), FU(process_exit, flags), FEND
+};
+static const struct field cgroup_f[] = { FU(cgroup, cgroup_id), FEND };
+static const struct field file_f[] = {
+	FU(file, time_ns), FU(file, dev),	 FU(file, ino), FU(file, mode),
+	FU(file, pid),	   FU(file, generation), FEND
+};
+static const struct field io_f[] = { FU(io_chunk, time_ns),	 FU(io_chunk, pid),
+				     FU(io_chunk, tid),		 FU(io_chunk, cgroup_id),
+				     FU(io_chunk, dev),		 FU(io_chunk, ino),
+				     FU(io_chunk, offset),	 FU(io_chunk, mode),
+				     FU(io_chunk, direction),	 FU(io_chunk, flags),
+				     FU(io_chunk, fd),		 FU(io_chunk, syscall_nr),
+				     FU(io_chunk, generation),	 FU(io_chunk, stream_pos),
+				     FU(io_chunk, stream_epoch), FEND };
+static const struct field io_loss_f[] = { FU(io_loss, time_ns),
+					  FU(io_loss, pid),
+					  FU(io_loss, tid),
+					  FU(io_loss, cgroup_id),
+					  FU(io_loss, dev),
+					  FU(io_loss, ino),
+					  FU(io_loss, offset),
+					  FU(io_loss, stream_pos),
+					  FU(io_loss, bytes),
+					  FU(io_loss, events),
+					  FU(io_loss, kind),
+					  FU(io_loss, generation),
+					  FU(io_loss, stream_epoch),
+					  FU(io_loss, mode),
+					  FU(io_loss, direction),
+					  FU(io_loss, flags),
+					  FEND };
 static const struct field exec_f[] = {
-    FU(exec, time_ns), FU(exec, pid),	   FU(exec, tid),  FU(exec, cgroup_id), FU(exec, dev),
-    FU(exec, ino),     FU(exec, ctime_ns), FU(exec, mode), FU(exec, flags),	FEND};
-static const struct field exec_info_f[] = {FU(exec_info, time_ns),	    FU(exec_info, pid),
-					   FU(exec_info, tid),		    FU(exec_info, resolved_len),
-					   FU(exec_info, flags),	    FEND};
-static const struct field binary_chunk_f[] = {FU(binary_chunk, dev), FU(binary_chunk, ino),
-					      FU(binary_chunk, ctime_ns), FU(binary_chunk, offset),
-					      FEND};
-static const struct field binary_end_f[] = {FU(binary_end, dev),
-					    FU(binary_end, ino),
-					    FU(binary_end, ctime_ns),
-					    FU(binary_end, size),
-					    FS(binary_end, error),
-					    FU(binary_end, mode),
-					    FEND};
-static const struct field packet_f[] = {FU(packet, time_ns),
-					FU(packet, pid),
-					FU(packet, tid),
-					FU(packet, cgroup_id),
-					FU(packet, owner_start_ns),
-					FU(packet, orig_len),
-					FU(packet, ifindex),
-					FU(packet, direction),
-					FU(packet, family),
-					FU(packet, l4_proto),
-					FU(packet, flags),
-					FT(packet, comm),
-					FEND};
-static const struct field mem_chunk_f[] = {
-    FU(mem_chunk, time_ns),    FU(mem_chunk, pid),	    FU(mem_chunk, tid),
-    FU(mem_chunk, cgroup_id),  FU(mem_chunk, region_start), FU(mem_chunk, region_len),
-    FU(mem_chunk, offset),     FU(mem_chunk, prev_prot),    FU(mem_chunk, new_prot),
-    FU(mem_chunk, syscall_nr), FU(mem_chunk, flags),	    FEND};
+	FU(exec, time_ns), FU(exec, pid),      FU(exec, tid),  FU(exec, cgroup_id), FU(exec, dev),
+	FU(exec, ino),	   FU(exec, ctime_ns), FU(exec, mode), FU(exec, flags),	    FEND
+};
+static const struct field exec_info_f[] = { FU(exec_info, time_ns), FU(exec_info, pid),
+					    FU(exec_info, tid),	    FU(exec_info, resolved_len),
+					    FU(exec_info, flags),   FEND };
+static const struct field binary_chunk_f[] = { FU(binary_chunk, dev), FU(binary_chunk, ino),
+					       FU(binary_chunk, ctime_ns), FU(binary_chunk, offset),
+					       FEND };
+static const struct field binary_end_f[] = { FU(binary_end, dev),
+					     FU(binary_end, ino),
+					     FU(binary_end, ctime_ns),
+					     FU(binary_end, size),
+					     FS(binary_end, error),
+					     FU(binary_end, mode),
+					     FEND };
+static const struct field packet_f[] = { FU(packet, time_ns),
+					 FU(packet, pid),
+					 FU(packet, tid),
+					 FU(packet, cgroup_id),
+					 FU(packet, owner_start_ns),
+					 FU(packet, orig_len),
+					 FU(packet, ifindex),
+					 FU(packet, direction),
+					 FU(packet, family),
+					 FU(packet, l4_proto),
+					 FU(packet, flags),
+					 FT(packet, comm),
+					 FEND };
+static const struct field mem_chunk_f[] = { FU(mem_chunk, time_ns),	 FU(mem_chunk, pid),
+					    FU(mem_chunk, tid),		 FU(mem_chunk, cgroup_id),
+					    FU(mem_chunk, region_start), FU(mem_chunk, region_len),
+					    FU(mem_chunk, offset),	 FU(mem_chunk, prev_prot),
+					    FU(mem_chunk, new_prot),	 FU(mem_chunk, syscall_nr),
+					    FU(mem_chunk, flags),	 FEND };
 static const struct field wx_mapping_f[] = {
-    FU(wx_mapping, time_ns),   FU(wx_mapping, pid),	   FU(wx_mapping, tid),
-    FU(wx_mapping, cgroup_id), FU(wx_mapping, addr),	   FU(wx_mapping, len),
-    FU(wx_mapping, prot),      FU(wx_mapping, syscall_nr), FEND};
-static const struct field module_chunk_f[] = {FU(module_chunk, time_ns),
-					      FU(module_chunk, pid),
-					      FU(module_chunk, tid),
-					      FU(module_chunk, cgroup_id),
-					      FU(module_chunk, dev),
-					      FU(module_chunk, ino),
-					      FU(module_chunk, total_len),
-					      FU(module_chunk, offset),
-					      FU(module_chunk, syscall_nr),
-					      FU(module_chunk, flags),
-					      FEND};
+	FU(wx_mapping, time_ns),   FU(wx_mapping, pid),	       FU(wx_mapping, tid),
+	FU(wx_mapping, cgroup_id), FU(wx_mapping, addr),       FU(wx_mapping, len),
+	FU(wx_mapping, prot),	   FU(wx_mapping, syscall_nr), FEND
+};
+static const struct field module_chunk_f[] = { FU(module_chunk, time_ns),
+					       FU(module_chunk, pid),
+					       FU(module_chunk, tid),
+					       FU(module_chunk, cgroup_id),
+					       FU(module_chunk, dev),
+					       FU(module_chunk, ino),
+					       FU(module_chunk, total_len),
+					       FU(module_chunk, offset),
+					       FU(module_chunk, syscall_nr),
+					       FU(module_chunk, flags),
+					       FEND };
 static const struct field bpf_prog_chunk_f[] = {
-    FU(bpf_prog_chunk, time_ns),   FU(bpf_prog_chunk, pid),
-    FU(bpf_prog_chunk, tid),	   FU(bpf_prog_chunk, cgroup_id),
-    FU(bpf_prog_chunk, prog_type), FU(bpf_prog_chunk, insn_cnt),
-    FU(bpf_prog_chunk, offset),	   FT(bpf_prog_chunk, name),
-    FU(bpf_prog_chunk, flags),	   FEND};
+	FU(bpf_prog_chunk, time_ns),   FU(bpf_prog_chunk, pid),
+	FU(bpf_prog_chunk, tid),       FU(bpf_prog_chunk, cgroup_id),
+	FU(bpf_prog_chunk, prog_type), FU(bpf_prog_chunk, insn_cnt),
+	FU(bpf_prog_chunk, offset),    FT(bpf_prog_chunk, name),
+	FU(bpf_prog_chunk, flags),     FEND
+};
 static const struct field syscall_result_f[] = {
-    FU(syscall_result, entry_time_ns), FU(syscall_result, pid), FU(syscall_result, tid),
-    FU(syscall_result, syscall_nr),    FS(syscall_result, ret), FEND};
+	FU(syscall_result, entry_time_ns), FU(syscall_result, pid), FU(syscall_result, tid),
+	FU(syscall_result, syscall_nr),	   FS(syscall_result, ret), FEND
+};
 
 #define ENC(n)                                              \
 	static void enc_##n(const void *in, uint8_t *fixed) \
@@ -240,10 +250,10 @@ ENC(module_chunk)
 ENC(bpf_prog_chunk)
 ENC(syscall_result)
 
-#define TYPE(word, st, TYPENUM, FIXED, fields, tailp, taill)                         \
-	{                                                                            \
-		word, TYPENUM, FIXED, sizeof(struct tr_##st), fields, enc_##st,      \
-		    offsetof(struct tr_##st, tailp), offsetof(struct tr_##st, taill) \
+#define TYPE(word, st, TYPENUM, FIXED, fields, tailp, taill)                             \
+	{                                                                                \
+		word, TYPENUM, FIXED, sizeof(struct tr_##st), fields, enc_##st,          \
+			offsetof(struct tr_##st, tailp), offsetof(struct tr_##st, taill) \
 	}
 #define TYPE_NOTAIL(word, st, TYPENUM, FIXED, fields)                                  \
 	{                                                                              \
@@ -251,35 +261,37 @@ ENC(syscall_result)
 	}
 
 static const struct type_desc types[] = {
-    TYPE("loss", loss, TR_REC_LOSS, TR_LOSS_FIXED_LEN, loss_f, detail, detail_len),
-    TYPE("process", process, TR_REC_PROCESS, TR_PROCESS_FIXED_LEN, process_f, exe_path,
-	 exe_path_len),
-    TYPE_NOTAIL("process_exit", process_exit, TR_REC_PROCESS_EXIT, TR_PROCESS_EXIT_FIXED_LEN,
-		process_exit_f),
-    TYPE("cgroup", cgroup, TR_REC_CGROUP, TR_CGROUP_FIXED_LEN, cgroup_f, path, path_len),
-    TYPE("file", file, TR_REC_FILE, TR_FILE_FIXED_LEN, file_f, path, path_len),
-    TYPE("io", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN, io_f, data, data_len),
-    TYPE("io_chunk", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN, io_f, data, data_len),
-    /* a chunk as recorders before format 1.2 wrote it: no generation, no stream position */
-    TYPE("io_1_0", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0, io_f, data, data_len),
-    TYPE("io_loss", io_loss, TR_REC_IO_LOSS, TR_IO_LOSS_FIXED_LEN, io_loss_f, detail, detail_len),
-    TYPE("exec", exec, TR_REC_EXEC, TR_EXEC_FIXED_LEN, exec_f, path, path_len),
-    TYPE("exec_info", exec_info, TR_REC_EXEC_INFO, TR_EXEC_INFO_FIXED_LEN, exec_info_f, tail,
-	 tail_len),
-    TYPE("binary_chunk", binary_chunk, TR_REC_BINARY_CHUNK, TR_BINARY_CHUNK_FIXED_LEN,
-	 binary_chunk_f, data, data_len),
-    TYPE("binary_end", binary_end, TR_REC_BINARY_END, TR_BINARY_END_FIXED_LEN, binary_end_f, detail,
-	 detail_len),
-    TYPE("packet", packet, TR_REC_PACKET, TR_PACKET_FIXED_LEN, packet_f, data, data_len),
-    TYPE("mem_chunk", mem_chunk, TR_REC_MEM_CHUNK, TR_MEM_CHUNK_FIXED_LEN, mem_chunk_f, data,
-	 data_len),
-    TYPE_NOTAIL("wx_mapping", wx_mapping, TR_REC_WX_MAPPING, TR_WX_MAPPING_FIXED_LEN, wx_mapping_f),
-    TYPE("module_chunk", module_chunk, TR_REC_MODULE_CHUNK, TR_MODULE_CHUNK_FIXED_LEN,
-	 module_chunk_f, data, data_len),
-    TYPE("bpf_prog_chunk", bpf_prog_chunk, TR_REC_BPF_PROG_CHUNK, TR_BPF_PROG_CHUNK_FIXED_LEN,
-	 bpf_prog_chunk_f, data, data_len),
-    TYPE_NOTAIL("syscall_result", syscall_result, TR_REC_SYSCALL_RESULT,
-		TR_SYSCALL_RESULT_FIXED_LEN, syscall_result_f),
+	TYPE("loss", loss, TR_REC_LOSS, TR_LOSS_FIXED_LEN, loss_f, detail, detail_len),
+	TYPE("process", process, TR_REC_PROCESS, TR_PROCESS_FIXED_LEN, process_f, exe_path,
+	     exe_path_len),
+	TYPE_NOTAIL("process_exit", process_exit, TR_REC_PROCESS_EXIT, TR_PROCESS_EXIT_FIXED_LEN,
+		    process_exit_f),
+	TYPE("cgroup", cgroup, TR_REC_CGROUP, TR_CGROUP_FIXED_LEN, cgroup_f, path, path_len),
+	TYPE("file", file, TR_REC_FILE, TR_FILE_FIXED_LEN, file_f, path, path_len),
+	TYPE("io", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN, io_f, data, data_len),
+	TYPE("io_chunk", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN, io_f, data, data_len),
+	/* a chunk as recorders before format 1.2 wrote it: no generation, no stream position */
+	TYPE("io_1_0", io_chunk, TR_REC_IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0, io_f, data, data_len),
+	TYPE("io_loss", io_loss, TR_REC_IO_LOSS, TR_IO_LOSS_FIXED_LEN, io_loss_f, detail,
+	     detail_len),
+	TYPE("exec", exec, TR_REC_EXEC, TR_EXEC_FIXED_LEN, exec_f, path, path_len),
+	TYPE("exec_info", exec_info, TR_REC_EXEC_INFO, TR_EXEC_INFO_FIXED_LEN, exec_info_f, tail,
+	     tail_len),
+	TYPE("binary_chunk", binary_chunk, TR_REC_BINARY_CHUNK, TR_BINARY_CHUNK_FIXED_LEN,
+	     binary_chunk_f, data, data_len),
+	TYPE("binary_end", binary_end, TR_REC_BINARY_END, TR_BINARY_END_FIXED_LEN, binary_end_f,
+	     detail, detail_len),
+	TYPE("packet", packet, TR_REC_PACKET, TR_PACKET_FIXED_LEN, packet_f, data, data_len),
+	TYPE("mem_chunk", mem_chunk, TR_REC_MEM_CHUNK, TR_MEM_CHUNK_FIXED_LEN, mem_chunk_f, data,
+	     data_len),
+	TYPE_NOTAIL("wx_mapping", wx_mapping, TR_REC_WX_MAPPING, TR_WX_MAPPING_FIXED_LEN,
+		    wx_mapping_f),
+	TYPE("module_chunk", module_chunk, TR_REC_MODULE_CHUNK, TR_MODULE_CHUNK_FIXED_LEN,
+	     module_chunk_f, data, data_len),
+	TYPE("bpf_prog_chunk", bpf_prog_chunk, TR_REC_BPF_PROG_CHUNK, TR_BPF_PROG_CHUNK_FIXED_LEN,
+	     bpf_prog_chunk_f, data, data_len),
+	TYPE_NOTAIL("syscall_result", syscall_result, TR_REC_SYSCALL_RESULT,
+		    TR_SYSCALL_RESULT_FIXED_LEN, syscall_result_f),
 };
 
 static const char *script_name;
@@ -330,7 +342,7 @@ static unsigned long long parse_num(const char *v, int is_signed)
 /* BYTES value (see the top of the file). */
 static struct bytes parse_bytes(const char *v)
 {
-	struct bytes b = {0};
+	struct bytes b = { 0 };
 	if (strncmp(v, "hex:", 4) == 0) {
 		v += 4;
 		size_t n = strlen(v);
@@ -433,7 +445,7 @@ static void check(int err, const char *what)
 static void open_writer(void)
 {
 	char err[TR_ERRMSG_LEN];
-	struct tr_writer_opts wo = {.frame_bound = frame_bound};
+	struct tr_writer_opts wo = { .frame_bound = frame_bound };
 	if (writer)
 		return;
 	if (tr_writer_open_fd(&writer, out_fd, &header, &wo, err, sizeof(err)) < 0) {
@@ -476,7 +488,7 @@ static void header_word(const char *k, const char *v)
 
 static void raw_record(char **words, int n)
 {
-	struct bytes fixed = {0}, tail = {0};
+	struct bytes fixed = { 0 }, tail = { 0 };
 	unsigned long long type = 0;
 	for (int i = 1; i < n; i++) {
 		char *eq = strchr(words[i], '=');
@@ -510,9 +522,9 @@ static const struct field *find_field(const struct type_desc *t, const char *nam
 
 static void record(const struct type_desc *t, char **words, int n)
 {
-	_Alignas(16) uint8_t rec[256] = {0};
+	_Alignas(16) uint8_t rec[256] = { 0 };
 	uint8_t fixed[256];
-	struct bytes tail = {0};
+	struct bytes tail = { 0 };
 	size_t split = 0;
 	const struct field *offf = find_field(t, "offset");
 	const struct field *posf = find_field(t, "stream_pos");
@@ -587,7 +599,7 @@ static void record(const struct type_desc *t, char **words, int n)
 			piece = split;
 		if (t->tail_ptr >= 0) {
 			*(const uint8_t **)(void *)(rec + t->tail_ptr) =
-			    tail.p ? tail.p + done : NULL;
+				tail.p ? tail.p + done : NULL;
 			*(size_t *)(void *)(rec + t->tail_len) = piece;
 		}
 		t->encode(rec, fixed);
@@ -606,7 +618,7 @@ static void finish(uint64_t end_ns, uint64_t lost)
 {
 	uint8_t totals[TR_LOSS_KIND_COUNT * TR_LOSS_TOTAL_LEN];
 	uint64_t sum;
-	struct tr_trailer trl = {.end_boot_ns = end_ns, .loss_totals = totals};
+	struct tr_trailer trl = { .end_boot_ns = end_ns, .loss_totals = totals };
 
 	trl.loss_totals_len = tr_trailer_loss_totals_encode(loss_totals, totals, &sum);
 	/* the total given (finish total_lost=) is kept: a test may make it contradict the tail */

@@ -41,9 +41,10 @@ static void raw_record(struct gen *g, uint16_t type, const uint8_t *fixed, uint1
 		       const void *tail, size_t tail_len)
 {
 	uint32_t body = (uint32_t)(fixed_len + tail_len);
-	uint8_t head[8] = {
-	    (uint8_t)type, (uint8_t)(type >> 8), (uint8_t)fixed_len,	(uint8_t)(fixed_len >> 8),
-	    (uint8_t)body, (uint8_t)(body >> 8), (uint8_t)(body >> 16), (uint8_t)(body >> 24)};
+	uint8_t head[8] = { (uint8_t)type,	   (uint8_t)(type >> 8),
+			    (uint8_t)fixed_len,	   (uint8_t)(fixed_len >> 8),
+			    (uint8_t)body,	   (uint8_t)(body >> 8),
+			    (uint8_t)(body >> 16), (uint8_t)(body >> 24) };
 
 	if (!g->records)
 		return;
@@ -71,10 +72,10 @@ static void emit(struct gen *g, uint16_t type, const uint8_t *fixed, uint16_t fi
 static void finish(struct gen *g, const uint8_t *loss_totals, size_t loss_totals_len,
 		   uint64_t end_ns)
 {
-	struct tr_trailer trl = {.end_boot_ns = end_ns,
-				 .total_lost = g->lost,
-				 .loss_totals = loss_totals,
-				 .loss_totals_len = loss_totals_len};
+	struct tr_trailer trl = { .end_boot_ns = end_ns,
+				  .total_lost = g->lost,
+				  .loss_totals = loss_totals,
+				  .loss_totals_len = loss_totals_len };
 	uint8_t fixed[TR_TRAILER_FIXED_LEN];
 	struct tr_writer_stats st;
 
@@ -133,13 +134,15 @@ static void sample(struct gen *g)
 {
 	static const char exe[] = "/usr/bin/bash";
 	static const char cg_path[] =
-	    "/system.slice/"
-	    "docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope";
+		"/system.slice/"
+		"docker-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope";
 	static const char out_path[] = "/tmp/sample-out.txt";
 	static const char written[] = "hello from the sample trace\nsecond line\n";
 	static const char pipe_read[] = "data read from a pipe\n";
 	static const char exec_path[] = "/tmp/sample-tool";
-	static const uint8_t bpf_insns[16] = {0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0};
+	static const uint8_t bpf_insns[16] = {
+		0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0
+	};
 	uint8_t binary[2048], mem[256], module[512], packet[64], loss_totals[24];
 	size_t packet_len = sample_packet(packet);
 
@@ -159,82 +162,83 @@ static void sample(struct gen *g)
 	for (size_t i = 17; i < sizeof(module); i++)
 		module[i] = (uint8_t)(i ^ 0x5a);
 
-	struct tr_process proc = {.time_ns = T0,
-				  .pid = PID,
-				  .tid = PID,
-				  .ppid = 1,
-				  .uid = 1000,
-				  .gid = 1000,
-				  .flags = TR_PROCESS_SNAPSHOT,
-				  .cgroup_id = CGROUP_ID,
-				  .start_ns = T0 - 1000000};
+	struct tr_process proc = { .time_ns = T0,
+				   .pid = PID,
+				   .tid = PID,
+				   .ppid = 1,
+				   .uid = 1000,
+				   .gid = 1000,
+				   .flags = TR_PROCESS_SNAPSHOT,
+				   .cgroup_id = CGROUP_ID,
+				   .start_ns = T0 - 1000000 };
 	memcpy(proc.comm, "bash", 4);
 	EMIT(g, process, PROCESS, &proc, exe, sizeof(exe) - 1);
 
-	struct tr_cgroup cg = {.cgroup_id = CGROUP_ID};
+	struct tr_cgroup cg = { .cgroup_id = CGROUP_ID };
 	EMIT(g, cgroup, CGROUP, &cg, cg_path, sizeof(cg_path) - 1);
 
-	struct tr_file file = {.time_ns = T0 + 1000,
-			       .dev = DEV,
-			       .ino = 131,
-			       .mode = 0100644,
-			       .pid = PID,
-			       .generation = 0x5eed};
+	struct tr_file file = { .time_ns = T0 + 1000,
+				.dev = DEV,
+				.ino = 131,
+				.mode = 0100644,
+				.pid = PID,
+				.generation = 0x5eed };
 	EMIT(g, file, FILE, &file, out_path, sizeof(out_path) - 1);
 
-	struct tr_io_chunk wr = {.time_ns = T0 + 2000,
-				 .pid = PID,
-				 .tid = PID,
-				 .cgroup_id = CGROUP_ID,
-				 .dev = DEV,
-				 .ino = 131,
-				 .offset = 0,
-				 .mode = 0100644,
-				 .direction = TR_IO_WRITE,
-				 .flags = TR_IO_OFFSET_VALID | TR_IO_STREAM_POS,
-				 .fd = 3,
-				 .syscall_nr = 1,
-				 .generation = 0x5eed,
-				 .stream_pos = 0,
-				 .stream_epoch = 1};
-	EMIT(g, io_chunk, IO_CHUNK, &wr, written, sizeof(written) - 1);
-
-	struct tr_file pipe_file = {
-	    .time_ns = T0 + 2500, .dev = 14, .ino = 9001, .mode = 0010600, .pid = PID};
-	EMIT(g, file, FILE, &pipe_file, "pipe:[9001]", 11);
-
-	struct tr_io_chunk rd = {.time_ns = T0 + 3000,
-				 .pid = PID,
-				 .tid = PID,
-				 .cgroup_id = CGROUP_ID,
-				 .dev = 14,
-				 .ino = 9001,
-				 .mode = 0010600,
-				 .direction = TR_IO_READ,
-				 .flags = TR_IO_STREAM_POS,
-				 .fd = 0,
-				 .syscall_nr = 0,
-				 .stream_pos = 0,
-				 .stream_epoch = 2};
-	EMIT(g, io_chunk, IO_CHUNK, &rd, pipe_read, sizeof(pipe_read) - 1);
-
-	/* three more writes of the file, lost in the ring buffer, right after the first */
-	struct tr_io_loss loss = {.time_ns = T0 + 3500,
+	struct tr_io_chunk wr = { .time_ns = T0 + 2000,
 				  .pid = PID,
 				  .tid = PID,
 				  .cgroup_id = CGROUP_ID,
 				  .dev = DEV,
 				  .ino = 131,
-				  .offset = sizeof(written) - 1,
-				  .stream_pos = sizeof(written) - 1,
-				  .bytes = 12288,
-				  .events = 3,
-				  .kind = TR_LOSS_RINGBUF_WRITE,
-				  .generation = 0x5eed,
-				  .stream_epoch = 1,
+				  .offset = 0,
 				  .mode = 0100644,
 				  .direction = TR_IO_WRITE,
-				  .flags = TR_IO_OFFSET_VALID | TR_IO_STREAM_POS};
+				  .flags = TR_IO_OFFSET_VALID | TR_IO_STREAM_POS,
+				  .fd = 3,
+				  .syscall_nr = 1,
+				  .generation = 0x5eed,
+				  .stream_pos = 0,
+				  .stream_epoch = 1 };
+	EMIT(g, io_chunk, IO_CHUNK, &wr, written, sizeof(written) - 1);
+
+	struct tr_file pipe_file = {
+		.time_ns = T0 + 2500, .dev = 14, .ino = 9001, .mode = 0010600, .pid = PID
+	};
+	EMIT(g, file, FILE, &pipe_file, "pipe:[9001]", 11);
+
+	struct tr_io_chunk rd = { .time_ns = T0 + 3000,
+				  .pid = PID,
+				  .tid = PID,
+				  .cgroup_id = CGROUP_ID,
+				  .dev = 14,
+				  .ino = 9001,
+				  .mode = 0010600,
+				  .direction = TR_IO_READ,
+				  .flags = TR_IO_STREAM_POS,
+				  .fd = 0,
+				  .syscall_nr = 0,
+				  .stream_pos = 0,
+				  .stream_epoch = 2 };
+	EMIT(g, io_chunk, IO_CHUNK, &rd, pipe_read, sizeof(pipe_read) - 1);
+
+	/* three more writes of the file, lost in the ring buffer, right after the first */
+	struct tr_io_loss loss = { .time_ns = T0 + 3500,
+				   .pid = PID,
+				   .tid = PID,
+				   .cgroup_id = CGROUP_ID,
+				   .dev = DEV,
+				   .ino = 131,
+				   .offset = sizeof(written) - 1,
+				   .stream_pos = sizeof(written) - 1,
+				   .bytes = 12288,
+				   .events = 3,
+				   .kind = TR_LOSS_RINGBUF_WRITE,
+				   .generation = 0x5eed,
+				   .stream_epoch = 1,
+				   .mode = 0100644,
+				   .direction = TR_IO_WRITE,
+				   .flags = TR_IO_OFFSET_VALID | TR_IO_STREAM_POS };
 	EMIT(g, io_loss, IO_LOSS, &loss, NULL, 0);
 	g->lost += loss.events;
 
@@ -249,114 +253,116 @@ static void sample(struct gen *g)
 	memcpy(child.comm, "sample-tool", 11);
 	EMIT(g, process, PROCESS, &child, exec_path, sizeof(exec_path) - 1);
 
-	struct tr_exec ex = {.time_ns = T0 + 4100,
-			     .pid = PID + 1,
-			     .tid = PID + 1,
-			     .cgroup_id = CGROUP_ID,
-			     .dev = DEV,
-			     .ino = 132,
-			     .ctime_ns = 1700000000000000000ull,
-			     .mode = 0100755,
-			     .flags = TR_EXEC_BINARY_COPIED};
+	struct tr_exec ex = { .time_ns = T0 + 4100,
+			      .pid = PID + 1,
+			      .tid = PID + 1,
+			      .cgroup_id = CGROUP_ID,
+			      .dev = DEV,
+			      .ino = 132,
+			      .ctime_ns = 1700000000000000000ull,
+			      .mode = 0100755,
+			      .flags = TR_EXEC_BINARY_COPIED };
 	EMIT(g, exec, EXEC, &ex, exec_path, sizeof(exec_path) - 1);
 
 	/* what it ran: the same file (no link), and its arguments */
 	static const char exec_info_tail[] = "/tmp/sample-tool\0sample-tool\0--verbose\0";
-	struct tr_exec_info info = {.time_ns = ex.time_ns,
-				    .pid = ex.pid,
-				    .tid = ex.tid,
-				    .resolved_len = sizeof(exec_path) - 1};
+	struct tr_exec_info info = { .time_ns = ex.time_ns,
+				     .pid = ex.pid,
+				     .tid = ex.tid,
+				     .resolved_len = sizeof(exec_path) - 1 };
 	EMIT(g, exec_info, EXEC_INFO, &info, exec_info_tail, sizeof(exec_info_tail) - 1);
 
-	struct tr_binary_chunk bc = {.dev = DEV, .ino = 132, .ctime_ns = ex.ctime_ns, .offset = 0};
+	struct tr_binary_chunk bc = {
+		.dev = DEV, .ino = 132, .ctime_ns = ex.ctime_ns, .offset = 0
+	};
 	EMIT(g, binary_chunk, BINARY_CHUNK, &bc, binary, 1024);
 	bc.offset = 1024;
 	EMIT(g, binary_chunk, BINARY_CHUNK, &bc, binary + 1024, sizeof(binary) - 1024);
 
-	struct tr_binary_end be = {.dev = DEV,
-				   .ino = 132,
-				   .ctime_ns = ex.ctime_ns,
-				   .size = sizeof(binary),
-				   .error = 0,
-				   .mode = 0755};
+	struct tr_binary_end be = { .dev = DEV,
+				    .ino = 132,
+				    .ctime_ns = ex.ctime_ns,
+				    .size = sizeof(binary),
+				    .error = 0,
+				    .mode = 0755 };
 	EMIT(g, binary_end, BINARY_END, &be, NULL, 0);
 
-	struct tr_packet pk = {.time_ns = T0 + 5000,
-			       .pid = PID + 1,
-			       .tid = PID + 1,
-			       .cgroup_id = CGROUP_ID,
-			       .owner_start_ns = T0 + 3900,
-			       .orig_len = (uint32_t)packet_len,
-			       .ifindex = 2,
-			       .direction = TR_PACKET_EGRESS,
-			       .family = 4,
-			       .l4_proto = 17,
-			       .flags = TR_PACKET_ATTRIBUTED};
+	struct tr_packet pk = { .time_ns = T0 + 5000,
+				.pid = PID + 1,
+				.tid = PID + 1,
+				.cgroup_id = CGROUP_ID,
+				.owner_start_ns = T0 + 3900,
+				.orig_len = (uint32_t)packet_len,
+				.ifindex = 2,
+				.direction = TR_PACKET_EGRESS,
+				.family = 4,
+				.l4_proto = 17,
+				.flags = TR_PACKET_ATTRIBUTED };
 	memcpy(pk.comm, "sample-tool", 11);
 	EMIT(g, packet, PACKET, &pk, packet, packet_len);
 
-	struct tr_wx_mapping wx = {.time_ns = T0 + 6000,
+	struct tr_wx_mapping wx = { .time_ns = T0 + 6000,
+				    .pid = PID + 1,
+				    .tid = PID + 1,
+				    .cgroup_id = CGROUP_ID,
+				    .addr = 0x7f0000000000ull,
+				    .len = 4096,
+				    .prot = 7,
+				    .syscall_nr = 9 };
+	EMIT(g, wx_mapping, WX_MAPPING, &wx, NULL, 0);
+
+	struct tr_mem_chunk mc = { .time_ns = T0 + 6500,
 				   .pid = PID + 1,
 				   .tid = PID + 1,
 				   .cgroup_id = CGROUP_ID,
-				   .addr = 0x7f0000000000ull,
-				   .len = 4096,
-				   .prot = 7,
-				   .syscall_nr = 9};
-	EMIT(g, wx_mapping, WX_MAPPING, &wx, NULL, 0);
-
-	struct tr_mem_chunk mc = {.time_ns = T0 + 6500,
-				  .pid = PID + 1,
-				  .tid = PID + 1,
-				  .cgroup_id = CGROUP_ID,
-				  .region_start = 0x7f0000000000ull,
-				  .region_len = sizeof(mem),
-				  .offset = 0,
-				  .prev_prot = 3,
-				  .new_prot = 5,
-				  .syscall_nr = 10};
+				   .region_start = 0x7f0000000000ull,
+				   .region_len = sizeof(mem),
+				   .offset = 0,
+				   .prev_prot = 3,
+				   .new_prot = 5,
+				   .syscall_nr = 10 };
 	EMIT(g, mem_chunk, MEM_CHUNK, &mc, mem, sizeof(mem));
 
-	struct tr_module_chunk mod = {.time_ns = T0 + 7000,
-				      .pid = PID + 1,
-				      .tid = PID + 1,
-				      .cgroup_id = CGROUP_ID,
-				      .dev = DEV,
-				      .ino = 133,
-				      .total_len = sizeof(module),
-				      .offset = 0,
-				      .syscall_nr = 313,
-				      .flags = TR_CHUNK_LAST};
+	struct tr_module_chunk mod = { .time_ns = T0 + 7000,
+				       .pid = PID + 1,
+				       .tid = PID + 1,
+				       .cgroup_id = CGROUP_ID,
+				       .dev = DEV,
+				       .ino = 133,
+				       .total_len = sizeof(module),
+				       .offset = 0,
+				       .syscall_nr = 313,
+				       .flags = TR_CHUNK_LAST };
 	EMIT(g, module_chunk, MODULE_CHUNK, &mod, module, sizeof(module));
-	struct tr_syscall_result mod_res = {.entry_time_ns = T0 + 7000,
-					    .pid = PID + 1,
-					    .tid = PID + 1,
-					    .syscall_nr = 313,
-					    .ret = -17};
+	struct tr_syscall_result mod_res = { .entry_time_ns = T0 + 7000,
+					     .pid = PID + 1,
+					     .tid = PID + 1,
+					     .syscall_nr = 313,
+					     .ret = -17 };
 	EMIT(g, syscall_result, SYSCALL_RESULT, &mod_res, NULL, 0);
 
-	struct tr_bpf_prog_chunk bpf = {.time_ns = T0 + 8000,
-					.pid = PID + 1,
-					.tid = PID + 1,
-					.cgroup_id = CGROUP_ID,
-					.prog_type = 1,
-					.insn_cnt = 2,
-					.offset = 0,
-					.flags = TR_CHUNK_LAST};
+	struct tr_bpf_prog_chunk bpf = { .time_ns = T0 + 8000,
+					 .pid = PID + 1,
+					 .tid = PID + 1,
+					 .cgroup_id = CGROUP_ID,
+					 .prog_type = 1,
+					 .insn_cnt = 2,
+					 .offset = 0,
+					 .flags = TR_CHUNK_LAST };
 	memcpy(bpf.name, "sample_prog", 11);
 	EMIT(g, bpf_prog_chunk, BPF_PROG_CHUNK, &bpf, bpf_insns, sizeof(bpf_insns));
-	struct tr_syscall_result bpf_res = {.entry_time_ns = T0 + 8000,
-					    .pid = PID + 1,
-					    .tid = PID + 1,
-					    .syscall_nr = 321,
-					    .ret = 5};
+	struct tr_syscall_result bpf_res = { .entry_time_ns = T0 + 8000,
+					     .pid = PID + 1,
+					     .tid = PID + 1,
+					     .syscall_nr = 321,
+					     .ret = 5 };
 	EMIT(g, syscall_result, SYSCALL_RESULT, &bpf_res, NULL, 0);
 
-	struct tr_process_exit pe = {.time_ns = T0 + 9000,
-				     .pid = PID + 1,
-				     .tid = PID + 1,
-				     .exit_code = 0,
-				     .flags = TR_EXIT_GROUP_DEAD};
+	struct tr_process_exit pe = { .time_ns = T0 + 9000,
+				      .pid = PID + 1,
+				      .tid = PID + 1,
+				      .exit_code = 0,
+				      .flags = TR_EXIT_GROUP_DEAD };
 	EMIT(g, process_exit, PROCESS_EXIT, &pe, NULL, 0);
 
 	put_loss_total(loss_totals, TR_LOSS_RINGBUF_WRITE, 3);
@@ -377,8 +383,9 @@ static uint64_t rnd(uint64_t *s)
 static void random_trace(struct gen *g, uint64_t seed, unsigned long n, size_t max_tail)
 {
 	static const char *const words[] = {
-	    "GET /api/v1/items HTTP/1.1\r\n", "user=",		 "ERROR ", "/var/lib/data/",
-	    "lorem ipsum dolor sit amet ",    "0123456789abcdef"};
+		"GET /api/v1/items HTTP/1.1\r\n", "user=",	     "ERROR ", "/var/lib/data/",
+		"lorem ipsum dolor sit amet ",	  "0123456789abcdef"
+	};
 	size_t pool_len = 1u << 20;
 	uint8_t *pool = malloc(pool_len);
 	uint64_t s = seed * 0x9E3779B97F4A7C15ull + 1;
@@ -402,29 +409,29 @@ static void random_trace(struct gen *g, uint64_t seed, unsigned long n, size_t m
 
 		switch (rnd(&s) % 3) {
 		case 0: {
-			struct tr_io_chunk io = {.time_ns = T0 + i,
-						 .pid = PID,
-						 .tid = PID,
-						 .dev = DEV,
-						 .ino = 131 + i % 5,
-						 .offset = i * 100,
-						 .mode = 0100644,
-						 .flags = TR_IO_OFFSET_VALID,
-						 .syscall_nr = 1};
+			struct tr_io_chunk io = { .time_ns = T0 + i,
+						  .pid = PID,
+						  .tid = PID,
+						  .dev = DEV,
+						  .ino = 131 + i % 5,
+						  .offset = i * 100,
+						  .mode = 0100644,
+						  .flags = TR_IO_OFFSET_VALID,
+						  .syscall_nr = 1 };
 			EMIT(g, io_chunk, IO_CHUNK, &io, tail, len);
 			break;
 		}
 		case 1: {
-			struct tr_packet pk = {.time_ns = T0 + i,
-					       .pid = PID,
-					       .orig_len = (uint32_t)len,
-					       .family = 4,
-					       .l4_proto = 6};
+			struct tr_packet pk = { .time_ns = T0 + i,
+						.pid = PID,
+						.orig_len = (uint32_t)len,
+						.family = 4,
+						.l4_proto = 6 };
 			EMIT(g, packet, PACKET, &pk, tail, len > 1500 ? 1500 : len);
 			break;
 		}
 		default: {
-			struct tr_binary_chunk bc = {.dev = DEV, .ino = 132, .offset = i * 4096};
+			struct tr_binary_chunk bc = { .dev = DEV, .ino = 132, .offset = i * 4096 };
 			EMIT(g, binary_chunk, BINARY_CHUNK, &bc, tail, len);
 			break;
 		}
@@ -448,9 +455,9 @@ int main(int argc, char **argv)
 	unsigned long n = 1000;
 	size_t max_tail = 16384;
 	int random_mode = 0, opt, fd;
-	struct tr_writer_opts opts = {0};
-	struct tr_header hdr = {0};
-	struct gen g = {0};
+	struct tr_writer_opts opts = { 0 };
+	struct tr_header hdr = { 0 };
+	struct gen g = { 0 };
 	char err[TR_ERRMSG_LEN];
 
 	while ((opt = getopt(argc, argv, "o:r:R:n:b:t:")) != -1) {

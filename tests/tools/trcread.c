@@ -21,14 +21,14 @@
 
 static int put_record(const struct tr_record *rec)
 {
-	uint8_t head[8] = {(uint8_t)rec->type,
-			   (uint8_t)(rec->type >> 8),
-			   (uint8_t)rec->fixed_len,
-			   (uint8_t)(rec->fixed_len >> 8),
-			   (uint8_t)rec->body_len,
-			   (uint8_t)(rec->body_len >> 8),
-			   (uint8_t)(rec->body_len >> 16),
-			   (uint8_t)(rec->body_len >> 24)};
+	uint8_t head[8] = { (uint8_t)rec->type,
+			    (uint8_t)(rec->type >> 8),
+			    (uint8_t)rec->fixed_len,
+			    (uint8_t)(rec->fixed_len >> 8),
+			    (uint8_t)rec->body_len,
+			    (uint8_t)(rec->body_len >> 8),
+			    (uint8_t)(rec->body_len >> 16),
+			    (uint8_t)(rec->body_len >> 24) };
 
 	return fwrite(head, 1, 8, stdout) == 8 &&
 	       fwrite(rec->fixed, 1, rec->body_len, stdout) == rec->body_len;

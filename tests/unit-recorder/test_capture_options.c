@@ -57,7 +57,8 @@ static void test_errors(void)
 	ERR("--capture 'write=*': empty path prefix before '*'", "-o", "t", "-c", "write=*");
 	ERR("--capture 'write=/a*b*': '*' is only allowed at the end of a path filter", "-o", "t",
 	    "-c", "write=/a*b*");
-	ERR("--capture 'write=/0123456789012345678901234567890123456789012345678901234567890123*': path prefix is 65 bytes long, at most 63 are allowed",
+	ERR("--capture 'write=/0123456789012345678901234567890123456789012345678901234567890123*': "
+	    "path prefix is 65 bytes long, at most 63 are allowed",
 	    "-o", "t", "-c",
 	    "write=/0123456789012345678901234567890123456789012345678901234567890123*");
 	ERR("--capture 'write=/d*': too many write path filters (at most 3)", "-o", "t", "-c",
@@ -66,37 +67,45 @@ static void test_errors(void)
 	    "read=/a*", "-c", "read=/b*", "-c", "read=/c*", "-c", "read=/d*");
 	ERR("--capture 'write:type=fifo': unknown file type 'fifo' (regular, pipe, socket, elf)",
 	    "-o", "t", "-c", "write:type=fifo");
-	ERR("--capture 'read:fd=3': unknown file descriptor '3' (stdin, stdout, stderr)", "-o",
-	    "t", "-c", "read:fd=3");
+	ERR("--capture 'read:fd=3': unknown file descriptor '3' (stdin, stdout, stderr)", "-o", "t",
+	    "-c", "read:fd=3");
 	ERR("--capture 'write:mode=x': unknown write filter 'mode' (path, type, fd)", "-o", "t",
 	    "-c", "write:mode=x");
 	ERR("--capture 'write:path': expected write:path=, write:type= or write:fd= with a value",
 	    "-o", "t", "-c", "write:path");
 	ERR("--capture 'writes': unknown capture option", "-o", "t", "-c", "writes");
-	ERR("--capture 'execs': unknown capture option (write, read, exec, mem, module, bpf, network, pcap:, pcap-options:, pcap-snaplen:)",
+	ERR("--capture 'execs': unknown capture option (write, read, exec, mem, module, bpf, "
+	    "network, pcap:, pcap-options:, pcap-snaplen:)",
 	    "-o", "t", "-c", "execs");
-	ERR("--capture 'artifact:bogus': unknown capture option (write, read, exec, mem, module, bpf, network, pcap:, pcap-options:, pcap-snaplen:)",
+	ERR("--capture 'artifact:bogus': unknown capture option (write, read, exec, mem, module, "
+	    "bpf, network, pcap:, pcap-options:, pcap-snaplen:)",
 	    "-o", "t", "-c", "artifact:bogus");
-	ERR("--capture 'pcap:process,cmd': unknown pcap layout 'cmd' (single, process, container, command)",
+	ERR("--capture 'pcap:process,cmd': unknown pcap layout 'cmd' (single, process, container, "
+	    "command)",
 	    "-o", "t", "-c", "pcap:process,cmd");
-	ERR("--capture 'pcap:': unknown pcap layout '' (single, process, container, command)",
-	    "-o", "t", "-c", "pcap:");
+	ERR("--capture 'pcap:': unknown pcap layout '' (single, process, container, command)", "-o",
+	    "t", "-c", "pcap:");
 	ERR("--capture 'pcap-options:all': unknown pcap option 'all' (none, filtered)", "-o", "t",
 	    "-c", "pcap-options:all");
-	ERR("--capture 'pcap-snaplen:12': bad snap length '12' (default, headers, max, <N>b or <N>kb)",
+	ERR("--capture 'pcap-snaplen:12': bad snap length '12' (default, headers, max, <N>b or "
+	    "<N>kb)",
 	    "-o", "t", "-c", "pcap-snaplen:12");
-	ERR("--capture 'pcap-snaplen:kb': bad snap length 'kb' (default, headers, max, <N>b or <N>kb)",
+	ERR("--capture 'pcap-snaplen:kb': bad snap length 'kb' (default, headers, max, <N>b or "
+	    "<N>kb)",
 	    "-o", "t", "-c", "pcap-snaplen:kb");
 	ERR("--capture 'dir:': empty directory", "-o", "t", "-c", "dir:");
 	ERR("--scope 'comm': missing operator and value (e.g. comm=...)", "-o", "t", "-c", "exec",
 	    "-s", "comm");
 	ERR("--scope 'follows': unknown scope (comm, pid, uid, follow, container, not-container)",
 	    "-o", "t", "-s", "follows");
-	ERR("--scope 'color=red': unknown scope 'color' (comm, pid, uid, follow, container, not-container)",
+	ERR("--scope 'color=red': unknown scope 'color' (comm, pid, uid, follow, container, "
+	    "not-container)",
 	    "-o", "t", "-s", "color=red");
-	ERR("--scope 'mntns=1': 'mntns' filters are not supported by tracee-rec (comm, pid, uid, follow, container, not-container are)",
+	ERR("--scope 'mntns=1': 'mntns' filters are not supported by tracee-rec (comm, pid, uid, "
+	    "follow, container, not-container are)",
 	    "-o", "t", "-s", "mntns=1");
-	ERR("--scope 'container=abc': 'container' filters are not supported by tracee-rec (comm, pid, uid, follow, container, not-container are)",
+	ERR("--scope 'container=abc': 'container' filters are not supported by tracee-rec (comm, "
+	    "pid, uid, follow, container, not-container are)",
 	    "-o", "t", "-s", "container=abc");
 	ERR("--scope 'pid=new': pid=new is not supported (use -- COMMAND to record new processes)",
 	    "-o", "t", "-s", "pid=new");
@@ -108,12 +117,14 @@ static void test_errors(void)
 	ERR("--scope 'pid=': no value after the operator", "-o", "t", "-s", "pid=");
 	ERR("--scope 'pid>1,2': only = and != take a comma-separated list", "-o", "t", "-s",
 	    "pid>1,2");
-	ERR("--scope 'pid=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17': too many pid values (at most 16)",
+	ERR("--scope 'pid=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17': too many pid values (at most "
+	    "16)",
 	    "-o", "t", "-s", "pid=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17");
 	ERR("--scope 'comm<x': comm takes only = and !=", "-o", "t", "-s", "comm<x");
 	ERR("--scope 'comm=': no value after the operator", "-o", "t", "-s", "comm=");
 	ERR("--scope 'comm=a,': empty comm", "-o", "t", "-s", "comm=a,");
-	ERR("--scope 'comm=sixteen-chars-xx': comm 'sixteen-chars-xx' is longer than 15 characters (the kernel keeps 15)",
+	ERR("--scope 'comm=sixteen-chars-xx': comm 'sixteen-chars-xx' is longer than 15 characters "
+	    "(the kernel keeps 15)",
 	    "-o", "t", "-s", "comm=sixteen-chars-xx");
 	ERR("--scope 'comm!=b': comm= and comm!= cannot be combined", "-o", "t", "-s", "comm=a",
 	    "-s", "comm!=b");
@@ -122,7 +133,9 @@ static void test_errors(void)
 	ERR("--scope 'not-container': container and not-container cannot be combined", "-o", "t",
 	    "-s", "container", "-s", "not-container");
 	ERR("--scope 'pid!1': bad operator", "-o", "t", "-s", "pid!1");
-	ERR("--events 'net_packet_ipv4,net_packet_ftp': unknown event 'net_packet_ftp' (net_packet_ipv4, net_packet_ipv6, net_packet_tcp, net_packet_udp, net_packet_icmp, net_packet_icmpv6, net_packet_dns, net_packet_http)",
+	ERR("--events 'net_packet_ipv4,net_packet_ftp': unknown event 'net_packet_ftp' "
+	    "(net_packet_ipv4, net_packet_ipv6, net_packet_tcp, net_packet_udp, net_packet_icmp, "
+	    "net_packet_icmpv6, net_packet_dns, net_packet_http)",
 	    "-o", "t", "-e", "net_packet_ipv4,net_packet_ftp");
 	ERR("no output file: give -o TRACE", "-c", "exec");
 	ERR("nothing to capture: give at least one --capture TOKEN", "-o", "t");
@@ -188,8 +201,8 @@ static void test_accepted(void)
 	CHECK(rc == 0 && strlen(o.read.paths[0]) == 63 && o.write.enabled, "63 bytes: %s", err);
 
 	/* snaplen is kept whatever comes after it (Tracee resets it) */
-	rc = parse(&o, err, "-o", "t", "-c", "pcap-snaplen:max", "-c", "pcap:process,command",
-		   "-c", "network", NULL);
+	rc = parse(&o, err, "-o", "t", "-c", "pcap-snaplen:max", "-c", "pcap:process,command", "-c",
+		   "network", NULL);
 	CHECK(rc == 0 && o.net.snaplen == TR_SNAPLEN_MAX, "snaplen %u %s", o.net.snaplen, err);
 	CHECK(o.net.layouts == (TR_PCAP_PROCESS | TR_PCAP_COMMAND) && o.net.network, "layouts %#x",
 	      o.net.layouts);
@@ -198,14 +211,15 @@ static void test_accepted(void)
 	      "network alone: single pcap, 96 bytes");
 	rc = parse(&o, err, "-o", "t", "-c", "net", "-c", "pcap-snaplen:1KB", NULL);
 	CHECK(rc == 0 && o.net.snaplen == 1024, "1KB -> %u", o.net.snaplen);
-	rc = parse(&o, err, "-o", "t", "-c", "net", "-c", "pcap-snaplen:200b", "-c", "PCAP-OPTIONS:Filtered",
-		   NULL);
+	rc = parse(&o, err, "-o", "t", "-c", "net", "-c", "pcap-snaplen:200b", "-c",
+		   "PCAP-OPTIONS:Filtered", NULL);
 	CHECK(rc == 0 && o.net.snaplen == 200 && o.net.filtered, "200b filtered");
 	rc = parse(&o, err, "-o", "t", "-c", "net", "-c", "pcap-snaplen:headers", NULL);
 	CHECK(rc == 0 && o.net.snaplen == TR_SNAPLEN_HEADERS, "headers");
 	rc = parse(&o, err, "-o", "t", "-c", "net", "-c", "pcap-snaplen:100kb", NULL);
 	CHECK(rc == 0 && o.net.snaplen == TR_SNAPLEN_MAX, "clamped %u", o.net.snaplen);
-	rc = parse(&o, err, "-o", "t", "-c", "net", "-c", "pcap-snaplen:99999999999999999999kb", NULL);
+	rc = parse(&o, err, "-o", "t", "-c", "net", "-c", "pcap-snaplen:99999999999999999999kb",
+		   NULL);
 	CHECK(rc == -EINVAL, "overflowing snaplen refused");
 
 	rc = parse(&o, err, "-o", "t", "-c", "exec", "-c", "dir:/my/dir", "-c", "clear-dir", NULL);
@@ -216,8 +230,7 @@ static void test_accepted(void)
 		   "-s", "pid>=100", "-s", "pid!=200,300", "-s", "uid=0,1000", "-s",
 		   "not-container", NULL);
 	CHECK(rc == 0, "scope: %s", err);
-	CHECK(o.scope.comm_count == 2 && !o.scope.comm_negate &&
-		      !strcmp(o.scope.comms[1], "sh"),
+	CHECK(o.scope.comm_count == 2 && !o.scope.comm_negate && !strcmp(o.scope.comms[1], "sh"),
 	      "comms");
 	CHECK(o.scope.follow && o.scope.not_container && !o.scope.container_only, "flags");
 	CHECK(o.scope.pid.count == 3 && o.scope.pid.ops[0] == SCOPE_OP_GE &&
@@ -249,9 +262,8 @@ static void test_accepted(void)
 	CHECK(rc == 0 && o.buffer_size == 1u << 20, "1MiB");
 
 	rc = parse(&o, err, "-o", "t", "-c", "exec", "--", "sh", "-c", "exit 3", NULL);
-	CHECK(rc == 0 && o.command && !strcmp(o.command[0], "sh") &&
-		      !strcmp(o.command[1], "-c") && !strcmp(o.command[2], "exit 3") &&
-		      !o.command[3],
+	CHECK(rc == 0 && o.command && !strcmp(o.command[0], "sh") && !strcmp(o.command[1], "-c") &&
+		      !strcmp(o.command[2], "exit 3") && !o.command[3],
 	      "command: %s", err);
 	/* the command's own options are not ours */
 	rc = parse(&o, err, "-c", "exec", "-o", "t", "--", "ls", "-o", "--scope", NULL);

@@ -21,7 +21,8 @@ int main(void)
 
 	/* reads of an eighth of the ring at a time: the recorder keeps up */
 	for (int i = 0; i < 100; i++) {
-		CHECK(!compression_policy_consumed(&p, RING / 8), "a read of 1/8 changed the level");
+		CHECK(!compression_policy_consumed(&p, RING / 8),
+		      "a read of 1/8 changed the level");
 		CHECK(!compression_policy_read_done(&p), "the end of a 1/8 read changed the level");
 	}
 	CHECK(compression_policy_level(&p) == 3 && p.spells == 0, "keeping up is not behind");

@@ -31,10 +31,10 @@ int main(void)
 {
 	struct stat run = at(8, 1, 42, 100, 90);
 	struct exec_file_key k = {
-	    .dev = kernel_dev(run.st_dev),
-	    .ino = 42,
-	    .ctime_ns = 100000000007ull,
-	    .mtime_ns = 90000000005ull,
+		.dev = kernel_dev(run.st_dev),
+		.ino = 42,
+		.ctime_ns = 100000000007ull,
+		.mtime_ns = 90000000005ull,
 	};
 	struct stat s;
 

@@ -21,8 +21,8 @@ int main(void)
 	CHECK(syscall(NR_write, p[1], "syscall", 7) == 7, "NR_write");
 	CHECK(syscall(NR_read, p[0], buf, sizeof(buf)) == 7 && !memcmp(buf, "syscall", 7),
 	      "NR_read");
-	m = (void *)syscall(NR_mmap, NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-			    -1, 0);
+	m = (void *)syscall(NR_mmap, NULL, 4096, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	CHECK(m != MAP_FAILED, "NR_mmap");
 	CHECK(syscall(NR_mprotect, m, 4096, PROT_READ) == 0, "NR_mprotect");
 	close(p[0]);

@@ -71,18 +71,18 @@ static inline void rng_fill(struct rng *g, void *buf, size_t len)
 static inline void fill_payload(struct rng *g, uint8_t *p, size_t len)
 {
 	static const char *const words[] = {
-	    "GET /index.html HTTP/1.1\r\n",
-	    "Host: example.org\r\n",
-	    "/usr/lib/x86_64-linux-gnu/",
-	    "Content-Length: ",
-	    "{\"pid\": ",
-	    "\"comm\": \"bash\", ",
-	    "ERROR ",
-	    "INFO ",
-	    "connection reset by peer\n",
-	    "0123456789",
-	    "    return 0;\n",
-	    "#include <stdio.h>\n",
+		"GET /index.html HTTP/1.1\r\n",
+		"Host: example.org\r\n",
+		"/usr/lib/x86_64-linux-gnu/",
+		"Content-Length: ",
+		"{\"pid\": ",
+		"\"comm\": \"bash\", ",
+		"ERROR ",
+		"INFO ",
+		"connection reset by peer\n",
+		"0123456789",
+		"    return 0;\n",
+		"#include <stdio.h>\n",
 	};
 	size_t i = 0;
 
@@ -140,32 +140,32 @@ TYPE_OPS_FN(module_chunk)
 TYPE_OPS_FN(bpf_prog_chunk)
 TYPE_OPS_FN(syscall_result)
 
-#define TYPE_OPS_MIN(name, TYPE, MIN)                                                 \
-	{                                                                             \
+#define TYPE_OPS_MIN(name, TYPE, MIN)                                                  \
+	{                                                                              \
 		TR_REC_##TYPE, TR_##TYPE##_FIXED_LEN, MIN, #TYPE, ops_##name##_encode, \
-		    ops_##name##_decode                                               \
+			ops_##name##_decode                                            \
 	}
 #define TYPE_OPS(name, TYPE) TYPE_OPS_MIN(name, TYPE, TR_##TYPE##_FIXED_LEN)
 
 static const struct type_ops all_types[] = {
-    TYPE_OPS(trailer, TRAILER),
-    TYPE_OPS(loss, LOSS),
-    TYPE_OPS(process, PROCESS),
-    TYPE_OPS(process_exit, PROCESS_EXIT),
-    TYPE_OPS(cgroup, CGROUP),
-    TYPE_OPS_MIN(file, FILE, TR_FILE_FIXED_LEN_1_0),
-    TYPE_OPS_MIN(io_chunk, IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0),
-    TYPE_OPS(io_loss, IO_LOSS),
-    TYPE_OPS(exec, EXEC),
-    TYPE_OPS(exec_info, EXEC_INFO),
-    TYPE_OPS(binary_chunk, BINARY_CHUNK),
-    TYPE_OPS(binary_end, BINARY_END),
-    TYPE_OPS(packet, PACKET),
-    TYPE_OPS(mem_chunk, MEM_CHUNK),
-    TYPE_OPS(wx_mapping, WX_MAPPING),
-    TYPE_OPS(module_chunk, MODULE_CHUNK),
-    TYPE_OPS(bpf_prog_chunk, BPF_PROG_CHUNK),
-    TYPE_OPS(syscall_result, SYSCALL_RESULT),
+	TYPE_OPS(trailer, TRAILER),
+	TYPE_OPS(loss, LOSS),
+	TYPE_OPS(process, PROCESS),
+	TYPE_OPS(process_exit, PROCESS_EXIT),
+	TYPE_OPS(cgroup, CGROUP),
+	TYPE_OPS_MIN(file, FILE, TR_FILE_FIXED_LEN_1_0),
+	TYPE_OPS_MIN(io_chunk, IO_CHUNK, TR_IO_CHUNK_FIXED_LEN_1_0),
+	TYPE_OPS(io_loss, IO_LOSS),
+	TYPE_OPS(exec, EXEC),
+	TYPE_OPS(exec_info, EXEC_INFO),
+	TYPE_OPS(binary_chunk, BINARY_CHUNK),
+	TYPE_OPS(binary_end, BINARY_END),
+	TYPE_OPS(packet, PACKET),
+	TYPE_OPS(mem_chunk, MEM_CHUNK),
+	TYPE_OPS(wx_mapping, WX_MAPPING),
+	TYPE_OPS(module_chunk, MODULE_CHUNK),
+	TYPE_OPS(bpf_prog_chunk, BPF_PROG_CHUNK),
+	TYPE_OPS(syscall_result, SYSCALL_RESULT),
 };
 #define ALL_TYPES_COUNT (sizeof(all_types) / sizeof(all_types[0]))
 
@@ -304,7 +304,7 @@ static inline size_t pick_tail_len(struct rng *g, const struct gen_params *p)
 
 static inline void gen_trace(struct rng *g, const struct gen_params *p, struct gen_trace *t)
 {
-	struct tr_writer_opts opts = {.frame_bound = p->frame_bound};
+	struct tr_writer_opts opts = { .frame_bound = p->frame_bound };
 	struct tr_header hdr;
 	struct tr_writer *w;
 	char err[TR_ERRMSG_LEN];
@@ -334,7 +334,7 @@ static inline void gen_trace(struct rng *g, const struct gen_params *p, struct g
 			/* Any known type but the trailer, sometimes with a longer
 			 * fixed part as a newer minor version would write. */
 			const struct type_ops *ops =
-			    &all_types[1 + rng_below(g, ALL_TYPES_COUNT - 1)];
+				&all_types[1 + rng_below(g, ALL_TYPES_COUNT - 1)];
 			union any_record rec;
 
 			rng_fill(g, &rec, sizeof(rec));
@@ -343,7 +343,7 @@ static inline void gen_trace(struct rng *g, const struct gen_params *p, struct g
 			ops->encode(&rec, e->fixed);
 			if (rng_below(g, 10) == 0) {
 				size_t extra =
-				    (size_t)rng_below(g, EXP_FIXED_MAX - e->fixed_len + 1);
+					(size_t)rng_below(g, EXP_FIXED_MAX - e->fixed_len + 1);
 
 				rng_fill(g, e->fixed + e->fixed_len, extra);
 				e->fixed_len = (uint16_t)(e->fixed_len + extra);
@@ -359,20 +359,20 @@ static inline void gen_trace(struct rng *g, const struct gen_params *p, struct g
 			size_t a = (size_t)rng_below(g, tail_len + 1);
 			size_t b = a + (size_t)rng_below(g, tail_len - a + 1);
 
-			iov[0] = (struct iovec){(void *)e->tail, a};
-			iov[1] = (struct iovec){(void *)(e->tail + a), b - a};
-			iov[2] = (struct iovec){(void *)(e->tail + b), tail_len - b};
+			iov[0] = (struct iovec){ (void *)e->tail, a };
+			iov[1] = (struct iovec){ (void *)(e->tail + a), b - a };
+			iov[2] = (struct iovec){ (void *)(e->tail + b), tail_len - b };
 			rc = tr_writer_appendv(w, e->type, e->fixed, e->fixed_len, iov, 3);
 		} else {
-			rc =
-			    tr_writer_append(w, e->type, e->fixed, e->fixed_len, e->tail, tail_len);
+			rc = tr_writer_append(w, e->type, e->fixed, e->fixed_len, e->tail,
+					      tail_len);
 		}
 		CHECK(rc == 0, "append record %zu: %s", i, tr_writer_errmsg(w));
 		if (rng_below(g, 1000) < p->flush_permille)
 			CHECK(tr_writer_flush(w) == 0, "flush: %s", tr_writer_errmsg(w));
 	}
 	if (p->finish) {
-		struct tr_trailer trl = {.end_boot_ns = rng_next(g), .total_lost = rng_next(g)};
+		struct tr_trailer trl = { .end_boot_ns = rng_next(g), .total_lost = rng_next(g) };
 
 		t->loss_totals_len = 12 * (size_t)rng_below(g, 4);
 		rng_fill(g, t->loss_totals, t->loss_totals_len);

@@ -44,8 +44,9 @@ static void test_tokens(void)
 	CHECK(t.filter == TR_FILE_FD && t.bits == TR_FILTER_FD_STDIN, "read:fd=stdin");
 	CHECK(parse_ok("artifact:read").kind == TR_CAPTURE_READ, "artifact: on read");
 	CHECK(parse_ok("artifact:network").kind == TR_CAPTURE_NETWORK, "artifact: on network");
-	CHECK(parse_ok("net").kind == TR_CAPTURE_NETWORK && parse_ok("pcap").kind ==
-		      TR_CAPTURE_NETWORK, "net, pcap");
+	CHECK(parse_ok("net").kind == TR_CAPTURE_NETWORK &&
+		      parse_ok("pcap").kind == TR_CAPTURE_NETWORK,
+	      "net, pcap");
 	t = parse_ok("pcap:process,command");
 	CHECK(t.kind == TR_CAPTURE_PCAP_LAYOUTS && t.bits == (TR_PCAP_PROCESS | TR_PCAP_COMMAND),
 	      "pcap:process,command");
@@ -53,8 +54,9 @@ static void test_tokens(void)
 	CHECK(t.kind == TR_CAPTURE_PCAP_OPTIONS && t.filtered, "pcap-options in any case");
 	t = parse_ok("pcap-snaplen:1K");
 	CHECK(t.kind == TR_CAPTURE_PCAP_SNAPLEN && t.snaplen == 1024, "1K: %u", t.snaplen);
-	CHECK(parse_ok("dir:/x").kind == TR_CAPTURE_DIR && parse_ok("clear-dir").kind ==
-		      TR_CAPTURE_DIR, "dir");
+	CHECK(parse_ok("dir:/x").kind == TR_CAPTURE_DIR &&
+		      parse_ok("clear-dir").kind == TR_CAPTURE_DIR,
+	      "dir");
 
 	parse_bad("write=/tmp", "end with '*'");
 	parse_bad("write=*", "empty path prefix");
@@ -80,13 +82,26 @@ static void test_snaplen(void)
 		int ok;
 		uint32_t value;
 	} cases[] = {
-		{ "default", 1, 96 },	  { "headers", 1, 0 },	   { "max", 1, 65535 },
-		{ "MAX", 1, 65535 },	  { "Default", 1, 96 },	   { "256b", 1, 256 },
-		{ "256B", 1, 256 },	  { "0b", 1, 0 },	   { "2kb", 1, 2048 },
-		{ "1k", 1, 1024 },	  { "1KB", 1, 1024 },	   { "64kb", 1, 65535 },
-		{ "99999999b", 1, 65535 }, { "256", 0, 0 },	   { "b", 0, 0 },
-		{ "kb", 0, 0 },		  { "-5b", 0, 0 },	   { "12xb", 0, 0 },
-		{ "", 0, 0 },		  { "99999999999999999999kb", 0, 0 },
+		{ "default", 1, 96 },
+		{ "headers", 1, 0 },
+		{ "max", 1, 65535 },
+		{ "MAX", 1, 65535 },
+		{ "Default", 1, 96 },
+		{ "256b", 1, 256 },
+		{ "256B", 1, 256 },
+		{ "0b", 1, 0 },
+		{ "2kb", 1, 2048 },
+		{ "1k", 1, 1024 },
+		{ "1KB", 1, 1024 },
+		{ "64kb", 1, 65535 },
+		{ "99999999b", 1, 65535 },
+		{ "256", 0, 0 },
+		{ "b", 0, 0 },
+		{ "kb", 0, 0 },
+		{ "-5b", 0, 0 },
+		{ "12xb", 0, 0 },
+		{ "", 0, 0 },
+		{ "99999999999999999999kb", 0, 0 },
 	};
 	char err[256], text[32];
 

@@ -252,18 +252,20 @@ static void not_traces(void)
 		int rc;
 		const char *msg;
 	} cases[] = {
-	    {"", 0, -TR_E_NOT_A_TRACE, "empty"},
-	    {"hello world", 11, -TR_E_NOT_A_TRACE, "not a trace"},
-	    {"\x04\x22\x4d\x18\x64\x40\xa7\x00\x00\x00\x00", 11, -TR_E_NOT_A_TRACE, "not a trace"},
-	    {"\x50\x2a\x4d", 3, -TR_E_TRUNCATED, "truncated"},
-	    {"\x50\x2a\x4d\x18\x08\x00\x00\x00TRCD\x01\x00\x00\x00", 16, -TR_E_NOT_A_TRACE, "TRCE"},
-	    {"\x50\x2a\x4d\x18\x08\x00\x00\x00TRCE\x02\x00\x00\x00", 16, -TR_E_VERSION,
-	     "version 2.0"},
-	    {"\x50\x2a\x4d\x18\xff\xff\xff\x7f", 8, -TR_E_CORRUPT, "claims"},
-	    {"\x50\x2a\x4d\x18\x10\x00\x00\x00TRCE\x01\x00\x00\x00\x01\x00\xff\x00\x00\x00", 24,
-	     -TR_E_CORRUPT, "field 1"},
-	    {"\x50\x2a\x4d\x18\x10\x00\x00\x00TRCE\x01\x00\x00\x00", 16, -TR_E_TRUNCATED,
-	     "truncated"},
+		{ "", 0, -TR_E_NOT_A_TRACE, "empty" },
+		{ "hello world", 11, -TR_E_NOT_A_TRACE, "not a trace" },
+		{ "\x04\x22\x4d\x18\x64\x40\xa7\x00\x00\x00\x00", 11, -TR_E_NOT_A_TRACE,
+		  "not a trace" },
+		{ "\x50\x2a\x4d", 3, -TR_E_TRUNCATED, "truncated" },
+		{ "\x50\x2a\x4d\x18\x08\x00\x00\x00TRCD\x01\x00\x00\x00", 16, -TR_E_NOT_A_TRACE,
+		  "TRCE" },
+		{ "\x50\x2a\x4d\x18\x08\x00\x00\x00TRCE\x02\x00\x00\x00", 16, -TR_E_VERSION,
+		  "version 2.0" },
+		{ "\x50\x2a\x4d\x18\xff\xff\xff\x7f", 8, -TR_E_CORRUPT, "claims" },
+		{ "\x50\x2a\x4d\x18\x10\x00\x00\x00TRCE\x01\x00\x00\x00\x01\x00\xff\x00\x00\x00",
+		  24, -TR_E_CORRUPT, "field 1" },
+		{ "\x50\x2a\x4d\x18\x10\x00\x00\x00TRCE\x01\x00\x00\x00", 16, -TR_E_TRUNCATED,
+		  "truncated" },
 	};
 	char err[TR_ERRMSG_LEN];
 
@@ -289,11 +291,11 @@ int main(int argc, char **argv)
 	rng_seed(&g, test_seed);
 	for (unsigned long it = 0; it < iters; it++) {
 		struct gen_params p = {
-		    .records = 30 + (size_t)rng_below(&g, 30),
-		    .max_tail = 500,
-		    .frame_bound = 600 + (size_t)rng_below(&g, 1200),
-		    .flush_permille = 50,
-		    .finish = 1,
+			.records = 30 + (size_t)rng_below(&g, 30),
+			.max_tail = 500,
+			.frame_bound = 600 + (size_t)rng_below(&g, 1200),
+			.flush_permille = 50,
+			.finish = 1,
 		};
 		struct gen_trace t;
 		struct frame_map m;

@@ -32,7 +32,7 @@ static int parse(struct extract_options *o, char *err, size_t errlen, ...)
 
 static void bad(const char *want, ...)
 {
-	char *argv[32], err[512] = {0};
+	char *argv[32], err[512] = { 0 };
 	int argc = 0;
 	struct extract_options o;
 	va_list ap;
@@ -68,16 +68,16 @@ int main(void)
 		const char *in;
 		uint32_t want;
 	} snap[] = {
-	    {"default", TR_SNAPLEN_DEFAULT},
-	    {"headers", TR_SNAPLEN_HEADERS},
-	    {"max", TR_SNAPLEN_MAX},
-	    {"MAX", TR_SNAPLEN_MAX},
-	    {"256b", 256},
-	    {"2kb", 2048},
-	    {"3k", 3072},
-	    {"0b", 0},
-	    {"64kb", TR_SNAPLEN_MAX},
-	    {"100000b", TR_SNAPLEN_MAX},
+		{ "default", TR_SNAPLEN_DEFAULT },
+		{ "headers", TR_SNAPLEN_HEADERS },
+		{ "max", TR_SNAPLEN_MAX },
+		{ "MAX", TR_SNAPLEN_MAX },
+		{ "256b", 256 },
+		{ "2kb", 2048 },
+		{ "3k", 3072 },
+		{ "0b", 0 },
+		{ "64kb", TR_SNAPLEN_MAX },
+		{ "100000b", TR_SNAPLEN_MAX },
 	};
 	for (size_t i = 0; i < sizeof(snap) / sizeof(snap[0]); i++) {
 		CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--snaplen", snap[i].in, NULL) ==
@@ -113,12 +113,14 @@ int main(void)
 	bad("--snaplen: bad snap length '5mb'", "t", "-o", "a", "--snaplen", "5mb", NULL);
 	bad("--snaplen: bad snap length '99999999999999999999999b'", "t", "-o", "a", "--snaplen",
 	    "99999999999999999999999b", NULL);
-	bad("--pcap: unknown pcap layout 'threads'", "t", "-o", "a", "--pcap", "single,threads", NULL);
+	bad("--pcap: unknown pcap layout 'threads'", "t", "-o", "a", "--pcap", "single,threads",
+	    NULL);
 	bad("--pcap: unknown pcap layout ''", "t", "-o", "a", "--pcap", "", NULL);
 	bad("--pcap: unknown pcap layout ''", "t", "-o", "a", "--pcap", "single,,process", NULL);
-	bad("--pcap-options: unknown pcap option 'all'", "t", "-o", "a", "--pcap-options", "all", NULL);
-	bad("--events: unknown event 'net_packet_ftp'", "t", "-o", "a", "--events", "net_packet_ftp",
+	bad("--pcap-options: unknown pcap option 'all'", "t", "-o", "a", "--pcap-options", "all",
 	    NULL);
+	bad("--events: unknown event 'net_packet_ftp'", "t", "-o", "a", "--events",
+	    "net_packet_ftp", NULL);
 
 	return check_summary("extract options");
 }

@@ -27,16 +27,16 @@ static uint64_t rng;
 static uint64_t seed;
 static int failures;
 
-#define CHECK(cond, ...)                                                              \
-	do {                                                                          \
-		if (!(cond)) {                                                        \
-			fprintf(stderr, "%s:%d: seed %llu: ", __FILE__, __LINE__,    \
-				(unsigned long long)seed);                            \
-			fprintf(stderr, __VA_ARGS__);                                 \
-			fputc('\n', stderr);                                          \
-			failures++;                                                   \
-			return;                                                       \
-		}                                                                     \
+#define CHECK(cond, ...)                                                          \
+	do {                                                                      \
+		if (!(cond)) {                                                    \
+			fprintf(stderr, "%s:%d: seed %llu: ", __FILE__, __LINE__, \
+				(unsigned long long)seed);                        \
+			fprintf(stderr, __VA_ARGS__);                             \
+			fputc('\n', stderr);                                      \
+			failures++;                                               \
+			return;                                                   \
+		}                                                                 \
 	} while (0)
 
 static uint64_t rnd(uint64_t below)
@@ -74,9 +74,9 @@ static int sink(void *arg, struct stream_target *t, const struct stream_piece *p
 	if (p->off == STREAM_NOWHERE || p->off + p->len > sizeof(x->data))
 		return 0;
 	for (uint64_t i = 0; i < p->len; i++) {
-		x->what[p->off + i] = p->what == STREAM_DATA ? B_DATA
+		x->what[p->off + i] = p->what == STREAM_DATA   ? B_DATA
 				      : p->what == STREAM_LOST ? B_LOST
-								: B_MISSING;
+							       : B_MISSING;
 		x->data[p->off + i] = p->data ? p->data[i] : 0;
 	}
 	return 0;
@@ -94,11 +94,11 @@ static void run(int ntargets, unsigned shuffle)
 	static uint8_t stream[MAX_LEN];
 	static struct target targets[MAX_TARGETS];
 	struct piece pieces[2048], *order[2048];
-	struct stream_key key = {.dev = 1, .ino = 2, .epoch = 1};
+	struct stream_key key = { .dev = 1, .ino = 2, .epoch = 1 };
 	struct io_streams *ss = io_streams_new(1 << 20, sink, NULL);
 	size_t n = 0;
 	uint64_t len = 1 + rnd(MAX_LEN), pos = 0;
-	uint64_t want_lost[MAX_TARGETS] = {0}, want_missing = 0;
+	uint64_t want_lost[MAX_TARGETS] = { 0 }, want_missing = 0;
 
 	CHECK(ss, "io_streams_new");
 	memset(targets, 0, sizeof(targets));
@@ -150,7 +150,7 @@ static void run(int ntargets, unsigned shuffle)
 	}
 	CHECK(io_streams_finish(ss) == 0, "finish");
 
-	uint64_t delivered[MAX_TARGETS] = {0}, got_missing = 0;
+	uint64_t delivered[MAX_TARGETS] = { 0 }, got_missing = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!pieces[i].fate)
 			delivered[pieces[i].target] += pieces[i].len;
@@ -185,7 +185,9 @@ static void run(int ntargets, unsigned shuffle)
 			CHECK(x->approximate == 0, "approximate bytes in a lone target");
 			for (size_t i = 0; i < n; i++) {
 				const struct piece *p = &pieces[i];
-				int want = p->fate == 0 ? B_DATA : p->fate == 1 ? B_LOST : B_MISSING;
+				int want = p->fate == 0	  ? B_DATA
+					   : p->fate == 1 ? B_LOST
+							  : B_MISSING;
 
 				for (uint64_t b = p->pos; b < p->pos + p->len; b++) {
 					CHECK(x->what[b] == want, "byte %llu: %d, want %d",
@@ -243,7 +245,8 @@ int main(void)
 		run(1 + (int)rnd(MAX_TARGETS), 1 + (unsigned)rnd(8));
 	}
 	if (failures) {
-		fprintf(stderr, "%d failures (rerun one: SEED=N %s)\n", failures, "test_io_streams");
+		fprintf(stderr, "%d failures (rerun one: SEED=N %s)\n", failures,
+			"test_io_streams");
 		return 1;
 	}
 	printf("ok: seeds %llu..%llu, 4 shapes each\n", (unsigned long long)first,

@@ -65,10 +65,10 @@ static int dir_is_empty(const char *dir)
 /* Files named with the awkward characters, and their manifest checked by sha256sum. */
 static void escapes(const char *dir)
 {
-	static const char *const names[] = {"plain", "back\\slash", "new\nline", "car\rriage",
-					    "all\\\n\r\\"};
-	static const char *const spelled[] = {"plain", "back\\\\slash", "new\\nline", "car\\rriage",
-					      "all\\\\\\n\\r\\\\"};
+	static const char *const names[] = { "plain", "back\\slash", "new\nline", "car\rriage",
+					     "all\\\n\r\\" };
+	static const char *const spelled[] = { "plain", "back\\\\slash", "new\\nline",
+					       "car\\rriage", "all\\\\\\n\\r\\\\" };
 	char want[4096] = "", path[512], hex[SHA256_HEX_LEN], cmd[600];
 	uint8_t d[SHA256_DIGEST_LEN];
 	struct manifest *m = NULL;

@@ -48,7 +48,8 @@ static void test_dns(void)
 	memcpy(tcp_dns + 2, dns, n);
 	CHECK(classify(4, 6, 40000, 53, tcp_dns, n + 2) & TR_NET_EV_DNS, "dns over tcp");
 	/* port 53 alone does not make DNS */
-	CHECK(!(classify(4, 17, 40000, 53, "hello world, not dns", 20) & TR_NET_EV_DNS), "text on 53");
+	CHECK(!(classify(4, 17, 40000, 53, "hello world, not dns", 20) & TR_NET_EV_DNS),
+	      "text on 53");
 	CHECK(!(classify(4, 17, 40000, 53, "\0\0\0\0\0\0\0\0\0\0\0\0", 12) & TR_NET_EV_DNS),
 	      "zeros on 53");
 	/* broken names: label running past the end, bad class, bad opcode */
@@ -69,25 +70,25 @@ static void test_dns(void)
 static void test_http(void)
 {
 	static const char *const yes[] = {
-	    "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
-	    "POST /api/v1 HTTP/1.0\r\n",
-	    "HEAD /index.html HTTP/1.1\r\n",
-	    "DELETE /x HTTP/1.1\r\n",
-	    "PUT /upload HTTP/1.1\r\n",
-	    "HTTP/1.0 200 OK\r\nServer: SimpleHTTP\r\n",
-	    "HTTP/1.1 404 Not Found\r\n",
-	    "GET /very/long/path/cut/by/the/capture", /* cut before the version */
+		"GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+		"POST /api/v1 HTTP/1.0\r\n",
+		"HEAD /index.html HTTP/1.1\r\n",
+		"DELETE /x HTTP/1.1\r\n",
+		"PUT /upload HTTP/1.1\r\n",
+		"HTTP/1.0 200 OK\r\nServer: SimpleHTTP\r\n",
+		"HTTP/1.1 404 Not Found\r\n",
+		"GET /very/long/path/cut/by/the/capture", /* cut before the version */
 	};
 	static const char *const no[] = {
-	    "GETX / HTTP/1.1\r\n", "get / HTTP/1.1\r\n",   "GET  HTTP/1.1\r\n",
-	    "HTTP/x.1 200 OK\r\n", "HTTP/1.1 2OO OK\r\n",  "SSH-2.0-OpenSSH_9.2\r\n",
-	    "GET / FTP/1.0\r\n",   "\x16\x03\x01\x02\x00",
+		"GETX / HTTP/1.1\r\n", "get / HTTP/1.1\r\n",   "GET  HTTP/1.1\r\n",
+		"HTTP/x.1 200 OK\r\n", "HTTP/1.1 2OO OK\r\n",  "SSH-2.0-OpenSSH_9.2\r\n",
+		"GET / FTP/1.0\r\n",   "\x16\x03\x01\x02\x00",
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
-		CHECK(classify(4, 6, 40000, 8000, yes[i], strlen(yes[i])) & TR_NET_EV_HTTP, "http: %s",
-		      yes[i]);
+		CHECK(classify(4, 6, 40000, 8000, yes[i], strlen(yes[i])) & TR_NET_EV_HTTP,
+		      "http: %s", yes[i]);
 	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
 		CHECK(!(classify(4, 6, 40000, 80, no[i], strlen(no[i])) & TR_NET_EV_HTTP),
 		      "not http: %s", no[i]);
@@ -116,9 +117,9 @@ static void test_random_packets(void)
 			/* mostly plausible: IPv4/IPv6, short headers, known protocols */
 			p[0] = (uint8_t)((rand_r(&seed) % 2 ? 0x40 : 0x60) | (p[0] & 0x0f));
 			if (len > 9 && p[0] >> 4 == 4)
-				p[9] = (uint8_t[]){1, 6, 17, 58, 0}[rand_r(&seed) % 5];
+				p[9] = (uint8_t[]){ 1, 6, 17, 58, 0 }[rand_r(&seed) % 5];
 			if (len > 6 && p[0] >> 4 == 6)
-				p[6] = (uint8_t[]){0, 6, 17, 43, 44, 58, 60}[rand_r(&seed) % 7];
+				p[6] = (uint8_t[]){ 0, 6, 17, 43, 44, 58, 60 }[rand_r(&seed) % 7];
 		}
 		(void)packet_classify(p, len);
 		snap = packet_snap_len(p, len, (uint32_t)(rand_r(&seed) % 3) * 48);

@@ -80,9 +80,11 @@ int main(void)
 			craft_packet(buf, family, 17, 0, 1, 2, "", 0);
 			memset(buf + (family == 4 ? 28 : 48), (int)i, 200);
 			snprintf(path, sizeof(path), "pcap/processes/host/p_%zu_1.pcap", i);
-			CHECK(pcap_files_write(
-				  pf, path, (1700000000LL + (int64_t)k) * 1000000000LL + 123456789,
-				  (uint8_t)family, buf, 100 + (uint32_t)k, 1000 + (uint32_t)k) == 0,
+			CHECK(pcap_files_write(pf, path,
+					       (1700000000LL + (int64_t)k) * 1000000000LL +
+						       123456789,
+					       (uint8_t)family, buf, 100 + (uint32_t)k,
+					       1000 + (uint32_t)k) == 0,
 			      "write: %s", pcap_files_errmsg(pf));
 			CHECK(pcap_files_open_now(pf) <= MAX_OPEN, "open files %u",
 			      pcap_files_open_now(pf));

@@ -18,7 +18,7 @@ static uint8_t fixed[256];
 
 static struct tr_record make(uint16_t type, uint16_t fixed_len, const char *tail)
 {
-	struct tr_record r = {.type = type, .fixed_len = fixed_len, .fixed = fixed};
+	struct tr_record r = { .type = type, .fixed_len = fixed_len, .fixed = fixed };
 	r.tail = (const uint8_t *)tail;
 	r.tail_len = tail ? strlen(tail) : 0;
 	r.body_len = (uint32_t)(fixed_len + r.tail_len);
@@ -28,12 +28,12 @@ static struct tr_record make(uint16_t type, uint16_t fixed_len, const char *tail
 static int process(struct process_table *pt, uint32_t pid, uint32_t tid, uint64_t cgroup,
 		   const char *comm, const char *exe)
 {
-	struct tr_process p = {.time_ns = 1,
-			       .pid = pid,
-			       .tid = tid,
-			       .ppid = 1,
-			       .cgroup_id = cgroup,
-			       .start_ns = 1000 + tid};
+	struct tr_process p = { .time_ns = 1,
+				.pid = pid,
+				.tid = tid,
+				.ppid = 1,
+				.cgroup_id = cgroup,
+				.start_ns = 1000 + tid };
 	memcpy(p.comm, comm, strnlen(comm, sizeof(p.comm)));
 	tr_process_encode(&p, fixed);
 	struct tr_record r = make(TR_REC_PROCESS, TR_PROCESS_FIXED_LEN, exe);
@@ -42,7 +42,7 @@ static int process(struct process_table *pt, uint32_t pid, uint32_t tid, uint64_
 
 static int cgroup(struct process_table *pt, uint64_t id, const char *path)
 {
-	struct tr_cgroup c = {.cgroup_id = id};
+	struct tr_cgroup c = { .cgroup_id = id };
 	tr_cgroup_encode(&c, fixed);
 	struct tr_record r = make(TR_REC_CGROUP, TR_CGROUP_FIXED_LEN, path);
 	return process_table_on_record(pt, &r);
@@ -76,7 +76,8 @@ int main(void)
 
 	/* exit: kept (artifacts are named at the end), marked */
 	struct tr_process_exit e = {
-	    .time_ns = 5, .pid = 100, .tid = 100, .exit_code = 256, .flags = TR_EXIT_GROUP_DEAD};
+		.time_ns = 5, .pid = 100, .tid = 100, .exit_code = 256, .flags = TR_EXIT_GROUP_DEAD
+	};
 	tr_process_exit_encode(&e, fixed);
 	struct tr_record r = make(TR_REC_PROCESS_EXIT, TR_PROCESS_EXIT_FIXED_LEN, NULL);
 	CHECK(process_table_on_record(pt, &r) == 0);
@@ -105,7 +106,7 @@ int main(void)
 	CHECK(!strcmp(process_table_cgroup_path(pt, 1), "/docker/" CID));
 
 	/* processes in cgroups no CGROUP record named, each counted once */
-	uint64_t ids[4] = {0};
+	uint64_t ids[4] = { 0 };
 	CHECK(process_table_unnamed_cgroups(pt, ids, 4) == 0);
 	CHECK(process(pt, 300, 300, 77, "a", NULL) == 0);
 	CHECK(process(pt, 301, 301, 77, "b", NULL) == 0);

@@ -49,7 +49,7 @@ static void check_codec(const char *name, uint16_t type, const union any_record 
 	uint8_t got[128];
 	uint8_t longer[128 + 16];
 	static const uint8_t tail[] = "tail bytes!"; /* 12 bytes: a valid trailer tail too */
-	struct tr_record rec = {.type = type, .tail = tail, .tail_len = sizeof(tail)};
+	struct tr_record rec = { .type = type, .tail = tail, .tail_len = sizeof(tail) };
 	union any_record again;
 
 	for (size_t i = 0; i < ALL_TYPES_COUNT; i++)
@@ -96,7 +96,8 @@ static void check_codec(const char *name, uint16_t type, const union any_record 
 		ops->encode(&again, got);
 		CHECK(memcmp(got, e->bytes, ops->min_len) == 0, "%s: first version's fields", name);
 		for (size_t i = ops->min_len; i < e->len; i++)
-			CHECK(got[i] == 0, "%s: byte %zu of a field the first version lacks", name, i);
+			CHECK(got[i] == 0, "%s: byte %zu of a field the first version lacks", name,
+			      i);
 		rec.fixed = longer;
 	}
 
@@ -119,7 +120,7 @@ static void all_records(void)
 
 	/* 5.1 TRAILER */
 	memset(&in, 0, sizeof(in));
-	in.trailer = (struct tr_trailer){U64(1), U64(2), U64(3), U64(4), U64(5), NULL, 0};
+	in.trailer = (struct tr_trailer){ U64(1), U64(2), U64(3), U64(4), U64(5), NULL, 0 };
 	expect_init(&e, 40);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 8, U64(2)), put(&e, 16, 8, U64(3));
 	put(&e, 24, 8, U64(4)), put(&e, 32, 8, U64(5));
@@ -128,26 +129,26 @@ static void all_records(void)
 
 	/* 5.2 LOSS */
 	memset(&in, 0, sizeof(in));
-	in.loss = (struct tr_loss){U64(1), TR_LOSS_IOV_LIMIT, U32(2), U64(3), U64(4), NULL, 0};
+	in.loss = (struct tr_loss){ U64(1), TR_LOSS_IOV_LIMIT, U32(2), U64(3), U64(4), NULL, 0 };
 	expect_init(&e, 32);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, 12), put(&e, 12, 4, U32(2));
 	put(&e, 16, 8, U64(3)), put(&e, 24, 8, U64(4));
 	check_codec("LOSS", TR_REC_LOSS, &in, &e, &out);
 	CHECK(out.loss.kind == TR_LOSS_IOV_LIMIT && out.loss.detail_len == sizeof(tail) &&
-		  memcmp(out.loss.detail, tail, sizeof(tail)) == 0,
+		      memcmp(out.loss.detail, tail, sizeof(tail)) == 0,
 	      "loss fields and tail");
 
 	/* 5.3 PROCESS */
 	memset(&in, 0, sizeof(in));
-	in.process = (struct tr_process){.time_ns = U64(1),
-					 .pid = U32(2),
-					 .tid = U32(3),
-					 .ppid = U32(4),
-					 .uid = U32(5),
-					 .gid = U32(6),
-					 .flags = TR_PROCESS_FORK | TR_PROCESS_EXEC,
-					 .cgroup_id = U64(7),
-					 .start_ns = U64(8)};
+	in.process = (struct tr_process){ .time_ns = U64(1),
+					  .pid = U32(2),
+					  .tid = U32(3),
+					  .ppid = U32(4),
+					  .uid = U32(5),
+					  .gid = U32(6),
+					  .flags = TR_PROCESS_FORK | TR_PROCESS_EXEC,
+					  .cgroup_id = U64(7),
+					  .start_ns = U64(8) };
 	memcpy(in.process.comm, "bash", 4);
 	expect_init(&e, 64);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
@@ -156,17 +157,17 @@ static void all_records(void)
 	put_text(&e, 48, "bash", 16);
 	check_codec("PROCESS", TR_REC_PROCESS, &in, &e, &out);
 	CHECK(memcmp(out.process.comm, "bash\0\0", 6) == 0 && out.process.ppid == U32(4) &&
-		  out.process.exe_path_len == sizeof(tail),
+		      out.process.exe_path_len == sizeof(tail),
 	      "process fields");
 
 	/* 5.4 PROCESS_EXIT, also as literal bytes (little-endian, i32). */
 	memset(&in, 0, sizeof(in));
-	in.process_exit = (struct tr_process_exit){0x0102030405060708ull, 0x11121314, 0x21222324,
-						   -2, TR_EXIT_GROUP_DEAD};
+	in.process_exit = (struct tr_process_exit){ 0x0102030405060708ull, 0x11121314, 0x21222324,
+						    -2, TR_EXIT_GROUP_DEAD };
 	{
 		static const uint8_t literal[24] = {
-		    0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x14, 0x13, 0x12, 0x11,
-		    0x24, 0x23, 0x22, 0x21, 0xfe, 0xff, 0xff, 0xff, 0x01, 0x00, 0x00, 0x00,
+			0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01, 0x14, 0x13, 0x12, 0x11,
+			0x24, 0x23, 0x22, 0x21, 0xfe, 0xff, 0xff, 0xff, 0x01, 0x00, 0x00, 0x00,
 		};
 		expect_init(&e, 24);
 		memcpy(e.bytes, literal, sizeof(literal));
@@ -181,12 +182,12 @@ static void all_records(void)
 	put(&e, 0, 8, U64(1));
 	check_codec("CGROUP", TR_REC_CGROUP, &in, &e, &out);
 	CHECK(out.cgroup.cgroup_id == U64(1) && out.cgroup.path_len == sizeof(tail) &&
-		  memcmp(out.cgroup.path, tail, sizeof(tail)) == 0,
+		      memcmp(out.cgroup.path, tail, sizeof(tail)) == 0,
 	      "cgroup fields and tail");
 
 	/* 5.6 FILE */
 	memset(&in, 0, sizeof(in));
-	in.file = (struct tr_file){U64(1), U64(2), U64(3), 0100644, U32(4), U32(5), NULL, 0};
+	in.file = (struct tr_file){ U64(1), U64(2), U64(3), 0100644, U32(4), U32(5), NULL, 0 };
 	expect_init(&e, 40);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 8, U64(2)), put(&e, 16, 8, U64(3));
 	put(&e, 24, 4, 0100644), put(&e, 28, 4, U32(4)), put(&e, 32, 4, U32(5));
@@ -194,21 +195,21 @@ static void all_records(void)
 
 	/* 5.7 IO_CHUNK */
 	memset(&in, 0, sizeof(in));
-	in.io_chunk = (struct tr_io_chunk){.time_ns = U64(1),
-					   .pid = U32(2),
-					   .tid = U32(3),
-					   .cgroup_id = U64(4),
-					   .dev = U64(5),
-					   .ino = U64(6),
-					   .offset = U64(7),
-					   .mode = 0100600,
-					   .direction = TR_IO_READ,
-					   .flags = TR_IO_OFFSET_VALID | TR_IO_TRUNCATED,
-					   .fd = 0xBEEF,
-					   .syscall_nr = 17,
-					   .generation = U32(8),
-					   .stream_pos = U64(9),
-					   .stream_epoch = U32(10)};
+	in.io_chunk = (struct tr_io_chunk){ .time_ns = U64(1),
+					    .pid = U32(2),
+					    .tid = U32(3),
+					    .cgroup_id = U64(4),
+					    .dev = U64(5),
+					    .ino = U64(6),
+					    .offset = U64(7),
+					    .mode = 0100600,
+					    .direction = TR_IO_READ,
+					    .flags = TR_IO_OFFSET_VALID | TR_IO_TRUNCATED,
+					    .fd = 0xBEEF,
+					    .syscall_nr = 17,
+					    .generation = U32(8),
+					    .stream_pos = U64(9),
+					    .stream_epoch = U32(10) };
 	expect_init(&e, 80);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
@@ -217,27 +218,27 @@ static void all_records(void)
 	put(&e, 64, 8, U64(9)), put(&e, 72, 4, U32(10)), put(&e, 76, 4, 0);
 	check_codec("IO_CHUNK", TR_REC_IO_CHUNK, &in, &e, &out);
 	CHECK(out.io_chunk.fd == 0xBEEF && out.io_chunk.direction == TR_IO_READ &&
-		  out.io_chunk.data_len == sizeof(tail),
+		      out.io_chunk.data_len == sizeof(tail),
 	      "io_chunk fields");
 
 	/* IO_LOSS (format 1.2) */
 	memset(&in, 0, sizeof(in));
-	in.io_loss = (struct tr_io_loss){.time_ns = U64(1),
-					 .pid = U32(2),
-					 .tid = U32(3),
-					 .cgroup_id = U64(4),
-					 .dev = U64(5),
-					 .ino = U64(6),
-					 .offset = U64(7),
-					 .stream_pos = U64(8),
-					 .bytes = U64(9),
-					 .events = U32(10),
-					 .kind = TR_LOSS_RINGBUF_WRITE,
-					 .generation = U32(11),
-					 .stream_epoch = U32(12),
-					 .mode = 010600,
-					 .direction = TR_IO_WRITE,
-					 .flags = TR_IO_OFFSET_VALID | TR_IO_STREAM_POS};
+	in.io_loss = (struct tr_io_loss){ .time_ns = U64(1),
+					  .pid = U32(2),
+					  .tid = U32(3),
+					  .cgroup_id = U64(4),
+					  .dev = U64(5),
+					  .ino = U64(6),
+					  .offset = U64(7),
+					  .stream_pos = U64(8),
+					  .bytes = U64(9),
+					  .events = U32(10),
+					  .kind = TR_LOSS_RINGBUF_WRITE,
+					  .generation = U32(11),
+					  .stream_epoch = U32(12),
+					  .mode = 010600,
+					  .direction = TR_IO_WRITE,
+					  .flags = TR_IO_OFFSET_VALID | TR_IO_STREAM_POS };
 	expect_init(&e, 88);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
@@ -249,9 +250,10 @@ static void all_records(void)
 
 	/* 5.8 EXEC */
 	memset(&in, 0, sizeof(in));
-	in.exec = (struct tr_exec){
-	    U64(1), U32(2), U32(3), U64(4), U64(5), U64(6), U64(7), 0100755, TR_EXEC_BINARY_COPIED,
-	    NULL,   0};
+	in.exec = (struct tr_exec){ U64(1), U32(2),  U32(3),
+				    U64(4), U64(5),  U64(6),
+				    U64(7), 0100755, TR_EXEC_BINARY_COPIED,
+				    NULL,   0 };
 	expect_init(&e, 64);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
@@ -260,7 +262,8 @@ static void all_records(void)
 
 	/* EXEC_INFO (format 1.2) */
 	memset(&in, 0, sizeof(in));
-	in.exec_info = (struct tr_exec_info){U64(1), U32(2), U32(3), 5, TR_EXEC_INFO_ARGV_CUT, NULL, 0};
+	in.exec_info =
+		(struct tr_exec_info){ U64(1), U32(2), U32(3), 5, TR_EXEC_INFO_ARGV_CUT, NULL, 0 };
 	expect_init(&e, 24);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 4, 5), put(&e, 20, 4, 1);
@@ -268,7 +271,7 @@ static void all_records(void)
 
 	/* 5.9 BINARY_CHUNK */
 	memset(&in, 0, sizeof(in));
-	in.binary_chunk = (struct tr_binary_chunk){U64(1), U64(2), U64(3), U64(4), NULL, 0};
+	in.binary_chunk = (struct tr_binary_chunk){ U64(1), U64(2), U64(3), U64(4), NULL, 0 };
 	expect_init(&e, 32);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 8, U64(2)), put(&e, 16, 8, U64(3));
 	put(&e, 24, 8, U64(4));
@@ -276,7 +279,8 @@ static void all_records(void)
 
 	/* 5.10 BINARY_END */
 	memset(&in, 0, sizeof(in));
-	in.binary_end = (struct tr_binary_end){U64(1), U64(2), U64(3), U64(4), -13, 0755, NULL, 0};
+	in.binary_end =
+		(struct tr_binary_end){ U64(1), U64(2), U64(3), U64(4), -13, 0755, NULL, 0 };
 	expect_init(&e, 40);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 8, U64(2)), put(&e, 16, 8, U64(3));
 	put(&e, 24, 8, U64(4)), put(&e, 32, 4, (uint32_t)-13), put(&e, 36, 4, 0755);
@@ -285,17 +289,17 @@ static void all_records(void)
 
 	/* 5.11 PACKET */
 	memset(&in, 0, sizeof(in));
-	in.packet = (struct tr_packet){.time_ns = U64(1),
-				       .pid = U32(2),
-				       .tid = U32(3),
-				       .cgroup_id = U64(4),
-				       .owner_start_ns = U64(5),
-				       .orig_len = 1500,
-				       .ifindex = U32(6),
-				       .direction = TR_PACKET_INGRESS,
-				       .family = 6,
-				       .l4_proto = 17,
-				       .flags = TR_PACKET_ATTRIBUTED | TR_PACKET_CAPPED};
+	in.packet = (struct tr_packet){ .time_ns = U64(1),
+					.pid = U32(2),
+					.tid = U32(3),
+					.cgroup_id = U64(4),
+					.owner_start_ns = U64(5),
+					.orig_len = 1500,
+					.ifindex = U32(6),
+					.direction = TR_PACKET_INGRESS,
+					.family = 6,
+					.l4_proto = 17,
+					.flags = TR_PACKET_ATTRIBUTED | TR_PACKET_CAPPED };
 	memcpy(in.packet.comm, "curl", 4);
 	expect_init(&e, 64);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
@@ -308,8 +312,9 @@ static void all_records(void)
 	/* 5.12 MEM_CHUNK */
 	memset(&in, 0, sizeof(in));
 	in.mem_chunk = (struct tr_mem_chunk){
-	    U64(1), U32(2), U32(3), U64(4), U64(5), U64(6), U64(7), 3, 5, 10, TR_MEM_UNREADABLE,
-	    NULL,   0};
+		U64(1), U32(2), U32(3), U64(4), U64(5), U64(6), U64(7), 3, 5, 10, TR_MEM_UNREADABLE,
+		NULL,	0
+	};
 	expect_init(&e, 64);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
@@ -320,7 +325,7 @@ static void all_records(void)
 	/* 5.13 WX_MAPPING */
 	memset(&in, 0, sizeof(in));
 	in.wx_mapping =
-	    (struct tr_wx_mapping){U64(1), U32(2), U32(3), U64(4), U64(5), U64(6), 7, 9};
+		(struct tr_wx_mapping){ U64(1), U32(2), U32(3), U64(4), U64(5), U64(6), 7, 9 };
 	expect_init(&e, 48);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
@@ -330,8 +335,8 @@ static void all_records(void)
 	/* 5.14 MODULE_CHUNK */
 	memset(&in, 0, sizeof(in));
 	in.module_chunk =
-	    (struct tr_module_chunk){U64(1), U32(2), U32(3), U64(4),	    U64(5), U64(6),
-				     U64(7), U64(8), 313,    TR_CHUNK_LAST, NULL,   0};
+		(struct tr_module_chunk){ U64(1), U32(2), U32(3), U64(4),	 U64(5), U64(6),
+					  U64(7), U64(8), 313,	  TR_CHUNK_LAST, NULL,	 0 };
 	expect_init(&e, 64);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
 	put(&e, 16, 8, U64(4)), put(&e, 24, 8, U64(5)), put(&e, 32, 8, U64(6));
@@ -340,14 +345,14 @@ static void all_records(void)
 
 	/* 5.15 BPF_PROG_CHUNK */
 	memset(&in, 0, sizeof(in));
-	in.bpf_prog_chunk = (struct tr_bpf_prog_chunk){.time_ns = U64(1),
-						       .pid = U32(2),
-						       .tid = U32(3),
-						       .cgroup_id = U64(4),
-						       .prog_type = 26,
-						       .insn_cnt = U32(5),
-						       .offset = U64(6),
-						       .flags = TR_CHUNK_INCOMPLETE};
+	in.bpf_prog_chunk = (struct tr_bpf_prog_chunk){ .time_ns = U64(1),
+							.pid = U32(2),
+							.tid = U32(3),
+							.cgroup_id = U64(4),
+							.prog_type = 26,
+							.insn_cnt = U32(5),
+							.offset = U64(6),
+							.flags = TR_CHUNK_INCOMPLETE };
 	memcpy(in.bpf_prog_chunk.name, "tracepoint_prog", 15);
 	expect_init(&e, 64);
 	put(&e, 0, 8, U64(1)), put(&e, 8, 4, U32(2)), put(&e, 12, 4, U32(3));
@@ -357,13 +362,13 @@ static void all_records(void)
 
 	/* 5.16 SYSCALL_RESULT, also as literal bytes (i64 return value). */
 	memset(&in, 0, sizeof(in));
-	in.syscall_result =
-	    (struct tr_syscall_result){0x1122334455667788ull, 0x0A0B0C0D, 0x01020304, 175, -1};
+	in.syscall_result = (struct tr_syscall_result){ 0x1122334455667788ull, 0x0A0B0C0D,
+							0x01020304, 175, -1 };
 	{
 		static const uint8_t literal[32] = {
-		    0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x0d, 0x0c, 0x0b,
-		    0x0a, 0x04, 0x03, 0x02, 0x01, 0xaf, 0x00, 0x00, 0x00, 0x00, 0x00,
-		    0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+			0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11, 0x0d, 0x0c, 0x0b,
+			0x0a, 0x04, 0x03, 0x02, 0x01, 0xaf, 0x00, 0x00, 0x00, 0x00, 0x00,
+			0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
 		};
 		expect_init(&e, 32);
 		memcpy(e.bytes, literal, sizeof(literal));
@@ -375,10 +380,11 @@ static void all_records(void)
 /* A trailer whose tail is not whole (kind, count) pairs is corrupt. */
 static void trailer_tail(void)
 {
-	uint8_t fixed[TR_TRAILER_FIXED_LEN] = {0};
-	uint8_t tail[13] = {0};
+	uint8_t fixed[TR_TRAILER_FIXED_LEN] = { 0 };
+	uint8_t tail[13] = { 0 };
 	struct tr_record rec = {
-	    .type = TR_REC_TRAILER, .fixed_len = sizeof(fixed), .fixed = fixed, .tail = tail};
+		.type = TR_REC_TRAILER, .fixed_len = sizeof(fixed), .fixed = fixed, .tail = tail
+	};
 	struct tr_trailer t;
 
 	rec.tail_len = 12;
@@ -392,9 +398,9 @@ static void trailer_tail(void)
 /* Loss totals: encoded as FORMAT.md §5.1 says, read back one by one. */
 static void trailer_totals(void)
 {
-	uint64_t counts[TR_LOSS_KIND_COUNT] = {0}, total, count;
+	uint64_t counts[TR_LOSS_KIND_COUNT] = { 0 }, total, count;
 	uint8_t tail[TR_LOSS_KIND_COUNT * TR_LOSS_TOTAL_LEN];
-	struct tr_trailer t = {.loss_totals = tail};
+	struct tr_trailer t = { .loss_totals = tail };
 	uint32_t kind;
 
 	counts[TR_LOSS_RINGBUF_WRITE] = 5;
@@ -412,8 +418,8 @@ static void trailer_totals(void)
 /* Which records carry a time first: what a reader orders and spans them by. */
 static void record_times(void)
 {
-	uint8_t fixed[TR_IO_CHUNK_FIXED_LEN] = {0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01};
-	struct tr_record rec = {.fixed = fixed, .fixed_len = sizeof(fixed)};
+	uint8_t fixed[TR_IO_CHUNK_FIXED_LEN] = { 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01 };
+	struct tr_record rec = { .fixed = fixed, .fixed_len = sizeof(fixed) };
 	uint64_t t = 0;
 
 	rec.type = TR_REC_IO_CHUNK;
@@ -434,15 +440,15 @@ static void record_times(void)
 /* The header frame's bytes, field by field (FORMAT.md §3). */
 static void header_bytes(void)
 {
-	struct tr_header hdr = {0}, back = {0};
+	struct tr_header hdr = { 0 }, back = { 0 };
 	uint8_t *buf;
 	size_t len;
 	char err[TR_ERRMSG_LEN];
 	static const uint8_t start[] = {
-	    0x50, 0x2a, 0x4d, 0x18,			    /* skippable frame magic */
-	    0x00, 0x00, 0x00, 0x00,			    /* frame size, checked below */
-	    'T',  'R',	'C',  'E',  0x01, 0x00, 0x02, 0x00, /* magic, version 1.2 */
-	    0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 'h',	    /* hostname "h" */
+		0x50, 0x2a, 0x4d, 0x18,				/* skippable frame magic */
+		0x00, 0x00, 0x00, 0x00,				/* frame size, checked below */
+		'T',  'R',  'C',  'E',	0x01, 0x00, 0x02, 0x00, /* magic, version 1.2 */
+		0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 'h',	/* hostname "h" */
 	};
 
 	CHECK(tr_header_set(&hdr.hostname, "h") == 0, "set");
@@ -452,21 +458,21 @@ static void header_bytes(void)
 	hdr.start_boot_ns = 7;
 	CHECK(tr_header_encode(&hdr, &buf, &len, err, sizeof(err)) == 0, "%s", err);
 	CHECK(len > sizeof(start) && memcmp(buf, start, 4) == 0 &&
-		  memcmp(buf + 8, start + 8, 15) == 0,
+		      memcmp(buf + 8, start + 8, 15) == 0,
 	      "header start");
 	CHECK((size_t)(buf[4] | buf[5] << 8 | buf[6] << 16 | buf[7] << 24) == len - 8,
 	      "frame size");
 	/* boot_wall_offset_ns (6) follows, as an i64. */
 	{
-		static const uint8_t off[] = {0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0xfb,
-					      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+		static const uint8_t off[] = { 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0xfb,
+					       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 		CHECK(memcmp(buf + 23, off, sizeof(off)) == 0, "boot_wall_offset_ns bytes");
 	}
 	CHECK(tr_header_decode(buf + 8, len - 8, &back, err, sizeof(err)) == 0, "%s", err);
 	CHECK(strcmp(back.hostname, "h") == 0 && back.boot_wall_offset_ns == -5 &&
-		  back.start_boot_ns == 7 && back.command.count == 2 &&
-		  strcmp(back.command.items[1], "-l") == 0 && !back.kernel_release,
+		      back.start_boot_ns == 7 && back.command.count == 2 &&
+		      strcmp(back.command.items[1], "-l") == 0 && !back.kernel_release,
 	      "header decode");
 	CHECK(back.version_major == 1 && back.version_minor == TR_VERSION_MINOR, "version");
 	tr_header_clear(&back);
@@ -474,16 +480,16 @@ static void header_bytes(void)
 	/* Unknown keys and a newer minor version are accepted; known keys still read. */
 	{
 		static const uint8_t newer[] = {
-		    'T',  'R',	'C',  'E',  0x01, 0x00, 0x07, 0x00,	 /* version 1.7 */
-		    0x77, 0x77, 0x03, 0x00, 0x00, 0x00, 'a',  'b',  'c', /* unknown key */
-		    0x08, 0x00, 0x06, 0x00, 0x00, 0x00, 'a',  'a',  'r',
-		    'c',  'h',	'6', /* machine */
+			'T',  'R',  'C',  'E',	0x01, 0x00, 0x07, 0x00,	     /* version 1.7 */
+			0x77, 0x77, 0x03, 0x00, 0x00, 0x00, 'a',  'b',	'c', /* unknown key */
+			0x08, 0x00, 0x06, 0x00, 0x00, 0x00, 'a',  'a',	'r',
+			'c',  'h',  '6', /* machine */
 		};
 
 		CHECK(tr_header_decode(newer, sizeof(newer), &back, err, sizeof(err)) == 0, "%s",
 		      err);
 		CHECK(back.version_minor == 7 && strcmp(back.machine, "aarch6") == 0 &&
-			  !back.hostname,
+			      !back.hostname,
 		      "newer header");
 		tr_header_clear(&back);
 	}

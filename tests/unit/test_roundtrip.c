@@ -92,7 +92,8 @@ static void check_trace(const struct gen_trace *t, enum source src)
 			      "trailer frames %llu, frame index %llu",
 			      (unsigned long long)trl.frames, (unsigned long long)rec.frame_index);
 			CHECK(trl.loss_totals_len == t->loss_totals_len &&
-				  memcmp(trl.loss_totals, t->loss_totals, t->loss_totals_len) == 0,
+				      memcmp(trl.loss_totals, t->loss_totals, t->loss_totals_len) ==
+					      0,
 			      "trailer loss totals");
 		} else {
 			CHECK(i < t->nrecs, "more records than written");
@@ -119,7 +120,7 @@ static void check_trace(const struct gen_trace *t, enum source src)
 		int status;
 
 		CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) &&
-			  WEXITSTATUS(status) == 0,
+			      WEXITSTATUS(status) == 0,
 		      "pipe writer failed");
 	}
 }
@@ -143,15 +144,15 @@ static void check_frame_sizes(const struct gen_trace *t, size_t bound)
 
 static void one_iteration(struct rng *g, unsigned long it)
 {
-	static const size_t bounds[] = {0, 256, 4096, 65536, 300000};
+	static const size_t bounds[] = { 0, 256, 4096, 65536, 300000 };
 	struct gen_params p = {
-	    .records = 1 + (size_t)rng_below(g, 400),
-	    .max_tail = (size_t)rng_below(g, 65536),
-	    .big_tail_permille = 5,
-	    .big_tail = (size_t)3 << 20,
-	    .frame_bound = bounds[rng_below(g, sizeof(bounds) / sizeof(bounds[0]))],
-	    .flush_permille = (unsigned)rng_below(g, 100),
-	    .finish = 1,
+		.records = 1 + (size_t)rng_below(g, 400),
+		.max_tail = (size_t)rng_below(g, 65536),
+		.big_tail_permille = 5,
+		.big_tail = (size_t)3 << 20,
+		.frame_bound = bounds[rng_below(g, sizeof(bounds) / sizeof(bounds[0]))],
+		.flush_permille = (unsigned)rng_below(g, 100),
+		.finish = 1,
 	};
 	struct gen_trace t;
 
@@ -172,7 +173,7 @@ static void fixed_cases(void)
 	struct tr_record rec;
 	struct tr_reader_stats st;
 	char err[TR_ERRMSG_LEN];
-	uint8_t fixed[TR_CGROUP_FIXED_LEN] = {0};
+	uint8_t fixed[TR_CGROUP_FIXED_LEN] = { 0 };
 	size_t len;
 	uint8_t *bytes;
 	int fd = mem_file();
@@ -205,7 +206,7 @@ static void fixed_cases(void)
 			       TR_RECORD_MAX_BODY) == -TR_E_TOO_BIG,
 	      "oversized record accepted");
 	{
-		struct tr_trailer trl = {.loss_totals = fixed, .loss_totals_len = 5};
+		struct tr_trailer trl = { .loss_totals = fixed, .loss_totals_len = 5 };
 
 		CHECK(tr_writer_finish(w, &trl) == -TR_E_INVALID, "bad loss totals accepted");
 	}
@@ -247,8 +248,8 @@ static void fixed_cases(void)
 	/* A write error later on breaks the writer for good, with one message. */
 	{
 		int fds[2];
-		uint8_t payload[65536] = {0};
-		struct tr_io_chunk io = {0};
+		uint8_t payload[65536] = { 0 };
+		struct tr_io_chunk io = { 0 };
 		uint8_t io_fixed[TR_IO_CHUNK_FIXED_LEN];
 		int rc = 0;
 
@@ -265,7 +266,7 @@ static void fixed_cases(void)
 		CHECK(strstr(tr_writer_errmsg(w), "writing the trace failed"), "message: %s",
 		      tr_writer_errmsg(w));
 		CHECK(tr_writer_append(w, TR_REC_IO_CHUNK, io_fixed, sizeof(io_fixed), NULL, 0) ==
-			  -TR_E_IO,
+			      -TR_E_IO,
 		      "writer usable after a write error");
 		CHECK(tr_writer_finish(w, NULL) == -TR_E_IO, "finish after a write error");
 		tr_writer_free(w);
@@ -291,13 +292,15 @@ static off_t file_size(int fd)
  */
 static void level_changes(void)
 {
-	static const int levels[] = {0, -64, 0};
-	static const char *const words[] = {"open ", "read ", "write ", "close ", "mmap ", "exec "};
+	static const int levels[] = { 0, -64, 0 };
+	static const char *const words[] = {
+		"open ", "read ", "write ", "close ", "mmap ", "exec "
+	};
 	struct tr_header hdr;
 	struct tr_writer *w;
 	struct tr_reader *r;
 	struct tr_record rec;
-	struct tr_io_chunk io = {0};
+	struct tr_io_chunk io = { 0 };
 	uint8_t io_fixed[TR_IO_CHUNK_FIXED_LEN];
 	char err[TR_ERRMSG_LEN];
 	off_t frame_bytes[3], before;

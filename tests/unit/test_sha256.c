@@ -58,14 +58,16 @@ static void fips_vectors(void)
 		sha256_update(&s, million + i, (1000000 - i) < 997 ? (size_t)(1000000 - i) : 997);
 	sha256_final(&s, d);
 	sha256_hex(d, hex);
-	expect("million a", "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", hex);
+	expect("million a", "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+	       hex);
 	free(million);
 }
 
 /* Lengths around the padding boundaries, random content, checked by sha256sum. */
 static void against_sha256sum(void)
 {
-	static const size_t lengths[] = { 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 1000, 4096, 65537 };
+	static const size_t lengths[] = { 1,   55,  56,	 57,   63,   64,   65,
+					  119, 120, 128, 1000, 4096, 65537 };
 	char path[] = "/tmp/test_sha256.XXXXXX";
 	unsigned int seed = 20261129;
 	size_t i, j;

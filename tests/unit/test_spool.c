@@ -76,9 +76,9 @@ static int check(struct spool *s, struct model *m, int idx)
 int main(void)
 {
 	char err[256];
-	struct spool_limits unlimited = {UINT64_MAX, UINT64_MAX};
+	struct spool_limits unlimited = { UINT64_MAX, UINT64_MAX };
 	struct spool *s = spool_new(NULL, &unlimited, err, sizeof(err));
-	struct model models[FILES] = {0};
+	struct model models[FILES] = { 0 };
 	uint8_t piece[MAX_PIECE];
 	int failures = 0;
 

@@ -102,11 +102,11 @@ int main(int argc, char **argv)
 	for (unsigned long it = 0; it < iters; it++) {
 		/* Small frames so a cut lands in every part of many frames. */
 		struct gen_params p = {
-		    .records = 40 + (size_t)rng_below(&g, 40),
-		    .max_tail = 600,
-		    .frame_bound = 700 + (size_t)rng_below(&g, 1500),
-		    .flush_permille = 50,
-		    .finish = 1,
+			.records = 40 + (size_t)rng_below(&g, 40),
+			.max_tail = 600,
+			.frame_bound = 700 + (size_t)rng_below(&g, 1500),
+			.flush_permille = 50,
+			.finish = 1,
 		};
 		struct gen_trace t;
 		struct frame_map m;

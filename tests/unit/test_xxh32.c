@@ -56,7 +56,7 @@ static uint32_t hash_in_pieces(const uint8_t *buf, size_t len, unsigned *rng)
 
 int main(void)
 {
-	static const size_t large[] = {4096, 65536 + 7, 1u << 20, (3u << 20) + 13};
+	static const size_t large[] = { 4096, 65536 + 7, 1u << 20, (3u << 20) + 13 };
 	unsigned rng = 20261129;
 	size_t max = (3u << 20) + 13;
 	uint8_t *buf = malloc(max);
