@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (BSD-2-Clause OR GPL-2.0)
 /*
- * Write and read capture on the syscall tracepoints (fentry and kprobes are
- * not available, see KERNEL.md).
+ * Write and read capture on the syscall tracepoints (the kernels we run on
+ * allow neither fentry nor kprobes).
  *
  * sys_enter: for the read syscalls of in-scope tasks, find the file behind
  * the fd (task->files->fdt->fd[fd]), apply the filters and stash the

@@ -5,7 +5,7 @@
  * page per ring buffer sample, for as many pages as the region has. Also
  * report mmap/mprotect calls that ask for write and execute at once.
  *
- * Runs at tp_btf/sys_enter: no kprobes here (KERNEL.md). The region's old
+ * Runs at tp_btf/sys_enter: our kernels allow no kprobes. The region's old
  * protection comes from bpf_find_vma. Needs kernel 5.17 (bpf_find_vma, bpf_loop).
  */
 #include "vmlinux.h"

@@ -6,7 +6,7 @@
  * the result of both at syscall exit.
  *
  * Tracee reads the image in security_kernel_post_read_file (a kprobe); we
- * have only syscall tracepoints (KERNEL.md), and on our kernels modules are
+ * have only syscall tracepoints, and on our kernels modules are
  * compiled out, yet sys_enter still sees every attempt.
  */
 #include "vmlinux.h"

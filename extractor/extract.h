@@ -59,7 +59,7 @@ struct extract_ctx {
 	struct archive_out *out;
 	struct summary *summary;
 	const char *spool_dir;
-	/* added after the first version: the shared spool (extractor/spool.h) */
+	/* the artifacts' bytes until they are written out (extractor/spool.h) */
 	struct spool *spool;
 	struct damage_report *damage;
 };

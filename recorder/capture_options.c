@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The recorder's command line: Tracee's --capture tokens and --scope
- * expressions (reference/tracee-capture-facts.md §1.1, §1.3), --events
- * names and the recorder's own settings, parsed into struct capture_options.
+ * expressions, --events names and the recorder's own settings, parsed into
+ * struct capture_options.
  *
  * The tokens' grammar is format/capture_tokens.h; this file adds the
  * recorder's limits (path filters the BPF side has room for).

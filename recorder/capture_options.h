@@ -58,7 +58,6 @@ struct capture_options {
 	/* every token as given, for the trace header */
 	const char **capture_tokens, **scope_tokens, **event_tokens;
 	size_t capture_token_count, scope_token_count, event_token_count;
-	/* added by the parser (recorder-core): */
 	int verbose; /* -v: libbpf debug output and progress */
 	/* last `dir:`/`clear-dir` token: accepted for Tracee command lines, no effect */
 	const char *ignored_dir_token;

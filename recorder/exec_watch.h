@@ -18,7 +18,7 @@
  * of an exec in scope takes it.
  *
  * Needs CAP_SYS_ADMIN; where fanotify cannot be used the copies go through
- * /proc/<pid>/exe only, as before.
+ * /proc/<pid>/exe only.
  */
 #ifndef TRACEE_REC_EXEC_WATCH_H
 #define TRACEE_REC_EXEC_WATCH_H

@@ -36,7 +36,7 @@ struct probe {
 	int (*tick)(void *state, struct recorder *rec);
 	void (*destroy)(void *state);
 	/* Further sample types outside [first_event, last_event] this probe
-	 * owns, 0-terminated; may be NULL (added by recorder-core). */
+	 * owns, 0-terminated; may be NULL. */
 	const unsigned int *more_events;
 	/*
 	 * The recording stops: detach the programs, so that nothing more is
@@ -54,7 +54,7 @@ struct probe {
 	 * time), called after every ring buffer poll so samples keep flowing.
 	 * Return 1 when more work is pending (the core then polls without
 	 * waiting), 0 when idle, or -errno. May be NULL. At the end of the
-	 * recording it is called until it returns 0 (added by recorder-core).
+	 * recording it is called until it returns 0.
 	 */
 	int (*work)(void *state, struct recorder *rec);
 };

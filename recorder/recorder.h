@@ -47,8 +47,8 @@ int recorder_appendv(struct recorder *rec, uint16_t type, const void *fixed, uin
 /*
  * Make sure the trace maps this cgroup v2 id to its path (a CGROUP record,
  * written once per id, before the caller's record). Samples' header ids
- * are noted by the core; probes call it for ids found elsewhere (added by
- * recorder-core). 0 or -errno (writer failure).
+ * are noted by the core; probes call it for ids found elsewhere. 0 or
+ * -errno (writer failure).
  */
 int recorder_note_cgroup(struct recorder *rec, uint64_t cgroup_id);
 
