@@ -270,29 +270,6 @@ static __always_inline bool classify(long nr, struct io_op *op)
 	return false;
 }
 
-/*
- * task->files->fdt->fd[fd]. task comes from bpf_get_current_task_btf(), so
- * the chain is read with direct (fault-safe) loads rather than helper
- * calls; only the array element needs bpf_probe_read_kernel.
- */
-static __always_inline struct file *file_of_fd(struct task_struct *task, __u32 fd)
-{
-	struct files_struct *files = task->files;
-	struct fdtable *fdt;
-	struct file **fds;
-	struct file *f = NULL;
-
-	if (!files)
-		return NULL;
-	fdt = files->fdt;
-	if (!fdt || fd >= fdt->max_fds)
-		return NULL;
-	fds = fdt->fd;
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
-		return NULL;
-	return f;
-}
-
 /* Tracee's fd filter: is the file the task's stdin, stdout or stderr (dup'ed fds too)? */
 static __always_inline bool fd_filter_passes(__u32 fd_mask, struct task_struct *task,
 					     struct file *f)

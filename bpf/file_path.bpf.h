@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The path of an open file, built inside BPF from its dentries (bpf_d_path
+ * The file behind a task's descriptor (file_of_fd), and the path of an
+ * open file, built inside BPF from its dentries (bpf_d_path
  * is not allowed on tp_btf programs): the names up to the mount's root,
  * then on from the mount point in the parent mount, up to the root of the
  * task's mount tree, so inside a container it is the container's path.
@@ -148,6 +149,29 @@ static __always_inline int file_path_build(struct file *f, struct path_scratch *
 	}
 	out->start = w.pos;
 	return 0;
+}
+
+/*
+ * task->files->fdt->fd[fd]. task comes from bpf_get_current_task_btf(), so
+ * the chain is read with direct (fault-safe) loads rather than helper
+ * calls; only the array element needs bpf_probe_read_kernel.
+ */
+static __always_inline struct file *file_of_fd(struct task_struct *task, __u32 fd)
+{
+	struct files_struct *files = task->files;
+	struct fdtable *fdt;
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (!files)
+		return NULL;
+	fdt = files->fdt;
+	if (!fdt || fd >= fdt->max_fds)
+		return NULL;
+	fds = fdt->fd;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+		return NULL;
+	return f;
 }
 
 #endif /* TRACEE_REC_FILE_PATH_BPF_H */

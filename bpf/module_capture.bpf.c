@@ -60,16 +60,13 @@ static void report_module_file(const struct event_header *hdr, __u32 fd, __u32 n
 	struct module_file_event *e;
 	struct path_scratch *scratch;
 	struct built_path bp;
-	struct file **fds;
-	struct file *f = NULL;
+	struct file *f;
 	struct inode *inode;
 	__u32 zero = 0, start, len;
 
-	if (fd >= BPF_CORE_READ(task, files, fdt, max_fds))
+	f = file_of_fd(task, fd);
+	if (!f)
 		return; /* EBADF: no file was passed */
-	fds = BPF_CORE_READ(task, files, fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
-		return;
 	scratch = bpf_map_lookup_elem(&file_path_scratch, &zero);
 	if (!scratch || file_path_build(f, scratch, &bp))
 		return;
