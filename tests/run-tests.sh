@@ -48,6 +48,7 @@ done
 if [ -x "$OUTPUT/tests/fuzz_replay" ]; then
 	run_one "fuzz/replay-corpus" "$OUTPUT/tests/fuzz_replay" tests/fuzz/corpus samples
 fi
+[ -x "$OUTPUT/tests/fuzz_extract_replay" ] && run_one "fuzz/replay-extract-corpus" "$OUTPUT/tests/fuzz_extract_replay" tests/fuzz/extract_corpus
 
 for t in tests/cli/*.sh; do
 	[ -f "$t" ] || continue
