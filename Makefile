@@ -221,7 +221,7 @@ fuzz: tests/fuzz/fuzz_reader.c $(wildcard format/*.c)
 # with ASan+UBSan (clang only), and the trace-aware mutator that keeps frame
 # checksums valid. The extractor's --version needs the version.
 fuzz-extract: .output-fuzz/fuzz_extract
-	@echo "run: mkdir -p .output-fuzz/extract-new && FUZZ_EXTRACT_SKIP_KNOWN=1 .output-fuzz/fuzz_extract -max_len=20000 -timeout=10 -max_total_time=60 -dict=tests/fuzz/extract.dict .output-fuzz/extract-new tests/fuzz/extract_corpus"
+	@echo "run: mkdir -p .output-fuzz/extract-new && .output-fuzz/fuzz_extract -max_len=20000 -timeout=10 -max_total_time=60 -dict=tests/fuzz/extract.dict .output-fuzz/extract-new tests/fuzz/extract_corpus"
 
 .output-fuzz/fuzz_extract: tests/fuzz/fuzz_extract.c tests/fuzz/extract_mutator.c $(FORMAT_SRCS) \
 		$(EXTRACT_SRCS) $(wildcard format/*.h extractor/*.h)

@@ -33,6 +33,19 @@ struct archive_out {
 	char errmsg[512];
 };
 
+/*
+ * A member's header. Names come from the recorded host and are bytes:
+ * libarchive stores one that is not UTF-8 as it is, marked
+ * hdrcharset=BINARY for that member alone, and says so with ARCHIVE_WARN,
+ * which is not a failure.
+ */
+static int write_header(struct archive_out *ao, struct archive_entry *e)
+{
+	int r = archive_write_header(ao->a, e);
+
+	return r == ARCHIVE_OK || r == ARCHIVE_WARN ? 0 : -1;
+}
+
 static void set_err(struct archive_out *ao, const char *fmt, ...)
 {
 	va_list ap;
@@ -168,7 +181,7 @@ static int add_parents(struct archive_out *ao, const char *path, int64_t mtime_n
 		archive_entry_set_filetype(e, AE_IFDIR);
 		archive_entry_set_perm(e, 0755);
 		set_times(e, mtime_ns);
-		if (archive_write_header(ao->a, e) != ARCHIVE_OK) {
+		if (write_header(ao, e) < 0) {
 			set_err(ao, "cannot add directory %s: %s", dir, lib_err(ao));
 			err = -EIO;
 		}
@@ -254,7 +267,7 @@ int archive_out_add_buffer(struct archive_out *ao, const char *path, const void 
 	e = file_entry(ao, path, len, mode, mtime_ns);
 	if (!e)
 		return -EIO;
-	if (archive_write_header(ao->a, e) != ARCHIVE_OK) {
+	if (write_header(ao, e) < 0) {
 		set_err(ao, "cannot add %s: %s", path, lib_err(ao));
 		err = -EIO;
 	}
@@ -338,7 +351,7 @@ static int add_file(struct archive_out *ao, const char *path, int fd, mode_t mod
 	err = map_holes(ao, path, fd, size, e);
 	if (err)
 		goto cleanup;
-	if (archive_write_header(ao->a, e) != ARCHIVE_OK) {
+	if (write_header(ao, e) < 0) {
 		set_err(ao, "cannot add %s: %s", path, lib_err(ao));
 		err = -EIO;
 		goto cleanup;

@@ -33,7 +33,7 @@
 
 int64_t extract_wall_ns(const struct extract_ctx *ctx, uint64_t boot_ns)
 {
-	return (int64_t)boot_ns + ctx->header->boot_wall_offset_ns;
+	return tr_wall_ns(ctx->header, boot_ns);
 }
 
 void extract_wall_text(int64_t wall_ns, int digits, char *buf, size_t len)

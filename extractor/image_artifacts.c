@@ -128,7 +128,8 @@ void image_set_add_result(struct image_set *set, struct extract_ctx *ctx,
 	if (r->ret >= 0) {
 		snprintf(what, sizeof(what), "%s that succeeded", set->kind->calls(l));
 	} else {
-		name = strerrorname_np((int)-r->ret);
+		/* only -4095..-1 are errno values; a made-up result is none */
+		name = r->ret >= -4095 ? strerrorname_np((int)-r->ret) : NULL;
 		snprintf(what, sizeof(what), "%s that failed: %s", set->kind->calls(l),
 			 name ? name : "?");
 	}

@@ -174,7 +174,8 @@ static int on_cgroup(struct process_table *pt, const struct tr_cgroup *c)
 		}
 	}
 	cg->path = path;
-	tr_container_id(path, c->path_len, cg->container_id);
+	/* the path ends at a NUL a made-up record may hold */
+	tr_container_id(path, strlen(path), cg->container_id);
 	return 0;
 }
 

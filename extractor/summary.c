@@ -199,8 +199,6 @@ static void print_list(FILE *f, const char *title, const struct tr_strlist *l)
 void summary_print(const struct summary *s, FILE *f, const struct tr_header *hdr,
 		   uint64_t archive_files, uint64_t archive_bytes)
 {
-	int64_t boot_wall_offset_ns = hdr->boot_wall_offset_ns;
-
 	fprintf(f, "tracee-extract summary\n");
 	fprintf(f, "  recorded on: %s (kernel %s, %s) by tracee-rec %s\n",
 		hdr->hostname ? hdr->hostname : "?",
@@ -211,8 +209,8 @@ void summary_print(const struct summary *s, FILE *f, const struct tr_header *hdr
 	print_list(f, "command", &hdr->command);
 	if (s->first_ns) {
 		char a[64], b[64];
-		extract_wall_text((int64_t)s->first_ns + boot_wall_offset_ns, 3, a, sizeof(a));
-		extract_wall_text((int64_t)s->last_ns + boot_wall_offset_ns, 3, b, sizeof(b));
+		extract_wall_text(tr_wall_ns(hdr, s->first_ns), 3, a, sizeof(a));
+		extract_wall_text(tr_wall_ns(hdr, s->last_ns), 3, b, sizeof(b));
 		fprintf(f, "  time span: %s .. %s (%.3f s)%s\n", a, b,
 			(double)(s->last_ns - s->first_ns) / 1e9,
 			s->trailer_seen ? "" : ", end of recording unknown (no trailer)");

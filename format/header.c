@@ -4,6 +4,7 @@
  * a list of `u16 key | u32 len | value` fields after the trace magic.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -311,4 +312,15 @@ cleanup:
 	if (err)
 		tr_header_clear(hdr);
 	return err;
+}
+
+int64_t tr_wall_ns(const struct tr_header *hdr, uint64_t boot_ns)
+{
+	int64_t wall;
+
+	if (boot_ns > INT64_MAX)
+		return hdr->boot_wall_offset_ns >= 0 ? INT64_MAX : INT64_MIN;
+	if (__builtin_add_overflow((int64_t)boot_ns, hdr->boot_wall_offset_ns, &wall))
+		return hdr->boot_wall_offset_ns > 0 ? INT64_MAX : INT64_MIN;
+	return wall;
 }

@@ -58,4 +58,11 @@ int tr_strlist_add(struct tr_strlist *list, const char *value);
 /* Free everything the header owns and zero it. */
 void tr_header_clear(struct tr_header *hdr);
 
+/*
+ * Wall-clock ns (Unix epoch) of a CLOCK_BOOTTIME time of the trace:
+ * boot_ns + boot_wall_offset_ns, held at INT64_MIN / INT64_MAX where a
+ * made-up header or record would overflow it.
+ */
+int64_t tr_wall_ns(const struct tr_header *hdr, uint64_t boot_ns);
+
 #endif /* TRACE_HEADER_H */
