@@ -56,11 +56,14 @@ FORMAT_SRCS := $(wildcard format/*.c)
 FORMAT_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(FORMAT_SRCS))
 FORMAT_LIB := $(OUTPUT)/libtraceformat.a
 
-EXTRACT_SRCS := $(filter-out extractor/main.c,$(wildcard extractor/*.c))
+# common/: what both tools link that is not the trace format (libc only)
+COMMON_SRCS := $(wildcard common/*.c)
+
+EXTRACT_SRCS := $(filter-out extractor/main.c,$(wildcard extractor/*.c)) $(COMMON_SRCS)
 EXTRACT_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(EXTRACT_SRCS))
 EXTRACT_LIB := $(OUTPUT)/libextract.a
 
-RECORD_SRCS := $(filter-out recorder/main.c,$(wildcard recorder/*.c))
+RECORD_SRCS := $(filter-out recorder/main.c,$(wildcard recorder/*.c)) $(COMMON_SRCS)
 RECORD_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(RECORD_SRCS))
 RECORD_LIB := $(OUTPUT)/librecord.a
 

@@ -48,6 +48,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "bpf/file_io.h"
+#include "bpf/trace_files.h"
 #include "bpf/file_path.bpf.h"
 #include "bpf/scope.bpf.h"
 #include "bpf/ring_submit.bpf.h"
@@ -111,11 +112,20 @@ struct io_file_state {
 	__u8 path_checked; /* the *_path_match fields are set */
 	__u8 write_path_match;
 	__u8 read_path_match;
-	__u8 elf;	/* offset 0 of the file was last seen holding \x7fELF */
-	__u8 named;	/* an EV_FILE_INFO sample for it was submitted */
-	__u8 name_lost; /* the last one could not be reserved (counted once) */
-	__u8 pad[6];
+	__u8 elf;	     /* offset 0 of the file was last seen holding \x7fELF */
+	__u8 named;	     /* an EV_FILE_INFO sample for it was submitted */
+	__u8 name_lost;	     /* the last one could not be reserved (counted once) */
+	__u8 recorder_trace; /* a tracee-rec's trace (bpf/trace_files.h): never captured */
+	__u8 pad[5];
 };
+
+/* Shared by the recorders of the host (bpf/trace_files.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, TRACE_FILES_MAX);
+	__type(key, struct trace_file_key);
+	__type(value, __u32);
+} trace_files SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -131,11 +141,14 @@ __u32 io_epochs = 0;
 static __always_inline struct io_file_state *file_state(const struct io_file_key *key)
 {
 	struct io_file_state *st = bpf_map_lookup_elem(&io_files, key);
+	struct trace_file_key trace = { .dev = key->dev, .ino = key->ino };
 	struct io_file_state fresh = {};
 
 	if (st)
 		return st;
 	fresh.epoch = __sync_fetch_and_add(&io_epochs, 1) + 1;
+	/* a recorder adds its trace before its first write: the entry is new then */
+	fresh.recorder_trace = bpf_map_lookup_elem(&trace_files, &trace) != NULL;
 	bpf_map_update_elem(&io_files, key, &fresh, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&io_files, key);
 }
@@ -483,7 +496,7 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 	key.generation = p->generation;
 	key.pad = 0;
 	st = file_state(&key);
-	if (!st)
+	if (!st || st->recorder_trace)
 		return 0;
 	s = bpf_map_lookup_elem(&file_path_scratch, &zero);
 	if (!s)

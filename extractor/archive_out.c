@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The output tar (pax, libarchive); see archive_out.h. */
 #include "extractor/archive_out.h"
+#include "common/private_file.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -24,6 +25,8 @@ _Static_assert(SHA256_DIGEST_LEN == 32, "archive_out.h gives a member's digest a
 
 struct archive_out {
 	struct archive *a;
+	/* a file archive: private until it is whole, then put at its path */
+	struct private_file file;
 	char *name;   /* for messages: the path, or "standard output" */
 	void *paths;  /* tsearch tree of every path added (char *) */
 	uint8_t *buf; /* CHUNK_SIZE bytes, for streaming */
@@ -78,6 +81,7 @@ struct archive_out *archive_out_open_in(const char *path, const char *tmp_dir, c
 
 	if (!ao)
 		goto nomem;
+	ao->file.fd = -1;
 	ao->name = strdup(to_stdout ? "standard output" : path);
 	ao->buf = malloc(CHUNK_SIZE);
 	ao->a = archive_write_new();
@@ -101,7 +105,11 @@ struct archive_out *archive_out_open_in(const char *path, const char *tmp_dir, c
 		snprintf(err, errlen, "%s: %s", ao->name, lib_err(ao));
 		goto fail;
 	}
-	if (archive_write_open_filename(ao->a, to_stdout ? NULL : path) != ARCHIVE_OK) {
+	if (!to_stdout && (e = private_file_create(&ao->file, path)) < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", ao->name, strerror(-e));
+		goto fail;
+	}
+	if (archive_write_open_fd(ao->a, to_stdout ? STDOUT_FILENO : ao->file.fd) != ARCHIVE_OK) {
 		/* libarchive's text here is "Failed to open"; the errno says why. */
 		int e = archive_errno(ao->a);
 		snprintf(err, errlen, "cannot write %s: %s", ao->name,
@@ -426,6 +434,7 @@ static void free_path(void *p)
 
 static void release(struct archive_out *ao)
 {
+	private_file_discard(&ao->file);
 	tdestroy(ao->paths, free_path);
 	manifest_free(ao->manifest);
 	free(ao->buf);
@@ -466,6 +475,14 @@ int archive_out_close(struct archive_out *ao, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot finish the archive", ao->name);
 		ret = -EIO;
 	}
+	if (!ret && ao->file.fd >= 0 && (fsync(ao->file.fd) && errno != EINVAL)) {
+		snprintf(err, errlen, "%s: cannot write the archive: %s", ao->name,
+			 strerror(errno));
+		ret = -EIO;
+	}
+	/* whole: now it replaces what was at its path, in one step */
+	if (!ret && ao->file.fd >= 0 && (ret = private_file_commit(&ao->file, true)) < 0)
+		snprintf(err, errlen, "cannot put the archive at %s: %s", ao->name, strerror(-ret));
 	release(ao);
 	return ret;
 }
@@ -477,6 +494,11 @@ void archive_out_abort(struct archive_out *ao)
 	if (ao->a)
 		archive_write_free(ao->a);
 	release(ao);
+}
+
+const char *archive_out_pending_path(const struct archive_out *ao)
+{
+	return ao->file.tmp;
 }
 
 const char *archive_out_errmsg(const struct archive_out *ao)

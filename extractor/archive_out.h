@@ -57,8 +57,15 @@ int archive_out_has(const struct archive_out *ao, const char *path);
  */
 int archive_out_close(struct archive_out *ao, char *err, size_t errlen);
 
-/* Free without finishing (after an error). */
+/* Free without finishing (after an error): nothing is left at the path. */
 void archive_out_abort(struct archive_out *ao);
+
+/*
+ * A file archive is written under a temporary name beside its path (mode
+ * 0600, common/private_file.h) and replaces what is at the path only once
+ * it is whole: that name, for a signal handler to remove, or NULL.
+ */
+const char *archive_out_pending_path(const struct archive_out *ao);
 
 const char *archive_out_errmsg(const struct archive_out *ao);
 

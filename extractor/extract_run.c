@@ -261,10 +261,13 @@ static int open_trace(const char *path, const char *name, FILE *err)
 }
 
 /*
- * The archive being written, removed if the extraction is interrupted:
- * a half-written archive would look like evidence.
+ * The archive being written (its temporary name, our own copy), removed if
+ * the extraction is interrupted: a half-written archive would look like
+ * evidence. The signals' earlier actions are put back after.
  */
-static const char *volatile archive_in_progress;
+static char *volatile archive_in_progress;
+static const int guarded_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction unguarded[sizeof(guarded_signals) / sizeof(guarded_signals[0])];
 
 static void on_fatal_signal(int sig)
 {
@@ -275,14 +278,23 @@ static void on_fatal_signal(int sig)
 	raise(sig);
 }
 
-static void guard_archive(const char *path)
+/* Guard path (copied), or with NULL stop guarding. 0 or -ENOMEM. */
+static int guard_archive(const char *path)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa = { .sa_handler = path ? on_fatal_signal : SIG_DFL };
+	struct sigaction sa = { .sa_handler = on_fatal_signal };
+	char *old = archive_in_progress, *copy = NULL;
 
-	archive_in_progress = path;
-	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		sigaction(sigs[i], &sa, NULL);
+	if (path && !(copy = strdup(path)))
+		return -ENOMEM;
+	if (copy && !old)
+		for (size_t i = 0; i < sizeof(guarded_signals) / sizeof(guarded_signals[0]); i++)
+			sigaction(guarded_signals[i], &sa, &unguarded[i]);
+	archive_in_progress = copy;
+	if (!copy && old)
+		for (size_t i = 0; i < sizeof(guarded_signals) / sizeof(guarded_signals[0]); i++)
+			sigaction(guarded_signals[i], &unguarded[i], NULL);
+	free(old);
+	return 0;
 }
 
 /* True when path names the file open on fd (writing it would destroy the trace). */
@@ -342,14 +354,16 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		goto cleanup;
 	}
 	/*
-	 * The archive is created only once the trace is known to be one, and
-	 * guarded before it exists: a signal right after its creation removes it too.
+	 * The archive is created only once the trace is known to be one, under
+	 * a temporary name until it is whole; a signal meanwhile removes it.
 	 */
-	if (!to_stdout)
-		guard_archive(opts->output_path);
 	out = archive_out_open_in(opts->output_path, run.ctx.spool_dir, msg, sizeof(msg));
 	if (!out) {
 		fprintf(err, "tracee-extract: %s\n", msg);
+		goto cleanup;
+	}
+	if (!to_stdout && guard_archive(archive_out_pending_path(out))) {
+		fprintf(err, "tracee-extract: out of memory\n");
 		goto cleanup;
 	}
 	run.ctx.out = out;
@@ -395,8 +409,6 @@ int extract_run(const struct extract_options *opts, FILE *err)
 	out = NULL;
 	if (closed < 0) {
 		fprintf(err, "tracee-extract: %s\n", msg);
-		if (!to_stdout)
-			unlink(opts->output_path);
 		goto cleanup;
 	}
 	guard_archive(NULL);
@@ -414,12 +426,9 @@ int extract_run(const struct extract_options *opts, FILE *err)
 			"damaged): %s in the archive names it (exit status 3)\n",
 			run.trace_name, DAMAGE_REPORT_PATH);
 cleanup:
-	if (out) {
+	/* a half-written archive would look like evidence: it is removed */
+	if (out)
 		archive_out_abort(out);
-		/* A half-written archive would look like evidence: remove it. */
-		if (!to_stdout)
-			unlink(opts->output_path);
-	}
 	if (archive_in_progress)
 		guard_archive(NULL);
 	for (size_t i = 0; i < run.nhandlers; i++)

@@ -46,7 +46,10 @@ const char capture_options_usage[] =
 	"  -e, --events NAME,...    net_packet_ipv4, net_packet_ipv6, net_packet_tcp,\n"
 	"                           net_packet_udp, net_packet_icmp, net_packet_icmpv6,\n"
 	"                           net_packet_dns, net_packet_http (for pcap-options:filtered)\n"
-	"  -o, --output TRACE       the trace file to write (created with mode 0600)\n"
+	"  -o, --output TRACE       the trace file to write: a new file, mode 0600, owned by\n"
+	"                           the recorder, locked while it records\n"
+	"      --force              replace a file or link already at TRACE (never followed;\n"
+	"                           the old file stays if recording cannot start)\n"
 	"      --buffer-size BYTES  ring buffer size, a power of two (K, M, G suffixes;\n"
 	"                           default 16M)\n"
 	"      --flush-interval MS  write out the trace at least this often (default 1000)\n"
@@ -57,12 +60,18 @@ const char capture_options_usage[] =
 	"  -h, --help               this text\n"
 	"  -V, --version            the recorder's version\n"
 	"\n"
+	"      --stop-with-command  with -- COMMAND: stop when the command exits, not when\n"
+	"                           the last of its descendants does\n"
+	"\n"
 	"With -- COMMAND, the command is started, recorded with its descendants (--scope\n"
-	"narrows them further), and the recorder exits with its exit status when it\n"
-	"exits; a SIGINT or SIGTERM sent to the recorder alone is passed on to the\n"
-	"command, a second one stops recording. Without a command, recording runs\n"
-	"until SIGINT or SIGTERM.\n"
-	"Exit status: 0 success, 1 recording failed, 2 bad command line.\n";
+	"narrows them further), recording goes on while any of them lives (daemons it\n"
+	"starts included), and the recorder exits with the command's exit status; a\n"
+	"SIGINT or SIGTERM sent to the recorder alone is passed on to the command, a\n"
+	"second one stops recording. Without a command, recording runs until SIGINT or\n"
+	"SIGTERM. Any other signal that would end the recorder (SIGHUP, SIGQUIT,\n"
+	"SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE) stops recording cleanly too.\n"
+	"Exit status: 0 success, 1 recording failed or its trace was removed, 2 bad\n"
+	"command line, 128+N stopped by signal N other than SIGINT and SIGTERM.\n";
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -115,6 +124,12 @@ static int remember(const char ***list, size_t *count, const char *token)
 static int add_path_filter(struct file_capture *fc, const char *kind, const char *token,
 			   const struct tr_capture_token *tok, char *err, size_t errlen)
 {
+	/* the BPF side matches the path from the root: anything else never matches */
+	if (tok->path[0] != '/')
+		return fail(
+			err, errlen,
+			"--capture '%s': a path filter is an absolute path prefix (e.g. %s=/tmp/*)",
+			token, kind);
 	if (tok->path_len > CAPTURE_PATH_FILTER_LEN - 1)
 		return fail(err, errlen,
 			    "--capture '%s': path prefix is %zu bytes long, at most %d are allowed",
@@ -432,7 +447,13 @@ bad:
 	return fail(err, errlen, "%s '%s': not a byte count (e.g. 16M, 65536)", opt, arg);
 }
 
-enum { OPT_BUFFER_SIZE = 256, OPT_FLUSH_INTERVAL, OPT_PACKET_CAP };
+enum {
+	OPT_BUFFER_SIZE = 256,
+	OPT_FLUSH_INTERVAL,
+	OPT_PACKET_CAP,
+	OPT_FORCE,
+	OPT_STOP_WITH_COMMAND
+};
 
 int capture_options_parse(struct capture_options *opts, int argc, char **argv, char *err,
 			  size_t errlen)
@@ -445,6 +466,8 @@ int capture_options_parse(struct capture_options *opts, int argc, char **argv, c
 		{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 		{ "flush-interval", required_argument, NULL, OPT_FLUSH_INTERVAL },
 		{ "packet-cap", required_argument, NULL, OPT_PACKET_CAP },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "stop-with-command", no_argument, NULL, OPT_STOP_WITH_COMMAND },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "usage", no_argument, NULL, 'h' },
@@ -516,6 +539,14 @@ int capture_options_parse(struct capture_options *opts, int argc, char **argv, c
 					    TR_SNAPLEN_MAX);
 			opts->packet_cap = (uint32_t)size;
 			break;
+		case OPT_FORCE:
+			opts->force = true;
+			ret = 0;
+			break;
+		case OPT_STOP_WITH_COMMAND:
+			opts->stop_with_command = true;
+			ret = 0;
+			break;
 		case 'v':
 			opts->verbose++;
 			ret = 0;
@@ -542,5 +573,8 @@ int capture_options_parse(struct capture_options *opts, int argc, char **argv, c
 				    argv[optind]);
 		opts->command = &argv[optind];
 	}
+	if (opts->stop_with_command && !opts->command)
+		return fail(err, errlen,
+			    "--stop-with-command: there is no command (give it after --)");
 	return capture_options_finish(opts, err, errlen);
 }

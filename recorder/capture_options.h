@@ -52,6 +52,8 @@ struct capture_options {
 	struct scope_options scope;
 	/* recorder settings */
 	const char *output_path;
+	bool force;		 /* --force: replace a file already at output_path */
+	bool stop_with_command;	 /* stop when the command exits, not its last descendant */
 	uint32_t buffer_size; /* ring buffer bytes */
 	uint32_t flush_interval_ms;
 	char **command; /* argv after --, NULL-terminated, or NULL */

@@ -2,11 +2,14 @@
 /*
  * Runs the command given after `--`, held until recording has started.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -42,6 +45,11 @@ int command_runner_start(struct command_runner *cr, char *const argv[], char *er
 	int fds[2];
 	pid_t pid;
 
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1)) {
+		snprintf(err, errlen, "cannot follow the command's descendants: %s",
+			 strerror(errno));
+		return -errno;
+	}
 	cr->pid = -1;
 	cr->release_fd = -1;
 	cr->exited = false;
@@ -106,6 +114,71 @@ bool command_runner_poll(struct command_runner *cr)
 	if (r == cr->pid)
 		cr->exited = true;
 	return cr->exited;
+}
+
+bool command_runner_tree_done(struct command_runner *cr)
+{
+	int status;
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(-1, &status, WNOHANG);
+		if (r > 0) {
+			if (r == cr->pid) {
+				cr->wait_status = status;
+				cr->exited = true;
+			}
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		/* 0: children alive; ECHILD: none left */
+		return r < 0 && errno == ECHILD && cr->exited;
+	}
+}
+
+/* The parent of pid, from /proc/PID/stat (its comm may hold spaces and ')'). */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[512];
+	const char *p;
+	int ppid = 0;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return 0;
+	return ppid;
+}
+
+unsigned int command_runner_descendants(void)
+{
+	pid_t self = getpid();
+	unsigned int n = 0;
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+
+	while (d && (de = readdir(d))) {
+		pid_t pid = (pid_t)atoi(de->d_name), up = pid;
+
+		if (pid <= 0 || pid == self)
+			continue;
+		/* up the chain: 64 levels is deeper than any real tree */
+		for (int depth = 0; depth < 64 && up > 1 && up != self; depth++)
+			up = parent_of(up);
+		n += up == self;
+	}
+	if (d)
+		closedir(d);
+	return n;
 }
 
 int command_runner_exit_status(const struct command_runner *cr)

@@ -19,7 +19,13 @@ struct command_runner {
 	int wait_status; /* as waitpid() gives it, once exited */
 };
 
-/* Fork the held child. 0 or -errno with a message. */
+/*
+ * Fork the held child. The recorder becomes the subreaper of the command's
+ * descendants: one whose parent exits (a daemon that forks twice, a child
+ * left in the background) is re-parented to the recorder, which can then
+ * tell when the last of them is gone, and how many are left when it stops.
+ * 0 or -errno with a message.
+ */
 int command_runner_start(struct command_runner *cr, char *const argv[], char *err, size_t errlen);
 /* Let the child exec the command. 0 or -errno. */
 int command_runner_release(struct command_runner *cr);
@@ -27,6 +33,11 @@ int command_runner_release(struct command_runner *cr);
 void command_runner_abort(struct command_runner *cr);
 /* Reap the child if it exited: true once it has. */
 bool command_runner_poll(struct command_runner *cr);
+/* Reap whatever of the command's tree exited: true once the command and every descendant are gone.
+ */
+bool command_runner_tree_done(struct command_runner *cr);
+/* How many descendants of the recorder are alive (read from /proc). */
+unsigned int command_runner_descendants(void);
 /* The shell's convention: the exit code, or 128 + the signal that killed it. */
 int command_runner_exit_status(const struct command_runner *cr);
 

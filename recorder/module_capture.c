@@ -50,6 +50,31 @@ static bool module_wanted(const struct capture_options *opts)
 	return opts->module;
 }
 
+/*
+ * A kernel built without modules, or with loading switched off, refuses
+ * every load: the images and results are still recorded (an attempt is
+ * evidence), but a user should not wait for a module to appear.
+ */
+static void say_if_modules_cannot_load(void)
+{
+	char v = '0';
+	FILE *f;
+
+	if (access("/proc/modules", F_OK)) {
+		fprintf(stderr, "tracee-rec: this kernel has no module support: --capture module "
+				"records load attempts and their failures only\n");
+		return;
+	}
+	f = fopen("/proc/sys/kernel/modules_disabled", "re");
+	if (f && fread(&v, 1, 1, f) == 1 && v == '1')
+		fprintf(stderr,
+			"tracee-rec: module loading is disabled on this host "
+			"(kernel.modules_disabled=1): --capture module records load attempts "
+			"and their failures only\n");
+	if (f)
+		fclose(f);
+}
+
 static int module_open(struct recorder *rec, void **state)
 {
 	struct module_capture *mc;
@@ -64,6 +89,7 @@ static int module_open(struct recorder *rec, void **state)
 	if (err)
 		goto cleanup;
 	mc->skel->rodata->self_pid = rec->self_pid;
+	say_if_modules_cannot_load();
 	*state = mc;
 	return 0;
 

@@ -25,6 +25,7 @@
 
 #include "bpf/events.h"
 #include "bpf/scope.h"
+#include "bpf/trace_files.h"
 #include "format/trace_writer.h"
 #include "recorder/cgroup_paths.h"
 #include "recorder/command_runner.h"
@@ -34,6 +35,8 @@
 #include "recorder/recorder.h"
 #include "recorder/scope_setup.h"
 #include "recorder/shared_maps.h"
+#include "recorder/trace_output.h"
+#include "recorder/trace_registry.h"
 
 /* poll_losses() copies the BPF loss slots into LOSS records of the same number. */
 #define SAME_LOSS(slot, kind) ((int)(slot) == (int)(kind))
@@ -71,7 +74,8 @@ struct recording {
 	struct cgroup_paths *cgroups;
 	struct command_runner cmd;
 	bool has_cmd;
-	int out_fd;
+	struct private_file out; /* the trace file */
+	bool out_committed;	 /* at its path */
 	bool writer_failed;
 	int sample_err; /* first error a probe returned; stops the recording */
 	uint64_t unknown_samples;
@@ -84,6 +88,8 @@ struct recording {
 };
 
 static volatile sig_atomic_t stop_signals, last_signal;
+/* a signal other than SIGINT and SIGTERM that would have ended the process */
+static volatile sig_atomic_t ending_signal;
 static volatile pid_t command_pid; /* set once the command runs */
 
 static struct recording *recording_of(struct recorder *rec)
@@ -307,10 +313,18 @@ static void on_stop_signal(int sig, siginfo_t *info, void *uctx)
 	stop_signals++;
 }
 
+/* SIGHUP (a dropped session), SIGQUIT, SIGUSR1/2, SIGALRM, SIGPIPE: stop now, cleanly */
+static void on_ending_signal(int sig)
+{
+	ending_signal = sig;
+}
+
 static void on_child(int sig)
 {
 	(void)sig; /* only here to interrupt the poll */
 }
+
+static const int ending_signals[] = { SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE };
 
 static void install_signals(void)
 {
@@ -323,11 +337,17 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_ending_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(ending_signals) / sizeof(ending_signals[0]); i++)
+		sigaction(ending_signals[i], &sa, NULL);
+	/* past a file-size limit a write fails with EFBIG: handled as a full disk */
+	signal(SIGXFSZ, SIG_IGN);
+	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_child;
 	sa.sa_flags = SA_NOCLDSTOP;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGCHLD, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 static int build_header(const struct capture_options *opts, struct tr_header *hdr)
@@ -479,6 +499,22 @@ static int setup_probes(struct recording *r)
 	return 0;
 }
 
+/* One line once everything is attached: from here on, nothing is missed. */
+static void print_start(const struct recording *r)
+{
+	const struct capture_options *o = r->rec.opts;
+
+	fprintf(stderr, "tracee-rec: recording to %s:", o->output_path);
+	for (size_t i = 0; i < o->capture_token_count; i++)
+		fprintf(stderr, " %s", o->capture_tokens[i]);
+	for (size_t i = 0; i < o->scope_token_count; i++)
+		fprintf(stderr, "%s%s", i ? "," : "; scope ", o->scope_tokens[i]);
+	if (o->command)
+		fprintf(stderr, "; command %s", o->command[0]);
+	fprintf(stderr, " (%zu probes%s)\n", r->nprobes,
+		o->command ? "" : "; stop with Ctrl-C or SIGTERM");
+}
+
 static int write_scope(struct recording *r)
 {
 	struct scope_config cfg;
@@ -542,7 +578,7 @@ static int finish_trace(struct recording *r)
 		return -EIO;
 	if (tr_writer_finish(r->rec.writer, &trl))
 		return writer_error(r, -EIO);
-	if (fsync(r->out_fd) && errno != EINVAL) {
+	if (fsync(r->out.fd) && errno != EINVAL) {
 		fprintf(stderr, "tracee-rec: cannot sync %s: %s\n", r->rec.opts->output_path,
 			strerror(errno));
 		return -errno;
@@ -564,7 +600,7 @@ static int record_loop(struct recording *r)
 		/* with a running command the first signal was passed on to it */
 		int signals_to_stop = r->has_cmd && !r->cmd.exited ? 2 : 1;
 
-		if (stop_signals >= signals_to_stop)
+		if (stop_signals >= signals_to_stop || ending_signal)
 			break;
 		err = ring_buffer__poll(r->rb, pending ? 0 : poll_ms);
 		if (err == -EINTR)
@@ -591,7 +627,9 @@ static int record_loop(struct recording *r)
 			break;
 		}
 		err = 0;
-		if (r->has_cmd && command_runner_poll(&r->cmd))
+		if (r->has_cmd &&
+		    (r->rec.opts->stop_with_command ? command_runner_poll(&r->cmd)
+						    : command_runner_tree_done(&r->cmd)))
 			break;
 		if (recorder_now_ns() >= next_tick) {
 			err = tick(r);
@@ -631,7 +669,7 @@ int recorder_run(const struct capture_options *opts)
 	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
 	char err_msg[TR_ERRMSG_LEN + 256];
 	bool finished = false, aborted_command = false;
-	struct stat st;
+	bool shared_registry;
 	int err, status = 1;
 
 	r = calloc(1, sizeof(*r));
@@ -642,8 +680,8 @@ int recorder_run(const struct capture_options *opts)
 	r->rec.opts = opts;
 	r->rec.self_pid = getpid();
 	r->rec.events_fd = r->rec.loss_events_fd = r->rec.losses_fd = r->rec.scope_config_fd =
-		r->rec.scope_tasks_fd = r->rec.ring_wakeups_fd = -1;
-	r->out_fd = -1;
+		r->rec.scope_tasks_fd = r->rec.ring_wakeups_fd = r->rec.trace_files_fd = -1;
+	r->out.fd = -1;
 	memset(&hdr, 0, sizeof(hdr));
 
 	libbpf_verbosity = opts->verbose;
@@ -656,6 +694,11 @@ int recorder_run(const struct capture_options *opts)
 	err = check_captures_available(opts);
 	if (err)
 		goto cleanup;
+	err = trace_output_check(opts->output_path, opts->force, err_msg, sizeof(err_msg));
+	if (err) {
+		fprintf(stderr, "tracee-rec: %s\n", err_msg);
+		goto cleanup;
+	}
 	/* since 5.11 BPF memory is charged to the cgroup; older kernels need this */
 	if (setrlimit(RLIMIT_MEMLOCK, &unlimited) && opts->verbose)
 		fprintf(stderr, "tracee-rec: cannot raise RLIMIT_MEMLOCK (%s), going on\n",
@@ -677,25 +720,30 @@ int recorder_run(const struct capture_options *opts)
 	}
 
 	install_signals();
-	r->out_fd = open(opts->output_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (r->out_fd < 0) {
-		err = -errno;
-		fprintf(stderr, "tracee-rec: cannot create %s: %s\n", opts->output_path,
-			strerror(errno));
+	err = trace_output_create(&r->out, opts->output_path, err_msg, sizeof(err_msg));
+	if (err) {
+		fprintf(stderr, "tracee-rec: %s\n", err_msg);
 		goto cleanup;
 	}
-	/* an existing file keeps its mode through O_CREAT: the trace holds
-	 * secrets (never touch a device or pipe given as output, though) */
-	if (fstat(r->out_fd, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) &&
-	    fchmod(r->out_fd, 0600)) {
-		err = -errno;
-		fprintf(stderr, "tracee-rec: cannot make %s private (mode 0600): %s\n",
-			opts->output_path, strerror(errno));
+	/* before its first byte: no recorder of the host captures the trace's writes */
+	err = trace_registry_open(&shared_registry);
+	if (err >= 0) {
+		r->rec.trace_files_fd = err;
+		err = trace_registry_add(r->rec.trace_files_fd, r->out.fd);
+	}
+	if (err < 0) {
+		fprintf(stderr, "tracee-rec: cannot list the trace among the host's traces: %s\n",
+			strerror(-err));
 		goto cleanup;
 	}
+	if (!shared_registry && opts->verbose)
+		fprintf(stderr,
+			"tracee-rec: no BPF file system at %s: other recorders may capture this "
+			"trace's writes\n",
+			TRACE_FILES_PIN);
 	err = build_header(opts, &hdr);
 	if (!err)
-		err = tr_writer_open_fd(&r->rec.writer, r->out_fd, &hdr, NULL, err_msg,
+		err = tr_writer_open_fd(&r->rec.writer, r->out.fd, &hdr, NULL, err_msg,
 					sizeof(err_msg));
 	if (err) {
 		fprintf(stderr, "tracee-rec: cannot start the trace %s: %s\n", opts->output_path,
@@ -739,12 +787,16 @@ int recorder_run(const struct capture_options *opts)
 	err = setup_probes(r);
 	if (err)
 		goto cleanup;
-	if (opts->verbose)
-		fprintf(stderr, "tracee-rec: recording to %s (%zu probes)\n", opts->output_path,
-			r->nprobes);
+	err = trace_output_commit(&r->out, opts->force, err_msg, sizeof(err_msg));
+	if (err) {
+		fprintf(stderr, "tracee-rec: %s\n", err_msg);
+		goto cleanup;
+	}
+	r->out_committed = true;
+	print_start(r);
 	if (r->has_cmd) {
 		/* a stop asked for during set-up: the command never runs */
-		if (stop_signals || command_runner_release(&r->cmd)) {
+		if (stop_signals || ending_signal || command_runner_release(&r->cmd)) {
 			fprintf(stderr, "tracee-rec: interrupted before the command started\n");
 			command_runner_abort(&r->cmd);
 			aborted_command = true;
@@ -755,12 +807,33 @@ int recorder_run(const struct capture_options *opts)
 	err = tr_writer_flush(r->rec.writer) ? writer_error(r, -EIO) : 0;
 	if (!err)
 		err = record_loop(r);
+	if (ending_signal)
+		fprintf(stderr, "tracee-rec: SIG%s: stopping the recording\n",
+			sigabbrev_np(ending_signal));
 	if (!err)
 		err = finish_trace(r);
 	finished = !err;
 	print_summary(r, finished);
+	if (!private_file_in_place(&r->out)) {
+		fprintf(stderr,
+			"tracee-rec: the trace %s was removed or replaced while recording: what "
+			"was "
+			"recorded is not there\n",
+			opts->output_path);
+		finished = false;
+	}
 
 cleanup:
+	if (r->has_cmd && r->cmd.release_fd < 0 && !aborted_command) {
+		unsigned int alive = command_runner_descendants();
+
+		if (alive)
+			fprintf(stderr,
+				"tracee-rec: recording stopped with %u process%s of the command's "
+				"tree "
+				"still running: what %s from now on is not recorded\n",
+				alive, alive == 1 ? "" : "es", alive == 1 ? "it does" : "they do");
+	}
 	if (r->has_cmd) {
 		if (r->cmd.release_fd >= 0) {
 			command_runner_abort(&r->cmd); /* never started: it exits at once */
@@ -770,14 +843,16 @@ cleanup:
 			if (finished)
 				status = command_runner_exit_status(&r->cmd);
 		} else {
-			fprintf(stderr,
-				"tracee-rec: recording stopped; the command (pid %d) still runs\n",
+			fprintf(stderr, "tracee-rec: the command (pid %d) still runs\n",
 				(int)r->cmd.pid);
 			status = finished ? 0 : 1;
 		}
 	} else if (finished) {
 		status = 0;
 	}
+	/* the trace is whole, and the status says what stopped it */
+	if (finished && ending_signal)
+		status = 128 + ending_signal;
 	command_pid = 0;
 	for (size_t i = r->nprobes; i-- > 0;)
 		r->probes[i]->destroy(r->states[i]);
@@ -785,8 +860,13 @@ cleanup:
 	shared_maps_close(&r->rec);
 	tr_writer_free(r->rec.writer);
 	tr_header_clear(&hdr);
-	if (r->out_fd >= 0)
-		close(r->out_fd);
+	trace_registry_remove(r->rec.trace_files_fd, r->out.fd);
+	if (r->rec.trace_files_fd >= 0)
+		close(r->rec.trace_files_fd);
+	if (r->out_committed)
+		private_file_close(&r->out);
+	else
+		private_file_discard(&r->out);
 	cgroup_paths_free(r->cgroups);
 	free(r->percpu);
 	free(r);

@@ -19,6 +19,8 @@ struct recorder {
 	struct tr_writer *writer;
 	/* fds of the maps every BPF object shares (recorder/shared_maps.c) */
 	int events_fd, loss_events_fd, losses_fd, scope_config_fd, scope_tasks_fd, ring_wakeups_fd;
+	/* the host's traces being written (recorder/trace_registry.h) */
+	int trace_files_fd;
 	/* wall clock = boot ns + boot_wall_offset_ns */
 	int64_t boot_wall_offset_ns;
 	/* the recorder's own pid, so probes can exclude it */

@@ -95,6 +95,7 @@ int recorder_share_maps(struct recorder *rec, struct bpf_object *obj)
 		{ "events", rec->events_fd },		{ "loss_events", rec->loss_events_fd },
 		{ "losses", rec->losses_fd },		{ "scope_config", rec->scope_config_fd },
 		{ "scope_tasks", rec->scope_tasks_fd }, { "ring_wakeups", rec->ring_wakeups_fd },
+		{ "trace_files", rec->trace_files_fd },
 	};
 
 	for (size_t i = 0; i < sizeof(shared) / sizeof(shared[0]); i++) {

@@ -35,11 +35,13 @@ assert_eq "big artifact" "$(sha256sum <big)" "$(tar xOf big.tar host/write.dev-1
 assert_eq "artifact count" 3001 "$(tar tf big.tar | grep -c "^host/write\.")"
 assert_eq "small artifact" small2999 "$(tar xOf big.tar host/write.dev-2.inode-2999)"
 
-# Interrupted (SIGTERM) while writing: no half-written archive is left.
+# Interrupted (SIGTERM) while writing: no half-written archive is left. It
+# is written as .killed.tar.XXXXXX until it is whole.
 "$EXTRACT" -q big.trc -o killed.tar &
 pid=$!
-for _ in $(seq 1 500); do [ -e killed.tar ] && break; sleep 0.01; done
-[ -e killed.tar ] || fail "the archive never appeared"
+for _ in $(seq 1 500); do compgen -G '.killed.tar.*' >/dev/null && break; sleep 0.01; done
+compgen -G '.killed.tar.*' >/dev/null || fail "the archive was never started"
+[ ! -e killed.tar ] || fail "a half-written archive is at its path already"
 kill -TERM "$pid"
 set +e
 wait "$pid"
@@ -47,4 +49,5 @@ rc=$?
 set -e
 assert_eq "exit status after SIGTERM" 143 "$rc"
 [ ! -e killed.tar ] || fail "interrupted extraction left killed.tar behind"
+! compgen -G '.killed.tar.*' >/dev/null || fail "interrupted extraction left $(echo .killed.tar.*) behind"
 echo "bounded: ok"

@@ -27,6 +27,8 @@ rec=$!
 for n in $(seq 1 100); do
 	[ -n "${made:-}" ] || { [ -e "$IN/second.2" ] && made=$n; }
 	sleep 0.1
+	# the trace is at its path once recording has started
+	[ -e "$TMP/t.trc" ] || continue
 	cp "$TMP/t.trc" "$TMP/live.trc"
 	"$EXTRACT" -q "$TMP/live.trc" -o "$TMP/live.tar" 2>/dev/null || true
 	tar -xOf "$TMP/live.tar" written_files 2>/dev/null | grep -q "/second.2$" && break

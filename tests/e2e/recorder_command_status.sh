@@ -18,13 +18,13 @@ grep -q '^HEADER .* capture=exec command=sh command=-c command=exit?7' "$TMP/a.t
 	fail "header lacks the capture token or the command: $(head -1 "$TMP/a.txt")"
 grep -q 'nothing lost' "$TMP/err" || fail "no loss summary on stderr: $(cat "$TMP/err")"
 
-# an existing file with loose permissions is made private too
+# an existing file with loose permissions, replaced with --force: the new one is private
 : >"$TMP/b.trc"
 chmod 644 "$TMP/b.trc"
 rc=0
-"$REC" -c exec -o "$TMP/b.trc" -- sh -c 'kill -TERM $$' 2>/dev/null || rc=$?
+"$REC" -c exec --force -o "$TMP/b.trc" -- sh -c 'kill -TERM $$' 2>/dev/null || rc=$?
 assert_eq "exit status of a command killed by SIGTERM" 143 "$rc"
-assert_eq "mode of a reused trace file" 600 "$(stat -c %a "$TMP/b.trc")"
+assert_eq "mode of a replaced trace file" 600 "$(stat -c %a "$TMP/b.trc")"
 "$DUMP" "$TMP/b.trc" >/dev/null || fail "trace of the killed command has no trailer"
 
 rc=0

@@ -55,6 +55,10 @@ static void test_errors(void)
 	ERR("--capture 'read:path=/x': a read path filter must end with '*' (e.g. read=/tmp/*)",
 	    "-o", "t", "-c", "read:path=/x");
 	ERR("--capture 'write=*': empty path prefix before '*'", "-o", "t", "-c", "write=*");
+	ERR("--capture 'write=tmp/x*': a path filter is an absolute path prefix (e.g. write=/tmp/*)",
+	    "-o", "t", "-c", "write=tmp/x*");
+	ERR("--stop-with-command: there is no command (give it after --)", "-o", "t", "-c", "exec",
+	    "--stop-with-command");
 	ERR("--capture 'write=/a*b*': '*' is only allowed at the end of a path filter", "-o", "t",
 	    "-c", "write=/a*b*");
 	ERR("--capture 'write=/0123456789012345678901234567890123456789012345678901234567890123*': "
