@@ -207,7 +207,7 @@ $(OUTPUT)/tests/fuzz_extract_replay: tests/fuzz/fuzz_extract.c tests/fuzz/replay
 	$(Q)$(CC) $(ALL_CFLAGS) $^ $(ALL_LDFLAGS) $(EXTRACT_LIBS) -o $@
 
 test-programs: all $(UNIT_BINS) $(UNIT_REC_BINS) $(TOOL_BINS) $(OUTPUT)/tests/fuzz_replay \
-	$(OUTPUT)/tests/fuzz_extract_replay
+	$(OUTPUT)/tests/fuzz_extract_replay $(OUTPUT)/tracee-rec-static
 
 # The runner prints one line per test and closes with "N passed, N failed".
 check: test-programs
@@ -259,7 +259,8 @@ demo: all
 DEB_PACKAGES := build-essential libbpf-dev bpftool clang llvm libelf-dev liblz4-dev lz4 \
 	libpcap-dev libarchive-dev zlib1g-dev pkg-config tcpdump tshark libarchive-tools jq \
 	binutils-bpf strace hyperfine iproute2 iputils-ping dnsutils python3 \
-	coreutils procps curl util-linux wireshark-common fio podman crun busybox-static
+	coreutils procps curl util-linux wireshark-common fio podman crun busybox-static \
+	groff-base man-db time
 DEB_OPTIONAL := libclang-rt-14-dev
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (sudo make deps)"; exit 1; fi
@@ -273,6 +274,56 @@ deps:
 
 clean:
 	rm -rf .output .output-san .output-fuzz tracee-rec tracee-extract
+
+# ---------------------------------------------------------------- install, static
+#   make install [PREFIX=/usr/local] [DESTDIR=]   both tools and the manual pages
+#   make uninstall [PREFIX=...] [DESTDIR=]        removes what install put there
+#   make static   $(OUTPUT)/tracee-rec-static: the recorder linked statically
+#                 (glibc, libbpf, libelf, zlib, liblz4), one file to copy to a host
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(PREFIX)/bin
+MANDIR := $(PREFIX)/share/man
+INSTALL ?= install
+
+.PHONY: install uninstall static
+
+install: $(OUTPUT)/tracee-rec $(OUTPUT)/tracee-extract
+	$(INSTALL) -D -m 0755 $(OUTPUT)/tracee-rec $(DESTDIR)$(BINDIR)/tracee-rec
+	$(INSTALL) -D -m 0755 $(OUTPUT)/tracee-extract $(DESTDIR)$(BINDIR)/tracee-extract
+	$(INSTALL) -D -m 0644 man/tracee-rec.1 $(DESTDIR)$(MANDIR)/man1/tracee-rec.1
+	$(INSTALL) -D -m 0644 man/tracee-extract.1 $(DESTDIR)$(MANDIR)/man1/tracee-extract.1
+	$(INSTALL) -D -m 0644 man/tracee-trc.5 $(DESTDIR)$(MANDIR)/man5/tracee-trc.5
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/tracee-rec $(DESTDIR)$(BINDIR)/tracee-extract \
+		$(DESTDIR)$(MANDIR)/man1/tracee-rec.1 $(DESTDIR)$(MANDIR)/man1/tracee-extract.1 \
+		$(DESTDIR)$(MANDIR)/man5/tracee-trc.5
+
+static: $(OUTPUT)/tracee-rec-static
+
+# Debian's static archives (libbpf-dev, libelf-dev, zlib1g-dev, liblz4-dev,
+# libc6-dev); pkg-config --static adds what libbpf and libelf need themselves.
+STATIC_RECORD_LIBS = $(shell $(PKG_CONFIG) --static --libs libbpf libelf 2>/dev/null || \
+	echo -lbpf -lelf -lz) -lelf -lz $(FORMAT_LIBS)
+
+ifeq ($(SAN),1)
+# the sanitizers have no fully static runtime: the SAN=1 build takes the
+# static recorder of the normal build (what is deployed is never sanitized)
+.PHONY: $(OUTPUT)/tracee-rec-static
+$(OUTPUT)/tracee-rec-static:
+	$(Q)$(MAKE) --no-print-directory SAN= .output/tracee-rec-static
+	@mkdir -p $(dir $@)
+	$(Q)cp .output/tracee-rec-static $@
+else
+# -static, then a check that nothing dynamic is left (no interpreter, no
+# needed library): the binary runs where no shared library exists.
+$(OUTPUT)/tracee-rec-static: $(OUTPUT)/recorder/main.o $(RECORD_LIB) $(FORMAT_LIB)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) -static $(ALL_LDFLAGS) $^ $(STATIC_RECORD_LIBS) -o $@
+	$(Q)if readelf -ld $@ | grep -Eq 'INTERP|NEEDED'; then \
+		echo "$@: not static:"; readelf -ld $@ | grep -E 'INTERP|NEEDED'; rm -f $@; exit 1; fi
+endif
 
 .DELETE_ON_ERROR:
 .SECONDARY: $(BPF_OBJS) $(SKELS) $(BENCH_BPF_SRCS:bench/%.bpf.c=$(OUTPUT)/bench/%.bpf.o) \
