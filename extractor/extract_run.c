@@ -228,6 +228,11 @@ static int read_loop(struct run *run, struct tr_reader *r)
 		summary_trace_damage(run->ctx.summary,
 				     "%" PRIu64 " corrupt frames, %" PRIu64 " bytes skipped",
 				     st.corrupt_frames, st.bytes_skipped);
+	if (st.frames_missing) {
+		summary_trace_damage(run->ctx.summary, "%" PRIu64 " frames of the trace never read",
+				     st.frames_missing);
+		run->partial = 1;
+	}
 	if (!st.trailer_seen) {
 		const char *msg = "no trailer: the recording was cut short (recorder killed or "
 				  "disk full); records after the last complete frame are missing";
@@ -348,6 +353,16 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		goto cleanup;
 	}
 	summary_time(run.ctx.summary, run.ctx.header->start_boot_ns);
+	if (tr_reader_header_problem(reader)) {
+		/* every time, name and default of the archive comes from it */
+		const char *why = tr_reader_header_problem(reader);
+
+		fprintf(err, "tracee-extract: %s: %s\n", run.trace_name, why);
+		summary_trace_damage(run.ctx.summary, "%s", why);
+		(void)damage_report_add(run.ctx.damage, "", "header_damaged", DAMAGE_UNKNOWN,
+					DAMAGE_UNKNOWN, why);
+		run.partial = 1;
+	}
 	if (!to_stdout && same_file(fd, opts->output_path)) {
 		fprintf(err, "tracee-extract: %s: the archive would overwrite the trace\n",
 			opts->output_path);

@@ -11,6 +11,7 @@
 
 #include "format/header_codec.h"
 #include "format/le.h"
+#include "format/xxh32.h"
 #include "format/trace_error.h"
 
 #define TRACE_MAGIC "TRCE"
@@ -158,6 +159,15 @@ int tr_header_encode(const struct tr_header *hdr, uint8_t **out, size_t *out_len
 	put_list(&b, TR_HDR_EVENT_OPTION, &hdr->event_options);
 	put_list(&b, TR_HDR_COMMAND, &hdr->command);
 	put_list(&b, TR_HDR_RECORDER_OPTION, &hdr->recorder_options);
+	if (hdr->has_trace_id)
+		put_field(&b, TR_HDR_TRACE_ID, hdr->trace_id, TR_TRACE_ID_LEN);
+	/* last: the XXH32 of everything from the trace magic to here */
+	if (!b.failed) {
+		uint8_t sum[4];
+
+		le32_put(sum, tr_xxh32(b.data + 8, b.len - 8, 0));
+		put_field(&b, TR_HDR_HEADER_CHECKSUM, sum, sizeof(sum));
+	}
 	if (b.failed) {
 		free(b.data);
 		snprintf(errbuf, errlen, "out of memory building the trace header");
@@ -214,12 +224,13 @@ static const char *key_name(uint16_t key)
 	}
 }
 
-int tr_header_decode(const uint8_t *p, size_t len, struct tr_header *hdr, char *errbuf,
-		     size_t errlen)
+int tr_header_decode(const uint8_t *p, size_t len, struct tr_header *hdr, int *damaged,
+		     char *errbuf, size_t errlen)
 {
 	size_t pos = 8;
-	int err = 0;
+	int err = 0, summed = 0;
 
+	*damaged = 0;
 	if (len < 8 || memcmp(p, TRACE_MAGIC, 4) != 0) {
 		snprintf(errbuf, errlen, "not a trace file: header frame lacks the TRCE magic");
 		return -TR_E_NOT_A_TRACE;
@@ -300,6 +311,36 @@ int tr_header_decode(const uint8_t *p, size_t len, struct tr_header *hdr, char *
 			else
 				hdr->boot_wall_offset_ns = (int64_t)le64_get(v);
 			break;
+		case TR_HDR_TRACE_ID:
+			if (flen != TR_TRACE_ID_LEN) {
+				snprintf(errbuf, errlen,
+					 "corrupt trace header: its trace id is %u bytes long, "
+					 "expected %u",
+					 flen, TR_TRACE_ID_LEN);
+				err = -TR_E_CORRUPT;
+				goto cleanup;
+			}
+			memcpy(hdr->trace_id, v, TR_TRACE_ID_LEN);
+			hdr->has_trace_id = 1;
+			break;
+		case TR_HDR_HEADER_CHECKSUM:
+			if (flen != 4 || pos != len) {
+				snprintf(errbuf, errlen,
+					 "corrupt trace header: its checksum field is not a last "
+					 "field of 4 bytes");
+				err = -TR_E_CORRUPT;
+				goto cleanup;
+			}
+			if (le32_get(v) !=
+			    tr_xxh32(p, pos - FIELD_HEAD_LEN - flen, 0)) {
+				snprintf(errbuf, errlen,
+					 "the trace header does not match its checksum: its "
+					 "fields (times, capture options, trace id) cannot be "
+					 "trusted");
+				*damaged = 1;
+			}
+			summed = 1;
+			break;
 		default:
 			break; /* unknown keys are skipped (newer minor versions) */
 		}
@@ -307,6 +348,13 @@ int tr_header_decode(const uint8_t *p, size_t len, struct tr_header *hdr, char *
 			snprintf(errbuf, errlen, "out of memory reading the trace header");
 			goto cleanup;
 		}
+	}
+	/* since 1.3 the checksum closes every header: one without it was damaged */
+	if (!summed && hdr->version_minor >= 3) {
+		snprintf(errbuf, errlen,
+			 "the trace header has lost its checksum: its fields (times, capture "
+			 "options, trace id) cannot be trusted");
+		*damaged = 1;
 	}
 cleanup:
 	if (err)

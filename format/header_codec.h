@@ -26,9 +26,11 @@ int tr_header_encode(const struct tr_header *hdr, uint8_t **out, size_t *out_len
  * Parse the S bytes that follow the frame size field of a header frame
  * (trace magic, version, fields) into hdr, which must be zeroed. 0, or
  * -TR_E_NOT_A_TRACE / -TR_E_VERSION / -TR_E_CORRUPT / -TR_E_NOMEM with a
- * message; hdr is cleared on failure.
+ * message; hdr is cleared on failure. A header whose checksum does not
+ * match decodes (0) with *damaged set and the reason in errbuf: its
+ * fields cannot be trusted.
  */
-int tr_header_decode(const uint8_t *p, size_t len, struct tr_header *hdr, char *errbuf,
-		     size_t errlen);
+int tr_header_decode(const uint8_t *p, size_t len, struct tr_header *hdr, int *damaged,
+		     char *errbuf, size_t errlen);
 
 #endif /* TR_HEADER_CODEC_H */

@@ -41,8 +41,9 @@
 #define BD_RESERVED 0x8Fu
 #define BLOCK_UNCOMPRESSED 0x80000000u
 
-/* One frame holds at most one maximal record's worth of content. */
-#define FRAME_CONTENT_MAX ((size_t)TR_RECORD_HEAD_LEN + TR_RECORD_MAX_BODY)
+/* One frame holds at most one maximal record's worth of content, after its FRAME record. */
+#define FRAME_RECORD_LEN ((size_t)TR_RECORD_HEAD_LEN + TR_FRAME_FIXED_LEN)
+#define FRAME_CONTENT_MAX (FRAME_RECORD_LEN + TR_RECORD_HEAD_LEN + TR_RECORD_MAX_BODY)
 /* A frame spread over more compressed bytes than this is not ours. */
 #define FRAME_EXTENT_MAX (2 * FRAME_CONTENT_MAX)
 /* Each compressed input byte expands to at most 255 bytes (LZ4 block format). */
@@ -67,6 +68,11 @@ struct tr_reader {
 	uint64_t frame_offset, frame_index;
 
 	struct tr_header hdr;
+	int header_damaged; /* the header's fields cannot be trusted */
+	char header_problem[TR_ERRMSG_LEN];
+	int id_known; /* frames are checked against trace_id */
+	uint8_t trace_id[TR_TRACE_ID_LEN];
+	uint64_t next_seq; /* the sequence number the next frame should have */
 	struct tr_reader_stats stats;
 	int err; /* sticky error; -TR_E_CORRUPT is cleared by resync */
 	char errmsg[TR_ERRMSG_LEN];
@@ -383,6 +389,41 @@ static int check_records(struct tr_reader *r)
 	return 0;
 }
 
+/*
+ * In a trace that names itself (format 1.3), a data frame is taken only if
+ * its first record is a FRAME record with the header's trace id and a
+ * sequence number past the last frame taken: a frame found in the bytes a
+ * traced process wrote (and so in the trace's payload) cannot pass, and
+ * neither can one moved or repeated. Sets dpos past the FRAME record.
+ */
+static int check_frame_record(struct tr_reader *r)
+{
+	const uint8_t *h = r->dbuf;
+	uint64_t seq;
+
+	r->dpos = 0;
+	if (!r->id_known && !r->header_damaged)
+		return 0; /* before format 1.3 */
+	if (r->dlen < FRAME_RECORD_LEN || le16_get(h) != TR_REC_FRAME ||
+	    le16_get(h + 2) < TR_FRAME_FIXED_LEN)
+		return corrupt(r, "a data frame without its FRAME record: not this trace's");
+	if (!r->id_known) {
+		/* the header's id cannot be trusted: the first frame's is the trace's */
+		memcpy(r->trace_id, h + TR_RECORD_HEAD_LEN, TR_TRACE_ID_LEN);
+		r->id_known = 1;
+	}
+	if (memcmp(h + TR_RECORD_HEAD_LEN, r->trace_id, TR_TRACE_ID_LEN))
+		return corrupt(r, "a frame of another trace (its trace id differs): not used");
+	seq = le64_get(h + TR_RECORD_HEAD_LEN + TR_TRACE_ID_LEN);
+	if (seq < r->next_seq)
+		return corrupt(r, "frame number %llu again, after frame %llu: not used",
+			       (unsigned long long)seq, (unsigned long long)r->next_seq - 1);
+	r->stats.frames_missing += seq - r->next_seq;
+	r->next_seq = seq + 1;
+	r->dpos = TR_RECORD_HEAD_LEN + le32_get(h + 4);
+	return 0;
+}
+
 /* Skip a skippable frame at pos without holding it in memory. */
 static int skip_frame(struct tr_reader *r)
 {
@@ -458,7 +499,19 @@ static int next_frame(struct tr_reader *r)
 		}
 		magic = le32_get(r->data + r->pos);
 		if ((magic & SKIPPABLE_MAGIC_MASK) == SKIPPABLE_MAGIC_BASE) {
+			/* since 1.3 a recorder writes none after the header: damage */
+			if (r->id_known || r->header_damaged)
+				return corrupt(r, "a skippable frame where none can be");
 			err = skip_frame(r);
+			if (err == -TR_E_TRUNCATED) {
+				uint64_t at;
+
+				if (later_frame(r, &at))
+					return corrupt(r,
+						       "a skippable frame that runs past the end of "
+						       "the file, yet a frame follows at byte %llu",
+						       (unsigned long long)at);
+			}
 			if (err)
 				return err;
 			continue;
@@ -481,14 +534,15 @@ static int next_frame(struct tr_reader *r)
 			err = decompress_frame(r, &shape);
 		if (!err)
 			err = check_records(r);
+		if (!err)
+			err = check_frame_record(r);
 		if (err)
 			return err;
 		r->frame_offset = offset_of(r, 0);
 		r->frame_index = r->stats.frames++;
 		r->pos += shape.extent;
 		r->stats.bytes_consumed = offset_of(r, 0);
-		r->dpos = 0;
-		if (r->dlen)
+		if (r->dpos < r->dlen)
 			return 1;
 	}
 }
@@ -522,11 +576,13 @@ int tr_reader_next(struct tr_reader *r, struct tr_record *rec)
 	return 1;
 }
 
+/*
+ * Only a data frame is looked for: a skippable frame's magic found in
+ * damaged bytes could claim gigabytes and swallow the intact rest.
+ */
 static int is_frame_magic(const uint8_t *p)
 {
-	uint32_t magic = le32_get(p);
-
-	return magic == LZ4_FRAME_MAGIC || (magic & SKIPPABLE_MAGIC_MASK) == SKIPPABLE_MAGIC_BASE;
+	return le32_get(p) == LZ4_FRAME_MAGIC;
 }
 
 int tr_reader_resync(struct tr_reader *r)
@@ -565,13 +621,55 @@ int tr_reader_resync(struct tr_reader *r)
 
 /* ---------------------------------------------------------------- open */
 
+/* Whether an LZ4 frame magic stands in the buffered bytes after byte 8. */
+static int frame_after_header(const struct tr_reader *r)
+{
+	for (size_t i = 8; i + 4 <= r->len; i++)
+		if (le32_get(r->data + i) == LZ4_FRAME_MAGIC)
+			return 1;
+	return 0;
+}
+
+/*
+ * A header that cannot be trusted: its fields are kept (checksum mismatch)
+ * or dropped (they did not parse), the data frames are read from `next`
+ * on, and their trace id is taken from the first of them. 0.
+ */
+__attribute__((format(printf, 3, 4))) static int damaged_header(struct tr_reader *r, size_t next,
+								 const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->header_problem, sizeof(r->header_problem), fmt, ap);
+	va_end(ap);
+	r->header_damaged = 1;
+	r->stats.header_damaged = 1;
+	r->id_known = 0;
+	if (!r->hdr.version_major) {
+		r->hdr.version_major = TR_VERSION_MAJOR;
+		r->hdr.version_minor = 0;
+	}
+	/*
+	 * The first data frame: where the header says it is, unless the size
+	 * was damaged too; then the first frame magic past the header's start.
+	 */
+	if (next + 4 > r->len || le32_get(r->data + next) != LZ4_FRAME_MAGIC)
+		for (next = 8; next + 4 <= r->len; next++)
+			if (le32_get(r->data + next) == LZ4_FRAME_MAGIC)
+				break;
+	r->pos = next < r->len ? next : r->len;
+	r->stats.bytes_consumed = offset_of(r, 0);
+	return 0;
+}
+
 static int open_common(struct tr_reader *r, char *errbuf, size_t errlen)
 {
 	static const uint8_t magic[4] = { 0x50, 0x2A, 0x4D, 0x18 };
 	uint32_t size;
 	size_t avail;
 	size_t rc;
-	int ok, err;
+	int ok, err, damaged = 0;
 
 	rc = LZ4F_createDecompressionContext(&r->dctx, LZ4F_VERSION);
 	if (LZ4F_isError(rc)) {
@@ -597,23 +695,35 @@ static int open_common(struct tr_reader *r, char *errbuf, size_t errlen)
 		return -TR_E_TRUNCATED;
 	}
 	size = le32_get(r->data + 4);
-	if (size > TR_HEADER_MAX_SIZE) {
-		snprintf(errbuf, errlen, "corrupt trace header: it claims %u bytes, over %u", size,
-			 TR_HEADER_MAX_SIZE);
-		return -TR_E_CORRUPT;
-	}
-	ok = fill(r, 8 + (size_t)size);
+	ok = size > TR_HEADER_MAX_SIZE ? 0 : fill(r, 8 + (size_t)size);
 	if (ok < 0)
 		goto io_error;
+	/* a header that cannot be read is damaged, when data frames follow it */
 	if (!ok) {
-		snprintf(errbuf, errlen,
-			 "truncated at byte 0: the file header needs %u bytes, the trace has %zu",
-			 8 + size, r->len);
-		return -TR_E_TRUNCATED;
+		if (frame_after_header(r))
+			return damaged_header(r, 8, "the trace header claims %u bytes: damaged",
+					      size);
+		if (size > TR_HEADER_MAX_SIZE)
+			snprintf(errbuf, errlen, "corrupt trace header: it claims %u bytes, over %u",
+				 size, TR_HEADER_MAX_SIZE);
+		else
+			snprintf(errbuf, errlen,
+				 "truncated at byte 0: the file header needs %u bytes, the trace "
+				 "has %zu",
+				 8 + size, r->len);
+		return size > TR_HEADER_MAX_SIZE ? -TR_E_CORRUPT : -TR_E_TRUNCATED;
 	}
-	err = tr_header_decode(r->data + 8, size, &r->hdr, errbuf, errlen);
+	err = tr_header_decode(r->data + 8, size, &r->hdr, &damaged, errbuf, errlen);
+	if (err == -TR_E_CORRUPT && frame_after_header(r))
+		return damaged_header(r, 8 + (size_t)size, "%s", errbuf);
 	if (err)
 		return err;
+	if (damaged)
+		return damaged_header(r, 8 + (size_t)size, "%s", errbuf);
+	if (r->hdr.has_trace_id) {
+		memcpy(r->trace_id, r->hdr.trace_id, TR_TRACE_ID_LEN);
+		r->id_known = 1;
+	}
 	r->pos += 8 + (size_t)size;
 	r->stats.bytes_consumed = offset_of(r, 0);
 	return 0;
@@ -682,6 +792,11 @@ int tr_reader_open_mem(struct tr_reader **out, const void *buf, size_t len, char
 const struct tr_header *tr_reader_header(const struct tr_reader *r)
 {
 	return &r->hdr;
+}
+
+const char *tr_reader_header_problem(const struct tr_reader *r)
+{
+	return r->header_damaged ? r->header_problem : NULL;
 }
 
 const char *tr_reader_errmsg(const struct tr_reader *r)

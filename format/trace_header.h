@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define TR_VERSION_MAJOR 1
-#define TR_VERSION_MINOR 2
+#define TR_VERSION_MINOR 3
 
 enum tr_header_key {
 	TR_HDR_HOSTNAME = 1,
@@ -23,7 +23,12 @@ enum tr_header_key {
 	TR_HDR_COMMAND = 9,
 	TR_HDR_EVENT_OPTION = 10,
 	TR_HDR_RECORDER_OPTION = 11,
+	TR_HDR_TRACE_ID = 12,	     /* since minor 3 */
+	TR_HDR_HEADER_CHECKSUM = 13, /* since minor 3, the last field */
 };
+
+/* Random bytes that name one trace; every data frame carries them (since minor 3). */
+#define TR_TRACE_ID_LEN 16
 
 /* A list of text values (repeated header keys), owned by the header. */
 struct tr_strlist {
@@ -49,6 +54,9 @@ struct tr_header {
 	struct tr_strlist event_options;
 	struct tr_strlist command;
 	struct tr_strlist recorder_options;
+	/* the trace's identity; a writer draws one when has_trace_id is 0 */
+	int has_trace_id;
+	uint8_t trace_id[TR_TRACE_ID_LEN];
 };
 
 /* Set a string field (copies value); 0 or -TR_E_NOMEM. */

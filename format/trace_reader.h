@@ -45,7 +45,9 @@ struct tr_reader_stats {
 	uint64_t bytes_consumed; /* file bytes consumed so far */
 	uint64_t bytes_skipped;	 /* file bytes skipped while resyncing */
 	uint64_t corrupt_frames; /* frames dropped as corrupt */
+	uint64_t frames_missing; /* frame numbers never seen (format 1.3) */
 	int trailer_seen;	 /* a TRAILER record was read */
+	int header_damaged;	 /* see tr_reader_header_problem() */
 };
 
 /*
@@ -59,6 +61,13 @@ int tr_reader_open_mem(struct tr_reader **out, const void *buf, size_t len, char
 
 /* The header read at open time. */
 const struct tr_header *tr_reader_header(const struct tr_reader *r);
+
+/*
+ * Why the header cannot be trusted (it does not match its checksum, or its
+ * fields do not parse: they were dropped), or NULL when it can. The data
+ * frames are read all the same; their trace id comes from the first one.
+ */
+const char *tr_reader_header_problem(const struct tr_reader *r);
 
 /*
  * Next record: 1 and *rec filled, 0 at a clean end of file, or a negative

@@ -22,6 +22,7 @@
 enum tr_record_type {
 	TR_REC_TRAILER = 0x0001,
 	TR_REC_LOSS = 0x0002,
+	TR_REC_FRAME = 0x0003, /* since minor 3: first in every data frame, read by the reader */
 	TR_REC_PROCESS = 0x0010,
 	TR_REC_PROCESS_EXIT = 0x0011,
 	TR_REC_CGROUP = 0x0012,
@@ -74,6 +75,12 @@ const char *tr_loss_kind_name(uint32_t kind);
 
 /* Largest body_len (fixed part + tail) a record may have (FORMAT.md §4). */
 #define TR_RECORD_MAX_BODY (64u << 20)
+
+/*
+ * FRAME: u8[16] trace_id | u64 sequence (0 for the first data frame). The
+ * reader checks it against the header and does not hand it out.
+ */
+#define TR_FRAME_FIXED_LEN 24
 
 #define TR_TRAILER_FIXED_LEN 40
 struct tr_trailer {

@@ -68,6 +68,7 @@ int tr_writer_finish(struct tr_writer *w, const struct tr_trailer *trailer);
 /* Counters so far. */
 struct tr_writer_stats {
 	uint64_t records, payload_bytes, frames, file_bytes;
+	uint64_t frames_begun; /* data frames started (each opens with its FRAME record) */
 };
 void tr_writer_stats(const struct tr_writer *w, struct tr_writer_stats *out);
 

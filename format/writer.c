@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include <lz4frame.h>
@@ -50,6 +51,8 @@ struct tr_writer {
 
 	int in_frame;
 	uint64_t frame_content;	      /* decompressed bytes in the open frame */
+	uint8_t trace_id[TR_TRACE_ID_LEN];
+	uint64_t frame_seq; /* of the next data frame */
 	struct tr_xxh32 content_hash; /* of the open frame: its content checksum */
 
 	struct tr_writer_stats stats;
@@ -140,6 +143,15 @@ static int begin_frame(struct tr_writer *w)
 	w->in_frame = 1;
 	w->frame_content = 0;
 	tr_xxh32_reset(&w->content_hash, 0);
+	/* first in the frame: whose it is, and where it stands (FORMAT.md §5.19) */
+	le16_put(w->stage, TR_REC_FRAME);
+	le16_put(w->stage + 2, TR_FRAME_FIXED_LEN);
+	le32_put(w->stage + 4, TR_FRAME_FIXED_LEN);
+	memcpy(w->stage + TR_RECORD_HEAD_LEN, w->trace_id, TR_TRACE_ID_LEN);
+	le64_put(w->stage + TR_RECORD_HEAD_LEN + TR_TRACE_ID_LEN, w->frame_seq++);
+	w->stats.frames_begun = w->frame_seq;
+	w->stage_len = TR_RECORD_HEAD_LEN + TR_FRAME_FIXED_LEN;
+	w->frame_content = w->stage_len;
 	return 0;
 }
 
@@ -201,6 +213,24 @@ static int compress(struct tr_writer *w, const uint8_t *src, size_t len)
 	return 0;
 }
 
+/*
+ * The trace's id: the header's when given, else random bytes. No traced
+ * process sees them, so none can forge a frame that a reader would take.
+ */
+static int draw_trace_id(const struct tr_header *hdr, uint8_t id[TR_TRACE_ID_LEN], char *errbuf,
+			 size_t errlen)
+{
+	if (hdr->has_trace_id) {
+		memcpy(id, hdr->trace_id, TR_TRACE_ID_LEN);
+		return 0;
+	}
+	if (getrandom(id, TR_TRACE_ID_LEN, 0) != TR_TRACE_ID_LEN) {
+		snprintf(errbuf, errlen, "no random bytes for the trace id: %s", strerror(errno));
+		return -TR_E_IO;
+	}
+	return 0;
+}
+
 int tr_writer_open_fd(struct tr_writer **out, int fd, const struct tr_header *hdr,
 		      const struct tr_writer_opts *opts, char *errbuf, size_t errlen)
 {
@@ -252,7 +282,15 @@ int tr_writer_open_fd(struct tr_writer **out, int fd, const struct tr_header *hd
 		err = -TR_E_LZ4;
 		goto cleanup;
 	}
-	err = tr_header_encode(hdr, &hbuf, &hlen, errbuf, errlen);
+	err = draw_trace_id(hdr, w->trace_id, errbuf, errlen);
+	if (!err) {
+		/* the header names the id; nothing else of it is copied */
+		struct tr_header named = *hdr;
+
+		named.has_trace_id = 1;
+		memcpy(named.trace_id, w->trace_id, TR_TRACE_ID_LEN);
+		err = tr_header_encode(&named, &hbuf, &hlen, errbuf, errlen);
+	}
 	if (err)
 		goto cleanup;
 	err = write_all(w, hbuf, hlen);

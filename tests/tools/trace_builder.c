@@ -15,8 +15,10 @@
  *	header KEY=VALUE...   before any record. Keys: hostname kernel_release
  *	                      recorder_version machine boot_wall_offset_ns
  *	                      start_boot_ns, and the repeatable capture scope
- *	                      event command recorder_option. Without a header
- *	                      line: hostname=builder,
+ *	                      event command recorder_option; trace_id=random
+ *	                      (the writer draws it; by default it is the fixed
+ *	                      "trace_builder id"). Without a header line:
+ *	                      hostname=builder,
  *	                      boot_wall_offset_ns=1700000000000000000,
  *	                      start_boot_ns=1000000000.
  *	flush                 close the current frame
@@ -481,6 +483,8 @@ static void header_word(const char *k, const char *v)
 		err = tr_strlist_add(&header.command, v);
 	else if (!strcmp(k, "recorder_option"))
 		err = tr_strlist_add(&header.recorder_options, v);
+	else if (!strcmp(k, "trace_id") && !strcmp(v, "random"))
+		header.has_trace_id = 0; /* the writer draws one */
 	else
 		die("unknown header key '%s'", k);
 	check(err, "header");
@@ -662,6 +666,9 @@ int main(int argc, char **argv)
 		}
 	}
 	check(tr_header_set(&header.hostname, "builder"), "header");
+	/* a fixed trace id, so that a script always makes the same trace */
+	header.has_trace_id = 1;
+	memcpy(header.trace_id, "trace_builder id", TR_TRACE_ID_LEN);
 	header.boot_wall_offset_ns = 1700000000000000000LL;
 	header.start_boot_ns = 1000000000ULL;
 

@@ -28,7 +28,11 @@ struct gen {
 	struct tr_writer *w;
 	FILE *records; /* raw records, or NULL */
 	uint64_t lost;
+	uint64_t frames_begun; /* FRAME records put in the raw file */
 };
+
+/* Fixed, so the output is the same on every machine. */
+static const uint8_t trace_id[TR_TRACE_ID_LEN] = "tracegen sample!";
 
 static void die(const char *what, const char *msg)
 {
@@ -54,11 +58,29 @@ static void raw_record(struct gen *g, uint16_t type, const uint8_t *fixed, uint1
 		die("records file", strerror(errno));
 }
 
+/* The FRAME record the writer opened a data frame with, if it just did. */
+static void raw_frame_record(struct gen *g)
+{
+	struct tr_writer_stats st;
+	uint8_t fixed[TR_FRAME_FIXED_LEN];
+	uint64_t seq;
+
+	tr_writer_stats(g->w, &st);
+	if (st.frames_begun == g->frames_begun)
+		return;
+	seq = g->frames_begun++;
+	memcpy(fixed, trace_id, TR_TRACE_ID_LEN);
+	for (int i = 0; i < 8; i++)
+		fixed[TR_TRACE_ID_LEN + i] = (uint8_t)(seq >> (8 * i));
+	raw_record(g, TR_REC_FRAME, fixed, sizeof(fixed), NULL, 0);
+}
+
 static void emit(struct gen *g, uint16_t type, const uint8_t *fixed, uint16_t fixed_len,
 		 const void *tail, size_t tail_len)
 {
 	if (tr_writer_append(g->w, type, fixed, fixed_len, tail, tail_len) < 0)
 		die("append", tr_writer_errmsg(g->w));
+	raw_frame_record(g);
 	raw_record(g, type, fixed, fixed_len, tail, tail_len);
 }
 
@@ -87,6 +109,7 @@ static void finish(struct gen *g, const uint8_t *loss_totals, size_t loss_totals
 	trl.payload_bytes = st.payload_bytes;
 	trl.frames = st.frames - 1;
 	tr_trailer_encode(&trl, fixed);
+	raw_frame_record(g);
 	raw_record(g, TR_REC_TRAILER, fixed, sizeof(fixed), loss_totals, loss_totals_len);
 }
 
@@ -512,6 +535,8 @@ int main(int argc, char **argv)
 	    tr_strlist_add(&hdr.recorder_options, "flush_interval_ms=1000"))
 		die("header", "out of memory");
 	hdr.boot_wall_offset_ns = 1764000000000000000ll;
+	hdr.has_trace_id = 1;
+	memcpy(hdr.trace_id, trace_id, TR_TRACE_ID_LEN);
 	hdr.start_boot_ns = T0 - 500;
 	if (tr_writer_open_fd(&g.w, fd, &hdr, &opts, err, sizeof(err)) < 0)
 		die(out, err);

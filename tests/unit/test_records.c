@@ -443,11 +443,12 @@ static void header_bytes(void)
 	struct tr_header hdr = { 0 }, back = { 0 };
 	uint8_t *buf;
 	size_t len;
+	int damaged;
 	char err[TR_ERRMSG_LEN];
 	static const uint8_t start[] = {
 		0x50, 0x2a, 0x4d, 0x18,				/* skippable frame magic */
 		0x00, 0x00, 0x00, 0x00,				/* frame size, checked below */
-		'T',  'R',  'C',  'E',	0x01, 0x00, 0x02, 0x00, /* magic, version 1.2 */
+		'T',  'R',  'C',  'E',	0x01, 0x00, 0x03, 0x00, /* magic, version 1.3 */
 		0x01, 0x00, 0x01, 0x00, 0x00, 0x00, 'h',	/* hostname "h" */
 	};
 
@@ -469,13 +470,22 @@ static void header_bytes(void)
 
 		CHECK(memcmp(buf + 23, off, sizeof(off)) == 0, "boot_wall_offset_ns bytes");
 	}
-	CHECK(tr_header_decode(buf + 8, len - 8, &back, err, sizeof(err)) == 0, "%s", err);
+	CHECK(tr_header_decode(buf + 8, len - 8, &back, &damaged, err, sizeof(err)) == 0, "%s", err);
 	CHECK(strcmp(back.hostname, "h") == 0 && back.boot_wall_offset_ns == -5 &&
 		      back.start_boot_ns == 7 && back.command.count == 2 &&
 		      strcmp(back.command.items[1], "-l") == 0 && !back.kernel_release,
 	      "header decode");
 	CHECK(back.version_major == 1 && back.version_minor == TR_VERSION_MINOR, "version");
+	CHECK(!damaged, "the header matches its checksum");
 	tr_header_clear(&back);
+	/* the checksum field is last: 13, 4 bytes, the XXH32 of what precedes it */
+	CHECK(buf[len - 10] == 13 && buf[len - 9] == 0 && buf[len - 8] == 4, "checksum field head");
+	buf[22] ^= 0x01; /* the hostname "h" */
+	CHECK(tr_header_decode(buf + 8, len - 8, &back, &damaged, err, sizeof(err)) == 0 && damaged &&
+		      strstr(err, "checksum"),
+	      "a changed byte is seen: %s", err);
+	tr_header_clear(&back);
+	buf[22] ^= 0x01;
 
 	/* Unknown keys and a newer minor version are accepted; known keys still read. */
 	{
@@ -486,7 +496,7 @@ static void header_bytes(void)
 			'c',  'h',  '6', /* machine */
 		};
 
-		CHECK(tr_header_decode(newer, sizeof(newer), &back, err, sizeof(err)) == 0, "%s",
+		CHECK(tr_header_decode(newer, sizeof(newer), &back, &damaged, err, sizeof(err)) == 0, "%s",
 		      err);
 		CHECK(back.version_minor == 7 && strcmp(back.machine, "aarch6") == 0 &&
 			      !back.hostname,
