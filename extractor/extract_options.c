@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "extractor/extract.h"
+#include "extractor/terminal_text.h"
 #include "format/capture_tokens.h"
 
 static const char usage_text[] =
@@ -56,9 +57,12 @@ static const char usage_text[] =
 
 static void usage_error(FILE *err, const char *fmt, const char *arg)
 {
-	fprintf(err, "tracee-extract: ");
-	fprintf(err, fmt, arg);
-	fprintf(err, "\nTry 'tracee-extract --help' for more information.\n");
+	char text[1024];
+
+	snprintf(text, sizeof(text), fmt, arg);
+	fputs("tracee-extract: ", err);
+	terminal_puts(err, text);
+	fputs("\nTry 'tracee-extract --help' for more information.\n", err);
 }
 
 /* A byte count with an optional K, M, G or T suffix (powers of 1024); -1 if invalid. */

@@ -26,6 +26,7 @@
 #include "extractor/archive_out.h"
 #include "extractor/damage_report.h"
 #include "extractor/extract.h"
+#include "extractor/terminal_text.h"
 #include "extractor/process_table.h"
 #include "extractor/spool.h"
 #include "extractor/summary.h"
@@ -133,12 +134,13 @@ static void report_handler_error(struct run *run, const struct artifact_handler 
 {
 	const char *detail = archive_out_errmsg(run->ctx.out);
 
-	fprintf(run->err, "tracee-extract: %s artifacts: %s", h->name, strerror(-err));
+	terminal_printf(run->err, "tracee-extract: %s artifacts: %s", h->name, strerror(-err));
 	if (err == -ENOSPC || err == -EDQUOT || err == -EFBIG)
-		fprintf(run->err, " (temporary files in %s; --spool-dir chooses another place)",
-			run->ctx.spool_dir);
+		terminal_printf(run->err,
+				" (temporary files in %s; --spool-dir chooses another place)",
+				run->ctx.spool_dir);
 	if (detail[0])
-		fprintf(run->err, ": %s", detail);
+		terminal_printf(run->err, ": %s", detail);
 	fputc('\n', run->err);
 }
 
@@ -150,7 +152,8 @@ static int dispatch(struct run *run, const struct tr_record *rec)
 	if (err == -EBADMSG) {
 		bad_record(run, rec, "the core");
 	} else if (err < 0) {
-		fprintf(run->err, "tracee-extract: %s: %s\n", run->trace_name, strerror(-err));
+		terminal_printf(run->err, "tracee-extract: %s: %s\n", run->trace_name,
+				strerror(-err));
 		return -1;
 	}
 	for (size_t i = 0; i < run->nhandlers; i++) {
@@ -205,15 +208,16 @@ static int read_loop(struct run *run, struct tr_reader *r)
 			break;
 		/* Damage: say so now (the user may wait for a long extraction) and in the summary.
 		 */
-		fprintf(run->err, "tracee-extract: %s: %s\n", run->trace_name, tr_reader_errmsg(r));
+		terminal_printf(run->err, "tracee-extract: %s: %s\n", run->trace_name,
+				tr_reader_errmsg(r));
 		summary_trace_damage(run->ctx.summary, "%s", tr_reader_errmsg(r));
 		run->partial = 1;
 		if (n != -TR_E_CORRUPT)
 			return 0; /* truncated, I/O error: nothing more can be read */
 		n = tr_reader_resync(r);
 		if (n < 0) {
-			fprintf(run->err, "tracee-extract: %s: %s\n", run->trace_name,
-				tr_reader_errmsg(r));
+			terminal_printf(run->err, "tracee-extract: %s: %s\n", run->trace_name,
+					tr_reader_errmsg(r));
 			summary_trace_damage(run->ctx.summary, "%s", tr_reader_errmsg(r));
 			return 0;
 		}
@@ -236,7 +240,7 @@ static int read_loop(struct run *run, struct tr_reader *r)
 	if (!st.trailer_seen) {
 		const char *msg = "no trailer: the recording was cut short (recorder killed or "
 				  "disk full); records after the last complete frame are missing";
-		fprintf(run->err, "tracee-extract: %s: %s\n", run->trace_name, msg);
+		terminal_printf(run->err, "tracee-extract: %s: %s\n", run->trace_name, msg);
 		summary_trace_damage(run->ctx.summary, "%s", msg);
 		run->partial = 1;
 	}
@@ -253,11 +257,13 @@ static int open_trace(const char *path, const char *name, FILE *err)
 	else
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		fprintf(err, "tracee-extract: cannot open trace %s: %s\n", name, strerror(errno));
+		terminal_printf(err, "tracee-extract: cannot open trace %s: %s\n", name,
+				strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		fprintf(err, "tracee-extract: cannot read trace %s: %s\n", name, strerror(EISDIR));
+		terminal_printf(err, "tracee-extract: cannot read trace %s: %s\n", name,
+				strerror(EISDIR));
 		if (fd != STDIN_FILENO)
 			close(fd);
 		return -1;
@@ -324,7 +330,7 @@ int extract_run(const struct extract_options *opts, FILE *err)
 	if (fd < 0)
 		goto cleanup;
 	if (tr_reader_open_fd(&reader, fd, msg, sizeof(msg)) < 0) {
-		fprintf(err, "tracee-extract: %s: %s\n", run.trace_name, msg);
+		terminal_printf(err, "tracee-extract: %s: %s\n", run.trace_name, msg);
 		goto cleanup;
 	}
 
@@ -333,7 +339,7 @@ int extract_run(const struct extract_options *opts, FILE *err)
 	run.ctx.procs = process_table_new();
 	run.ctx.summary = summary_new();
 	if (!run.ctx.procs || !run.ctx.summary) {
-		fprintf(err, "tracee-extract: out of memory\n");
+		terminal_printf(err, "tracee-extract: out of memory\n");
 		goto cleanup;
 	}
 	struct spool_limits limits = {
@@ -343,13 +349,13 @@ int extract_run(const struct extract_options *opts, FILE *err)
 	};
 	run.ctx.spool = spool_new(opts->spool_dir, &limits, msg, sizeof(msg));
 	if (!run.ctx.spool) {
-		fprintf(err, "tracee-extract: %s\n", msg);
+		terminal_printf(err, "tracee-extract: %s\n", msg);
 		goto cleanup;
 	}
 	run.ctx.spool_dir = spool_dir(run.ctx.spool);
 	run.ctx.damage = damage_report_new(run.ctx.spool_dir, msg, sizeof(msg));
 	if (!run.ctx.damage) {
-		fprintf(err, "tracee-extract: %s\n", msg);
+		terminal_printf(err, "tracee-extract: %s\n", msg);
 		goto cleanup;
 	}
 	summary_time(run.ctx.summary, run.ctx.header->start_boot_ns);
@@ -357,15 +363,15 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		/* every time, name and default of the archive comes from it */
 		const char *why = tr_reader_header_problem(reader);
 
-		fprintf(err, "tracee-extract: %s: %s\n", run.trace_name, why);
+		terminal_printf(err, "tracee-extract: %s: %s\n", run.trace_name, why);
 		summary_trace_damage(run.ctx.summary, "%s", why);
 		(void)damage_report_add(run.ctx.damage, "", "header_damaged", DAMAGE_UNKNOWN,
 					DAMAGE_UNKNOWN, why);
 		run.partial = 1;
 	}
 	if (!to_stdout && same_file(fd, opts->output_path)) {
-		fprintf(err, "tracee-extract: %s: the archive would overwrite the trace\n",
-			opts->output_path);
+		terminal_printf(err, "tracee-extract: %s: the archive would overwrite the trace\n",
+				opts->output_path);
 		goto cleanup;
 	}
 	/*
@@ -374,11 +380,11 @@ int extract_run(const struct extract_options *opts, FILE *err)
 	 */
 	out = archive_out_open_in(opts->output_path, run.ctx.spool_dir, msg, sizeof(msg));
 	if (!out) {
-		fprintf(err, "tracee-extract: %s\n", msg);
+		terminal_printf(err, "tracee-extract: %s\n", msg);
 		goto cleanup;
 	}
 	if (!to_stdout && guard_archive(archive_out_pending_path(out))) {
-		fprintf(err, "tracee-extract: out of memory\n");
+		terminal_printf(err, "tracee-extract: out of memory\n");
 		goto cleanup;
 	}
 	run.ctx.out = out;
@@ -386,13 +392,13 @@ int extract_run(const struct extract_options *opts, FILE *err)
 	for (; extract_handlers[run.nhandlers]; run.nhandlers++) {
 		const struct artifact_handler *h = extract_handlers[run.nhandlers];
 		if (run.nhandlers == sizeof(run.states) / sizeof(run.states[0])) {
-			fprintf(err, "tracee-extract: too many artifact handlers\n");
+			terminal_printf(err, "tracee-extract: too many artifact handlers\n");
 			goto cleanup;
 		}
 		run.states[run.nhandlers] = h->create(&run.ctx);
 		if (!run.states[run.nhandlers]) {
-			fprintf(err, "tracee-extract: %s artifacts: %s\n", h->name,
-				strerror(errno));
+			terminal_printf(err, "tracee-extract: %s artifacts: %s\n", h->name,
+					strerror(errno));
 			goto cleanup;
 		}
 	}
@@ -413,8 +419,9 @@ int extract_run(const struct extract_options *opts, FILE *err)
 	/* the damage report travels with the evidence, even when it is empty */
 	int e = damage_report_write(run.ctx.damage, out, archive_out_newest(out));
 	if (e < 0) {
-		fprintf(err, "tracee-extract: cannot add %s: %s\n", DAMAGE_REPORT_PATH,
-			archive_out_errmsg(out)[0] ? archive_out_errmsg(out) : strerror(-e));
+		terminal_printf(err, "tracee-extract: cannot add %s: %s\n", DAMAGE_REPORT_PATH,
+				archive_out_errmsg(out)[0] ? archive_out_errmsg(out)
+							   : strerror(-e));
 		goto cleanup;
 	}
 	if (summary_has_losses(run.ctx.summary) || damage_report_count(run.ctx.damage))
@@ -423,7 +430,7 @@ int extract_run(const struct extract_options *opts, FILE *err)
 	int closed = archive_out_close(out, msg, sizeof(msg));
 	out = NULL;
 	if (closed < 0) {
-		fprintf(err, "tracee-extract: %s\n", msg);
+		terminal_printf(err, "tracee-extract: %s\n", msg);
 		goto cleanup;
 	}
 	guard_archive(NULL);

@@ -25,6 +25,7 @@
 #include "extractor/pcap_handler.h"
 #include "extractor/pcap_layouts.h"
 #include "extractor/pcap_options.h"
+#include "extractor/terminal_text.h"
 #include "extractor/pcap_writer.h"
 #include "extractor/process_table.h"
 #include "extractor/summary.h"
@@ -55,7 +56,7 @@ static void *pcap_create(struct extract_ctx *ctx)
 		return NULL;
 	if (pcap_options_resolve(ctx->header, ctx->opts, &h->opts, problem, sizeof(problem), err,
 				 sizeof(err)) < 0) {
-		fprintf(stderr, "tracee-extract: %s\n", err);
+		terminal_printf(stderr, "tracee-extract: %s\n", err);
 		free(h);
 		errno = EINVAL;
 		return NULL;
@@ -65,7 +66,7 @@ static void *pcap_create(struct extract_ctx *ctx)
 	/* files are created at the first packet: a trace without packets gets none */
 	h->files = pcap_files_new(ctx->spool_dir, PCAP_FILES_DEFAULT_OPEN, err, sizeof(err));
 	if (!h->files) {
-		fprintf(stderr, "tracee-extract: %s\n", err);
+		terminal_printf(stderr, "tracee-extract: %s\n", err);
 		free(h);
 		errno = EIO;
 		return NULL;
@@ -97,7 +98,8 @@ static int write_packet(struct pcap_handler *h, struct extract_ctx *ctx,
 		err = pcap_files_write(h->files, path, wall_ns, pkt->family, pkt->data, snap,
 				       pkt->orig_len);
 		if (err) {
-			fprintf(stderr, "tracee-extract: %s\n", pcap_files_errmsg(h->files));
+			terminal_printf(stderr, "tracee-extract: %s\n",
+					pcap_files_errmsg(h->files));
 			return err;
 		}
 	}
@@ -122,8 +124,9 @@ static int pcap_on_record(void *state, struct extract_ctx *ctx, const struct tr_
 	if (rec->type != TR_REC_PACKET)
 		return 0;
 	if (tr_packet_decode(rec, &pkt) < 0) {
-		fprintf(stderr, "tracee-extract: PACKET record too short (frame %" PRIu64 ")\n",
-			rec->frame_index);
+		terminal_printf(stderr,
+				"tracee-extract: PACKET record too short (frame %" PRIu64 ")\n",
+				rec->frame_index);
 		return -EBADMSG;
 	}
 	if (pkt.data_len > pkt.orig_len || (pkt.family != 4 && pkt.family != 6)) {
@@ -174,8 +177,8 @@ static void print_summary(const struct pcap_handler *h)
 			h->opts.layouts & TR_PCAP_SINGLE ? "" : " (not asked for: not written)");
 	for (i = 0; i < n && i < SUMMARY_FILES_LISTED; i++) {
 		pcap_files_info(h->files, i, &info);
-		fprintf(stderr, "pcap:   %s: %" PRIu64 " packets\n", info.archive_path,
-			info.packets);
+		terminal_printf(stderr, "pcap:   %s: %" PRIu64 " packets\n", info.archive_path,
+				info.packets);
 	}
 	if (n > SUMMARY_FILES_LISTED)
 		fprintf(stderr, "pcap:   ... and %zu more files\n", n - SUMMARY_FILES_LISTED);
@@ -191,15 +194,15 @@ static int pcap_finish(void *state, struct extract_ctx *ctx)
 
 	err = pcap_files_close_all(h->files);
 	if (err) {
-		fprintf(stderr, "tracee-extract: %s\n", pcap_files_errmsg(h->files));
+		terminal_printf(stderr, "tracee-extract: %s\n", pcap_files_errmsg(h->files));
 		return err;
 	}
 	for (i = 0; i < pcap_files_count(h->files); i++) {
 		pcap_files_info(h->files, i, &info);
 		fd = pcap_files_open_read(h->files, i);
 		if (fd < 0) {
-			fprintf(stderr, "tracee-extract: cannot read back %s: %s\n",
-				info.archive_path, strerror(-fd));
+			terminal_printf(stderr, "tracee-extract: cannot read back %s: %s\n",
+					info.archive_path, strerror(-fd));
 			return fd;
 		}
 		err = archive_out_add_fd(ctx->out, info.archive_path, fd, PCAP_FILE_MODE,
@@ -209,7 +212,8 @@ static int pcap_finish(void *state, struct extract_ctx *ctx)
 					 fstat(fd, &st) == 0 ? (uint64_t)st.st_size : 0);
 		close(fd);
 		if (err) {
-			fprintf(stderr, "tracee-extract: %s\n", archive_out_errmsg(ctx->out));
+			terminal_printf(stderr, "tracee-extract: %s\n",
+					archive_out_errmsg(ctx->out));
 			return err;
 		}
 	}

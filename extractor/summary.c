@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "extractor/extract.h"
+#include "extractor/terminal_text.h"
 #include "format/trace_records.h"
 
 #define MAX_NAMED 64 /* artifact types and counters: a handful each */
@@ -173,7 +174,7 @@ static void print_lines(FILE *f, const char *title, char lines[MAX_LINES][LINE_L
 		return;
 	fprintf(f, "  %s: %" PRIu64 "\n", title, n);
 	for (uint64_t i = 0; i < n && i < MAX_LINES; i++)
-		fprintf(f, "    %s\n", lines[i]);
+		terminal_printf(f, "    %s\n", lines[i]);
 	if (n > MAX_LINES)
 		fprintf(f, "    ... and %" PRIu64 " more\n", n - MAX_LINES);
 }
@@ -186,12 +187,7 @@ static void print_list(FILE *f, const char *title, const struct tr_strlist *l)
 	for (size_t i = 0; i < l->count; i++) {
 		/* One line, whatever the command held (sh -c scripts have newlines). */
 		fputc(' ', f);
-		for (const unsigned char *p = (const unsigned char *)l->items[i]; *p; p++) {
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(f, "\\x%02x", *p);
-			else
-				fputc(*p, f);
-		}
+		terminal_puts(f, l->items[i]);
 	}
 	fputc('\n', f);
 }
@@ -200,10 +196,11 @@ void summary_print(const struct summary *s, FILE *f, const struct tr_header *hdr
 		   uint64_t archive_files, uint64_t archive_bytes)
 {
 	fprintf(f, "tracee-extract summary\n");
-	fprintf(f, "  recorded on: %s (kernel %s, %s) by tracee-rec %s\n",
-		hdr->hostname ? hdr->hostname : "?",
-		hdr->kernel_release ? hdr->kernel_release : "?", hdr->machine ? hdr->machine : "?",
-		hdr->recorder_version ? hdr->recorder_version : "?");
+	terminal_printf(f, "  recorded on: %s (kernel %s, %s) by tracee-rec %s\n",
+			hdr->hostname ? hdr->hostname : "?",
+			hdr->kernel_release ? hdr->kernel_release : "?",
+			hdr->machine ? hdr->machine : "?",
+			hdr->recorder_version ? hdr->recorder_version : "?");
 	print_list(f, "capture", &hdr->capture_options);
 	print_list(f, "scope", &hdr->scope_options);
 	print_list(f, "command", &hdr->command);

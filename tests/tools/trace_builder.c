@@ -15,7 +15,8 @@
  *	header KEY=VALUE...   before any record. Keys: hostname kernel_release
  *	                      recorder_version machine boot_wall_offset_ns
  *	                      start_boot_ns, and the repeatable capture scope
- *	                      event command recorder_option; trace_id=random
+ *	                      event command recorder_option (values as text:
+ *	                      %XX escapes decoded); trace_id=random
  *	                      (the writer draws it; by default it is the fixed
  *	                      "trace_builder id"). Without a header line:
  *	                      hostname=builder,
@@ -456,9 +457,16 @@ static void open_writer(void)
 	}
 }
 
-static void header_word(const char *k, const char *v)
+static void header_word(const char *k, const char *raw)
 {
+	/* text values as BYTES: %XX escapes decoded (a NUL ends the text) */
+	struct bytes b = parse_bytes(raw);
+	char *v = realloc(b.p, b.len + 1);
 	int err = 0;
+
+	if (!v)
+		die("out of memory at '%s'", raw);
+	v[b.len] = '\0';
 	if (writer)
 		die("header after the first record: '%s'", k);
 	if (!strcmp(k, "hostname"))
@@ -487,6 +495,7 @@ static void header_word(const char *k, const char *v)
 		header.has_trace_id = 0; /* the writer draws one */
 	else
 		die("unknown header key '%s'", k);
+	free(v);
 	check(err, "header");
 }
 
