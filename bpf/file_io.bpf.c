@@ -1226,11 +1226,15 @@ lost:
 	return 0;
 }
 
-/* One side of a copy: the destination (write) or the source (read). */
-static __always_inline void copy_side(struct pt_regs *regs, long nr, long moved, __u8 direction,
-				      const bool typed)
+/*
+ * One side of a copy or a declared operation, once its file passed the
+ * filters: the per-CPU scratch holding it, or NULL. prepare_moved: the bytes
+ * prepare() takes stream positions for (0: none).
+ */
+static __always_inline struct exit_scratch *side_prepared(struct pt_regs *regs, long nr, long moved,
+							  struct io_op *op, long prepare_moved,
+							  const bool typed)
 {
-	struct io_op op = { direction, BUF_COPY, 0, 0 };
 	struct exit_scratch *x;
 	struct pending_io *p;
 	__u32 zero = 0;
@@ -1239,17 +1243,29 @@ static __always_inline void copy_side(struct pt_regs *regs, long nr, long moved,
 
 	x = bpf_map_lookup_elem(&io_exit_scratch, &zero);
 	if (!x)
-		return;
+		return NULL;
 	p = &x->here;
 	__builtin_memset(p, 0, sizeof(*p));
-	if (!syscall_wanted(regs, nr, &op, moved, p, &pos, &op_word))
-		return;
-	if (!prepare_variant(p, pos, op_word, moved, typed))
-		return;
+	if (!syscall_wanted(regs, nr, op, moved, p, &pos, &op_word))
+		return NULL;
+	if (!prepare_variant(p, pos, op_word, prepare_moved, typed))
+		return NULL;
 	p->time_ns = bpf_ktime_get_boot_ns();
+	return x;
+}
+
+/* One side of a copy: the destination (write) or the source (read). */
+static __always_inline void copy_side(struct pt_regs *regs, long nr, long moved, __u8 direction,
+				      const bool typed)
+{
+	struct io_op op = { direction, BUF_COPY, 0, 0 };
+	struct exit_scratch *x = side_prepared(regs, nr, moved, &op, moved, typed);
+
+	if (!x)
+		return;
 	if (moved > SYSCALL_BYTES_MAX)
-		p->flags |= FILE_IO_TRUNCATED;
-	emit_copy_range(p, moved);
+		x->here.flags |= FILE_IO_TRUNCATED;
+	emit_copy_range(&x->here, moved);
 }
 
 /*
@@ -1263,23 +1279,12 @@ static __always_inline void declare_side(struct pt_regs *regs, long nr, long mov
 					 const bool typed)
 {
 	struct io_op op = { direction, BUF_NONE, 0, 0 };
-	struct exit_scratch *x;
-	struct pending_io *p;
-	__u32 zero = 0;
-	__u64 op_word;
-	__s64 pos;
+	struct exit_scratch *x =
+		side_prepared(regs, nr, moved, &op, nr == NR_mmap ? 0 : moved, typed);
 
-	x = bpf_map_lookup_elem(&io_exit_scratch, &zero);
 	if (!x)
 		return;
-	p = &x->here;
-	__builtin_memset(p, 0, sizeof(*p));
-	if (!syscall_wanted(regs, nr, &op, moved, p, &pos, &op_word))
-		return;
-	if (!prepare_variant(p, pos, op_word, nr == NR_mmap ? 0 : moved, typed))
-		return;
-	p->time_ns = bpf_ktime_get_boot_ns();
-	chunk_template(&x->at, p, moved);
+	chunk_template(&x->at, &x->here, moved);
 	io_lose(&x->at, moved, LOSS_NOT_CAPTURED);
 }
 
