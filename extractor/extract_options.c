@@ -11,6 +11,7 @@
 
 #include "extractor/extract.h"
 #include "extractor/terminal_text.h"
+#include "common/byte_count.h"
 #include "format/capture_tokens.h"
 
 static const char usage_text[] =
@@ -65,44 +66,14 @@ static void usage_error(FILE *err, const char *fmt, const char *arg)
 	fputs("\nTry 'tracee-extract --help' for more information.\n", err);
 }
 
-/* A byte count with an optional K, M, G or T suffix (powers of 1024); -1 if invalid. */
+/* A byte count (common/byte_count.h) of at least one byte; -1 if invalid. */
 static int parse_size(const char *v, uint64_t *out)
 {
-	char *end;
-	unsigned long long n;
-	unsigned shift = 0;
+	uint64_t n;
 
-	if (v[0] < '0' || v[0] > '9')
+	if (byte_count_parse(v, &n) || n == 0)
 		return -1;
-	errno = 0;
-	n = strtoull(v, &end, 10);
-	if (errno)
-		return -1;
-	switch (*end) {
-	case 'k':
-	case 'K':
-		shift = 10;
-		end++;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		end++;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		end++;
-		break;
-	case 't':
-	case 'T':
-		shift = 40;
-		end++;
-		break;
-	}
-	if (*end || n == 0 || n > (UINT64_MAX >> shift))
-		return -1;
-	*out = (uint64_t)n << shift;
+	*out = n;
 	return 0;
 }
 

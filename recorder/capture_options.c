@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "recorder/capture_options.h"
+#include "common/byte_count.h"
 
 #define DEFAULT_BUFFER_SIZE (16u << 20)
 #define DEFAULT_FLUSH_INTERVAL_MS 1000u
@@ -406,45 +407,11 @@ int capture_options_finish(struct capture_options *opts, char *err, size_t errle
 	return 0;
 }
 
-/* A byte count with an optional K/M/G (binary) suffix. */
 static int parse_size(const char *opt, const char *arg, uint64_t *out, char *err, size_t errlen)
 {
-	unsigned long long n;
-	char *end;
-	int shift = 0;
-
-	errno = 0;
-	if (!isdigit((unsigned char)arg[0]))
-		goto bad;
-	n = strtoull(arg, &end, 10);
-	if (errno)
-		goto bad;
-	switch (*end) {
-	case '\0':
-		break;
-	case 'k':
-	case 'K':
-		shift = 10;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		break;
-	default:
-		goto bad;
-	}
-	if (shift && strcmp(end + 1, "") && strcasecmp(end + 1, "iB") && strcasecmp(end + 1, "B"))
-		goto bad;
-	if (n > (UINT64_MAX >> shift))
-		goto bad;
-	*out = (uint64_t)n << shift;
+	if (byte_count_parse(arg, out))
+		return fail(err, errlen, "%s '%s': not a byte count (e.g. 16M, 65536)", opt, arg);
 	return 0;
-bad:
-	return fail(err, errlen, "%s '%s': not a byte count (e.g. 16M, 65536)", opt, arg);
 }
 
 enum {
