@@ -115,8 +115,12 @@ struct io_file_state {
 	__u8 elf;	     /* offset 0 of the file was last seen holding \x7fELF */
 	__u8 named;	     /* an EV_FILE_INFO sample for it was submitted */
 	__u8 name_lost;	     /* the last one could not be reserved (counted once) */
-	__u8 recorder_trace; /* a tracee-rec's trace (bpf/trace_files.h): never captured */
-	__u8 pad[5];
+	__u8 pad;
+	/*
+	 * listed as a trace (bpf/trace_files.h): the process writing it, whose
+	 * I/O on it is never captured; 0: not listed
+	 */
+	__u32 trace_writer;
 };
 
 /* Shared by the recorders of the host (bpf/trace_files.h). */
@@ -143,12 +147,15 @@ static __always_inline struct io_file_state *file_state(const struct io_file_key
 	struct io_file_state *st = bpf_map_lookup_elem(&io_files, key);
 	struct trace_file_key trace = { .dev = key->dev, .ino = key->ino };
 	struct io_file_state fresh = {};
+	__u32 *writer;
 
 	if (st)
 		return st;
 	fresh.epoch = __sync_fetch_and_add(&io_epochs, 1) + 1;
 	/* a recorder adds its trace before its first write: the entry is new then */
-	fresh.recorder_trace = bpf_map_lookup_elem(&trace_files, &trace) != NULL;
+	writer = bpf_map_lookup_elem(&trace_files, &trace);
+	if (writer)
+		fresh.trace_writer = *writer;
 	bpf_map_update_elem(&io_files, key, &fresh, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&io_files, key);
 }
@@ -496,7 +503,12 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 	key.generation = p->generation;
 	key.pad = 0;
 	st = file_state(&key);
-	if (!st || st->recorder_trace)
+	/*
+	 * Only the listed writer's I/O is skipped: an entry left by a killed
+	 * recorder names a pid that is gone, so a file that later reuses the
+	 * inode number is captured all the same.
+	 */
+	if (!st || (st->trace_writer && st->trace_writer == bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	s = bpf_map_lookup_elem(&file_path_scratch, &zero);
 	if (!s)

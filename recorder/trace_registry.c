@@ -3,6 +3,8 @@
 #include "recorder/trace_registry.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -12,6 +14,35 @@
 #include "bpf/trace_files.h"
 #include "recorder/kernel_dev.h"
 
+/*
+ * Drop the entries of recorders that are gone (killed before they could
+ * remove theirs). The BPF side already ignores them for any process but
+ * the one they name; this keeps a reused pid from matching one, and the
+ * list from filling with the dead.
+ */
+static void drop_dead_writers(int map_fd)
+{
+	struct trace_file_key *dead = calloc(TRACE_FILES_MAX, sizeof(*dead));
+	struct trace_file_key key, at;
+	struct trace_file_key *prev = NULL;
+	size_t n = 0;
+	__u32 pid;
+
+	if (!dead)
+		return;
+	/* collected first: deleting the key a walk stands on restarts it */
+	while (n < TRACE_FILES_MAX && bpf_map_get_next_key(map_fd, prev, &key) == 0) {
+		if (bpf_map_lookup_elem(map_fd, &key, &pid) == 0 && pid > 0 &&
+		    kill((pid_t)pid, 0) != 0 && errno == ESRCH)
+			dead[n++] = key;
+		at = key;
+		prev = &at;
+	}
+	for (size_t i = 0; i < n; i++)
+		bpf_map_delete_elem(map_fd, &dead[i]);
+	free(dead);
+}
+
 int trace_registry_open(bool *shared)
 {
 	int fd;
@@ -20,6 +51,7 @@ int trace_registry_open(bool *shared)
 	for (int attempt = 0; attempt < 2; attempt++) {
 		fd = bpf_obj_get(TRACE_FILES_PIN);
 		if (fd >= 0) {
+			drop_dead_writers(fd);
 			*shared = true;
 			return fd;
 		}

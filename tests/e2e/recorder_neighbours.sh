@@ -3,7 +3,9 @@
 # Two write recorders side by side, with no workload: neither captures the
 # other's trace (each would otherwise feed on the other's output and grow
 # without end), filtered to the traces' folder or capturing every write.
-# The host's traces are listed in a BPF map pinned at /sys/fs/bpf.
+# The host's traces are listed in a BPF map pinned at /sys/fs/bpf; an entry
+# hides a file only from the recorder it names, and entries of recorders
+# that are gone are dropped.
 source "$(dirname "$0")/../lib.sh"
 require_bpf
 DUMP=$TOOLS/rec_dump
@@ -27,5 +29,58 @@ for filter in "write=$TMP/*" write; do
 	done
 	rm -f "$TMP"/[ab].trc*
 done
-[ -e /sys/fs/bpf/tracee-rec-traces ] || echo "note: no BPF file system at /sys/fs/bpf"
+
+# An entry of the host's trace list names a trace only for the recorder that
+# wrote it: a recorder killed by SIGKILL leaves its entry behind, and a file
+# that later reuses the inode number (the next file created in that folder,
+# often) must still be captured; so must a file whose entry names a live
+# process that is not the one writing. Both entries are planted here.
+REG=/sys/fs/bpf/tracee-rec-traces
+if [ -e "$REG" ]; then
+	FILES=$TMP/files
+	mkdir "$FILES"
+	: >"$FILES/stale"
+	: >"$FILES/other"
+	sleep 600 &
+	live=$!
+	true &
+	dead=$!
+	wait "$dead"
+	le64() { printf '%016x' "$1" | sed 's/../& /g' | tr ' ' '\n' | grep . | tac | tr '\n' ' '; }
+	le32() { printf '%08x' "$1" | sed 's/../& /g' | tr ' ' '\n' | grep . | tac | tr '\n' ' '; }
+	key_of() { # FILE: the map key of FILE, as bpftool takes it
+		local dev
+		dev=$(( ($(stat -c %Hd "$1") << 20) | $(stat -c %Ld "$1") ))
+		echo "$(le64 "$dev") $(le64 "$(stat -c %i "$1")")"
+	}
+	plant() { # FILE PID
+		# shellcheck disable=SC2046
+		bpftool map update pinned "$REG" key hex $(key_of "$1") value hex $(le32 "$2") ||
+			fail "cannot plant an entry in $REG"
+	}
+	plant "$FILES/stale" "$dead"
+	plant "$FILES/other" "$live"
+	"$REC" -c "write=$FILES/*" -o "$TMP/planted.trc" -- sh -c "
+		seq 1 5000 >>'$FILES/stale'; seq 7 9000 >>'$FILES/other'" 2>"$TMP/planted.err" ||
+		fail "tracee-rec exited with $?: $(cat "$TMP/planted.err")"
+	kill "$live"
+	# shellcheck disable=SC2046
+	bpftool map lookup pinned "$REG" key hex $(key_of "$FILES/stale") >/dev/null 2>&1 &&
+		fail "the entry of a recorder that is gone was left in $REG"
+	# shellcheck disable=SC2046
+	bpftool map delete pinned "$REG" key hex $(key_of "$FILES/other")
+	"$EXTRACT" "$TMP/planted.trc" -o "$TMP/planted.tar" 2>"$TMP/extract.err" ||
+		fail "tracee-extract exited with $?: $(cat "$TMP/extract.err")"
+	mkdir "$TMP/x"
+	tar -xf "$TMP/planted.tar" -C "$TMP/x" || fail "tar cannot unpack the archive"
+	[ -e "$TMP/x/written_files" ] ||
+		fail "files listed as other recorders' traces were not captured: $(tar -tf "$TMP/planted.tar")"
+	for f in stale other; do
+		a=$(sed -n "s|^\([^ ]*\) $FILES/$f\$|\1|p" "$TMP/x/written_files")
+		[ -n "$a" ] || fail "$f, listed as another recorder's trace, was not captured: $(cat "$TMP/x/written_files")"
+		cmp "$FILES/$f" "$TMP/x/$a" || fail "$f extracted differs"
+	done
+else
+	echo "note: no BPF file system at /sys/fs/bpf"
+fi
 echo ok
