@@ -34,6 +34,7 @@ struct spool_file {
 	uint64_t size;	      /* furthest byte end */
 	uint64_t bytes;	      /* bytes handed in */
 	uint64_t refused;     /* bytes past max_size, not stored */
+	uint64_t log_end;     /* end of its furthest extent in the log */
 	uint32_t first, last; /* extents in the index, NO_EXTENT when none */
 	bool has_open;
 	struct extent open; /* the extent still growing, not yet in the index */
@@ -53,6 +54,13 @@ struct spool {
 	uint32_t idx_buf_count;
 	struct spool_file *files; /* files[id - 1] */
 	size_t nfiles, cap;
+	/*
+	 * What materializing takes, made once and kept: a trace of a million
+	 * one-byte files must not pay a fresh file and fresh buffers for each.
+	 * out_fd is emptied before each artifact; callers get a dup of it.
+	 */
+	int out_fd;
+	uint8_t *copy_buf, *idx_win_buf, *log_win_buf, *pend_buf;
 };
 
 static void encode_extent(const struct extent *e, uint8_t *p)
@@ -144,7 +152,7 @@ struct spool *spool_new(const char *dir, const struct spool_limits *limits, char
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		goto nomem;
-	s->log_fd = s->idx_fd = -1;
+	s->log_fd = s->idx_fd = s->out_fd = -1;
 	s->max_size = limits->max_size;
 	s->holes_left = limits->max_holes;
 	s->dir = strdup(dir);
@@ -179,6 +187,12 @@ void spool_free(struct spool *s)
 		close(s->log_fd);
 	if (s->idx_fd >= 0)
 		close(s->idx_fd);
+	if (s->out_fd >= 0)
+		close(s->out_fd);
+	free(s->copy_buf);
+	free(s->idx_win_buf);
+	free(s->log_win_buf);
+	free(s->pend_buf);
 	free(s->log_buf);
 	free(s->idx_buf);
 	free(s->files);
@@ -356,6 +370,8 @@ int spool_pwrite(struct spool *s, spool_id id, uint64_t off, const void *data, s
 		}
 		if (off + piece > f->size)
 			f->size = off + piece;
+		if (log_off + piece > f->log_end)
+			f->log_end = log_off + piece;
 		f->bytes += piece;
 		off += piece;
 		data = (const uint8_t *)data + piece;
@@ -450,15 +466,23 @@ struct window {
 	uint8_t *buf;
 	size_t cap, len;
 	uint64_t start;
+	uint64_t end; /* nothing past it is wanted: a window never reads further */
 };
 
 /* Point *out at bytes [off, off + need) of fd, reading a new window if needed. */
 static int window_get(int fd, struct window *w, uint64_t off, size_t need, const uint8_t **out)
 {
 	if (off < w->start || off + need > w->start + w->len) {
+		size_t want = w->cap;
 		ssize_t n;
+
+		/* what the artifact has past off, when less than a window: no more */
+		if (w->end > off && w->end - off < want)
+			want = (size_t)(w->end - off);
+		if (want < need)
+			want = need;
 		do
-			n = pread(fd, w->buf, w->cap, (off_t)off);
+			n = pread(fd, w->buf, want, (off_t)off);
 		while (n < 0 && errno == EINTR);
 		if (n < 0)
 			return -errno;
@@ -562,13 +586,37 @@ int spool_materialize(struct spool *s, spool_id id, int *fd_out)
 	return spool_materialize_cut(s, id, NULL, 0, fd_out);
 }
 
+/* The materializing buffers and an empty output file: made the first time, then reused. */
+static int materialize_ready(struct spool *s)
+{
+	if (!s->copy_buf)
+		s->copy_buf = malloc(COPY_BUF_SIZE);
+	if (!s->idx_win_buf)
+		s->idx_win_buf = malloc(WINDOW_SIZE / 16);
+	if (!s->log_win_buf)
+		s->log_win_buf = malloc(WINDOW_SIZE);
+	if (!s->pend_buf)
+		s->pend_buf = malloc(WINDOW_SIZE);
+	if (!s->copy_buf || !s->idx_win_buf || !s->log_win_buf || !s->pend_buf)
+		return -ENOMEM;
+	if (s->out_fd < 0) {
+		s->out_fd = tmpfile_in(s->dir);
+		if (s->out_fd < 0) {
+			int err = s->out_fd;
+			s->out_fd = -1;
+			return err;
+		}
+	}
+	/* the previous artifact's blocks are freed: the spool never holds two */
+	return ftruncate(s->out_fd, 0) < 0 ? -errno : 0;
+}
+
 int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range *cut, size_t ncut,
 			  int *fd_out)
 {
 	struct spool_file *f = file_of(s, id);
-	struct window idx_win = { .cap = WINDOW_SIZE / 16 }, log_win = { .cap = WINDOW_SIZE };
-	struct pending pend = { .cap = WINDOW_SIZE };
-	uint8_t *buf = NULL;
+	struct window idx_win, log_win;
+	struct pending pend;
 	int fd = -1, err;
 
 	if (!f)
@@ -579,21 +627,17 @@ int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range
 		err = flush_log(s);
 	if (!err)
 		err = flush_idx(s);
+	if (!err)
+		err = materialize_ready(s);
 	if (err)
 		return err;
-	buf = malloc(COPY_BUF_SIZE);
-	idx_win.buf = malloc(idx_win.cap);
-	log_win.buf = malloc(log_win.cap);
-	pend.buf = malloc(pend.cap);
-	if (!buf || !idx_win.buf || !log_win.buf || !pend.buf) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
-	fd = tmpfile_in(s->dir);
-	if (fd < 0) {
-		err = fd;
-		goto cleanup;
-	}
+	idx_win = (struct window){ .buf = s->idx_win_buf,
+				   .cap = WINDOW_SIZE / 16,
+				   .end = f->last == NO_EXTENT ? 0 :
+								 ((uint64_t)f->last + 1) * EXTENT_LEN };
+	log_win = (struct window){ .buf = s->log_win_buf, .cap = WINDOW_SIZE, .end = f->log_end };
+	pend = (struct pending){ .buf = s->pend_buf, .cap = WINDOW_SIZE };
+	fd = s->out_fd;
 	for (uint32_t idx = f->first; idx != NO_EXTENT;) {
 		const uint8_t *raw;
 		struct extent e;
@@ -608,7 +652,7 @@ int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range
 			} else {
 				err = pending_flush(&pend, fd);
 				if (!err)
-					err = replay_extent(s, &piece, fd, buf);
+					err = replay_extent(s, &piece, fd, s->copy_buf);
 			}
 			if (err)
 				goto cleanup;
@@ -626,15 +670,9 @@ int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range
 		err = -errno;
 		goto cleanup;
 	}
-	*fd_out = fd;
-	fd = -1;
-	err = 0;
+	/* the caller's to close; it shares the file, which the next artifact empties */
+	*fd_out = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	err = *fd_out < 0 ? -errno : 0;
 cleanup:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	free(idx_win.buf);
-	free(log_win.buf);
-	free(pend.buf);
 	return err;
 }

@@ -18,11 +18,13 @@
  * the descriptor limit).
  *
  * At the end, spool_materialize() replays one artifact's extents in trace
- * order into a fresh unlinked temporary file with pwrite(): later writes
+ * order into an unlinked temporary file with pwrite(): later writes
  * win at overlapping offsets, and bytes never written stay holes (the copy
  * into the archive uses SEEK_DATA/SEEK_HOLE). The price is that artifact
  * bytes go through the disk twice; the disk space needed is the payload
- * size of the trace plus the largest artifact.
+ * size of the trace plus the largest artifact. That file and the buffers
+ * of the replay are made once and reused, artifact after artifact: the
+ * cost of an artifact is its bytes, not a constant paid a million times.
  *
  * Temporary files are unlinked as soon as they are created: nothing is
  * left behind, even when the extractor is killed.
@@ -90,8 +92,10 @@ uint64_t spool_file_size(const struct spool *s, spool_id id);
 uint64_t spool_file_bytes(const struct spool *s, spool_id id);
 
 /*
- * Assemble the artifact into a new unlinked temporary file, positioned at
- * offset 0, holes kept. The caller closes *fd. 0 or -errno.
+ * Assemble the artifact into the spool's unlinked temporary file,
+ * positioned at offset 0, holes kept. *fd is a descriptor of it for the
+ * caller to close, valid until the next artifact is materialized (which
+ * empties the file). 0 or -errno.
  */
 int spool_materialize(struct spool *s, spool_id id, int *fd);
 
