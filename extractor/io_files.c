@@ -41,8 +41,10 @@
  *
  * Text fields are written as recorded, except that the bytes that would
  * break a line or a field (newline, and in the .tsv also tab and carriage
- * return) and the backslash become a backslash and three octal digits
- * (\012 for a newline), as /proc/mounts does.
+ * return), the backslash, NUL, and a '?' that starts a path become a
+ * backslash and three octal digits (\012 for a newline), as /proc/mounts
+ * does: a path is never cut short, and a bare "?" means only that the
+ * trace names no path for the artifact.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -61,6 +63,7 @@
 #include "extractor/process_table.h"
 #include "extractor/spool.h"
 #include "extractor/summary.h"
+#include "extractor/text_store.h"
 #include "format/trace_records.h"
 
 #define TRACKED_PIDS 8 /* pids remembered per file, for losses of traces before format 1.2 */
@@ -78,7 +81,8 @@ struct file_name {
 	uint64_t dev, ino;
 	uint32_t generation;
 	uint32_t mode, pid;
-	char *path;
+	struct text_ref path; /* in io_state.texts: memory does not grow with paths */
+	bool dev_null;	      /* the path is /dev/null */
 };
 
 struct damage {
@@ -118,6 +122,7 @@ struct io_state {
 	size_t nlist, cap;
 	struct io_file *last; /* the file of the previous chunk: chunks come in runs */
 	struct io_streams *streams;
+	struct text_store *texts; /* the paths of the FILE records */
 };
 
 static int cmp_name(const void *a, const void *b)
@@ -170,7 +175,10 @@ static void *io_create(struct extract_ctx *ctx)
 	st->streams = io_streams_new(ctx->opts->max_holes ? ctx->opts->max_holes
 							  : EXTRACT_DEFAULT_MAX_HOLES,
 				     place_piece, st);
-	if (!st->streams) {
+	st->texts = text_store_new(ctx->spool_dir);
+	if (!st->streams || !st->texts) {
+		io_streams_free(st->streams);
+		text_store_free(st->texts);
 		free(st);
 		errno = ENOMEM;
 		return NULL;
@@ -180,10 +188,7 @@ static void *io_create(struct extract_ctx *ctx)
 
 static void free_name(void *p)
 {
-	struct file_name *n = p;
-
-	free(n->path);
-	free(n);
+	free(p);
 }
 
 static void no_free(void *p)
@@ -205,6 +210,7 @@ static void io_destroy(void *state)
 	}
 	free(st->list);
 	io_streams_free(st->streams);
+	text_store_free(st->texts);
 	free(st);
 }
 
@@ -219,21 +225,22 @@ static const struct file_name *find_name(const struct io_state *st, uint64_t dev
 
 static int on_file(struct io_state *st, const struct tr_record *rec)
 {
+	static const char dev_null[] = "/dev/null";
 	struct tr_file f;
 	struct file_name *n;
-	char *path;
+	struct text_ref path;
+	int err;
 
 	if (tr_file_decode(rec, &f) < 0)
 		return -EBADMSG;
-	path = strndup((const char *)f.path, f.path_len);
-	if (!path)
-		return -ENOMEM;
+	err = text_store_put(st->texts, f.path, f.path_len, &path);
+	if (err)
+		return err;
 	struct file_name key = { .dev = f.dev, .ino = f.ino, .generation = f.generation };
 	void **slot = tfind(&key, &st->names, cmp_name);
 	if (slot) {
 		/* Named again (renamed, or another link): the latest name wins. */
 		n = *slot;
-		free(n->path);
 	} else {
 		n = calloc(1, sizeof(*n));
 		if (n) {
@@ -245,11 +252,12 @@ static int on_file(struct io_state *st, const struct tr_record *rec)
 		}
 		if (!n || !tsearch(n, &st->names, cmp_name)) {
 			free(n);
-			free(path);
 			return -ENOMEM;
 		}
 	}
 	n->path = path;
+	n->dev_null = f.path_len == sizeof(dev_null) - 1 &&
+		      memcmp(f.path, dev_null, sizeof(dev_null) - 1) == 0;
 	n->mode = f.mode;
 	return 0;
 }
@@ -283,7 +291,7 @@ static struct io_file *get_file(struct io_state *st, const struct io_who *w, int
 	void **slot;
 
 	/* Tracee keeps the writers of /dev/null apart, so they do not overwrite one another. */
-	if (w->direction == TR_IO_WRITE && name && strcmp(name->path, "/dev/null") == 0)
+	if (w->direction == TR_IO_WRITE && name && name->dev_null)
 		key.keypid = w->pid;
 	snprintf(key.folder, sizeof(key.folder), "%s",
 		 process_table_folder(ctx->procs, w->cgroup_id));
@@ -605,14 +613,43 @@ static int io_on_record(void *state, struct extract_ctx *ctx, const struct tr_re
 }
 
 /* Write s with the index escapes (see the top of this file); tsv escapes tab and CR too. */
-static void put_escaped(FILE *f, const char *s, bool tsv)
+/*
+ * Write len bytes of text, escaped (see the top of this file): NUL too, so
+ * a path is never cut short, and a leading '?', so that a bare "?" only
+ * ever means "no path known".
+ */
+static void put_escaped(FILE *f, const uint8_t *s, size_t len, bool tsv)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '\n' || *p == '\\' || (tsv && (*p == '\t' || *p == '\r')))
-			fprintf(f, "\\%03o", *p);
+	for (size_t i = 0; i < len; i++) {
+		uint8_t c = s[i];
+
+		if (c == '\n' || c == '\\' || c == '\0' || (i == 0 && c == '?') ||
+		    (tsv && (c == '\t' || c == '\r')))
+			fprintf(f, "\\%03o", c);
 		else
-			fputc(*p, f);
+			putc_unlocked(c, f);
 	}
+}
+
+static void put_escaped_cstr(FILE *f, const char *s, bool tsv)
+{
+	put_escaped(f, (const uint8_t *)s, strlen(s), tsv);
+}
+
+/* The recorded path of fn, escaped, or "?" when the trace names none. */
+static int put_path(struct io_state *st, FILE *out, const struct file_name *fn, bool tsv)
+{
+	const uint8_t *path;
+	int err = 0;
+
+	if (!fn || !fn->path.len) {
+		putc_unlocked('?', out);
+		return 0;
+	}
+	path = text_store_get(st->texts, &fn->path, &err);
+	if (path)
+		put_escaped(out, path, fn->path.len, tsv);
+	return err;
 }
 
 static void artifact_name(const struct io_file *f, char *buf, size_t len)
@@ -737,64 +774,72 @@ static uint64_t artifact_size(const struct io_state *st, const struct io_file *f
 	return f->st.ncut ? stream_target_final_offset(&f->st, size) : size;
 }
 
-/* The four index files (see the top of this file). */
+/* The four index files (see the top of this file), through temporary files: never all in memory. */
 static int write_indexes(struct io_state *st, struct extract_ctx *ctx, int64_t mtime_ns)
 {
 	static const char *const names[2][2] = {
 		{ "written_files", "written_files.tsv" },
 		{ "read_files", "read_files.tsv" },
 	};
-	char *text[2][2] = { { NULL } };
-	size_t len[2][2] = { { 0 } };
-	FILE *mem[2][2] = { { NULL } };
+	FILE *out[2][2] = { { NULL } };
 	int err = 0;
 
-	for (int d = 0; d < 2; d++) {
-		for (int k = 0; k < 2; k++) {
-			mem[d][k] = open_memstream(&text[d][k], &len[d][k]);
-			if (!mem[d][k])
-				err = -ENOMEM;
+	for (int d = 0; d < 2 && !err; d++) {
+		for (int k = 0; k < 2 && !err; k++) {
+			int fd = spool_tmpfile(ctx->spool);
+
+			if (fd < 0) {
+				err = fd;
+				break;
+			}
+			out[d][k] = fdopen(fd, "w+");
+			if (!out[d][k]) {
+				err = -errno;
+				close(fd);
+			}
 		}
 	}
 	for (size_t i = 0; i < st->nlist && !err; i++) {
 		const struct io_file *f = st->list[i];
 		const struct file_name *fn = find_name(st, f->dev, f->ino, f->generation);
-		const char *path = fn && fn->path[0] ? fn->path : "?";
 		int d = f->direction == TR_IO_WRITE ? 0 : 1;
 		char name[320];
 
 		artifact_name(f, name, sizeof(name));
-		fprintf(mem[d][0], "%s ", name);
-		put_escaped(mem[d][0], path, false);
-		fputc('\n', mem[d][0]);
-		if (ftell(mem[d][1]) == 0)
-			fprintf(mem[d][1], "artifact\tpath\tpid\tcomm\tsize\tlost_bytes\tmissing\t"
+		fprintf(out[d][0], "%s ", name);
+		err = put_path(st, out[d][0], fn, false);
+		fputc('\n', out[d][0]);
+		if (ftello(out[d][1]) == 0)
+			fprintf(out[d][1], "artifact\tpath\tpid\tcomm\tsize\tlost_bytes\tmissing\t"
 					   "truncated_chunks\n");
-		fprintf(mem[d][1], "%s\t", name);
-		put_escaped(mem[d][1], path, true);
-		fprintf(mem[d][1], "\t%" PRIu32 "\t", f->pid);
-		put_escaped(mem[d][1], f->comm, true);
-		fprintf(mem[d][1], "\t%" PRIu64 "\t%" PRIu64 "\t", artifact_size(st, f),
+		fprintf(out[d][1], "%s\t", name);
+		if (!err)
+			err = put_path(st, out[d][1], fn, true);
+		fprintf(out[d][1], "\t%" PRIu32 "\t", f->pid);
+		put_escaped_cstr(out[d][1], f->comm, true);
+		fprintf(out[d][1], "\t%" PRIu64 "\t%" PRIu64 "\t", artifact_size(st, f),
 			f->lost_bytes);
 		for (size_t r = 0; r < f->ndmg && r < TSV_RANGES; r++) {
 			if (r)
-				fputc(',', mem[d][1]);
-			put_range(mem[d][1], &f->dmg[r]);
+				fputc(',', out[d][1]);
+			put_range(out[d][1], &f->dmg[r]);
 		}
 		if (!f->ndmg)
-			fputc('-', mem[d][1]);
+			fputc('-', out[d][1]);
 		else if (f->ndmg > TSV_RANGES || f->more_ranges)
-			fputs(",...", mem[d][1]);
-		fprintf(mem[d][1], "\t%" PRIu64 "\n", f->truncated_chunks);
+			fputs(",...", out[d][1]);
+		fprintf(out[d][1], "\t%" PRIu64 "\n", f->truncated_chunks);
 	}
 	for (int d = 0; d < 2; d++) {
 		for (int k = 0; k < 2; k++) {
-			if (mem[d][k] && fclose(mem[d][k]) != 0 && !err)
-				err = -ENOMEM;
-			if (!err && len[d][k])
-				err = archive_out_add_buffer(ctx->out, names[d][k], text[d][k],
-							     len[d][k], 0644, mtime_ns);
-			free(text[d][k]);
+			if (!out[d][k])
+				continue;
+			if (!err && (fflush(out[d][k]) != 0 || ferror(out[d][k])))
+				err = -errno;
+			if (!err && ftello(out[d][k]) > 0)
+				err = archive_out_add_fd(ctx->out, names[d][k], fileno(out[d][k]),
+							 0644, mtime_ns);
+			fclose(out[d][k]);
 		}
 	}
 	return err;
@@ -834,7 +879,7 @@ static int io_finish(void *state, struct extract_ctx *ctx)
 		close(fd);
 		if (!err)
 			err = report_damage(st, f, name);
-		if (!fn)
+		if (!fn || !fn->path.len)
 			unnamed++;
 		summary_artifact(ctx->summary, f->direction == TR_IO_WRITE ? "write" : "read",
 				 artifact_size(st, f));

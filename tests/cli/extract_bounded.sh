@@ -31,6 +31,24 @@ big=$(peak_kb big.trc big.tar)
 echo "peak RSS: tiny trace $tiny KiB, 64 MiB trace $big KiB"
 [ $((big - tiny)) -lt 16384 ] || fail "memory grows with the artifact: $tiny KiB -> $big KiB"
 
+# Memory does not grow with what a trace names: 20,000 files named by
+# 4 KiB paths (80 MB of text, a trace of a few hundred KiB) keep their
+# paths on disk, not in memory, and the index has every byte of them.
+awk 'BEGIN {
+	p = "/d"; while (length(p) < 4000) p = p "/d"
+	for (i = 1; i <= 20000; i++) {
+		printf "file time_ns=%d dev=3 ino=%d mode=0100644 pid=1 path=%s%d\n", 1000 + i, i, p, i
+		printf "io time_ns=%d pid=1 tid=1 dev=3 ino=%d mode=0100644 dir=write off=0 data=text:x\n", 1000 + i, i
+	}
+}' | "$TOOLS/trace_builder" -o paths.trc
+named=$(peak_kb paths.trc paths.tar)
+echo "peak RSS: 20,000 files named by 4 KiB paths $named KiB ($(stat -c %s paths.trc) byte trace)"
+[ $((named - tiny)) -lt 32768 ] || fail "memory grows with the paths: $tiny KiB -> $named KiB"
+assert_eq "index bytes (20,000 lines of 4 KiB paths)" \
+	"$(awk 'BEGIN { p = "/d"; while (length(p) < 4000) p = p "/d"
+		for (i = 1; i <= 20000; i++) printf "host/write.dev-3.inode-%d %s%d\n", i, p, i }' | sha256sum)" \
+	"$(tar xOf paths.tar written_files | sha256sum)"
+
 assert_eq "big artifact" "$(sha256sum <big)" "$(tar xOf big.tar host/write.dev-1.inode-1 | sha256sum)"
 assert_eq "artifact count" 3001 "$(tar tf big.tar | grep -c "^host/write\.")"
 assert_eq "small artifact" small2999 "$(tar xOf big.tar host/write.dev-2.inode-2999)"

@@ -59,4 +59,20 @@ assert_eq "the UTF-8 name's bytes" ELF1 "$(cat x/host/exec.*.caf$'\xc3\xa9')"
 assert_eq "the other name's bytes" ELF2 "$(cat x/host/exec.*.x$'\xff\xfe')"
 [ "$(find x/pcap -name '*.pcap' | wc -l)" = 2 ] || fail "the pcaps of a non-ASCII comm: $(find x/pcap)"
 (cd x && sha256sum -c --quiet manifest.sha256) || fail "manifest check"
+
+# paths the index must not cut or confuse: a NUL inside, a file named "?",
+# and one with no FILE record (the index's "?"); each line stays one line
+printf '%s\n' "file time_ns=1 dev=1 ino=1 mode=0100644 pid=1 path=/a%00b" \
+	"file time_ns=1 dev=1 ino=2 mode=0100644 pid=1 path=?" \
+	"io time_ns=2 pid=1 tid=1 dev=1 ino=1 mode=0100644 dir=write off=0 data=text:1" \
+	"io time_ns=2 pid=1 tid=1 dev=1 ino=2 mode=0100644 dir=write off=0 data=text:2" \
+	"io time_ns=2 pid=1 tid=1 dev=1 ino=3 mode=0100644 dir=write off=0 data=text:3" |
+	"$TOOLS/trace_builder" -o paths.trc
+extract_ok paths.trc
+mkdir p && tar -xf paths.trc.tar -C p
+assert_eq "written_files of hostile paths" "host/write.dev-1.inode-1 /a\\000b
+host/write.dev-1.inode-2 \\077
+host/write.dev-1.inode-3 ?" "$(cat p/written_files)"
+assert_eq "paths column of written_files.tsv" '/a\000b \077 ?' \
+	"$(awk -F'\t' 'NR > 1 { printf "%s%s", (NR > 2 ? " " : ""), $2 }' p/written_files.tsv)"
 echo ok
