@@ -419,6 +419,146 @@ int archive_out_add_fd_digest(struct archive_out *ao, const char *path, int fd, 
 	return err;
 }
 
+/* Offsets of the sparse map, in tar blocks: GNU tar reads each region from a block of its own. */
+#define SPARSE_ALIGN 512u
+
+/*
+ * The data regions of src in the entry's sparse map: pieces that continue
+ * one another are one region, and each region is widened to whole tar
+ * blocks (its hole bytes then go as zeros); no map when the data covers
+ * it all.
+ */
+static int map_source(struct archive_out *ao, const char *path, const struct archive_source *src,
+		      struct archive_entry *e)
+{
+	uint64_t start = 0, end = 0, off, len, pos = 0;
+	bool open = false, holes = false;
+	int r, err;
+
+	err = src->rewind(src->arg);
+	while (!err && (r = src->next(src->arg, &off, &len)) != 0) {
+		if (r < 0 || off < pos || off > src->size || len > src->size - off) {
+			err = r < 0 ? r : -EIO;
+			break;
+		}
+		pos = off + len;
+		if (!len)
+			continue;
+		off -= off % SPARSE_ALIGN;
+		len = pos - off;
+		if (len % SPARSE_ALIGN)
+			len += SPARSE_ALIGN - len % SPARSE_ALIGN;
+		if (len > src->size - off)
+			len = src->size - off;
+		if (open && off <= end) {
+			if (off + len > end)
+				end = off + len;
+			continue;
+		}
+		if (open)
+			archive_entry_sparse_add_entry(e, (la_int64_t)start, (la_int64_t)(end - start));
+		holes = holes || off > 0;
+		start = off;
+		end = off + len;
+		open = true;
+	}
+	if (err) {
+		set_err(ao, "cannot map the data of %s: %s", path, strerror(-err));
+		return err;
+	}
+	if (open)
+		archive_entry_sparse_add_entry(e, (la_int64_t)start, (la_int64_t)(end - start));
+	if (end < src->size)
+		holes = true;
+	if (!holes) {
+		archive_entry_sparse_clear(e);
+		return 0;
+	}
+	/* GNU tar wants the map to reach the end of the file: an empty region there. */
+	if (!open || end < src->size)
+		archive_entry_sparse_add_entry(e, (la_int64_t)src->size, 0);
+	return 0;
+}
+
+/* len zero bytes of a hole, as the pax writer wants them (it drops what the map says). */
+static int write_zeros(struct archive_out *ao, const char *path, uint64_t len,
+		       struct sha256 *hash)
+{
+	memset(ao->buf, 0, CHUNK_SIZE);
+	while (len) {
+		size_t n = len > CHUNK_SIZE ? CHUNK_SIZE : (size_t)len;
+		int err = write_data(ao, path, ao->buf, n);
+
+		if (err)
+			return err;
+		sha256_update(hash, ao->buf, n);
+		len -= n;
+	}
+	return 0;
+}
+
+int archive_out_add_source(struct archive_out *ao, const char *path,
+			   const struct archive_source *src, mode_t mode, int64_t mtime_ns,
+			   uint8_t digest[SHA256_DIGEST_LEN])
+{
+	struct archive_entry *e = NULL;
+	struct sha256 hash;
+	uint64_t pos = 0, off, len;
+	int r, err;
+
+	if (reserved(ao, path))
+		return -EINVAL;
+	e = file_entry(ao, path, src->size, mode, mtime_ns);
+	if (!e)
+		return -EIO;
+	err = map_source(ao, path, src, e);
+	if (err)
+		goto cleanup;
+	if (write_header(ao, e) < 0) {
+		set_err(ao, "cannot add %s: %s", path, lib_err(ao));
+		err = -EIO;
+		goto cleanup;
+	}
+	sha256_init(&hash);
+	err = src->rewind(src->arg);
+	while (!err && (r = src->next(src->arg, &off, &len)) != 0) {
+		/* map_source checked the order once: a source that changes is refused */
+		err = r < 0 ? r : off < pos || off > src->size || len > src->size - off ? -EIO : 0;
+		if (err) {
+			set_err(ao, "cannot walk the data of %s: %s", path,
+				r < 0 ? strerror(-r) : "pieces out of order");
+			break;
+		}
+		err = write_zeros(ao, path, off - pos, &hash);
+		for (uint64_t done = 0; !err && done < len;) {
+			size_t n = len - done > CHUNK_SIZE ? CHUNK_SIZE : (size_t)(len - done);
+
+			err = src->read(src->arg, ao->buf, n);
+			if (err) {
+				set_err(ao, "cannot read the data of %s: %s", path, strerror(-err));
+				break;
+			}
+			err = write_data(ao, path, ao->buf, n);
+			if (!err)
+				sha256_update(&hash, ao->buf, n);
+			done += n;
+		}
+		pos = off + len;
+	}
+	if (!err)
+		err = write_zeros(ao, path, src->size - pos, &hash);
+	if (err)
+		goto cleanup;
+	err = note_digest(ao, path, &hash, digest);
+	if (err)
+		goto cleanup;
+	ao->files++;
+	ao->bytes += src->size;
+cleanup:
+	archive_entry_free(e);
+	return err;
+}
+
 int archive_out_add_fd(struct archive_out *ao, const char *path, int fd, mode_t mode,
 		       int64_t mtime_ns)
 {

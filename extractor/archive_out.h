@@ -44,6 +44,27 @@ int archive_out_add_fd(struct archive_out *ao, const char *path, int fd, mode_t 
 int archive_out_add_fd_digest(struct archive_out *ao, const char *path, int fd, mode_t mode,
 			      int64_t mtime_ns, uint8_t digest[32]);
 
+/*
+ * Content handed over piece by piece, for a member that is never assembled
+ * in a file first. next() gives the next piece of data, at or past the end
+ * of the one before (the bytes between are holes) and within size: 1, 0
+ * after the last, or -errno; read() copies the next len bytes of the
+ * current piece (0 or -errno); rewind() starts over: the pieces are walked
+ * twice, for the sparse map and then for the data.
+ */
+struct archive_source {
+	uint64_t size;
+	void *arg;
+	int (*rewind)(void *arg);
+	int (*next)(void *arg, uint64_t *off, uint64_t *len);
+	int (*read)(void *arg, void *buf, size_t len);
+};
+
+/* Add a regular file with the content of src, and its SHA-256 in digest. */
+int archive_out_add_source(struct archive_out *ao, const char *path,
+			   const struct archive_source *src, mode_t mode, int64_t mtime_ns,
+			   uint8_t digest[32]);
+
 /* Add a regular file holding len bytes of buf. */
 int archive_out_add_buffer(struct archive_out *ao, const char *path, const void *buf, size_t len,
 			   mode_t mode, int64_t mtime_ns);

@@ -62,6 +62,7 @@
 #include "extractor/io_streams.h"
 #include "extractor/process_table.h"
 #include "extractor/spool.h"
+#include "extractor/spool_archive.h"
 #include "extractor/summary.h"
 #include "extractor/text_store.h"
 #include "format/trace_records.h"
@@ -863,7 +864,6 @@ static int io_finish(void *state, struct extract_ctx *ctx)
 		struct io_file *f = st->list[i];
 		const struct file_name *fn = find_name(st, f->dev, f->ino, f->generation);
 		char name[320];
-		int fd = -1;
 
 		artifact_name(f, name, sizeof(name));
 		if (!f->st.positioned) {
@@ -871,12 +871,8 @@ static int io_finish(void *state, struct extract_ctx *ctx)
 			spool_extend(ctx->spool, f->sid, f->st.end);
 			settle_offsets(f);
 		}
-		err = spool_materialize_cut(ctx->spool, f->sid, f->st.cut, f->st.ncut, &fd);
-		if (err)
-			break;
-		err = archive_out_add_fd(ctx->out, name, fd, 0640,
-					 extract_wall_ns(ctx, f->last_ns));
-		close(fd);
+		err = spool_archive_add(ctx->spool, f->sid, f->st.cut, f->st.ncut, ctx->out, name,
+					0640, extract_wall_ns(ctx, f->last_ns), NULL);
 		if (!err)
 			err = report_damage(st, f, name);
 		if (!fn || !fn->path.len)

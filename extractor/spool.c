@@ -36,6 +36,7 @@ struct spool_file {
 	uint64_t refused;     /* bytes past max_size, not stored */
 	uint64_t log_end;     /* end of its furthest extent in the log */
 	uint32_t first, last; /* extents in the index, NO_EXTENT when none */
+	bool out_of_order;    /* a piece went below the end: only materializing sorts it out */
 	bool has_open;
 	struct extent open; /* the extent still growing, not yet in the index */
 };
@@ -61,6 +62,7 @@ struct spool {
 	 */
 	int out_fd;
 	uint8_t *copy_buf, *idx_win_buf, *log_win_buf, *pend_buf;
+	struct walk *walk; /* the one walk over an artifact in progress (spool_walk_begin) */
 };
 
 static void encode_extent(const struct extent *e, uint8_t *p)
@@ -189,6 +191,7 @@ void spool_free(struct spool *s)
 		close(s->idx_fd);
 	if (s->out_fd >= 0)
 		close(s->out_fd);
+	free(s->walk);
 	free(s->copy_buf);
 	free(s->idx_win_buf);
 	free(s->log_win_buf);
@@ -348,6 +351,8 @@ int spool_pwrite(struct spool *s, spool_id id, uint64_t off, const void *data, s
 	}
 	if (off > f->size)
 		s->holes_left -= off - f->size;
+	if (off < f->size)
+		f->out_of_order = true;
 	while (len) {
 		/* An extent holds at most 4 GiB - 1; bigger pieces take several. */
 		size_t piece = len > MAX_EXTENT_LEN ? MAX_EXTENT_LEN : len;
@@ -495,6 +500,13 @@ static int window_get(int fd, struct window *w, uint64_t off, size_t need, const
 	return 0;
 }
 
+struct walk {
+	const struct spool_file *f;
+	uint32_t next;		/* the next extent in the index */
+	uint64_t log_off, left; /* of the current extent: what read() has not taken */
+	struct window idx_win, log_win;
+};
+
 /* Small extents that continue one another are gathered here and written at once. */
 struct pending {
 	uint8_t *buf;
@@ -581,13 +593,36 @@ static bool next_uncut(struct extent *e, const struct spool_range *cut, size_t n
 	return false;
 }
 
+/* Everything of f readable from the two files. */
+static int on_disk(struct spool *s, struct spool_file *f)
+{
+	int err = close_open_extent(s, f);
+
+	if (!err)
+		err = flush_log(s);
+	if (!err)
+		err = flush_idx(s);
+	return err;
+}
+
+/* Empty windows over f's extents in the index and its bytes in the log. */
+static void windows_of(struct spool *s, const struct spool_file *f, struct window *idx_win,
+		       struct window *log_win)
+{
+	*idx_win = (struct window){ .buf = s->idx_win_buf,
+				    .cap = WINDOW_SIZE / 16,
+				    .end = f->last == NO_EXTENT ? 0 :
+								  ((uint64_t)f->last + 1) * EXTENT_LEN };
+	*log_win = (struct window){ .buf = s->log_win_buf, .cap = WINDOW_SIZE, .end = f->log_end };
+}
+
 int spool_materialize(struct spool *s, spool_id id, int *fd_out)
 {
 	return spool_materialize_cut(s, id, NULL, 0, fd_out);
 }
 
-/* The materializing buffers and an empty output file: made the first time, then reused. */
-static int materialize_ready(struct spool *s)
+/* The buffers of materializing and walking: made the first time, then reused. */
+static int buffers_ready(struct spool *s)
 {
 	if (!s->copy_buf)
 		s->copy_buf = malloc(COPY_BUF_SIZE);
@@ -597,8 +632,16 @@ static int materialize_ready(struct spool *s)
 		s->log_win_buf = malloc(WINDOW_SIZE);
 	if (!s->pend_buf)
 		s->pend_buf = malloc(WINDOW_SIZE);
-	if (!s->copy_buf || !s->idx_win_buf || !s->log_win_buf || !s->pend_buf)
-		return -ENOMEM;
+	return !s->copy_buf || !s->idx_win_buf || !s->log_win_buf || !s->pend_buf ? -ENOMEM : 0;
+}
+
+/* The buffers and an empty output file. */
+static int materialize_ready(struct spool *s)
+{
+	int err = buffers_ready(s);
+
+	if (err)
+		return err;
 	if (s->out_fd < 0) {
 		s->out_fd = tmpfile_in(s->dir);
 		if (s->out_fd < 0) {
@@ -621,21 +664,15 @@ int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range
 
 	if (!f)
 		return -EINVAL;
-	/* Everything of this file must be readable from the two files. */
-	err = close_open_extent(s, f);
-	if (!err)
-		err = flush_log(s);
-	if (!err)
-		err = flush_idx(s);
+	err = on_disk(s, f);
 	if (!err)
 		err = materialize_ready(s);
 	if (err)
 		return err;
-	idx_win = (struct window){ .buf = s->idx_win_buf,
-				   .cap = WINDOW_SIZE / 16,
-				   .end = f->last == NO_EXTENT ? 0 :
-								 ((uint64_t)f->last + 1) * EXTENT_LEN };
-	log_win = (struct window){ .buf = s->log_win_buf, .cap = WINDOW_SIZE, .end = f->log_end };
+	/* the buffers are the walk's too: a walk in progress ends here */
+	if (s->walk)
+		s->walk->f = NULL;
+	windows_of(s, f, &idx_win, &log_win);
 	pend = (struct pending){ .buf = s->pend_buf, .cap = WINDOW_SIZE };
 	fd = s->out_fd;
 	for (uint32_t idx = f->first; idx != NO_EXTENT;) {
@@ -675,4 +712,78 @@ int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range
 	err = *fd_out < 0 ? -errno : 0;
 cleanup:
 	return err;
+}
+
+bool spool_in_order(const struct spool *s, spool_id id)
+{
+	const struct spool_file *f = file_of(s, id);
+
+	return f && !f->out_of_order;
+}
+
+int spool_walk_begin(struct spool *s, spool_id id)
+{
+	struct spool_file *f = file_of(s, id);
+	int err;
+
+	if (!f || f->out_of_order)
+		return -EINVAL;
+	err = on_disk(s, f);
+	if (!err)
+		err = buffers_ready(s);
+	if (!err && !s->walk && !(s->walk = calloc(1, sizeof(*s->walk))))
+		err = -ENOMEM;
+	if (err)
+		return err;
+	s->walk->f = f;
+	s->walk->next = f->first;
+	s->walk->left = 0;
+	windows_of(s, f, &s->walk->idx_win, &s->walk->log_win);
+	return 0;
+}
+
+int spool_walk_next(struct spool *s, uint64_t *off, uint64_t *len)
+{
+	struct walk *w = s->walk;
+	const uint8_t *raw;
+	struct extent e;
+	int err;
+
+	if (!w || !w->f)
+		return -EINVAL;
+	if (w->next == NO_EXTENT)
+		return 0;
+	err = window_get(s->idx_fd, &w->idx_win, (uint64_t)w->next * EXTENT_LEN, EXTENT_LEN, &raw);
+	if (err)
+		return err;
+	decode_extent(raw, &e);
+	w->next = e.next;
+	w->log_off = e.log_off;
+	w->left = e.len;
+	*off = e.art_off;
+	*len = e.len;
+	return 1;
+}
+
+int spool_walk_read(struct spool *s, void *buf, size_t len)
+{
+	struct walk *w = s->walk;
+	const uint8_t *data;
+	int err;
+
+	if (!w || len > w->left)
+		return -EINVAL;
+	/* small extents come through the window (few reads for many); large ones straight in */
+	if (len <= SMALL_EXTENT) {
+		err = window_get(s->log_fd, &w->log_win, w->log_off, len, &data);
+		if (!err)
+			memcpy(buf, data, len);
+	} else {
+		err = pread_all(s->log_fd, buf, len, w->log_off);
+	}
+	if (err)
+		return err;
+	w->log_off += len;
+	w->left -= len;
+	return 0;
 }

@@ -32,6 +32,7 @@
 #ifndef TRACEE_EXTRACT_SPOOL_H
 #define TRACEE_EXTRACT_SPOOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -112,6 +113,23 @@ struct spool_range {
  */
 int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range *cut, size_t ncut,
 			  int *fd);
+
+/*
+ * True while every piece of the artifact went at or past its end: its
+ * extents are then its bytes in order, and it can be walked instead of
+ * materialized (no copy through the disk).
+ */
+bool spool_in_order(const struct spool *s, spool_id id);
+
+/*
+ * A walk over an artifact that is in order, one at a time per spool (the
+ * next begin, or a materialize, ends the last): begin (again, to start over), then next()
+ * gives each piece's offset and length (1, 0 after the last, or -errno)
+ * and read() the next len bytes of the current piece (0 or -errno).
+ */
+int spool_walk_begin(struct spool *s, spool_id id);
+int spool_walk_next(struct spool *s, uint64_t *off, uint64_t *len);
+int spool_walk_read(struct spool *s, void *buf, size_t len);
 
 /*
  * A new unlinked temporary file in the spool directory, for a handler that
