@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "extractor/hash_pipe.h"
 #include "extractor/manifest.h"
 #include "extractor/sha256.h"
 #include "extractor/spool.h"
@@ -29,7 +30,7 @@ struct archive_out {
 	struct private_file file;
 	char *name;   /* for messages: the path, or "standard output" */
 	void *paths;  /* tsearch tree of every path added (char *) */
-	uint8_t *buf; /* CHUNK_SIZE bytes, for streaming */
+	struct hash_pipe *pipe; /* its CHUNK_SIZE buffers carry member data, hashed on the side */
 	uint64_t files, bytes;
 	struct manifest *manifest;
 	int64_t newest_ns; /* latest mtime of a member: the manifest's own */
@@ -83,9 +84,9 @@ struct archive_out *archive_out_open_in(const char *path, const char *tmp_dir, c
 		goto nomem;
 	ao->file.fd = -1;
 	ao->name = strdup(to_stdout ? "standard output" : path);
-	ao->buf = malloc(CHUNK_SIZE);
+	ao->pipe = hash_pipe_new(CHUNK_SIZE);
 	ao->a = archive_write_new();
-	if (!ao->name || !ao->buf || !ao->a)
+	if (!ao->name || !ao->pipe || !ao->a)
 		goto nomem;
 	tmp_dir = spool_tmp_dir(tmp_dir);
 	/* Before the archive exists: a failure here leaves no file behind. */
@@ -338,12 +339,13 @@ static int map_holes(struct archive_out *ao, const char *path, int fd, uint64_t 
 
 /*
  * A regular file member with the content of fd; hash, when not NULL, takes
- * every byte of the content, holes as zeros.
+ * every byte of it, holes as zeros.
  */
 static int add_file(struct archive_out *ao, const char *path, int fd, mode_t mode, int64_t mtime_ns,
 		    struct sha256 *hash)
 {
 	struct archive_entry *e = NULL;
+	struct sha256 unused;
 	struct stat st;
 	uint64_t size, off = 0;
 	int err = 0;
@@ -356,6 +358,11 @@ static int add_file(struct archive_out *ao, const char *path, int fd, mode_t mod
 	e = file_entry(ao, path, size, mode, mtime_ns);
 	if (!e)
 		return -EIO;
+	if (!hash) {
+		sha256_init(&unused);
+		hash = &unused;
+	}
+	hash_pipe_begin(ao->pipe, hash);
 	err = map_holes(ao, path, fd, size, e);
 	if (err)
 		goto cleanup;
@@ -370,6 +377,7 @@ static int add_file(struct archive_out *ao, const char *path, int fd, mode_t mod
 	 */
 	while (off < size) {
 		size_t want = size - off > CHUNK_SIZE ? CHUNK_SIZE : (size_t)(size - off);
+		uint8_t *buf = hash_pipe_buf(ao->pipe);
 		off_t data = lseek(fd, (off_t)off, SEEK_DATA);
 		if (data < 0 && errno == ENXIO)
 			data = (off_t)size; /* hole to the end */
@@ -377,9 +385,9 @@ static int add_file(struct archive_out *ao, const char *path, int fd, mode_t mod
 			uint64_t hole = (uint64_t)data - off;
 			if (hole < want)
 				want = (size_t)hole;
-			memset(ao->buf, 0, want);
+			memset(buf, 0, want);
 		} else {
-			ssize_t n = pread(fd, ao->buf, want, (off_t)off);
+			ssize_t n = pread(fd, buf, want, (off_t)off);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) {
@@ -390,16 +398,17 @@ static int add_file(struct archive_out *ao, const char *path, int fd, mode_t mod
 			}
 			want = (size_t)n;
 		}
-		err = write_data(ao, path, ao->buf, want);
+		err = write_data(ao, path, buf, want);
 		if (err)
 			goto cleanup;
-		if (hash)
-			sha256_update(hash, ao->buf, want);
+		hash_pipe_push(ao->pipe, want);
 		off += want;
 	}
 	ao->files++;
 	ao->bytes += size;
 cleanup:
+	/* hash is the caller's: nothing may still be hashing into it on return */
+	hash_pipe_end(ao->pipe);
 	archive_entry_free(e);
 	return err;
 }
@@ -481,17 +490,18 @@ static int map_source(struct archive_out *ao, const char *path, const struct arc
 }
 
 /* len zero bytes of a hole, as the pax writer wants them (it drops what the map says). */
-static int write_zeros(struct archive_out *ao, const char *path, uint64_t len,
-		       struct sha256 *hash)
+static int write_zeros(struct archive_out *ao, const char *path, uint64_t len)
 {
-	memset(ao->buf, 0, CHUNK_SIZE);
 	while (len) {
 		size_t n = len > CHUNK_SIZE ? CHUNK_SIZE : (size_t)len;
-		int err = write_data(ao, path, ao->buf, n);
+		uint8_t *buf = hash_pipe_buf(ao->pipe);
+		int err;
 
+		memset(buf, 0, n);
+		err = write_data(ao, path, buf, n);
 		if (err)
 			return err;
-		sha256_update(hash, ao->buf, n);
+		hash_pipe_push(ao->pipe, n);
 		len -= n;
 	}
 	return 0;
@@ -520,6 +530,7 @@ int archive_out_add_source(struct archive_out *ao, const char *path,
 		goto cleanup;
 	}
 	sha256_init(&hash);
+	hash_pipe_begin(ao->pipe, &hash);
 	err = src->rewind(src->arg);
 	while (!err && (r = src->next(src->arg, &off, &len)) != 0) {
 		/* map_source checked the order once: a source that changes is refused */
@@ -529,24 +540,27 @@ int archive_out_add_source(struct archive_out *ao, const char *path,
 				r < 0 ? strerror(-r) : "pieces out of order");
 			break;
 		}
-		err = write_zeros(ao, path, off - pos, &hash);
+		err = write_zeros(ao, path, off - pos);
 		for (uint64_t done = 0; !err && done < len;) {
 			size_t n = len - done > CHUNK_SIZE ? CHUNK_SIZE : (size_t)(len - done);
+			uint8_t *buf = hash_pipe_buf(ao->pipe);
 
-			err = src->read(src->arg, ao->buf, n);
+			err = src->read(src->arg, buf, n);
 			if (err) {
 				set_err(ao, "cannot read the data of %s: %s", path, strerror(-err));
 				break;
 			}
-			err = write_data(ao, path, ao->buf, n);
+			err = write_data(ao, path, buf, n);
 			if (!err)
-				sha256_update(&hash, ao->buf, n);
+				hash_pipe_push(ao->pipe, n);
 			done += n;
 		}
 		pos = off + len;
 	}
 	if (!err)
-		err = write_zeros(ao, path, src->size - pos, &hash);
+		err = write_zeros(ao, path, src->size - pos);
+	/* everything pushed is in hash before it is final, or before it goes out of scope */
+	hash_pipe_end(ao->pipe);
 	if (err)
 		goto cleanup;
 	err = note_digest(ao, path, &hash, digest);
@@ -577,7 +591,7 @@ static void release(struct archive_out *ao)
 	private_file_discard(&ao->file);
 	tdestroy(ao->paths, free_path);
 	manifest_free(ao->manifest);
-	free(ao->buf);
+	hash_pipe_free(ao->pipe);
 	free(ao->name);
 	free(ao);
 }
