@@ -26,10 +26,11 @@
 #include "extractor/archive_out.h"
 #include "extractor/damage_report.h"
 #include "extractor/extract.h"
-#include "extractor/terminal_text.h"
+#include "extractor/pcap_writer.h"
 #include "extractor/process_table.h"
 #include "extractor/spool.h"
 #include "extractor/summary.h"
+#include "extractor/terminal_text.h"
 #include "format/trace_records.h"
 
 int64_t extract_wall_ns(const struct extract_ctx *ctx, uint64_t boot_ns)
@@ -274,7 +275,8 @@ static int open_trace(const char *path, const char *name, FILE *err)
 /*
  * The archive being written (its temporary name, our own copy), removed if
  * the extraction is interrupted: a half-written archive would look like
- * evidence. The signals' earlier actions are put back after.
+ * evidence; so are the pcaps' spool files (pcap_files_discard_now). The
+ * signals' earlier actions are put back after.
  */
 static char *volatile archive_in_progress;
 static const int guarded_signals[] = { SIGINT, SIGTERM, SIGHUP };
@@ -283,13 +285,15 @@ static struct sigaction unguarded[sizeof(guarded_signals) / sizeof(guarded_signa
 static void on_fatal_signal(int sig)
 {
 	const char *path = archive_in_progress;
-	if (path)
+	if (path && path[0])
 		unlink(path);
+	/* the packets spooled for the pcaps are evidence too */
+	pcap_files_discard_now();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-/* Guard path (copied), or with NULL stop guarding. 0 or -ENOMEM. */
+/* Guard path (copied; "" for none), or with NULL stop guarding. 0 or -ENOMEM. */
 static int guard_archive(const char *path)
 {
 	struct sigaction sa = { .sa_handler = on_fatal_signal };
@@ -383,7 +387,8 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		terminal_printf(err, "tracee-extract: %s\n", msg);
 		goto cleanup;
 	}
-	if (!to_stdout && guard_archive(archive_out_pending_path(out))) {
+	/* standard output has no file to remove, but the spool has */
+	if (guard_archive(to_stdout ? "" : archive_out_pending_path(out))) {
 		terminal_printf(err, "tracee-extract: out of memory\n");
 		goto cleanup;
 	}

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <pcap/pcap.h>
@@ -28,9 +31,14 @@ struct pcap_file {
 	struct pcap_file *lru_prev, *lru_next; /* open files, most recent first */
 };
 
+/* The spool directories' names, and the file in each that its extractor holds locked. */
+#define SPOOL_PREFIX "tracee-extract-pcap."
+#define LOCK_NAME "lock"
+
 struct pcap_files {
 	pcap_t *dead; /* DLT_NULL, ns timestamps: only for writing */
 	char *dir;
+	int lock_fd; /* LOCK_EX on dir/lock for as long as the directory is ours */
 	struct pcap_file **files; /* creation order */
 	size_t count, cap;
 	struct pcap_file **buckets;
@@ -50,6 +58,79 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
+/* The spool directory a signal handler must remove (one extraction per process). */
+static struct pcap_files *volatile signal_victim;
+
+/* Remove dir/name, whatever name is (a spool file, the lock). */
+static void remove_in(int dfd, const char *name)
+{
+	unlinkat(dfd, name, 0);
+}
+
+/*
+ * Remove the spool directories of extractors that are gone: killed
+ * outright, they could not remove theirs. A directory whose lock nobody
+ * holds is no one's; one without a lock is left alone (it may be a live
+ * extractor's, an instant after mkdtemp). Only the caller's own.
+ */
+static void sweep_stale(const char *spool_dir)
+{
+	DIR *d = opendir(spool_dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		struct stat st;
+		int dfd, lock;
+
+		if (strncmp(de->d_name, SPOOL_PREFIX, sizeof(SPOOL_PREFIX) - 1) != 0)
+			continue;
+		dfd = openat(dirfd(d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (dfd < 0)
+			continue;
+		if (fstat(dfd, &st) < 0 || st.st_uid != geteuid()) {
+			close(dfd);
+			continue;
+		}
+		lock = openat(dfd, LOCK_NAME, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) == 0) {
+			DIR *inner = fdopendir(dup(dfd));
+			struct dirent *e;
+
+			while (inner && (e = readdir(inner)))
+				if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+					remove_in(dfd, e->d_name);
+			if (inner)
+				closedir(inner);
+			unlinkat(dirfd(d), de->d_name, AT_REMOVEDIR);
+		}
+		if (lock >= 0)
+			close(lock);
+		close(dfd);
+	}
+	closedir(d);
+}
+
+/* Hold dir/lock for as long as the directory is ours. An fd or -errno. */
+static int lock_dir(const char *dir)
+{
+	char path[4096];
+	int fd;
+
+	if (snprintf(path, sizeof(path), "%s/" LOCK_NAME, dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	return fd;
+}
+
 struct pcap_files *pcap_files_new(const char *spool_dir, unsigned int max_open, char *err,
 				  size_t errlen)
 {
@@ -57,18 +138,27 @@ struct pcap_files *pcap_files_new(const char *spool_dir, unsigned int max_open, 
 	char *tmpl = NULL;
 
 	spool_dir = spool_tmp_dir(spool_dir);
+	sweep_stale(spool_dir);
 	pf = calloc(1, sizeof(*pf));
-	if (!pf || asprintf(&tmpl, "%s/tracee-extract-pcap.XXXXXX", spool_dir) < 0) {
+	if (!pf || asprintf(&tmpl, "%s/" SPOOL_PREFIX "XXXXXX", spool_dir) < 0) {
 		snprintf(err, errlen, "pcap: out of memory");
 		free(pf);
 		return NULL;
 	}
+	pf->lock_fd = -1;
 	if (!mkdtemp(tmpl)) {
 		snprintf(err, errlen, "pcap: cannot create a spool directory in %s: %s", spool_dir,
 			 strerror(errno));
 		goto fail;
 	}
 	pf->dir = tmpl;
+	pf->lock_fd = lock_dir(tmpl);
+	if (pf->lock_fd < 0) {
+		snprintf(err, errlen, "pcap: cannot lock the spool directory %s: %s", tmpl,
+			 strerror(-pf->lock_fd));
+		goto fail;
+	}
+	signal_victim = pf;
 	pf->max_open = max_open ? max_open : PCAP_FILES_DEFAULT_OPEN;
 	pf->nbuckets = 256;
 	pf->buckets = calloc(pf->nbuckets, sizeof(*pf->buckets));
@@ -84,6 +174,47 @@ fail:
 		free(tmpl);
 	pcap_files_free(pf);
 	return NULL;
+}
+
+/* Decimal n at p, NUL-terminated (async-signal-safe); returns p. */
+static char *put_decimal(char *p, size_t n)
+{
+	char digits[24];
+	size_t k = 0;
+
+	do
+		digits[k++] = (char)('0' + n % 10);
+	while ((n /= 10) && k < sizeof(digits));
+	while (k)
+		*p++ = digits[--k];
+	*p = '\0';
+	return p;
+}
+
+void pcap_files_discard_now(void)
+{
+	struct pcap_files *pf = signal_victim;
+	char path[4096];
+	size_t len;
+
+	if (!pf || !pf->dir)
+		return;
+	len = strlen(pf->dir);
+	if (len + 32 > sizeof(path))
+		return;
+	memcpy(path, pf->dir, len);
+	path[len] = '/';
+	/* the spool files are named by their number (new_file): count of them */
+	for (size_t i = 0; i < pf->count; i++) {
+		char *end = put_decimal(path + len + 1, i);
+
+		memcpy(end, ".pcap", sizeof(".pcap"));
+		unlink(path);
+	}
+	memcpy(path + len + 1, LOCK_NAME, sizeof(LOCK_NAME));
+	unlink(path);
+	path[len] = '\0';
+	rmdir(path);
 }
 
 static void lru_unlink(struct pcap_files *pf, struct pcap_file *f)
@@ -334,10 +465,18 @@ void pcap_files_free(struct pcap_files *pf)
 		free(f->archive_path);
 		free(f);
 	}
+	if (signal_victim == pf)
+		signal_victim = NULL;
 	if (pf->dir) {
+		char lock[4096];
+
+		if (snprintf(lock, sizeof(lock), "%s/" LOCK_NAME, pf->dir) < (int)sizeof(lock))
+			unlink(lock);
 		rmdir(pf->dir);
 		free(pf->dir);
 	}
+	if (pf->lock_fd >= 0)
+		close(pf->lock_fd);
 	if (pf->dead)
 		pcap_close(pf->dead);
 	free(pf->files);

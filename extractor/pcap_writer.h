@@ -15,7 +15,10 @@
  * least recently written one is flushed and closed when another is needed,
  * and reopened for appending (pcap_dump_open_append) when it gets its next
  * packet. Memory holds one small struct per file, never packets. The spool
- * files live in a private directory removed by pcap_files_free().
+ * files live in a private directory removed by pcap_files_free(), or by
+ * pcap_files_discard_now() from a signal handler; its extractor holds a
+ * lock in it, so that a directory left by one killed outright (SIGKILL, a
+ * crash) is removed by the next pcap_files_new() in that spool directory.
  */
 #ifndef TRACEE_EXTRACT_PCAP_WRITER_H
 #define TRACEE_EXTRACT_PCAP_WRITER_H
@@ -32,6 +35,12 @@ struct pcap_file_info {
 	uint64_t packets;
 	uint64_t bytes; /* captured bytes, pcap framing not included */
 };
+
+/*
+ * Remove the spool files and directory of the process's pcap files now,
+ * from a signal handler (async-signal-safe; nothing is freed).
+ */
+void pcap_files_discard_now(void);
 
 /* NULL on failure, with a message naming the directory in err. */
 struct pcap_files *pcap_files_new(const char *spool_dir, unsigned int max_open, char *err,
