@@ -47,6 +47,9 @@ struct extract_options {
 	uint64_t max_artifact_size;
 	/* Bytes of holes (no data from the trace) all artifacts may hold: their hashing time. */
 	uint64_t max_holes;
+	/* the header's boot_wall_offset_ns, given by the analyst (a damaged header's is doubtful) */
+	bool wall_clock_offset_set;
+	int64_t wall_clock_offset_ns;
 };
 
 #define EXTRACT_DEFAULT_MAX_ARTIFACT_SIZE (64ull << 30)

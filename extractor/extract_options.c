@@ -34,7 +34,7 @@ static const char usage_text[] =
 	"                        net_packet_dns,net_packet_http (repeatable)\n"
 	"      --spool-dir DIR   temporary files go here (default $TMPDIR or /tmp); it needs\n"
 	"                        about the trace's uncompressed payload size plus the largest\n"
-	"                        artifact\n"
+	"                        artifact whose writes were not in order\n"
 	"      --max-artifact-size SIZE\n"
 	"                        bytes an artifact would hold past SIZE (K, M, G, T\n"
 	"                        suffixes; default 64G) are reported as damage, not\n"
@@ -42,6 +42,10 @@ static const char usage_text[] =
 	"      --max-holes SIZE  the same for bytes of holes (file ranges no data of\n"
 	"                        the trace fills) past SIZE in all artifacts together\n"
 	"                        (default 4G): the manifest hashes every one of them\n"
+	"      --wall-clock-offset NS\n"
+	"                        the wall-clock time at boot, in ns since the epoch, for\n"
+	"                        artifact names and dates, instead of the trace header's\n"
+	"                        (e.g. when the header is damaged)\n"
 	"  -q, --quiet           no summary on standard error\n"
 	"  -h, --help            this help\n"
 	"  -V, --version         the version\n"
@@ -86,7 +90,8 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 		OPT_EVENTS,
 		OPT_SPOOL_DIR,
 		OPT_MAX_ARTIFACT_SIZE,
-		OPT_MAX_HOLES
+		OPT_MAX_HOLES,
+		OPT_WALL_CLOCK_OFFSET
 	};
 	static const struct option long_opts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -97,6 +102,7 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 		{ "spool-dir", required_argument, NULL, OPT_SPOOL_DIR },
 		{ "max-artifact-size", required_argument, NULL, OPT_MAX_ARTIFACT_SIZE },
 		{ "max-holes", required_argument, NULL, OPT_MAX_HOLES },
+		{ "wall-clock-offset", required_argument, NULL, OPT_WALL_CLOCK_OFFSET },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -174,6 +180,21 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 				return -1;
 			}
 			break;
+		case OPT_WALL_CLOCK_OFFSET: {
+			char *end;
+
+			errno = 0;
+			opts->wall_clock_offset_ns = strtoll(optarg, &end, 10);
+			if (errno || end == optarg || *end) {
+				usage_error(err,
+					    "invalid --wall-clock-offset value '%s' (ns since the "
+					    "epoch, a whole number)",
+					    optarg);
+				return -1;
+			}
+			opts->wall_clock_offset_set = true;
+			break;
+		}
 		case ':':
 			usage_error(err, "option '%s' needs a value", argv[optind - 1]);
 			return -1;

@@ -323,6 +323,7 @@ static int same_file(int fd, const char *path)
 int extract_run(const struct extract_options *opts, FILE *err)
 {
 	struct run run = { .opts = opts, .err = err };
+	struct tr_header clock_header; /* the header with the analyst's wall-clock offset */
 	struct tr_reader *reader = NULL;
 	struct archive_out *out = NULL;
 	char msg[TR_ERRMSG_LEN + 512];
@@ -340,6 +341,12 @@ int extract_run(const struct extract_options *opts, FILE *err)
 
 	run.ctx.opts = opts;
 	run.ctx.header = tr_reader_header(reader);
+	if (opts->wall_clock_offset_set) {
+		/* a shallow copy: its strings stay the reader's */
+		clock_header = *run.ctx.header;
+		clock_header.boot_wall_offset_ns = opts->wall_clock_offset_ns;
+		run.ctx.header = &clock_header;
+	}
 	run.ctx.procs = process_table_new();
 	run.ctx.summary = summary_new();
 	if (!run.ctx.procs || !run.ctx.summary) {
@@ -363,6 +370,11 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		goto cleanup;
 	}
 	summary_time(run.ctx.summary, run.ctx.header->start_boot_ns);
+	if (opts->wall_clock_offset_set)
+		summary_note(run.ctx.summary,
+			     "wall-clock times from --wall-clock-offset %" PRId64
+			     ", not from the trace header",
+			     opts->wall_clock_offset_ns);
 	if (tr_reader_header_problem(reader)) {
 		/* every time, name and default of the archive comes from it */
 		const char *why = tr_reader_header_problem(reader);

@@ -43,6 +43,32 @@ PY
 done
 assert_eq "flips of the $end header bytes handled wrongly" 0 "$bad"
 
+# A damaged header's clock can be given on the command line: the offset
+# from boot time to wall-clock time names the exec artifacts and dates
+# every member. With the header's own offset (1700000000 s), then with the
+# one the analyst gives, the exec at boot time 5 s is named after it.
+{
+	echo "header hostname=h boot_wall_offset_ns=1700000000000000000 capture=exec"
+	echo "exec time_ns=5000000000 pid=5 tid=5 dev=1 ino=2 ctime_ns=3 mode=0100755 flags=1 path=/bin/x"
+	echo "binary_chunk dev=1 ino=2 ctime_ns=3 offset=0 data=text:ELF"
+	echo "binary_end dev=1 ino=2 ctime_ns=3 size=3 mode=0755"
+} | "$TOOLS/trace_builder" -o clock.trc
+"$EXTRACT" -q clock.trc -o clock.tar || fail "extraction of clock.trc: exit $?"
+tar -tf clock.tar | grep -qx 'host/exec\.1700000005000000000\.x' ||
+	fail "the header's clock: $(tar -tf clock.tar | grep exec)"
+"$EXTRACT" -q --wall-clock-offset 1600000000000000000 clock.trc -o given.tar ||
+	fail "extraction with --wall-clock-offset: exit $?"
+tar -tf given.tar | grep -qx 'host/exec\.1600000005000000000\.x' ||
+	fail "--wall-clock-offset not used for the name: $(tar -tf given.tar | grep exec)"
+assert_eq "mtime of the exec artifact" 1600000005 \
+	"$(tar --full-time -tvf given.tar host/exec.1600000005000000000.x | awk '{ print $4 " " $5 }' | xargs -I{} date -u -d {} +%s)"
+for bad in x 1e9 99999999999999999999; do
+	rc=0
+	"$EXTRACT" -q --wall-clock-offset "$bad" clock.trc -o bad.tar 2>bad.err || rc=$?
+	assert_eq "--wall-clock-offset $bad: exit status" 2 "$rc"
+	grep -q -- "--wall-clock-offset" bad.err || fail "the error does not name the option: $(cat bad.err)"
+done
+
 # format 1.2 (the sample of that version): no checksum, read as before
 rc=0
 "$EXTRACT" -q "$ROOT/tests/data/sample-format-1.2.trc" -o s.tar 2>/dev/null || rc=$?
