@@ -9,9 +9,13 @@
  * x86_64-linux-gnu-gcc-12, sh runs busybox, a script runs its interpreter,
  * a memfd is "memfd:NAME"; traces without EXEC_INFO give the path asked
  * for. The recorder copies a binary once per (dev, ino, ctime) into
- * BINARY_CHUNK records closed by BINARY_END; EXEC records say who ran it,
- * when and from which cgroup. As in Tracee, one artifact per (folder,
- * binary): the first exec of a binary in a folder names it. The permission
+ * BINARY_CHUNK records closed by BINARY_END, and again at its next exec
+ * when a copy failed; EXEC records say who ran it, when and from which
+ * cgroup. As in Tracee, one artifact per (folder, copy of a binary): the
+ * first exec of it in a folder names it. Each copy is an artifact of its
+ * own, so the bytes and the damage of two copies are never mixed; two
+ * artifacts with one name (one name run at one nanosecond) are told apart
+ * by extractor/artifact_names.h. The permission
  * bits are kept so the file runs after extraction, except set-user-ID,
  * set-group-ID and sticky, which evidence has no business carrying.
  *
@@ -37,6 +41,7 @@
 #include <unistd.h>
 
 #include "extractor/archive_out.h"
+#include "extractor/artifact_names.h"
 #include "extractor/extract.h"
 #include "extractor/json_out.h"
 #include "extractor/process_table.h"
@@ -48,8 +53,8 @@
 #define NAME_MAX_LEN 200
 #define INDEX_PATH "executed_files.jsonl"
 
-struct binary {
-	uint64_t dev, ino, ctime_ns;
+/* One copy of an executed file: its BINARY_CHUNK records up to its BINARY_END. */
+struct binary_copy {
 	spool_id sid;
 	bool ended;
 	int32_t error;
@@ -58,8 +63,15 @@ struct binary {
 	char *detail;
 };
 
+struct binary {
+	uint64_t dev, ino, ctime_ns;
+	struct binary_copy *copies; /* in trace order */
+	size_t ncopies, cap;
+};
+
 struct exec_art {
 	uint64_t dev, ino, ctime_ns;
+	size_t copy; /* index in the binary's copies; past them: not in the trace */
 	char folder[CONTAINER_ID_LEN + 1];
 	uint64_t time_ns; /* first exec */
 	uint32_t pid, mode;
@@ -82,9 +94,10 @@ struct pending_exec {
 };
 
 struct exec_state {
-	void *binaries;		/* struct binary by (dev, ino, ctime) */
-	void *arts;		/* struct exec_art by (folder, dev, ino, ctime) */
-	struct exec_art **list; /* order of first exec */
+	void *binaries;		      /* struct binary by (dev, ino, ctime) */
+	void *arts;		      /* struct exec_art by (folder, dev, ino, ctime, copy) */
+	struct artifact_names *names; /* the members claimed for the artifacts */
+	struct exec_art **list;	      /* order of first exec */
 	size_t nlist, cap;
 	FILE *index; /* "<art index>\t<JSON fields>" lines, NULL until the first exec */
 	struct pending_exec pending;
@@ -109,19 +122,34 @@ static int cmp_art(const void *a, const void *b)
 {
 	const struct exec_art *x = a, *y = b;
 	int c = cmp_ident(x->dev, x->ino, x->ctime_ns, y->dev, y->ino, y->ctime_ns);
+
+	if (!c && x->copy != y->copy)
+		c = x->copy < y->copy ? -1 : 1;
 	return c ? c : strcmp(x->folder, y->folder);
 }
 
 static void *exec_create(struct extract_ctx *ctx)
 {
+	struct exec_state *st = calloc(1, sizeof(*st));
+
 	(void)ctx;
-	return calloc(1, sizeof(struct exec_state));
+	if (!st)
+		return NULL;
+	st->names = artifact_names_new();
+	if (!st->names) {
+		free(st);
+		return NULL;
+	}
+	return st;
 }
 
 static void free_binary(void *p)
 {
 	struct binary *b = p;
-	free(b->detail);
+
+	for (size_t i = 0; i < b->ncopies; i++)
+		free(b->copies[i].detail);
+	free(b->copies);
 	free(b);
 }
 
@@ -138,6 +166,7 @@ static void exec_destroy(void *state)
 	free(st->pending.head);
 	tdestroy(st->binaries, free_binary);
 	tdestroy(st->arts, no_free);
+	artifact_names_free(st->names);
 	for (size_t i = 0; i < st->nlist; i++)
 		free(st->list[i]);
 	free(st->list);
@@ -152,11 +181,10 @@ static struct binary *find_binary(struct exec_state *st, uint64_t dev, uint64_t 
 	return slot ? *slot : NULL;
 }
 
-static int get_binary(struct exec_state *st, struct extract_ctx *ctx, uint64_t dev, uint64_t ino,
-		      uint64_t ctime_ns, struct binary **out)
+static int get_binary(struct exec_state *st, uint64_t dev, uint64_t ino, uint64_t ctime_ns,
+		      struct binary **out)
 {
 	struct binary *b = find_binary(st, dev, ino, ctime_ns);
-	int err;
 
 	if (b) {
 		*out = b;
@@ -168,14 +196,56 @@ static int get_binary(struct exec_state *st, struct extract_ctx *ctx, uint64_t d
 	b->dev = dev;
 	b->ino = ino;
 	b->ctime_ns = ctime_ns;
-	err = spool_file_new(ctx->spool, &b->sid);
-	if (!err && !tsearch(b, &st->binaries, cmp_binary))
-		err = -ENOMEM;
-	if (err) {
+	if (!tsearch(b, &st->binaries, cmp_binary)) {
 		free(b);
-		return err;
+		return -ENOMEM;
 	}
 	*out = b;
+	return 0;
+}
+
+/*
+ * The copy that an exec of b runs from: the copy under way or the last one
+ * made; after a copy that failed, the recorder copies the file again at
+ * this exec, into the copy that the next records of b start (b NULL: the
+ * first).
+ */
+static size_t copy_of_exec(const struct binary *b)
+{
+	const struct binary_copy *last;
+
+	if (!b || !b->ncopies)
+		return 0;
+	last = &b->copies[b->ncopies - 1];
+	return last->ended && last->error ? b->ncopies : b->ncopies - 1;
+}
+
+/* The copy that BINARY_CHUNK and BINARY_END records of b fill: the one under way, or a new one. */
+static int current_copy(struct extract_ctx *ctx, struct binary *b, struct binary_copy **out)
+{
+	struct binary_copy *c;
+	int err;
+
+	if (b->ncopies && !b->copies[b->ncopies - 1].ended) {
+		*out = &b->copies[b->ncopies - 1];
+		return 0;
+	}
+	if (b->ncopies == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 1;
+		struct binary_copy *grown = realloc(b->copies, cap * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		b->copies = grown;
+		b->cap = cap;
+	}
+	c = &b->copies[b->ncopies];
+	memset(c, 0, sizeof(*c));
+	err = spool_file_new(ctx->spool, &c->sid);
+	if (err)
+		return err;
+	b->ncopies++;
+	*out = c;
 	return 0;
 }
 
@@ -303,6 +373,7 @@ static int on_exec(struct exec_state *st, struct extract_ctx *ctx, const struct 
 	key.dev = e.dev;
 	key.ino = e.ino;
 	key.ctime_ns = e.ctime_ns;
+	key.copy = copy_of_exec(find_binary(st, e.dev, e.ino, e.ctime_ns));
 	snprintf(key.folder, sizeof(key.folder), "%s",
 		 process_table_folder(ctx->procs, e.cgroup_id));
 	slot = tfind(&key, &st->arts, cmp_art);
@@ -360,35 +431,40 @@ static int on_exec_info(struct exec_state *st, const struct tr_record *rec)
 static int on_chunk(struct exec_state *st, struct extract_ctx *ctx, const struct tr_record *rec)
 {
 	struct tr_binary_chunk c;
+	struct binary_copy *copy;
 	struct binary *b;
 	int err;
 
 	if (tr_binary_chunk_decode(rec, &c) < 0)
 		return -EBADMSG;
-	err = get_binary(st, ctx, c.dev, c.ino, c.ctime_ns, &b);
+	err = get_binary(st, c.dev, c.ino, c.ctime_ns, &b);
+	if (!err)
+		err = current_copy(ctx, b, &copy);
 	if (err)
 		return err;
-	return spool_pwrite(ctx->spool, b->sid, c.offset, c.data, c.data_len);
+	return spool_pwrite(ctx->spool, copy->sid, c.offset, c.data, c.data_len);
 }
 
 static int on_end(struct exec_state *st, struct extract_ctx *ctx, const struct tr_record *rec)
 {
 	struct tr_binary_end e;
+	struct binary_copy *copy;
 	struct binary *b;
 	int err;
 
 	if (tr_binary_end_decode(rec, &e) < 0)
 		return -EBADMSG;
-	err = get_binary(st, ctx, e.dev, e.ino, e.ctime_ns, &b);
+	err = get_binary(st, e.dev, e.ino, e.ctime_ns, &b);
+	if (!err)
+		err = current_copy(ctx, b, &copy);
 	if (err)
 		return err;
-	b->ended = true;
-	b->error = e.error;
-	b->mode = e.mode;
-	b->size = e.size;
-	free(b->detail);
-	b->detail = e.detail_len ? strndup((const char *)e.detail, e.detail_len) : NULL;
-	if (e.detail_len && !b->detail)
+	copy->ended = true;
+	copy->error = e.error;
+	copy->mode = e.mode;
+	copy->size = e.size;
+	copy->detail = e.detail_len ? strndup((const char *)e.detail, e.detail_len) : NULL;
+	if (e.detail_len && !copy->detail)
 		return -ENOMEM;
 	return 0;
 }
@@ -431,16 +507,16 @@ static int exec_on_record(void *state, struct extract_ctx *ctx, const struct tr_
 static int add_exec(struct exec_state *st, struct extract_ctx *ctx, struct exec_art *a)
 {
 	int64_t wall = extract_wall_ns(ctx, a->time_ns);
-	char name[CONTAINER_ID_LEN + NAME_MAX_LEN + 64];
-	struct binary *b = find_binary(st, a->dev, a->ino, a->ctime_ns);
+	char base[CONTAINER_ID_LEN + NAME_MAX_LEN + 32];
+	const struct binary *bin = find_binary(st, a->dev, a->ino, a->ctime_ns);
+	const struct binary_copy *b = bin && a->copy < bin->ncopies ? &bin->copies[a->copy] : NULL;
+	const char *name = a->name;
 	int fd = -1, err;
 
-	snprintf(name, sizeof(name), "%s/exec.%" PRId64 ".%s", a->folder, wall, a->base);
-	/* Two binaries with one name at the same nanosecond: keep both. */
-	for (int i = 1; archive_out_has(ctx->out, name); i++)
-		snprintf(name, sizeof(name), "%s/exec.%" PRId64 ".%s.%d", a->folder, wall, a->base,
-			 i);
-	snprintf(a->name, sizeof(a->name), "%s", name);
+	snprintf(base, sizeof(base), "%s/exec.%" PRId64 ".%s", a->folder, wall, a->base);
+	err = artifact_names_claim(st->names, ctx->out, base, a->name, sizeof(a->name));
+	if (err)
+		return err;
 	if (!b) {
 		extract_damaged(ctx, name, "binary_copy_failed",
 				"not extracted: the binary is not in the trace%s",

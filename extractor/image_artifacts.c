@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "extractor/archive_out.h"
+#include "extractor/artifact_names.h"
 #include "extractor/image_artifacts.h"
 #include "extractor/process_table.h"
 #include "extractor/sha256.h"
@@ -20,15 +21,22 @@ struct image_set {
 	const struct image_kind *kind;
 	unsigned char *loads; /* count loads of kind->load_size bytes each */
 	size_t count, cap;
-	size_t last; /* the chunks of one load arrive together: try it first */
+	size_t last;		      /* the chunks of one load arrive together: try it first */
+	struct artifact_names *names; /* of the images without a hash in their names */
 };
 
 struct image_set *image_set_new(const struct image_kind *kind)
 {
 	struct image_set *set = calloc(1, sizeof(*set));
 
-	if (set)
-		set->kind = kind;
+	if (!set)
+		return NULL;
+	set->kind = kind;
+	set->names = artifact_names_new();
+	if (!set->names) {
+		free(set);
+		return NULL;
+	}
 	return set;
 }
 
@@ -36,6 +44,7 @@ void image_set_free(struct image_set *set)
 {
 	if (!set)
 		return;
+	artifact_names_free(set->names);
 	free(set->loads);
 	free(set);
 }
@@ -150,14 +159,25 @@ static int write_load(struct image_set *set, struct extract_ctx *ctx, const stru
 	n = snprintf(base, sizeof(base), "%s/", process_table_folder(ctx->procs, l->cgroup_id));
 	if (n > 0 && (size_t)n < sizeof(base))
 		kind->name(l, base + n, sizeof(base) - n);
+	/*
+	 * Without the hash, Tracee's name is the same for every image one
+	 * process loads from one source: each incomplete image gets a name of
+	 * its own, since equal bytes do not make equal images when some of
+	 * them are holes.
+	 */
+	if (!whole) {
+		err = artifact_names_claim(set->names, ctx->out, base, path, sizeof(path));
+		if (err)
+			return err;
+	}
 	if (got == 0 && l->total_len > 0) {
-		kind->report_nothing(ctx, l, base);
+		kind->report_nothing(ctx, l, path);
 		return 0;
 	}
 	/* Missing bytes at the end still belong to the image, up to the size limit. */
 	if (!whole && (spool_extend(ctx->spool, l->data, l->total_len) == -EFBIG ||
 		       spool_file_refused(ctx->spool, l->data)))
-		extract_damaged(ctx, base, "not_placed",
+		extract_damaged(ctx, path, "not_placed",
 				"the image claims %" PRIu64 " bytes: %" PRIu64 " are extracted, "
 				"the limits (--max-artifact-size, --max-holes) keep out the rest",
 				l->total_len, spool_file_size(ctx->spool, l->data));
@@ -170,13 +190,11 @@ static int write_load(struct image_set *set, struct extract_ctx *ctx, const stru
 			goto cleanup;
 		sha256_hex(digest, hex);
 		snprintf(path, sizeof(path), "%s.%s", base, hex);
-	} else {
-		snprintf(path, sizeof(path), "%s", base);
-	}
-	if (archive_out_has(ctx->out, path)) {
-		/* Same source, same process, same bytes: already there. */
-		summary_count(ctx->summary, kind->loaded_again, 1);
-		goto cleanup;
+		if (archive_out_has(ctx->out, path)) {
+			/* Same source, same process, same bytes, all of them: already there. */
+			summary_count(ctx->summary, kind->loaded_again, 1);
+			goto cleanup;
+		}
 	}
 	err = archive_out_add_fd(ctx->out, path, fd, 0640, wall);
 	if (err)

@@ -6,7 +6,10 @@
  * SHA-256. The hash in the name is what makes one process loading the same
  * image twice give one file. An image that did not arrive whole is written
  * without the hash (as Tracee leaves it), its missing bytes as zeros, and
- * the summary says so. SYSCALL_RESULT records of the loads are counted.
+ * the summary and damage.jsonl say so; another such image of the same
+ * name gets a name of its own (extractor/artifact_names.h), never merged
+ * with or dropped for the first. SYSCALL_RESULT records of the loads are
+ * counted.
  *
  * What differs between kinds of image (their names, their words in the
  * summary, what else a load carries) is in a struct image_kind; a kind's

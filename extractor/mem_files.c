@@ -2,18 +2,22 @@
 /*
  * Unpacked memory (MEM_CHUNK, WX_MAPPING records) -> one file per captured
  * region, Tracee's `bin.pid-<pid>.ts-<epoch ns>` under `host/` or the
- * container's folder. A region is whole when every page arrived; pages that
- * were unreadable in memory or lost on the way stay zero (a hole) and the
- * summary says how many bytes of which file that concerns.
+ * container's folder (two regions of one process at one nanosecond: the
+ * second gets .1, extractor/artifact_names.h). A region is whole when
+ * every page arrived; pages that were unreadable in memory or lost on the
+ * way stay zero (a hole) and the summary says how many bytes of which file
+ * that concerns.
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "extractor/archive_out.h"
+#include "extractor/artifact_names.h"
 #include "extractor/extract.h"
 #include "extractor/process_table.h"
 #include "extractor/spool.h"
@@ -22,8 +26,10 @@
 
 /* One mprotect that made writable memory executable. */
 struct mem_region {
-	uint64_t time_ns; /* with pid, identifies the capture */
-	uint32_t pid;
+	/* identify the capture: two threads' mprotects can share a nanosecond */
+	uint64_t time_ns;
+	uint32_t pid, tid;
+	uint64_t start;
 	uint64_t cgroup_id;
 	uint64_t len;
 	uint64_t unreadable_chunks;
@@ -34,23 +40,38 @@ struct mem_files {
 	struct mem_region *regions;
 	size_t count, cap;
 	size_t last; /* chunks of one region arrive together: try it first */
+	struct artifact_names *names;
 };
 
 static void *mem_create(struct extract_ctx *ctx)
 {
+	struct mem_files *mf = calloc(1, sizeof(*mf));
+
 	(void)ctx;
-	return calloc(1, sizeof(struct mem_files));
+	if (!mf)
+		return NULL;
+	mf->names = artifact_names_new();
+	if (!mf->names) {
+		free(mf);
+		return NULL;
+	}
+	return mf;
 }
 
-static struct mem_region *find_region(struct mem_files *mf, uint64_t time_ns, uint32_t pid)
+static bool is_region(const struct mem_region *r, const struct tr_mem_chunk *c)
+{
+	return r->time_ns == c->time_ns && r->pid == c->pid && r->tid == c->tid &&
+	       r->start == c->region_start;
+}
+
+static struct mem_region *find_region(struct mem_files *mf, const struct tr_mem_chunk *c)
 {
 	size_t i;
 
-	if (mf->count && mf->regions[mf->last].time_ns == time_ns &&
-	    mf->regions[mf->last].pid == pid)
+	if (mf->count && is_region(&mf->regions[mf->last], c))
 		return &mf->regions[mf->last];
 	for (i = mf->count; i-- > 0;) {
-		if (mf->regions[i].time_ns == time_ns && mf->regions[i].pid == pid) {
+		if (is_region(&mf->regions[i], c)) {
 			mf->last = i;
 			return &mf->regions[i];
 		}
@@ -77,6 +98,8 @@ static int add_region(struct mem_files *mf, struct extract_ctx *ctx, const struc
 	memset(r, 0, sizeof(*r));
 	r->time_ns = c->time_ns;
 	r->pid = c->pid;
+	r->tid = c->tid;
+	r->start = c->region_start;
 	r->cgroup_id = c->cgroup_id;
 	r->len = c->region_len;
 	err = spool_file_new(ctx->spool, &r->data);
@@ -104,7 +127,7 @@ static int mem_on_record(void *state, struct extract_ctx *ctx, const struct tr_r
 	if (rec->type != TR_REC_MEM_CHUNK || tr_mem_chunk_decode(rec, &c) != 0)
 		return 0;
 
-	r = find_region(mf, c.time_ns, c.pid);
+	r = find_region(mf, &c);
 	if (!r) {
 		err = add_region(mf, ctx, &c, &r);
 		if (err)
@@ -122,17 +145,18 @@ static int mem_on_record(void *state, struct extract_ctx *ctx, const struct tr_r
 	return spool_pwrite(ctx->spool, r->data, c.offset, c.data, c.data_len);
 }
 
-static int write_region(struct extract_ctx *ctx, const struct mem_region *r)
+static int write_region(struct mem_files *mf, struct extract_ctx *ctx, const struct mem_region *r)
 {
-	char path[256];
+	char base[200], path[256];
 	int64_t wall = extract_wall_ns(ctx, r->time_ns);
 	uint64_t got = spool_file_bytes(ctx->spool, r->data);
 	int fd = -1, err;
 
-	snprintf(path, sizeof(path), "%s/bin.pid-%" PRIu32 ".ts-%" PRId64,
+	snprintf(base, sizeof(base), "%s/bin.pid-%" PRIu32 ".ts-%" PRId64,
 		 process_table_folder(ctx->procs, r->cgroup_id), r->pid, wall);
-	if (archive_out_has(ctx->out, path))
-		return 0; /* the same pid and ns twice: only a replayed trace does that */
+	err = artifact_names_claim(mf->names, ctx->out, base, path, sizeof(path));
+	if (err)
+		return err;
 	/* Missing pages at the end still belong to the region, up to the size limit. */
 	bool cut = spool_extend(ctx->spool, r->data, r->len) == -EFBIG;
 	err = spool_materialize(ctx->spool, r->data, &fd);
@@ -171,7 +195,7 @@ static int mem_finish(void *state, struct extract_ctx *ctx)
 	int err;
 
 	for (i = 0; i < mf->count; i++) {
-		err = write_region(ctx, &mf->regions[i]);
+		err = write_region(mf, ctx, &mf->regions[i]);
 		if (err)
 			return err;
 	}
@@ -184,6 +208,7 @@ static void mem_destroy(void *state)
 
 	if (!mf)
 		return;
+	artifact_names_free(mf->names);
 	free(mf->regions);
 	free(mf);
 }

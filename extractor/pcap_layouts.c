@@ -5,30 +5,46 @@
 #include <string.h>
 
 #include "extractor/pcap_layouts.h"
+#include "format/trace_records.h"
 
-/* comm as a file name part: never a path separator, never a control byte */
-static void safe_comm(const char *comm, char out[64])
+/* Longest comm_part(): every byte of a comm escaped. */
+#define COMM_PART_MAX (3 * TR_COMM_LEN + 1)
+
+/* Bytes of a comm that comm_part() writes as %XX; a leading '.' is one too. */
+static bool escaped(unsigned char c)
 {
-	size_t i;
+	return c == '/' || c == '%' || c < 0x20 || c == 0x7f;
+}
 
-	for (i = 0; comm[i] && i < 63; i++) {
+/*
+ * comm as a file name part (pcap_layouts.h says why and how). 0, or -1
+ * for a comm longer than a comm can be: cut, it could be another's.
+ */
+static int comm_part(const char *comm, char out[COMM_PART_MAX])
+{
+	size_t i, n = 0;
+
+	if (strnlen(comm, TR_COMM_LEN + 1) > TR_COMM_LEN)
+		return -1;
+	if (!comm[0]) {
+		strcpy(out, "%00"); /* the comm's terminating NUL: what no other comm gives */
+		return 0;
+	}
+	for (i = 0; comm[i]; i++) {
 		unsigned char c = (unsigned char)comm[i];
 
-		out[i] = c == '/' || c < 0x20 || c == 0x7f ? '_' : (char)c;
+		if (escaped(c) || (i == 0 && c == '.'))
+			n += (size_t)sprintf(out + n, "%%%02X", c);
+		else
+			out[n++] = (char)c;
 	}
-	out[i] = '\0';
-	/* "." and ".." would be directory names in the command layout */
-	if (i == 0)
-		snprintf(out, 64, "unknown");
-	else if (strcmp(out, ".") == 0)
-		snprintf(out, 64, "_");
-	else if (strcmp(out, "..") == 0)
-		snprintf(out, 64, "__");
+	out[n] = '\0';
+	return 0;
 }
 
 int pcap_layout_path(uint32_t layout, const struct pcap_owner *owner, char *buf, size_t len)
 {
-	char comm[64];
+	char comm[COMM_PART_MAX];
 	int n;
 
 	switch (layout) {
@@ -36,7 +52,8 @@ int pcap_layout_path(uint32_t layout, const struct pcap_owner *owner, char *buf,
 		n = snprintf(buf, len, "pcap/single.pcap");
 		break;
 	case TR_PCAP_PROCESS:
-		safe_comm(owner->comm, comm);
+		if (comm_part(owner->comm, comm) < 0)
+			return -1;
 		n = snprintf(buf, len, "pcap/processes/%s/%s_%" PRIu32 "_%" PRId64 ".pcap",
 			     owner->cid, comm, owner->tid, owner->start_wall_ns);
 		break;
@@ -44,7 +61,8 @@ int pcap_layout_path(uint32_t layout, const struct pcap_owner *owner, char *buf,
 		n = snprintf(buf, len, "pcap/containers/%s.pcap", owner->cid);
 		break;
 	case TR_PCAP_COMMAND:
-		safe_comm(owner->comm, comm);
+		if (comm_part(owner->comm, comm) < 0)
+			return -1;
 		n = snprintf(buf, len, "pcap/commands/%s/%s.pcap", owner->cid, comm);
 		break;
 	default:
