@@ -534,7 +534,8 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, struct exec_
 	err = spool_materialize(ctx->spool, b->sid, &fd);
 	if (err)
 		return err;
-	uint32_t mode = (b->ended ? b->mode : a->mode) & 0777;
+	/* runnable as it was; never writable by others nor set-id where it is unpacked */
+	uint32_t mode = (b->ended ? b->mode : a->mode) & 0755;
 	err = archive_out_add_fd_digest(ctx->out, name, fd, mode, wall, a->digest);
 	close(fd);
 	if (err)

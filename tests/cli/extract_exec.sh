@@ -106,4 +106,18 @@ printf '%s\t%s\n' host/exec.1600000000000009000.tool incomplete \
 	host/exec.1600000000000009500.quick binary_copy_failed \
 	host/exec.1600000000000010000.gone binary_copy_failed | sort >damage.want
 diff damage.want damage.got || fail "damage.jsonl does not name the damaged binaries"
+
+# A binary's mode as the archive gives it: runnable as it was, but never
+# writable by others than its owner nor set-id on the analyst's machine.
+printf '%s\n' \
+	"exec time_ns=1 pid=5 tid=5 dev=1 ino=1 ctime_ns=1 mode=0100777 flags=1 path=/tmp/open" \
+	"binary_chunk dev=1 ino=1 ctime_ns=1 offset=0 data=text:ELF" \
+	"binary_end dev=1 ino=1 ctime_ns=1 size=3 mode=0100777" \
+	"exec time_ns=2 pid=6 tid=6 dev=1 ino=2 ctime_ns=1 mode=0106775 flags=1 path=/tmp/setid" \
+	"binary_chunk dev=1 ino=2 ctime_ns=1 offset=0 data=text:ELF" \
+	"binary_end dev=1 ino=2 ctime_ns=1 size=3 mode=0106775" |
+	"$TOOLS/trace_builder" -o modes.trc
+"$EXTRACT" -q modes.trc -o modes.tar || fail "extraction of modes.trc: exit $?"
+assert_eq "modes of the exec members" "-rwxr-xr-x -rwxr-xr-x" \
+	"$(tar -tvf modes.tar | awk '/exec\./ { print $1 }' | tr '\n' ' ' | sed 's/ $//')"
 echo "exec: ok"
