@@ -7,9 +7,14 @@
  * the socket's local storage. Accepted TCP sockets are not created through
  * socket(2); the kernel clones them from the listener, and the BPF_F_CLONE
  * flag of the storage map makes the clone inherit the listener's stamp, so
- * a server's replies are attributed to the server. The cgroup_skb programs
- * read the stamp back from skb->sk, whatever task (or softirq) is running.
- * A SYN-ACK leaves from a request socket: the listener's stamp is used.
+ * a server's replies are attributed to the server. A socket another process
+ * then receives or sends on (a pre-fork server's worker accepting from its
+ * master's listener, a descriptor passed on) is stamped again with that
+ * process, as Tracee does on sendmsg/recvmsg: the sock_send_length and
+ * sock_recv_length tracepoints run in the task doing the I/O, on socket
+ * I/O only. The cgroup_skb programs read the stamp back from skb->sk,
+ * whatever task (or softirq) is running. A SYN-ACK leaves from a request
+ * socket: the listener's stamp is used.
  *
  * Capture: the packet from the L3 header, whole (or up to packet_cap),
  * into a ring buffer sample. bpf_ringbuf_reserve() takes a constant size,
@@ -20,6 +25,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
 
 #include "bpf/net_capture.h"
 #include "bpf/scope.bpf.h"
@@ -89,6 +95,49 @@ int stamp_socket_owner(struct bpf_sock *sk)
 	bpf_get_current_comm(owner->comm, sizeof(owner->comm));
 	owner->in_scope = task_in_scope();
 	return 1; /* never deny a socket */
+}
+
+/*
+ * The task doing I/O on sk: when it is of another process than the stamp's,
+ * it becomes the owner (same process: the stamp stays, so one process's
+ * packets keep one thread's file). Sockets without a stamp are left to the
+ * packet path (adopt_early_owner).
+ */
+static __always_inline void restamp(struct sock *sk)
+{
+	struct task_struct *task;
+	struct sock_owner *owner;
+	__u64 id;
+
+	if (!sk)
+		return;
+	owner = bpf_sk_storage_get(&sock_owners, sk, 0, 0);
+	if (!owner)
+		return;
+	id = bpf_get_current_pid_tgid();
+	if (owner->pid == id >> 32)
+		return;
+	task = bpf_get_current_task_btf();
+	owner->pid = id >> 32;
+	owner->tid = (__u32)id;
+	owner->start_ns = task->start_boottime;
+	owner->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_get_current_comm(owner->comm, sizeof(owner->comm));
+	owner->in_scope = task_in_scope();
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(restamp_on_send, struct sock *sk, int ret, int flags)
+{
+	restamp(sk);
+	return 0;
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(restamp_on_recv, struct sock *sk, int ret, int flags)
+{
+	restamp(sk);
+	return 0;
 }
 
 /*

@@ -25,6 +25,18 @@ static void add(char *err, size_t errlen, const char *what)
 	snprintf(err + used, errlen - used, "%s%s", used ? "; " : "", what);
 }
 
+bool feature_kernel_has(const char *name, int kind)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	bool found;
+
+	if (!vmlinux)
+		return false;
+	found = btf__find_by_name_kind(vmlinux, name, kind) >= 0;
+	btf__free(vmlinux);
+	return found;
+}
+
 int feature_probe_check(const struct capture_options *opts, char *err, size_t errlen)
 {
 	static const char *const tracepoints[] = {

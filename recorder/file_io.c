@@ -21,6 +21,7 @@
 #include "format/trace_records.h"
 #include "recorder/capture_options.h"
 #include "recorder/copy_read_back.h"
+#include "recorder/feature_probe.h"
 #include "recorder/probe.h"
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
@@ -75,23 +76,10 @@ static void set_filter(struct file_io_filter *dst, const struct file_capture *sr
 	}
 }
 
-/* Does the running kernel's BTF name this type (kind BTF_KIND_*)? */
-static bool kernel_has(const char *name, int kind)
-{
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	bool found;
-
-	if (!vmlinux)
-		return false;
-	found = btf__find_by_name_kind(vmlinux, name, kind) >= 0;
-	btf__free(vmlinux);
-	return found;
-}
-
 /* Does the kernel offer bpf_rdonly_cast (Linux 6.2)? Its BTF names every kfunc. */
 static bool kernel_has_rdonly_cast(void)
 {
-	return !getenv(PORTABLE_ENV) && kernel_has("bpf_rdonly_cast", BTF_KIND_FUNC);
+	return !getenv(PORTABLE_ENV) && feature_kernel_has("bpf_rdonly_cast", BTF_KIND_FUNC);
 }
 
 /* Open the object with one pair of programs set to load, the other left out. */
@@ -129,7 +117,7 @@ static int file_io_open(struct recorder *rec, void **state)
 		return -ENOMEM;
 	fio->rec = rec;
 	fio->typed = kernel_has_rdonly_cast();
-	fio->uring = kernel_has("btf_trace_io_uring_complete", BTF_KIND_TYPEDEF);
+	fio->uring = feature_kernel_has("btf_trace_io_uring_complete", BTF_KIND_TYPEDEF);
 	err = open_variant(fio);
 	if (err)
 		goto cleanup;

@@ -9,18 +9,21 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 
 #include "bpf/net_capture.h"
 #include "format/trace_records.h"
 #include "net_capture.skel.h"
+#include "recorder/feature_probe.h"
 #include "recorder/mountinfo.h"
 #include "recorder/probe.h"
 #include "recorder/probe_skeleton.h"
@@ -30,6 +33,7 @@ struct net_capture {
 	struct net_capture_bpf *skel;
 	struct recorder *rec;
 	int cgroup_fd;
+	bool restamp; /* the socket I/O tracepoints are there (restamp_on_send/recv) */
 };
 
 static bool net_capture_wanted(const struct capture_options *opts)
@@ -75,6 +79,15 @@ static int net_capture_open(struct recorder *rec, void **state)
 	if (err)
 		goto cleanup;
 	nc->skel->rodata->packet_cap = rec->opts->packet_cap;
+	/* the socket I/O tracepoints came with Linux 6.3: without them, no takeover */
+	nc->restamp = feature_kernel_has("btf_trace_sock_send_length", BTF_KIND_TYPEDEF) &&
+		      feature_kernel_has("btf_trace_sock_recv_length", BTF_KIND_TYPEDEF);
+	bpf_program__set_autoload(nc->skel->progs.restamp_on_send, nc->restamp);
+	bpf_program__set_autoload(nc->skel->progs.restamp_on_recv, nc->restamp);
+	if (!nc->restamp)
+		fprintf(stderr, "network capture: this kernel has no sock_send_length tracepoint "
+				"(Linux 6.3): a connection a server's worker accepts stays "
+				"attributed to the process that opened the listener\n");
 	*state = nc;
 	return 0;
 
@@ -174,6 +187,21 @@ static int net_capture_attach(void *state)
 		return err;
 	/* not fatal: new sockets are still attributed */
 	stamp_existing_sockets(nc);
+	/* the process doing socket I/O takes the socket over (a server's worker) */
+	if (nc->restamp) {
+		nc->skel->links.restamp_on_send =
+			bpf_program__attach(nc->skel->progs.restamp_on_send);
+		nc->skel->links.restamp_on_recv =
+			bpf_program__attach(nc->skel->progs.restamp_on_recv);
+	}
+	if (nc->restamp &&
+	    (!nc->skel->links.restamp_on_send || !nc->skel->links.restamp_on_recv)) {
+		err = -errno;
+		return recorder_fail(nc->rec, err,
+				     "network capture: cannot attach to the sock_send_length and "
+				     "sock_recv_length tracepoints: %s",
+				     strerror(-err));
+	}
 	err = attach_one(nc, nc->skel->progs.capture_ingress, cgroup_path);
 	if (!err)
 		err = attach_one(nc, nc->skel->progs.capture_egress, cgroup_path);
