@@ -231,6 +231,7 @@ struct packet_meta {
 	__u32 cap_len;
 	__u8 direction, family, l4_proto;
 	bool capped;
+	bool cut; /* by NET_PACKET_MAX_BYTES, not by packet_cap: a loss */
 };
 
 static __always_inline void submit_packet(struct __sk_buff *skb, const struct packet_meta *m,
@@ -257,7 +258,7 @@ static __always_inline void submit_packet(struct __sk_buff *skb, const struct pa
 		return;
 	}
 	e->hdr.type = EV_PACKET;
-	e->hdr.flags = m->capped ? NET_PACKET_F_CAPPED : 0;
+	e->hdr.flags = (m->capped ? NET_PACKET_F_CAPPED : 0) | (m->cut ? NET_PACKET_F_CUT : 0);
 	e->hdr.size = sizeof(*e) + len;
 	e->hdr.time_ns = bpf_ktime_get_boot_ns();
 	if (m->owner) {
@@ -351,10 +352,12 @@ static __always_inline int capture_packet(struct __sk_buff *skb, __u8 direction)
 
 	m.orig_len = skb->len;
 	m.cap_len = m.orig_len;
-	if (m.cap_len > NET_PACKET_MAX_BYTES)
-		m.cap_len = NET_PACKET_MAX_BYTES;
 	if (packet_cap && m.cap_len > packet_cap)
 		m.cap_len = packet_cap;
+	if (m.cap_len > NET_PACKET_MAX_BYTES) {
+		m.cap_len = NET_PACKET_MAX_BYTES;
+		m.cut = true;
+	}
 	m.capped = m.cap_len < m.orig_len;
 
 	/*
@@ -382,6 +385,10 @@ static __always_inline int capture_packet(struct __sk_buff *skb, __u8 direction)
 	SUBMIT_IF_FITS(17280)
 	SUBMIT_IF_FITS(25920)
 	SUBMIT_IF_FITS(38912)
+	SUBMIT_IF_FITS(58368)
+	SUBMIT_IF_FITS(69632) /* a loopback GSO packet: 64 KiB and headers */
+	SUBMIT_IF_FITS(104448)
+	SUBMIT_IF_FITS(156672)
 #undef SUBMIT_IF_FITS
 	submit_packet(skb, &m, NET_PACKET_MAX_BYTES);
 	return 1; /* observe only: never drop */

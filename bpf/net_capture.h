@@ -13,12 +13,19 @@
 
 #include "bpf/events.h"
 
-/* The largest packet kept: IPv4 total length cannot exceed it either. */
-#define NET_PACKET_MAX_BYTES 65535
+/*
+ * The largest packet kept whole: what a pcap record holds after its 4-byte
+ * link header (262144 is libpcap's and Wireshark's largest). Egress sees
+ * GSO packets before they are cut to the MTU: 64 KiB plus headers on
+ * loopback, more with BIG TCP.
+ */
+#define NET_PACKET_MAX_BYTES 262140
 
 /* event_header.flags of EV_PACKET */
 #define NET_PACKET_F_ATTRIBUTED (1u << 0) /* owner fields are valid */
 #define NET_PACKET_F_CAPPED (1u << 1)	  /* fewer bytes than orig_len, by the recorder's cap */
+/* ... and because of NET_PACKET_MAX_BYTES, not --packet-cap: bytes lost */
+#define NET_PACKET_F_CUT (1u << 2)
 
 #define NET_DIR_EGRESS 0
 #define NET_DIR_INGRESS 1

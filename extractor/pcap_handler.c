@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +45,49 @@ struct pcap_handler {
 	uint64_t capped;	   /* cut by the recorder's packet cap */
 	uint64_t lost, lost_bytes; /* LOSS records of kind ringbuf_packet */
 	int64_t last_wall_ns;
+	void *cut_files; /* struct cut_file by path: pcaps holding packets cut short */
 };
+
+/* A pcap with packets the recorder had to cut (TR_PACKET_CUT): damage, per file. */
+struct cut_file {
+	char *path;
+	uint64_t packets, bytes; /* cut, and their bytes lost */
+};
+
+static int cmp_cut_file(const void *a, const void *b)
+{
+	return strcmp(((const struct cut_file *)a)->path, ((const struct cut_file *)b)->path);
+}
+
+static int note_cut(struct pcap_handler *h, const char *path, uint64_t lost)
+{
+	struct cut_file key = { .path = (char *)path }, *c;
+	void **slot = tfind(&key, &h->cut_files, cmp_cut_file);
+
+	if (!slot) {
+		c = calloc(1, sizeof(*c));
+		if (c)
+			c->path = strdup(path);
+		if (!c || !c->path || !(slot = tsearch(c, &h->cut_files, cmp_cut_file))) {
+			if (c)
+				free(c->path);
+			free(c);
+			return -ENOMEM;
+		}
+	}
+	c = *slot;
+	c->packets++;
+	c->bytes += lost;
+	return 0;
+}
+
+static void free_cut_file(void *p)
+{
+	struct cut_file *c = p;
+
+	free(c->path);
+	free(c);
+}
 
 static void *pcap_create(struct extract_ctx *ctx)
 {
@@ -75,7 +118,7 @@ static void *pcap_create(struct extract_ctx *ctx)
 }
 
 static int write_packet(struct pcap_handler *h, struct extract_ctx *ctx,
-			const struct tr_packet *pkt, int64_t wall_ns, uint32_t snap)
+			const struct tr_packet *pkt, int64_t wall_ns, uint32_t snap, uint64_t cut_bytes)
 {
 	bool attributed = pkt->flags & TR_PACKET_ATTRIBUTED;
 	char comm[TR_COMM_LEN + 1], cid[CONTAINER_SHORT_ID_LEN + 1], path[512];
@@ -97,6 +140,12 @@ static int write_packet(struct pcap_handler *h, struct extract_ctx *ctx,
 			return -ENAMETOOLONG;
 		err = pcap_files_write(h->files, path, wall_ns, pkt->family, pkt->data, snap,
 				       pkt->orig_len);
+		if (!err && cut_bytes)
+			err = note_cut(h, path, cut_bytes);
+		if (err == -ENOMEM) {
+			terminal_printf(stderr, "tracee-extract: out of memory\n");
+			return err;
+		}
 		if (err) {
 			terminal_printf(stderr, "tracee-extract: %s\n",
 					pcap_files_errmsg(h->files));
@@ -149,8 +198,14 @@ static int pcap_on_record(void *state, struct extract_ctx *ctx, const struct tr_
 	wall_ns = extract_wall_ns(ctx, pkt.time_ns);
 	if (wall_ns > h->last_wall_ns)
 		h->last_wall_ns = wall_ns;
+	/* longer than a pcap record holds (a made-up trace): cut there, as damage */
+	if (pkt.data_len > TR_PACKET_MAX_BYTES) {
+		pkt.data_len = TR_PACKET_MAX_BYTES;
+		pkt.flags |= TR_PACKET_CUT;
+	}
 	snap = packet_snap_len(pkt.data, pkt.data_len, h->opts.snaplen);
-	return write_packet(h, ctx, &pkt, wall_ns, snap);
+	return write_packet(h, ctx, &pkt, wall_ns, snap,
+			    pkt.flags & TR_PACKET_CUT ? pkt.orig_len - pkt.data_len : 0);
 }
 
 static void print_summary(const struct pcap_handler *h)
@@ -223,6 +278,21 @@ static int pcap_finish(void *state, struct extract_ctx *ctx)
 	if (h->filtered_out)
 		summary_count(ctx->summary, "packets filtered out (pcap-options filtered)",
 			      h->filtered_out);
+	for (i = 0; i < pcap_files_count(h->files); i++) {
+		struct cut_file key, *c;
+		void **slot;
+
+		pcap_files_info(h->files, i, &info);
+		key.path = (char *)info.archive_path;
+		slot = tfind(&key, &h->cut_files, cmp_cut_file);
+		if (!slot)
+			continue;
+		c = *slot;
+		extract_damaged(ctx, c->path, "packet_cut",
+				"%" PRIu64 " packets longer than the recorder keeps (%u bytes) were "
+				"cut: %" PRIu64 " bytes lost",
+				c->packets, TR_PACKET_MAX_BYTES, c->bytes);
+	}
 	if (h->lost)
 		extract_damaged(ctx, "pcap/", "ringbuf_packet",
 				"%" PRIu64
@@ -241,6 +311,7 @@ static void pcap_destroy(void *state)
 	if (!h)
 		return;
 	pcap_files_free(h->files);
+	tdestroy(h->cut_files, free_cut_file);
 	free(h);
 }
 

@@ -259,6 +259,14 @@ struct tr_binary_end {
 #define TR_PACKET_INGRESS 1
 #define TR_PACKET_ATTRIBUTED (1u << 0)
 #define TR_PACKET_CAPPED (1u << 1)
+/* cut by the recorder's own limit, not by a cap the user asked for: bytes lost */
+#define TR_PACKET_CUT (1u << 2)
+/*
+ * The recorder's own limit: the largest packet a pcap record holds after
+ * its 4-byte link header (262144, libpcap's and Wireshark's largest). The
+ * extractor cuts a longer one there too, as damage.
+ */
+#define TR_PACKET_MAX_BYTES 262140u
 struct tr_packet {
 	uint64_t time_ns;
 	uint32_t pid, tid;

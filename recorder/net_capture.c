@@ -29,6 +29,9 @@
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
 
+_Static_assert(NET_PACKET_MAX_BYTES == TR_PACKET_MAX_BYTES,
+	       "the recorder keeps packets whole up to what the extractor writes whole");
+
 struct net_capture {
 	struct net_capture_bpf *skel;
 	struct recorder *rec;
@@ -238,6 +241,8 @@ static int net_capture_handle_sample(void *state, struct recorder *rec, const vo
 	}
 	if (e->hdr.flags & NET_PACKET_F_CAPPED)
 		pkt.flags |= TR_PACKET_CAPPED;
+	if (e->hdr.flags & NET_PACKET_F_CUT)
+		pkt.flags |= TR_PACKET_CUT;
 	tr_packet_encode(&pkt, fixed);
 	return recorder_append(rec, TR_REC_PACKET, fixed, sizeof(fixed), e->data, e->cap_len);
 }

@@ -45,4 +45,28 @@ assert_eq "damage kinds" "incomplete=1 not_placed=4 " "$kinds"
 for a in host/write.dev-1.inode-11 "host/exec.*far" "host/bin.pid-100.*" "host/module.pid-100*"; do
 	jq -r '.artifact' x/damage.jsonl | grep -qx "$a" || fail "$a is not named in damage.jsonl: $(cat x/damage.jsonl)"
 done
+
+# Packets: one the recorder had to cut (flag bit 2: past its largest packet,
+# bytes lost) and one longer than a pcap record holds (a made-up trace) are
+# written cut, each pcap holding one is named in damage.jsonl, and the
+# intact packet is whole.
+PKT=4500001400010000401100000a0000010a000002
+{
+	echo "header capture=network capture=pcap:single,command"
+	echo "packet time_ns=1 pid=7 tid=7 orig_len=300000 family=4 l4_proto=17 flags=7 comm=cut data=hex:$PKT"
+	echo "packet time_ns=2 pid=8 tid=8 orig_len=300000 family=4 l4_proto=17 flags=1 comm=huge data=fill:0x45:300000"
+	echo "packet time_ns=3 pid=9 tid=9 orig_len=20 family=4 l4_proto=17 flags=1 comm=fine data=hex:$PKT"
+} | "$TOOLS/trace_builder" -o pkt.trc
+rc=0
+"$EXTRACT" --snaplen max pkt.trc -o pkt.tar 2>pkt.err || rc=$?
+assert_eq "exit status with cut packets" 3 "$rc"
+mkdir p && tar -xf pkt.tar -C p || fail "tar cannot unpack pkt.tar"
+assert_eq "damaged pcaps" "pcap/commands/host/cut.pcap packet_cut
+pcap/commands/host/huge.pcap packet_cut
+pcap/single.pcap packet_cut" "$(jq -r '"\(.artifact) \(.kind)"' p/damage.jsonl | sort)"
+assert_eq "packets in single.pcap" 3 "$(tcpdump -r p/pcap/single.pcap 2>/dev/null | wc -l)"
+assert_eq "captured length of the huge packet" 262140 \
+	"$(tshark -r p/pcap/commands/host/huge.pcap -T fields -e frame.cap_len 2>/dev/null | awk '{ print $1 - 4 }')"
+[ "$(tshark -r p/pcap/commands/host/fine.pcap -T fields -e frame.len 2>/dev/null)" = 24 ] ||
+	fail "the intact packet: $(tshark -r p/pcap/commands/host/fine.pcap 2>&1)"
 echo "hostile sizes: ok"
