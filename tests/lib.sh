@@ -10,7 +10,19 @@ REC=$OUTPUT/tracee-rec
 EXTRACT=$OUTPUT/tracee-extract
 TOOLS=$OUTPUT/tests/tools
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/trc-test.XXXXXX")
-cleanup_tmp() { rm -rf "$TMP"; }
+# On every exit, a failed one too: a recorder started with start_recording
+# and not yet stopped is stopped (SIGINT; SIGKILL if it is still there 5 s
+# later), so a failing test leaves no recording behind; then the temp dir.
+cleanup_tmp() {
+	# (still our child: a pid a test waited for itself may be another's now)
+	if [ -n "${RECPID:-}" ] && [ "$(cut -d' ' -f4 "/proc/$RECPID/stat" 2>/dev/null)" = "$$" ]; then
+		kill -INT "$RECPID" 2>/dev/null &&
+			{ timeout 5 tail --pid="$RECPID" -f /dev/null || kill -KILL "$RECPID"; } 2>/dev/null
+		wait "$RECPID" 2>/dev/null || true
+		RECPID=
+	fi
+	rm -rf "$TMP"
+}
 trap cleanup_tmp EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -53,7 +65,7 @@ start_recording() {
 	"$REC" -v -o "$trace" "$@" 2>"$RECLOG" &
 	RECPID=$!
 	for _ in $(seq 200); do
-		grep -q '^tracee-rec: recording to' "$RECLOG" && return 0
+		grep -qs '^tracee-rec: recording to' "$RECLOG" && return 0
 		kill -0 "$RECPID" 2>/dev/null || fail "recorder exited early: $(cat "$RECLOG")"
 		sleep 0.05
 	done
@@ -66,5 +78,6 @@ stop_recording() {
 	local rc=0
 	kill -INT "$RECPID" 2>/dev/null || fail "recorder exited before SIGINT: $(tail -5 "$RECLOG")"
 	wait "$RECPID" || rc=$?
+	RECPID=
 	[ "$rc" = 0 ] || fail "recorder exit status after SIGINT: expected '0', got '$rc': $(tail -5 "$RECLOG")"
 }

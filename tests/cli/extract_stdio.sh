@@ -18,6 +18,8 @@ assert_eq "pipeline" "stdio test" "$(cat piped)"
 "$EXTRACT" t.trc -o - 2>summary.txt | tar tf - >/dev/null || fail "stdout archive with summary unreadable"
 grep -q "tracee-extract summary" summary.txt || fail "no summary on stderr"
 # messages name standard input
-printf 'garbage' | "$EXTRACT" - -o x.tar 2>err.txt && fail "garbage on stdin accepted"
+rc=0
+printf 'garbage' | "$EXTRACT" - -o x.tar 2>err.txt || rc=$?
+assert_eq "exit status for garbage on stdin (not a trace)" 1 "$rc"
 grep -q "standard input" err.txt || fail "stdin not named: $(cat err.txt)"
 echo "stdio: ok"

@@ -40,7 +40,7 @@ cmp "$TMP/sample.lz4out" "$TMP/sample.bin" || fail "lz4 -dc output differs from 
 	fail "trcread failed on the sample: $(cat "$TMP/sample.err")"
 without_frame_records "$TMP/sample.bin" "$TMP/sample.records"
 cmp "$TMP/sample.read" "$TMP/sample.records" || fail "the reader's records differ from lz4's"
-grep -q "22 records, 2 frames, 0 corrupt frames, 0 bytes skipped, trailer seen" "$TMP/sample.err" ||
+grep -qx "trcread: 22 records, 2 frames, 0 corrupt frames, 0 bytes skipped, trailer seen" "$TMP/sample.err" ||
 	fail "sample summary: $(cat "$TMP/sample.err")"
 
 # Many frames, tails up to 16 KiB, small frame bound.

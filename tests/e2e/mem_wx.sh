@@ -9,7 +9,7 @@ require_bpf
 "$REC" -c mem -o "$TMP/t.trc" -- "$TOOLS/art_mem" wx >"$TMP/rec.out" 2>"$TMP/rec.err" ||
 	fail "tracee-rec failed: $(cat "$TMP/rec.err")"
 extract_partial "$TMP/t.trc" "$TMP/out.tar" "$TMP/summary.txt"
-grep -E 'mappings asking for W\+X.*\b2\b' "$TMP/summary.txt" >/dev/null ||
+grep -qx '  mappings asking for W+X: 2' "$TMP/summary.txt" ||
 	fail "summary does not count 2 W+X mappings: $(cat "$TMP/summary.txt")"
 
 mkdir "$TMP/x"

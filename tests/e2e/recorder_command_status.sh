@@ -13,7 +13,7 @@ assert_eq "exit status of 'exit 7'" 7 "$rc"
 assert_eq "trace mode" 600 "$(stat -c %a "$TMP/a.trc")"
 "$DUMP" "$TMP/a.trc" >"$TMP/a.txt" || fail "trace incomplete (rec_dump exit $?)"
 grep -q '^PROCESS .* flags=4 .* comm=sh ' "$TMP/a.txt" || fail "no PROCESS record for the exec of sh"
-grep -q '^PROCESS_EXIT .* code=1792 flags=1' "$TMP/a.txt" || fail "no PROCESS_EXIT with code 7<<8"
+grep -q '^PROCESS_EXIT .* code=1792 flags=1$' "$TMP/a.txt" || fail "no PROCESS_EXIT with code 7<<8"
 grep -q '^HEADER .* capture=exec command=sh command=-c command=exit?7' "$TMP/a.txt" ||
 	fail "header lacks the capture token or the command: $(head -1 "$TMP/a.txt")"
 grep -q 'nothing lost' "$TMP/err" || fail "no loss summary on stderr: $(cat "$TMP/err")"

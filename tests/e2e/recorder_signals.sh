@@ -25,7 +25,7 @@ rc=0
 wait "$RECPID" || rc=$?
 assert_eq "exit status when SIGINT is passed on to 'sleep 30'" 130 "$rc"
 "$DUMP" "$TMP/fwd.trc" >"$TMP/fwd.txt" || fail "no trailer"
-grep -q '^PROCESS_EXIT .* code=2 flags=1' "$TMP/fwd.txt" || fail "no exit by SIGINT recorded"
+grep -q '^PROCESS_EXIT .* code=2 flags=1$' "$TMP/fwd.txt" || fail "no exit by SIGINT recorded"
 
 marker=$TMP/still-running
 ready=$TMP/trap-set
