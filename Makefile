@@ -260,7 +260,7 @@ DEB_PACKAGES := build-essential libbpf-dev bpftool clang llvm libelf-dev liblz4-
 	libpcap-dev libarchive-dev zlib1g-dev pkg-config tcpdump tshark libarchive-tools jq \
 	binutils-bpf strace hyperfine iproute2 iputils-ping dnsutils python3 \
 	coreutils procps curl util-linux wireshark-common fio podman crun busybox-static \
-	groff-base man-db time nginx
+	groff-base man-db time nginx mount e2fsprogs
 DEB_OPTIONAL := libclang-rt-14-dev
 deps:
 	@if [ "$$(id -u)" != 0 ]; then echo "make deps: run as root (sudo make deps)"; exit 1; fi

@@ -1,36 +1,189 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# Sourced by the shell tests: a private temp dir removed on exit, failure
-# and skip helpers, and the check that real BPF is available.
+# Sourced by the shell tests: a private temp dir, removed on every exit
+# (a failure, a skip, SIGINT, SIGTERM or SIGHUP too) with the recorders and
+# background processes the test started; failure and skip helpers; the
+# check that real BPF is available; seeded random data and free ports, so
+# that a failing run can be rerun from its log alone.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUTPUT=${OUTPUT:-.output}
+OUTPUT_GIVEN=$OUTPUT # as given, for the rerun command
 case $OUTPUT in /*) ;; *) OUTPUT=$ROOT/$OUTPUT ;; esac
 # The binaries of the build under test (normal or SAN=1).
 REC=$OUTPUT/tracee-rec
 EXTRACT=$OUTPUT/tracee-extract
 TOOLS=$OUTPUT/tests/tools
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/trc-test.XXXXXX")
-# On every exit, a failed one too: a recorder started with start_recording
-# and not yet stopped is stopped (SIGINT; SIGKILL if it is still there 5 s
-# later), so a failing test leaves no recording behind; then the temp dir.
+
+# SEED (decimal, from the environment when given, else drawn now) drives
+# every random choice of a test: random_bytes, random_hex, free_ports. A
+# failure prints it with the command that reruns the test (rerun_command).
+SEED=${SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+case $SEED in '' | *[!0-9]* | ?????????????*)
+	echo "SEED must be a decimal number below 10^12, not '$SEED'" >&2
+	exit 2
+	;;
+esac
+TEST_SCRIPT=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+TEST_SCRIPT=${TEST_SCRIPT#"$ROOT"/}
+rerun_command() {
+	local env="SEED=$SEED OUTPUT=$OUTPUT_GIVEN"
+	[ -z "${TRACEE_REC_PORTABLE_BPF:-}" ] || env+=" TRACEE_REC_PORTABLE_BPF=$TRACEE_REC_PORTABLE_BPF"
+	echo "cd $ROOT && $env bash $TEST_SCRIPT"
+}
+
+# What a failing test leaves running is stopped on every exit, a failed or
+# killed one too: the recorders start_recording started (SIGINT; SIGKILL if
+# one is still there 5 s later) and the processes given to kill_at_exit,
+# each with every process below it; then the temp dir is removed.
+RECPID=''
+RECPIDS=()
+KILL_AT_EXIT=()
+# our_child PID: PID is a child of this shell still (a pid the test waited
+# for itself may be another's now)
+our_child() {
+	[ -n "$1" ] && [ "$(cut -d' ' -f4 "/proc/$1/stat" 2>/dev/null)" = "$$" ]
+}
+# descendants PID: every process below PID, one per line, deepest last
+descendants() {
+	local c
+	for c in $(pgrep -P "$1" 2>/dev/null); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+# kill_tree PID: SIGKILL to PID and every process below it
+kill_tree() {
+	local below
+	below=$(descendants "$1")
+	kill -KILL "$1" $below 2>/dev/null || true
+}
+# kill_at_exit PID...: background processes of the test (servers, writers,
+# CPU burners) that must not outlive it, with their children
+kill_at_exit() {
+	KILL_AT_EXIT+=("$@")
+}
+stop_recorder() { # PID: a recorder the test started and did not stop
+	local below
+	our_child "$1" || return 0
+	# its command's tree first (the recorder then stops by itself), so that
+	# nothing is left if the recorder has to be killed
+	below=$(descendants "$1")
+	[ -z "$below" ] || kill -KILL $below 2>/dev/null || true
+	kill -INT "$1" 2>/dev/null &&
+		{ timeout 5 tail --pid="$1" -f /dev/null || kill -KILL "$1"; } 2>/dev/null
+	wait "$1" 2>/dev/null || true
+}
 cleanup_tmp() {
-	# (still our child: a pid a test waited for itself may be another's now)
-	if [ -n "${RECPID:-}" ] && [ "$(cut -d' ' -f4 "/proc/$RECPID/stat" 2>/dev/null)" = "$$" ]; then
-		kill -INT "$RECPID" 2>/dev/null &&
-			{ timeout 5 tail --pid="$RECPID" -f /dev/null || kill -KILL "$RECPID"; } 2>/dev/null
-		wait "$RECPID" 2>/dev/null || true
-		RECPID=
-	fi
+	local p
+	for p in $RECPID ${RECPIDS[@]+"${RECPIDS[@]}"}; do
+		stop_recorder "$p"
+	done
+	RECPID='' RECPIDS=()
+	for p in ${KILL_AT_EXIT[@]+"${KILL_AT_EXIT[@]}"}; do
+		our_child "$p" || continue
+		kill_tree "$p"
+		wait "$p" 2>/dev/null || true
+	done
+	KILL_AT_EXIT=()
 	rm -rf "$TMP"
 }
 trap cleanup_tmp EXIT
+# a signal ends the test through its EXIT trap (a test's own cleanup too)
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() {
+	echo "FAIL: $*" >&2
+	echo "rerun: $(rerun_command)" >&2
+	exit 1
+}
 skip() { echo "SKIP: $*"; exit 77; }
 
 # assert_eq WHAT EXPECTED ACTUAL
 assert_eq() {
 	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+}
+
+# seed_note: say once, on stderr, which seed the random choices come from
+seed_note() {
+	[ -e "$TMP/.seed-noted" ] && return 0
+	: >"$TMP/.seed-noted"
+	echo "random choices from SEED=$SEED (rerun: $(rerun_command))" >&2
+}
+# next_stream: a number of its own for each random draw of the test, in
+# order (kept in a file: draws made in subshells count too)
+next_stream() {
+	local n=0
+	[ ! -e "$TMP/.streams" ] || n=$(cat "$TMP/.streams")
+	n=$((n + 1))
+	echo "$n" >"$TMP/.streams"
+	echo "$n"
+}
+# random_bytes BYTES: BYTES (K, M and G suffixes) pseudo-random bytes on
+# stdout, a stream of their own drawn from SEED: the same for the same seed
+# and the same order of draws
+random_bytes() {
+	local n
+	n=$(next_stream)
+	seed_note
+	"$TOOLS/io_workload" gen $((SEED * 4096 + n)) "$1" 65536 ||
+		fail "random_bytes $1: io_workload gen failed"
+}
+# random_hex BYTES: 2 x BYTES lower-case hex digits (a container id: 32)
+random_hex() {
+	random_bytes "$1" | od -An -v -tx1 | tr -d ' \n'
+}
+
+# free_ports N: N different ports, one per line, that no TCP or UDP socket of
+# this network namespace uses now, below the ephemeral range
+# (net.ipv4.ip_local_port_range) so that no connection's local port can take
+# one while the test runs, and from 10000 up; where in that span is drawn
+# from SEED.
+free_ports() {
+	local want=$1 low first span used p tries picked=()
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+	first=10000
+	[ "$low" -gt $((first + 100)) ] ||
+		fail "the ephemeral port range starts at $low: no room below it for test ports"
+	span=$((low - first))
+	used=" $(ss -Htuan 2>/dev/null | awk '{n = split($5, a, ":"); print a[n]}' | sort -un | tr '\n' ' ') "
+	seed_note
+	p=$((first + (SEED * 7919 + $(next_stream) * 104729) % span))
+	for ((tries = 0; tries < span && ${#picked[@]} < want; tries++)); do
+		case "$used ${picked[*]+${picked[*]}} " in *" $p "*) ;; *) picked+=("$p") ;; esac
+		p=$((first + (p - first + 1) % span))
+	done
+	[ "${#picked[@]}" = "$want" ] || fail "no $want free ports in $first-$((low - 1))"
+	printf '%s\n' "${picked[@]}"
+}
+
+# wait_until SECONDS WHAT COMMAND...: poll COMMAND (every 20 ms) until it
+# succeeds; fail after SECONDS, saying that WHAT did not happen
+wait_until() {
+	local secs=$1 what=$2 deadline
+	shift 2
+	deadline=$((${EPOCHREALTIME//[!0-9]/} + secs * 1000000))
+	until "$@"; do
+		[ "${EPOCHREALTIME//[!0-9]/}" -lt "$deadline" ] || fail "$what (after ${secs} s)"
+		sleep 0.02
+	done
+}
+
+# remove_cgroups DIR...: cgroups the test made, children before parents:
+# what still runs in one is killed (cgroup.kill), then it is removed
+remove_cgroups() {
+	local d
+	for d in "$@"; do
+		[ -d "$d" ] || continue
+		[ ! -e "$d/cgroup.kill" ] || echo 1 >"$d/cgroup.kill" 2>/dev/null || true
+		for _ in $(seq 250); do
+			rmdir "$d" 2>/dev/null && break
+			sleep 0.02
+		done
+		[ ! -d "$d" ] || echo "note: cannot remove the cgroup $d" >&2
+	done
 }
 
 # extract_partial TRACE ARCHIVE SUMMARY: an extraction whose evidence is
@@ -64,6 +217,7 @@ start_recording() {
 	RECLOG=$trace.err
 	"$REC" -v -o "$trace" "$@" 2>"$RECLOG" &
 	RECPID=$!
+	RECPIDS+=("$RECPID")
 	for _ in $(seq 200); do
 		grep -qs '^tracee-rec: recording to' "$RECLOG" && return 0
 		kill -0 "$RECPID" 2>/dev/null || fail "recorder exited early: $(cat "$RECLOG")"
@@ -72,12 +226,25 @@ start_recording() {
 	fail "recorder did not start: $(cat "$RECLOG")"
 }
 
+# recorder_waited [PID...]: the test waited for these recorders (default
+# RECPID) itself: nothing of theirs is left to stop at exit
+recorder_waited() {
+	local p q kept=()
+	[ $# -gt 0 ] || set -- "$RECPID"
+	for p in ${RECPIDS[@]+"${RECPIDS[@]}"}; do
+		for q in "$@"; do [ "$p" != "$q" ] || continue 2; done
+		kept+=("$p")
+	done
+	RECPIDS=(${kept[@]+"${kept[@]}"})
+	for q in "$@"; do [ "$RECPID" != "$q" ] || RECPID=''; done
+}
+
 # stop_recording: end the recording begun by start_recording with SIGINT;
 # fail unless the recorder exits 0.
 stop_recording() {
 	local rc=0
 	kill -INT "$RECPID" 2>/dev/null || fail "recorder exited before SIGINT: $(tail -5 "$RECLOG")"
 	wait "$RECPID" || rc=$?
-	RECPID=
+	recorder_waited
 	[ "$rc" = 0 ] || fail "recorder exit status after SIGINT: expected '0', got '$rc': $(tail -5 "$RECLOG")"
 }

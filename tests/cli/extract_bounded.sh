@@ -11,7 +11,7 @@ cd "$TMP"
 # ASan keeps freed memory in quarantine; that is not ours to count.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1
 
-head -c $((64 * 1024 * 1024)) /dev/urandom >big
+random_bytes 64M >big
 {
 	echo "io time_ns=1000 pid=1 tid=1 dev=1 ino=1 mode=0100644 dir=write off=0 split=65536 data=file:big"
 	for i in $(seq 1 3000); do
@@ -57,6 +57,7 @@ assert_eq "small artifact" small2999 "$(tar xOf big.tar host/write.dev-2.inode-2
 # is written as .killed.tar.XXXXXX until it is whole.
 "$EXTRACT" -q big.trc -o killed.tar &
 pid=$!
+kill_at_exit "$pid"
 for _ in $(seq 1 500); do compgen -G '.killed.tar.*' >/dev/null && break; sleep 0.01; done
 compgen -G '.killed.tar.*' >/dev/null || fail "the archive was never started"
 [ ! -e killed.tar ] || fail "a half-written archive is at its path already"

@@ -10,7 +10,7 @@ N=10
 {
 	echo "process time_ns=1000 pid=7 tid=7 comm=w"
 	for i in $(seq 0 $((N - 1))); do
-		head -c 3000 /dev/urandom >p.$i
+		random_bytes 3000 >p.$i
 		echo "file time_ns=$((2000 + i)) dev=1 ino=$((100 + i)) mode=0100644 pid=7 path=/f$i"
 		echo "io time_ns=$((3000 + i)) pid=7 tid=7 dev=1 ino=$((100 + i)) mode=0100644 dir=write off=0 data=file:p.$i"
 		echo flush
@@ -83,7 +83,7 @@ mkdir short && tar xf short.tar -C short
 for i in $(seq 0 $((N - 2))); do check_file short $i; done
 
 # 5. Garbage appended after the trailer is damage too, not silently ignored.
-{ cat t.trc; head -c 100 /dev/urandom; } >tail.trc
+{ cat t.trc; random_bytes 100; } >tail.trc
 set +e
 "$EXTRACT" -q tail.trc -o tail.tar 2>tail.err
 rc=$?

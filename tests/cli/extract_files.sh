@@ -11,10 +11,10 @@ B=$TOOLS/trace_builder
 CID=3f4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899
 
 # Payloads: 3 pieces of a regular file, a pipe stream in 50 pieces.
-head -c 70000 /dev/urandom >p1
-head -c 5000 /dev/urandom >p2
-head -c 3000 /dev/urandom >p3
-for i in $(seq 1 50); do head -c $((i * 37)) /dev/urandom >pipe.$i; done
+random_bytes 70000 >p1
+random_bytes 5000 >p2
+random_bytes 3000 >p3
+for i in $(seq 1 50); do random_bytes $((i * 37)) >pipe.$i; done
 
 # Expected regular file: p1 at 0, p2 at 4 MiB, p3 at 1000 (over p1: later wins).
 python3 - <<'PY'

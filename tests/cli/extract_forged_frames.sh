@@ -10,7 +10,7 @@
 # swallow the intact frames after it.
 source "$(dirname "$0")/../lib.sh"
 cd "$TMP"
-head -c 4000 /dev/urandom >noise
+random_bytes 4000 >noise
 
 # the attacker's frame, made the only way an attacker can: without the trace's id
 {

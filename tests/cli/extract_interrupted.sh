@@ -22,6 +22,7 @@ pcap_dirs() { find spool -maxdepth 1 -name 'tracee-extract-pcap.*' | wc -l; }
 for sig in TERM INT HUP; do
 	"$EXTRACT" -q --spool-dir spool net.trc -o out.tar &
 	pid=$!
+	kill_at_exit "$pid"
 	for _ in $(seq 1 1000); do [ "$(pcap_dirs)" -gt 0 ] && break; sleep 0.01; done
 	[ "$(pcap_dirs)" -gt 0 ] || fail "SIG$sig: the pcap spool directory never appeared"
 	kill -"$sig" "$pid"
@@ -40,6 +41,7 @@ printf '%s\n' "header capture=network capture=pcap:single" "packet time_ns=1 pid
 mkfifo hold
 "$EXTRACT" -q --spool-dir spool hold -o held.tar 2>held.err &
 held=$!
+kill_at_exit "$held"
 exec 3>hold
 head -c -8 tiny.trc >&3
 for _ in $(seq 1 500); do [ "$(pcap_dirs)" -gt 0 ] && break; sleep 0.01; done
@@ -49,6 +51,7 @@ live=$(find spool -maxdepth 1 -name 'tracee-extract-pcap.*')
 # killed outright: its directory stays, and the next extraction removes it
 "$EXTRACT" -q --spool-dir spool net.trc -o out.tar &
 pid=$!
+kill_at_exit "$pid"
 for _ in $(seq 1 1000); do [ "$(pcap_dirs)" -gt 1 ] && break; sleep 0.01; done
 kill -KILL "$pid"
 wait "$pid" || true

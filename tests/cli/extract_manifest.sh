@@ -12,9 +12,9 @@ CID=5a4e5d6c7b8a99887766554433221100ffeeddccbbaa00112233445566778899
 BIN=$(type -P true)
 SIZE=$(stat -c %s "$BIN")
 
-head -c 70000 /dev/urandom >p1
-head -c 5000 /dev/urandom >p2
-head -c 3000 /dev/urandom >p3
+random_bytes 70000 >p1
+random_bytes 5000 >p2
+random_bytes 3000 >p3
 body() {
 	echo "cgroup cgroup_id=1 path=/"
 	echo "cgroup cgroup_id=42 path=/system.slice/docker-$CID.scope"

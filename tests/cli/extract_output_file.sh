@@ -22,12 +22,13 @@ ln -s "$TMP/target" link.tar
 assert_eq "the link's target" precious "$(cat target)"
 
 # an interrupted extraction leaves the archive already at -o as it was
-head -c $((32 * 1024 * 1024)) /dev/urandom >big
+random_bytes 32M >big
 echo "io time_ns=1000 pid=1 tid=1 dev=1 ino=1 mode=0100644 dir=write off=0 split=65536 data=file:big" |
 	"$TOOLS/trace_builder" -o big.trc
 before=$(sha256sum <a.tar)
 "$EXTRACT" -q big.trc -o a.tar &
 pid=$!
+kill_at_exit "$pid"
 for _ in $(seq 1 500); do compgen -G '.a.tar.*' >/dev/null && break; sleep 0.01; done
 compgen -G '.a.tar.*' >/dev/null || fail "the archive was never started"
 assert_eq "mode of the archive being written" 600 "$(stat -c %a .a.tar.*)"

@@ -7,8 +7,8 @@ source "$(dirname "$0")/../lib.sh"
 [ "$(id -u)" = 0 ] || skip "needs root to mount a 1 MiB tmpfs"
 cd "$TMP"
 mkdir small
+trap '! mountpoint -q "$TMP/small" || umount -l "$TMP/small"; cleanup_tmp' EXIT
 mount -t tmpfs -o size=1m tmpfs small || skip "cannot mount tmpfs here"
-trap 'umount "$TMP/small"; cleanup_tmp' EXIT
 echo "io time_ns=1 pid=1 tid=1 dev=1 ino=1 mode=0100644 dir=write off=0 split=65536 data=fill:7:4000000" |
 	"$TOOLS/trace_builder" -o t.trc
 set +e

@@ -4,7 +4,8 @@
 # extracted: the extractor reads the trace header's tokens with the same
 # grammar (format/capture_tokens.h), exits 0, and its pcaps have the snap
 # length, layouts and filtering the recorder was given. One UDP datagram
-# with pcap-snaplen:10b checks that the length reaches the pcap itself.
+# with pcap-snaplen:10b checks that the length reaches the pcap itself
+# (the filtering: capture_token_filtering.sh).
 source "$(dirname "$0")/../lib.sh"
 require_bpf
 
@@ -67,8 +68,9 @@ n=0
 while IFS='|' read -r token more want; do
 	n=$((n + 1))
 	# shellcheck disable=SC2086 # more holds separate words
-	"$REC" -c "$token" $more -o "$TMP/t$n.trc" -- /bin/true >"$TMP/rec$n.out" 2>&1 ||
-		fail "tracee-rec refused '-c $token $more': $(cat "$TMP/rec$n.out")"
+	rc=0
+	"$REC" -c "$token" $more -o "$TMP/t$n.trc" -- /bin/true >"$TMP/rec$n.out" 2>&1 || rc=$?
+	[ "$rc" = 0 ] || fail "tracee-rec refused '-c $token $more' (exit status $rc): $(cat "$TMP/rec$n.out")"
 	rc=0
 	"$EXTRACT" "$TMP/t$n.trc" -o "$TMP/t$n.tar" 2>"$TMP/x$n.err" || rc=$?
 	[ "$rc" = 0 ] || fail "'$token': tracee-extract exit $rc: $(cat "$TMP/x$n.err")"
@@ -87,4 +89,5 @@ tar -xOf "$TMP/udp.tar" pcap/single.pcap >"$TMP/udp.pcap"
 caplen=$(tcpdump -nn -r "$TMP/udp.pcap" -w - 'udp dst port 9' 2>/dev/null |
 	python3 -c 'import struct,sys; d=sys.stdin.buffer.read(); print(struct.unpack("<I", d[32:36])[0] if len(d) > 40 else "none")')
 assert_eq "bytes kept of the datagram (NULL link 4 + IPv4 20 + UDP 8 + 10)" 42 "$caplen"
+
 echo "ok: $n tokens round-trip"

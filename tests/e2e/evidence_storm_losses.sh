@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Losses are pinned to the bytes they damage. A storm (4 writers x 100000
-# writes of 100 bytes: two into regular files, two into pipes) overflows
-# the smallest ring buffer (64K, the least --buffer-size accepts). Then:
+# writes of 100 bytes: two into regular files, two into pipes, whose
+# readers' reads are captured too: read:type=pipe) overflows the smallest
+# ring buffer (64K, the least --buffer-size accepts). Then:
 #  - tracee-extract exits 3 (partial: losses were recorded);
 #  - in each writer's artifact every byte outside that artifact's
 #    damage.jsonl ranges equals what was written at that offset
 #    (io_workload storm-check regenerates the writes);
 #  - a pipe artifact is the stream with holes where bytes were lost: its
-#    size is all the bytes written, its damage ranges lie inside it;
+#    size is all the bytes written, its damage ranges lie inside it; so is
+#    the artifact of what its reader read, byte for byte outside its own
+#    damage ranges;
 #  - the lost bytes pinned to artifacts (lost_bytes in written_files.tsv and
 #    read_files.tsv, and the loss ranges of damage.jsonl) add up to the file
 #    I/O losses of the summary, with nothing "not pinned to an artifact";
@@ -36,7 +39,7 @@ artifact() { echo "host/write.dev-$(kdev_of "$(stat -c %d "$1")").inode-$(stat -
 # pipe's st_dev and inode (its stdout) before it starts, and its reader
 # checks the whole stream came through. The recorder exits with the
 # command's status: non-zero if any writer or reader failed.
-"$REC" --capture write --buffer-size 64K -o "$TMP/s.trc" -- bash -c "
+"$REC" --capture write --capture read:type=pipe --buffer-size 64K -o "$TMP/s.trc" -- bash -c "
 	set -o pipefail
 	'$W' storm '$IN/f1' 1 $N $SIZE & p1=\$!
 	'$W' storm '$IN/f2' 2 $N $SIZE & p2=\$!
@@ -86,9 +89,11 @@ for i in 1 2; do
 done
 for i in 3 4; do
 	read -r dev ino <"$SIDE/pipe$i" || fail "pipe $i: st_dev and inode not noted"
-	a=host/write.dev-$(kdev_of "$dev").inode-$ino
-	seed_of[$a]=$i
-	pipes+=("$a")
+	for dir in write read; do
+		a=host/$dir.dev-$(kdev_of "$dev").inode-$ino
+		seed_of[$a]=$i
+		pipes+=("$a")
+	done
 done
 
 # (c) bytes outside the damage ranges are the bytes written there; (d) pipes

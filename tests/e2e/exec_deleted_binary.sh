@@ -10,7 +10,7 @@ DUMP=$TOOLS/rec_dump
 # a unique binary: the helper plus random bytes (ELF ignores the tail)
 bin=$TMP/rec_gone
 cat "$TOOLS/rec_self_delete" >"$bin"
-head -c 4099 /dev/urandom >>"$bin"
+random_bytes 4099 >>"$bin"
 chmod 750 "$bin"
 want=$(sha256sum <"$bin" | cut -d' ' -f1)
 

@@ -13,7 +13,7 @@ D=$TMP/drop
 mkdir "$D"
 for i in $(seq $N); do
 	# /bin/true with a trailer of its own: it still runs, and no two are alike
-	{ cat /bin/true; printf 'payload %d %s\n' "$i" "$RANDOM$RANDOM"; } >"$TMP/payload.$i"
+	{ cat /bin/true; printf 'payload %d %s\n' "$i" "$SEED"; } >"$TMP/payload.$i"
 	chmod +x "$TMP/payload.$i"
 done
 burn() { while :; do :; done; }

@@ -4,41 +4,68 @@
 # them: cc runs $(readlink -f cc), a memfd runs "memfd:NAME" (not "3", the
 # descriptor it was run through). executed_files.jsonl has one line per
 # exec; checked against the ground truth each process leaves itself: its
-# pid, ppid and /proc/PID/cmdline (arguments with spaces, UTF-8 and a byte
-# that is not UTF-8), and the artifact's bytes.
+# pid, ppid, uid, comm and /proc/PID/cmdline (arguments with spaces, UTF-8
+# and a byte that is not UTF-8), the time of the exec (within the
+# recording), and the artifact's bytes.
 source "$(dirname "$0")/../lib.sh"
 require_bpf
 command -v cc >/dev/null && command -v python3 >/dev/null && command -v jq >/dev/null ||
 	fail "cc, python3 and jq are needed (make deps)"
 OUT=$TMP/out
 mkdir "$OUT"
+# uid 40006 writes its truth into $OUT
+chmod 711 "$TMP"
+chmod 777 "$OUT"
 
-# two memfd executables: "dropper" (a shell that lives a moment) and
+# two memfd executables: "dropper" (a shell that runs until the test has
+# seen its copy in the live trace, then reads a line from a FIFO) and
 # "quick", which exits at once. Recent kernels refuse fanotify marks on
 # the memfds' internal file system, so a memfd binary is copied through
 # /proc/<pid>/exe while it runs: "dropper" must be copied, "quick" is
 # copied, or its copy is declared failed in damage.jsonl, never wrong.
+mkfifo "$TMP/dropper-go"
 cat >"$TMP/memfd.py" <<'PY'
 import os, sys
-def run(name, payload, argv):
+def run(name, payload, argv, note=None):
     fd = os.memfd_create(name)
     os.write(fd, open(payload, "rb").read())
+    if note:
+        open(note, "w").write(str(os.fstat(fd).st_ino))
     pid = os.fork()
     if pid == 0:
         os.execve(fd, argv, {"PATH": "/usr/bin:/bin"})
     os.waitpid(pid, 0)
     return pid
-pid = run("dropper", "/bin/sh", ["fileless", "-c", "sleep 0.5", "x y", "caf\u00e9"])
+pid = run("dropper", "/bin/sh", ["fileless", "-c", 'read _ <"$1"', "x y", sys.argv[2], "caf\u00e9"],
+          sys.argv[1] + ".ino")
 open(sys.argv[1], "w").write(str(pid))
 open(sys.argv[1] + ".quick", "w").write(str(run("quick", "/bin/true", ["quick"])))
 PY
-# the shell writes its pid, ppid and cmdline, as the kernel has them
-"$REC" -c exec -o "$TMP/t.trc" -- sh -c "
-	sh -c 'echo \$\$ \$PPID >$OUT/truth; cat /proc/\$\$/cmdline >$OUT/cmdline' \
+# the shell (run as uid 40006 by setpriv, which execs it) writes its pid,
+# ppid, uid, comm and cmdline, as the kernel has them
+start_ns=$(date +%s%N)
+start_recording "$TMP/t.trc" -c exec --flush-interval 100 -- sh -c "
+	setpriv --reuid=40006 --regid=40006 --clear-groups sh -c \
+		'echo \$\$ \$PPID \$(id -u) \$(cat /proc/\$\$/comm) >$OUT/truth; cat /proc/\$\$/cmdline >$OUT/cmdline' \
 		one 'a b' 'caf$(printf '\303\251')' '$(printf '\377')' &&
 	cc --version >/dev/null &&
-	python3 '$TMP/memfd.py' '$OUT/memfd.pid'" 2>"$TMP/rec.err" ||
-	fail "recording failed: $(cat "$TMP/rec.err")"
+	python3 '$TMP/memfd.py' '$OUT/memfd.pid' '$TMP/dropper-go'"
+# the dropper's copy is whole in the live trace (the recorder closes a
+# frame every 100 ms): then it may end
+dropper_copied() {
+	local ino
+	ino=$(cat "$OUT/memfd.pid.ino" 2>/dev/null) || return 1
+	cp "$TMP/t.trc" "$TMP/live.trc"
+	{ "$TOOLS/rec_dump" "$TMP/live.trc" 2>/dev/null || true; } |
+		grep -q "^BINARY_END dev=[0-9]* ino=$ino .*error=0 "
+}
+wait_until 10 "the running memfd dropper was not copied into the trace: $(cat "$TMP/t.trc.err")" dropper_copied
+timeout 10 sh -c 'echo go >"$0"' "$TMP/dropper-go" || fail "the memfd dropper does not read its FIFO"
+rc=0
+wait "$RECPID" || rc=$?
+recorder_waited
+end_ns=$(date +%s%N)
+[ "$rc" = 0 ] || fail "recording failed ($rc): $(cat "$TMP/t.trc.err")"
 rc=0
 "$EXTRACT" "$TMP/t.trc" -o "$TMP/a.tar" 2>"$TMP/x.err" || rc=$?
 mkdir "$TMP/x" && tar -xf "$TMP/a.tar" -C "$TMP/x" || fail "extraction failed ($rc): $(cat "$TMP/x.err")"
@@ -60,11 +87,24 @@ else
 fi
 [ -s "$I" ] || fail "no executed_files.jsonl"
 
-# the shell with odd arguments: pid, ppid and argv as the kernel had them
-read -r pid ppid <"$OUT/truth"
-line=$(jq -c --argjson p "$pid" 'select(.pid == $p)' "$I")
+# the shell with odd arguments: pid, ppid, uid, comm and argv as the kernel
+# had them (its pid ran setpriv first, as root: two execs, in that order)
+read -r pid ppid uid comm <"$OUT/truth"
+assert_eq "execs of pid $pid: setpriv as root, then sh as uid $uid" "setpriv 0 sh $uid" \
+	"$(jq -r --argjson p "$pid" 'select(.pid == $p) | "\(.argv[0]) \(.uid)"' "$I" | paste -sd ' ')"
+line=$(jq -c --argjson p "$pid" 'select(.pid == $p and .argv[0] == "sh")' "$I")
 [ "$(echo "$line" | grep -c .)" = 1 ] || fail "pid $pid: $(grep -c . <<<"$line") index lines: $(cat "$I")"
 assert_eq "ppid of $pid" "$ppid" "$(echo "$line" | jq .ppid)"
+assert_eq "uid of $pid" "$uid" "$(echo "$line" | jq .uid)"
+assert_eq "comm of $pid" "$comm" "$(echo "$line" | jq -r .comm)"
+assert_eq "container of $pid (a host process)" '""' "$(echo "$line" | jq -c .container)"
+# (jq reads numbers as doubles: 19 digits lose their last ones; the
+# index's own line is read instead)
+t=$(grep -F "\"pid\":$pid," "$I" | grep -F '"argv":["sh",' | grep -o '"time_ns":[0-9]*' | cut -d: -f2)
+[ "$t" -ge "$start_ns" ] && [ "$t" -le "$end_ns" ] ||
+	fail "time of the exec of $pid: $t, not within the recording ($start_ns..$end_ns)"
+assert_eq "time of the exec of $pid, as text" "$(date -u -d "@${t:0:10}" +%Y-%m-%dT%H:%M:%S).${t:10}Z" \
+	"$(echo "$line" | jq -r .time)"
 python3 - "$OUT/cmdline" "$line" <<'PY' || fail "argv of pid $pid differs from its /proc cmdline"
 import json, re, sys
 want = open(sys.argv[1], "rb").read().split(b"\0")[:-1]
@@ -94,5 +134,6 @@ line=$(jq -c --argjson p "$mpid" 'select(.pid == $p)' "$I")
 art=$(echo "$line" | jq -r .artifact)
 case $art in host/exec.*.memfd:dropper) ;; *) fail "the memfd's artifact is named $art: $line" ;; esac
 cmp /bin/sh "$TMP/x/$art" || fail "$art is not what was written into the memfd"
-assert_eq "memfd argv" '["fileless","-c","sleep 0.5","x y","café"]' "$(echo "$line" | jq -c .argv)"
+assert_eq "memfd argv" "$(jq -cn --arg f "$TMP/dropper-go" '["fileless", "-c", "read _ <\"$1\"", "x y", $f, "café"]')" \
+	"$(echo "$line" | jq -c .argv)"
 echo "exec index: ok"

@@ -9,12 +9,21 @@ DUMP=$TOOLS/rec_dump
 
 o=$TMP/ov
 mkdir -p "$o/lower" "$o/rw" "$o/merged"
+# the mounts go on every exit, before the temp dir (umount -l: one still
+# busy goes when it is no longer used; rm then never walks into it)
+cleanup() {
+	local m
+	for m in merged rw lower; do
+		! mountpoint -q "$o/$m" || umount -l "$o/$m"
+	done
+	cleanup_tmp
+}
+trap cleanup EXIT
 mount -t tmpfs tmpfs "$o/lower" || skip "cannot mount a tmpfs"
-trap 'umount "$o/merged" "$o/rw" "$o/lower" 2>/dev/null; cleanup_tmp' EXIT
 mount -t tmpfs tmpfs "$o/rw" || fail "cannot mount a second tmpfs"
 mkdir "$o/rw/upper" "$o/rw/work"
 cp /bin/sleep "$o/lower/rec_ovl"
-head -c 999 /dev/urandom >>"$o/lower/rec_ovl"
+random_bytes 999 >>"$o/lower/rec_ovl"
 mount -t overlay overlay -o "lowerdir=$o/lower,upperdir=$o/rw/upper,workdir=$o/rw/work" \
 	"$o/merged" || skip "overlayfs not available"
 

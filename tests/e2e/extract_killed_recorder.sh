@@ -10,8 +10,8 @@ require_bpf
 
 IN=$TMP/in
 mkdir -p "$IN"
-head -c 200000 /dev/urandom >"$TMP/first"
-head -c 100000 /dev/urandom >"$TMP/second"
+random_bytes 200000 >"$TMP/first"
+random_bytes 100000 >"$TMP/second"
 # dd writes with write(2) (cat would use copy_file_range, which is not captured)
 cp "$(type -P dd)" "$IN/mydd"
 
@@ -22,6 +22,7 @@ cp "$(type -P dd)" "$IN/mydd"
 	while :; do '$IN/mydd' if='$TMP/second' of='$IN/second.'\$i bs=64k status=none; i=\$((i + 1)); sleep 0.05; done
 	" 2>"$TMP/rec.err" &
 rec=$!
+RECPID=$rec # stopped, with its workload, if the test fails before the kill
 # Extract the live trace until it holds second.2 (the recorder flushes every
 # 100 ms), then kill: what the trace held by then must come out.
 for n in $(seq 1 100); do
@@ -48,6 +49,7 @@ done
 workload=$(pgrep -P "$rec" || true)
 kill -KILL "$rec"
 wait "$rec" 2>/dev/null || true
+recorder_waited
 [ -z "$workload" ] || kill -KILL $workload 2>/dev/null || true
 
 set +e

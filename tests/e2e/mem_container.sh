@@ -9,11 +9,15 @@ require_bpf
 base=/sys/fs/cgroup/unified
 [ -d "$base" ] || base=/sys/fs/cgroup
 [ -w "$base/cgroup.procs" ] || skip "no writable cgroup v2 hierarchy"
-cid=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+cid=$(random_hex 32)
 cg=$base/docker/$cid
-mkdir -p "$cg" || skip "cannot create a cgroup under $base/docker"
-cleanup() { rmdir "$cg" 2>/dev/null || true; cleanup_tmp; }
+cleanup() {
+	remove_cgroups "$cg"
+	rmdir "$base/docker" 2>/dev/null || true # unless another test uses it
+	cleanup_tmp
+}
 trap cleanup EXIT
+mkdir -p "$cg" || skip "cannot create a cgroup under $base/docker"
 
 "$TOOLS/art_module" gen "$TMP/image.ko" 8192 4
 "$REC" -c mem -c module -o "$TMP/t.trc" -- sh -c "

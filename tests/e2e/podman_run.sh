@@ -26,11 +26,16 @@ in_v2() {
 image=localhost/tracee-rec-test-busybox
 mkdir -p "$TMP/root/bin" "$TMP/root/tmp"
 cp "$(command -v busybox)" "$TMP/root/bin/busybox"
-for c in sh echo cat nc sleep; do ln -s busybox "$TMP/root/bin/$c"; done
+for c in sh echo cat nc sleep grep; do ln -s busybox "$TMP/root/bin/$c"; done
+# on every exit: the container (a killed test leaves it running), the image
+cleanup() {
+	[ ! -s "$TMP/cid" ] || in_v2 podman rm -f -t 0 "$(cat "$TMP/cid")" >/dev/null 2>&1 || true
+	podman rmi -f "$image" >/dev/null 2>&1 || true
+	cleanup_tmp
+}
+trap cleanup EXIT
 tar -C "$TMP/root" -c . | podman import -q - "$image" >"$TMP/import.out" 2>&1 ||
 	skip "podman cannot import an image here: $(tail -1 "$TMP/import.out")"
-cleanup() { podman rmi -f "$image" >/dev/null 2>&1 || true; cleanup_tmp; }
-trap cleanup EXIT
 
 # --privileged: crun then loads no device-cgroup BPF program, whose memlock
 # rlimit it cannot raise without CAP_SYS_RESOURCE; limits are kept as they are
@@ -41,9 +46,23 @@ in_v2 podman run "${run_opts[@]}" "$image" /bin/sh -c : >"$TMP/probe.out" 2>&1 |
 
 start_recording "$TMP/p.trc" -c exec -c write=/tmp/evidence* -c network -c pcap:container --scope container
 rm -f "$TMP/cid"
+# the container has a network namespace of its own (--network=none: its
+# loopback only), so its port cannot collide with the host's. The client
+# connects once the server listens (LISTEN, 0A, on :1E61 in /proc/net/tcp*);
+# the server's input ends (and it closes the connection) only once it has
+# the client's line: closed earlier, the client could leave before sending.
 in_v2 podman run "${run_opts[@]}" "$image" /bin/sh -c '
 	echo podman-evidence >/tmp/evidence.txt
-	nc -l -p 7777 >/dev/null & sleep 0.3
+	wait_for() { # COMMAND... (what=WHAT it waits for): polled every 20 ms, at most 10 s
+		i=0
+		until "$@"; do
+			i=$((i + 1)) && [ $i -lt 500 ] || { echo "$what: not in 10 s" >&2; return 1; }
+			sleep 0.02
+		done
+	}
+	what="the line" wait_for grep -q over-the-loopback /tmp/got | nc -l -p 7777 >/tmp/got &
+	what="nc listening" wait_for sh -c "cat /proc/net/tcp /proc/net/tcp6 2>/dev/null | grep -q \":1E61 [0-9A-F]*:[0-9A-F]* 0A \"" ||
+		exit 9
 	echo over-the-loopback | nc 127.0.0.1 7777
 	wait' >"$TMP/run.out" 2>&1 || fail "podman run failed: $(cat "$TMP/run.out")"
 stop_recording

@@ -10,12 +10,26 @@ require_bpf
 command -v setsid >/dev/null || fail "setsid is missing (util-linux, make deps)"
 cd "$TMP"
 
-daemonize() { # OUT: a command that starts a daemon writing OUT 0.5 s later, then exits 3
-	echo "setsid sh -c '(sleep 0.5; echo written-by-the-daemon >\"$1\") &' </dev/null >/dev/null 2>&1; exit 3"
+# daemon.sh OUT PID: leaves a process in the background that writes OUT
+# once process PID has ended (exited, or a zombie), at most 10 s later
+cat >"$TMP/daemon.sh" <<'EOF'
+out=$1 pid=$2
+(
+	i=0
+	while [ $i -lt 500 ] && [ -e /proc/$pid ] && [ "$(cut -d' ' -f3 /proc/$pid/stat 2>/dev/null)" != Z ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
+	echo written-by-the-daemon >"$out"
+) &
+EOF
+daemonize() { # OUT WHO: a command that starts a daemon (setsid), then exits 3;
+	# the daemon writes OUT once WHO has ended: '$$' the command, '$PPID' the recorder
+	echo "setsid sh '$TMP/daemon.sh' '$1' $2 </dev/null >/dev/null 2>&1; exit 3"
 }
 
 rc=0
-"$REC" -c "write=$TMP/out*" -o follow.trc -- sh -c "$(daemonize "$TMP/out-follow")" 2>follow.err || rc=$?
+"$REC" -c "write=$TMP/out*" -o follow.trc -- sh -c "$(daemonize "$TMP/out-follow" '$$')" 2>follow.err || rc=$?
 assert_eq "exit status: the command's" 3 "$rc"
 # without -v, one line says when recording starts, what it captures and where it goes
 grep -q "^tracee-rec: recording to follow.trc: write=$TMP/out\*; command sh" follow.err ||
@@ -28,11 +42,12 @@ assert_eq "the daemon's file" written-by-the-daemon "$(tar -xOf follow.tar "$mem
 
 rc=0
 "$REC" --stop-with-command -c "write=$TMP/out*" -o stop.trc -- \
-	sh -c "$(daemonize "$TMP/out-stop")" 2>stop.err || rc=$?
+	sh -c "$(daemonize "$TMP/out-stop" '$PPID')" 2>stop.err || rc=$?
 assert_eq "exit status with --stop-with-command" 3 "$rc"
 grep -q "recording stopped with [0-9]* process.* of the command's tree still running" stop.err ||
 	fail "no word about the processes left running: $(cat stop.err)"
-for _ in $(seq 30); do [ -e out-stop ] && break; sleep 0.1; done
+# the daemon writes once the recorder has ended
+wait_until 10 "the daemon did not write after the recording stopped" test -s out-stop
 "$EXTRACT" -q stop.trc -o stop.tar || fail "tracee-extract exit $?"
-tar -xOf stop.tar written_files | grep -q out-stop && fail "written after the stop, yet in the trace"
+tar -xOf stop.tar written_files 2>/dev/null | grep -q out-stop && fail "written after the stop, yet in the trace"
 echo ok

@@ -10,12 +10,12 @@ DUMP=$TOOLS/rec_dump
 
 mnt=$TMP/small
 mkdir "$mnt"
+trap '! mountpoint -q "$mnt" || umount -l "$mnt"; cleanup_tmp' EXIT
 mount -t tmpfs -o size=2M tmpfs "$mnt" || skip "cannot mount a tmpfs"
-trap 'umount "$mnt" 2>/dev/null; cleanup_tmp' EXIT
 
 big=$TMP/rec_big
 cp /bin/true "$big"
-head -c 8M /dev/urandom >>"$big"
+random_bytes 8M >>"$big"
 rc=0
 "$REC" -c exec -o "$mnt/t.trc" -- "$big" 2>"$TMP/err" || rc=$?
 assert_eq "exit status on a full disk" 1 "$rc"

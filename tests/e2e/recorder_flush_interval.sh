@@ -22,7 +22,7 @@ D=$TMP/d
 mkdir "$D"
 # the marker never appears on a command line: the trace's header holds the
 # command, and only the captured write must bring it into the trace
-printf 'flush-marker-%s-%s\n' "$$" "$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')" >"$TMP/marker"
+printf 'flush-marker-%s-%s\n' "$$" "$(random_hex 8)" >"$TMP/marker"
 MARKER=$(cat "$TMP/marker")
 cat >"$TMP/work.sh" <<EOF
 #!/bin/bash

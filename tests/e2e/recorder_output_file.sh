@@ -59,8 +59,8 @@ grep -q "no cgroup v2 hierarchy" attach.err || fail "the probe did not fail as m
 assert_eq "the existing trace after a failed start with --force" "$before" "$(sha256sum <keep.trc)"
 ls -a | grep -q '^\.keep\.trc\.' && fail "a temporary trace was left behind: $(ls -a)"
 
-# a second recorder on the same trace
-start_recording "$TMP/shared.trc" -c exec
+# a second recorder on the same trace (the first records /bin/true only)
+start_recording "$TMP/shared.trc" -c exec --scope comm=true
 for force in "" --force; do
 	rc=0
 	"$REC" -c exec $force -o "$TMP/shared.trc" -- /bin/true 2>second.err || rc=$?
@@ -73,11 +73,12 @@ stop_recording
 "$EXTRACT" -q shared.trc -o shared.tar || fail "tracee-extract exit $?"
 
 # the trace removed while recording
-start_recording "$TMP/gone.trc" -c exec
+start_recording "$TMP/gone.trc" -c exec --scope comm=true
 rm gone.trc
 kill -INT "$RECPID"
 rc=0
 wait "$RECPID" || rc=$?
+recorder_waited
 assert_eq "exit status when the trace was removed" 1 "$rc"
 grep -q "was removed or replaced while recording" gone.trc.err || fail "no message: $(cat gone.trc.err)"
 

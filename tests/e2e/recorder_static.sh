@@ -74,12 +74,13 @@ grep -q "No such file or directory" "$TMP/dyn.err" ||
 chroot "$ROOTFS" /bin/tracee-rec --version >"$TMP/version" || fail "the static recorder does not start in the chroot"
 assert_eq "static recorder's version" "$("$REC" --version)" "$(cat "$TMP/version")"
 
-# the workload: a file written in pieces (dd: 64 writes of 4 KiB, then an
-# odd tail), run through a second exec of busybox
+# the workload: a file written in pieces (dd: 64 writes of 4 KiB of
+# random bytes, then an odd tail), run through a second exec of busybox
+random_bytes 256K >"$ROOTFS/tmp/random.bin"
 rc=0
 chroot "$ROOTFS" /bin/tracee-rec -v -c write -c exec -o /tmp/t.trc -- \
 	/bin/busybox sh -c '
-		/bin/busybox dd if=/dev/urandom of=/tmp/out.bin bs=4096 count=64 2>/dev/null &&
+		/bin/busybox dd if=/tmp/random.bin of=/tmp/out.bin bs=4096 count=64 2>/dev/null &&
 		/bin/busybox echo tail-of-the-file >>/tmp/out.bin && exit 7' \
 	2>"$TMP/rec.err" || rc=$?
 assert_eq "recorder's exit status (the command's)" 7 "$rc"

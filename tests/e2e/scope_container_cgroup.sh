@@ -10,18 +10,18 @@ DUMP=$TOOLS/rec_dump
 
 V2=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
 [ -n "$V2" ] || skip "no cgroup v2 mount"
-id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+id=$(random_hex 32)
 [ ${#id} = 64 ] || fail "could not make a container id"
 cg=$V2/docker/$id
 # the systemd driver's name, for the scope filter
 scg=$V2/rec-test-$$.slice/docker-$id.scope
 mkdir -p "$cg" "$scg" || skip "cannot create a cgroup under $V2"
+id2=$(random_hex 32)
+cg2=$V2/docker/$id2
 cleanup() {
-	# processes leave when they exit; then the cgroups can go
-	for d in "$cg" "$scg"; do
-		rmdir "$d" 2>/dev/null || { sleep 0.2; rmdir "$d" 2>/dev/null; } || true
-	done
-	rmdir "$V2/docker" "$V2/rec-test-$$.slice" 2>/dev/null || true
+	# what still runs in them is killed, then the cgroups go
+	remove_cgroups "$cg" "$cg2" "$scg" "$V2/rec-test-$$.slice"
+	rmdir "$V2/docker" 2>/dev/null || true # unless another test uses it
 	cleanup_tmp
 }
 trap cleanup EXIT
@@ -29,8 +29,6 @@ cg_ino=$(stat -c %i "$cg")
 
 # the command moves itself into the cgroup, then runs programs there; then
 # into a cgroup made while recording
-id2=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-cg2=$V2/docker/$id2
 "$REC" -c exec -c "write=$TMP/cw*" -o "$TMP/c.trc" -- sh -c "echo \$\$ >'$cg/cgroup.procs' && /bin/true &&
 	echo written-in-the-container >'$TMP/cw.txt' &&
 	mkdir '$cg2' && echo \$\$ >'$cg2/cgroup.procs' && stat -c %i '$cg2' >'$TMP/ino2' &&
@@ -62,22 +60,30 @@ tar -xOf "$TMP/c.tar" written_files | grep -qx "$member $TMP/cw.txt" ||
 	fail "written_files lacks '$member $TMP/cw.txt': $(tar -xOf "$TMP/c.tar" written_files)"
 grep -q "^host/write" "$TMP/c.list" && fail "the container's write landed under host/"
 
-# --scope container / not-container, without a command
+# --scope container / not-container, without a command: two programs of
+# this test's own (copies of echo and uname), one run in the container's
+# cgroup and one on the host; --scope comm= keeps the recordings to them
+# (kinds are ANDed: the container filter alone decides between the two)
+mkdir "$TMP/bin"
+cp /bin/echo "$TMP/bin/trc_in_ct"
+cp /bin/uname "$TMP/bin/trc_on_host"
 workload() {
-	sh -c "echo \$\$ >'$scg/cgroup.procs' && exec /bin/echo in-container" >/dev/null
-	/bin/uname >/dev/null
+	sh -c "echo \$\$ >'$scg/cgroup.procs' && exec '$TMP/bin/trc_in_ct' in-container" >/dev/null
+	"$TMP/bin/trc_on_host" >/dev/null
 }
-start_recording "$TMP/in.trc" -c exec --scope container
+# shellcheck disable=SC2054 # a comma list is one --scope value
+only_ours=(--scope comm=trc_in_ct,trc_on_host)
+start_recording "$TMP/in.trc" -c exec --scope container "${only_ours[@]}"
 workload
 stop_recording
 "$DUMP" "$TMP/in.trc" >"$TMP/in.txt" || fail "trace incomplete"
-grep -q '^EXEC .*path=/bin/echo$' "$TMP/in.txt" || fail "container: the container's exec is missing"
-grep -q '^EXEC .*path=/bin/uname$' "$TMP/in.txt" && fail "container: a host exec was recorded"
+grep -q "^EXEC .*path=$TMP/bin/trc_in_ct\$" "$TMP/in.txt" || fail "container: the container's exec is missing"
+grep -q "^EXEC .*path=$TMP/bin/trc_on_host\$" "$TMP/in.txt" && fail "container: a host exec was recorded"
 
-start_recording "$TMP/out.trc" -c exec --scope not-container
+start_recording "$TMP/out.trc" -c exec --scope not-container "${only_ours[@]}"
 workload
 stop_recording
 "$DUMP" "$TMP/out.trc" >"$TMP/out.txt" || fail "trace incomplete"
-grep -q '^EXEC .*path=/bin/uname$' "$TMP/out.txt" || fail "not-container: the host exec is missing"
-grep -q '^EXEC .*path=/bin/echo$' "$TMP/out.txt" && fail "not-container: the container's exec was recorded"
+grep -q "^EXEC .*path=$TMP/bin/trc_on_host\$" "$TMP/out.txt" || fail "not-container: the host exec is missing"
+grep -q "^EXEC .*path=$TMP/bin/trc_in_ct\$" "$TMP/out.txt" && fail "not-container: the container's exec was recorded"
 echo "ok"

@@ -4,6 +4,7 @@
 # too. The recorder runs until SIGINT, then exits 0 with a trailer.
 source "$(dirname "$0")/../lib.sh"
 require_bpf
+command -v setpriv >/dev/null || fail "setpriv is needed (util-linux)"
 DUMP=$TOOLS/rec_dump
 
 # a script named rec_parent: its comm is rec_parent, its children are
@@ -40,28 +41,32 @@ if grep '^EXEC ' "$TMP/comm.txt" | grep -v "path=$TMP/rec_parent\$"; then
 fi
 grep -q '^PROCESS .*comm=true' "$TMP/comm.txt" && fail "comm=: a PROCESS record for true"
 
-# comm!= and pid filters: everything but rec_parent, among pids above ours
-start_recording "$TMP/not.trc" -c exec --scope 'comm!=rec_parent' --scope "pid>$$"
-workload
+# comm!= with a uid filter: every program of uid 40005 but rec_parent (the
+# workload runs as that uid; the test shell, root, is out of scope)
+chmod 711 "$TMP"
+start_recording "$TMP/not.trc" -c exec --scope 'comm!=rec_parent' --scope uid=40005
+setpriv --reuid=40005 --regid=40005 --clear-groups env TMP="$TMP" bash -c "$(declare -f workload); workload"
 stop_recording
 "$DUMP" "$TMP/not.trc" >"$TMP/not.txt" || fail "no trailer after SIGINT"
 grep -q '^EXEC .*path=/bin/uname$' "$TMP/not.txt" || fail "comm!=: /bin/uname not recorded"
+grep -q '^EXEC .*path=/bin/true$' "$TMP/not.txt" || fail "comm!=: rec_parent's child /bin/true not recorded"
 grep -q "^EXEC .*path=$TMP/rec_parent\$" "$TMP/not.txt" && fail "comm!=: rec_parent recorded"
-grep -q "^PROCESS [^ ]* pid=$$ " "$TMP/not.txt" && fail "pid>$$: the test shell was recorded"
+grep -q "^PROCESS .* uid=0 " "$TMP/not.txt" && fail "uid=40005: a process of root was recorded: $(grep "^PROCESS .* uid=0 " "$TMP/not.txt")"
 # with -- COMMAND the scope is the command's tree, narrowed by --scope:
 # rec_parent inside the tree is recorded, the same program run outside it
-# at the same time is not, nor the tree's other programs
-"$REC" -v -c exec --scope comm=rec_parent -o "$TMP/cmd.trc" -- \
-	sh -c "sleep 0.5; '$TMP/rec_parent'; /bin/uname >/dev/null" 2>"$TMP/cmd.err" &
-cmdrec=$!
-for _ in $(seq 200); do
-	grep -q '^tracee-rec: recording to' "$TMP/cmd.err" && break
-	sleep 0.05
-done
+# at the same time (while the command waits for it on a FIFO) is not, nor
+# the tree's other programs
+mkfifo "$TMP/outside-done"
+start_recording "$TMP/cmd.trc" -c exec --scope comm=rec_parent -- \
+	sh -c "read _ <'$TMP/outside-done' && '$TMP/rec_parent' && /bin/uname >/dev/null"
 "$TMP/rec_parent" &
 outside=$!
 wait "$outside"
-wait "$cmdrec" || fail "recording the command failed: $(cat "$TMP/cmd.err")"
+timeout 10 sh -c 'echo done >"$0"' "$TMP/outside-done" || fail "the command does not read its FIFO"
+rc=0
+wait "$RECPID" || rc=$?
+recorder_waited
+assert_eq "exit status of the recording of the command" 0 "$rc"
 "$DUMP" "$TMP/cmd.trc" >"$TMP/cmd.txt" || fail "no trailer"
 assert_eq "execs recorded with comm=rec_parent -- sh" 1 "$(grep -c '^EXEC ' "$TMP/cmd.txt")"
 grep -q "^EXEC .*path=$TMP/rec_parent\$" "$TMP/cmd.txt" || fail "command tree: rec_parent missing"

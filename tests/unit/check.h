@@ -9,8 +9,28 @@
 #define TESTS_UNIT_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static int check_count, check_failures;
+
+/*
+ * Seeded tests: check_seed(argv[0], FALLBACK) gives the seed of the random
+ * choices, SEED from the environment when given, else FALLBACK; it prints
+ * it, and check_summary says, when a check failed, the command that reruns
+ * the test with it.
+ */
+static unsigned long long check_seed_value;
+static const char *check_seed_prog;
+
+static inline unsigned long long check_seed(const char *prog, unsigned long long fallback)
+{
+	const char *env = getenv("SEED");
+
+	check_seed_prog = prog;
+	check_seed_value = env && *env ? strtoull(env, NULL, 0) : fallback;
+	printf("%s: seed %llu (SEED=N reruns with another)\n", prog, check_seed_value);
+	return check_seed_value;
+}
 
 #define CHECK(cond, ...)                                                                       \
 	do {                                                                                   \
@@ -28,6 +48,8 @@ static inline int check_summary(const char *what)
 {
 	if (check_failures) {
 		fprintf(stderr, "%s: %d of %d checks failed\n", what, check_failures, check_count);
+		if (check_seed_prog)
+			fprintf(stderr, "rerun: SEED=%llu %s\n", check_seed_value, check_seed_prog);
 		return 1;
 	}
 	printf("%s: all %d checks passed\n", what, check_count);

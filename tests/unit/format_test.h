@@ -21,13 +21,25 @@
 #include "tests/unit/any_record.h"
 
 static unsigned long long test_seed; /* printed with every failure */
+/* how to rerun a randomized test (parse_seed_args): its path, its -i N */
+static const char *test_prog;
+static char test_iters_arg[32];
+
+static inline void test_seed_note(void)
+{
+	if (test_prog)
+		fprintf(stderr, " (seed %llu; rerun: SEED=%llu %s%s)\n", test_seed, test_seed,
+			test_prog, test_iters_arg);
+	else
+		fprintf(stderr, " (seed %llu)\n", test_seed);
+}
 
 #define CHECK(cond, ...)                                                                         \
 	do {                                                                                     \
 		if (!(cond)) {                                                                   \
 			fprintf(stderr, "%s:%d: check failed: %s: ", __FILE__, __LINE__, #cond); \
 			fprintf(stderr, __VA_ARGS__);                                            \
-			fprintf(stderr, " (seed %llu)\n", test_seed);                            \
+			test_seed_note();                                                        \
 			exit(1);                                                                 \
 		}                                                                                \
 	} while (0)
@@ -216,12 +228,20 @@ static inline void test_header(struct tr_header *hdr)
 	hdr->start_boot_ns = 42;
 }
 
-/* Parse "-s SEED -i N" style options shared by the randomized tests. */
+/*
+ * Parse "-s SEED -i N" style options shared by the randomized tests. The
+ * seed is SEED from the environment when given (-s wins over both), else
+ * the caller's; a failed CHECK prints the command that reruns it.
+ */
 static inline void parse_seed_args(int argc, char **argv, unsigned long long *seed,
 				   unsigned long *iters)
 {
+	const char *env = getenv("SEED");
 	int opt;
 
+	test_prog = argv[0];
+	if (env && *env)
+		*seed = strtoull(env, NULL, 0);
 	while ((opt = getopt(argc, argv, "s:i:")) != -1) {
 		switch (opt) {
 		case 's':
@@ -229,6 +249,7 @@ static inline void parse_seed_args(int argc, char **argv, unsigned long long *se
 			break;
 		case 'i':
 			*iters = strtoul(optarg, NULL, 0);
+			snprintf(test_iters_arg, sizeof(test_iters_arg), " -i %lu", *iters);
 			break;
 		default:
 			fprintf(stderr, "usage: %s [-s SEED] [-i ITERATIONS]\n", argv[0]);

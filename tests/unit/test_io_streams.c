@@ -24,7 +24,7 @@
 #define MAX_LEN (64 * 1024)
 
 static uint64_t rng;
-static uint64_t seed;
+static uint64_t seed, first_failed;
 static int failures;
 
 #define CHECK(cond, ...)                                                          \
@@ -34,7 +34,8 @@ static int failures;
 				(unsigned long long)seed);                        \
 			fprintf(stderr, __VA_ARGS__);                             \
 			fputc('\n', stderr);                                      \
-			failures++;                                               \
+			if (!failures++)                                          \
+				first_failed = seed;                              \
 			return;                                                   \
 		}                                                                 \
 	} while (0)
@@ -232,7 +233,7 @@ static void run(int ntargets, unsigned shuffle)
 	io_streams_free(ss);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	const char *env = getenv("SEED");
 	uint64_t first = env ? strtoull(env, NULL, 0) : 1, last = env ? first : 300;
@@ -244,9 +245,10 @@ int main(void)
 		run(1 + (int)rnd(MAX_TARGETS), 0);
 		run(1 + (int)rnd(MAX_TARGETS), 1 + (unsigned)rnd(8));
 	}
+	(void)argc;
 	if (failures) {
-		fprintf(stderr, "%d failures (rerun one: SEED=N %s)\n", failures,
-			"test_io_streams");
+		fprintf(stderr, "%d failures (rerun the first: SEED=%llu %s)\n", failures,
+			(unsigned long long)first_failed, argv[0]);
 		return 1;
 	}
 	printf("ok: seeds %llu..%llu, 4 shapes each\n", (unsigned long long)first,

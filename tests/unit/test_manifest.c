@@ -157,9 +157,12 @@ static void many_lines(const char *dir)
 
 int main(void)
 {
-	char dir[] = "/tmp/test_manifest.XXXXXX";
+	const char *tmp = getenv("TMPDIR");
+	char dir[256];
 
-	if (!mkdtemp(dir)) {
+	if (snprintf(dir, sizeof(dir), "%s/test_manifest.XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
+		    (int)sizeof(dir) ||
+	    !mkdtemp(dir)) {
 		perror("mkdtemp");
 		return 1;
 	}

@@ -101,9 +101,8 @@ static void test_http(void)
  * ASan sees any read past the end): parsing never overruns, snap lengths
  * never exceed what was captured.
  */
-static void test_random_packets(void)
+static void test_random_packets(unsigned int seed)
 {
-	unsigned int seed = 20261129;
 	int i;
 
 	for (i = 0; i < 200000; i++) {
@@ -130,11 +129,12 @@ static void test_random_packets(void)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	(void)argc;
 	test_protocols();
 	test_dns();
 	test_http();
-	test_random_packets();
+	test_random_packets((unsigned int)check_seed(argv[0], 20261129));
 	return check_summary("packet classification");
 }

@@ -90,12 +90,12 @@ static void test_names(void)
 	CHECK(name_of("0123456789abcdefg", (char[128]){ 0 }, 128) < 0);
 }
 
-static void test_random_round_trips(void)
+static void test_random_round_trips(unsigned int seed)
 {
 	static const char bytes[] = { '/', '%', '.', '_', 'a', '0', 1, 0x1f, 0x7f, (char)0x80,
 				      (char)0xff, 'F', '2' };
 	char comm[TR_COMM_LEN + 1], part[128], back[TR_COMM_LEN + 2];
-	unsigned int seed = 13, bad = 0;
+	unsigned int bad = 0;
 
 	srand(seed);
 	for (int i = 0; i < 200000; i++) {
@@ -118,9 +118,10 @@ static void test_random_round_trips(void)
 	      bad);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	(void)argc;
 	test_names();
-	test_random_round_trips();
+	test_random_round_trips((unsigned int)check_seed(argv[0], 13));
 	return check_summary("pcap names");
 }

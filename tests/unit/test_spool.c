@@ -26,7 +26,7 @@ struct model {
 	uint64_t size, cap;
 };
 
-static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint64_t rng = 0x9e3779b97f4a7c15ull; /* the default seed; SEED=N picks another */
 
 static uint64_t next_random(void)
 {
@@ -73,14 +73,20 @@ static int check(struct spool *s, struct model *m, int idx)
 	return bad;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	const char *seed_env = getenv("SEED");
+	unsigned long long seed = seed_env && *seed_env ? strtoull(seed_env, NULL, 0) : rng;
 	char err[256];
 	struct spool_limits unlimited = { UINT64_MAX, UINT64_MAX };
 	struct spool *s = spool_new(NULL, &unlimited, err, sizeof(err));
 	struct model models[FILES] = { 0 };
 	uint8_t piece[MAX_PIECE];
 	int failures = 0;
+
+	(void)argc;
+	rng = seed ? seed : 1; /* xorshift never leaves 0 */
+	printf("%s: seed %llu (SEED=N reruns with another)\n", argv[0], seed);
 
 	if (!s) {
 		fprintf(stderr, "%s\n", err);
@@ -146,7 +152,7 @@ int main(void)
 		free(models[i].data);
 	spool_free(s);
 	if (failures) {
-		fprintf(stderr, "%d failures\n", failures);
+		fprintf(stderr, "%d failures (rerun: SEED=%llu %s)\n", failures, seed, argv[0]);
 		return 1;
 	}
 	printf("spool: %d random operations over %d artifacts match the model\n", OPS, FILES);
