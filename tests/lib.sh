@@ -94,6 +94,12 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# grep_quiet ARGS...: grep -q that reads all of its input. At the end of a
+# pipe under pipefail, grep -q leaves at the first match and the writer dies
+# of SIGPIPE: the pipe then fails, at random, a check that should pass, or
+# passes one (`... | grep_quiet X && fail`) that should fail.
+grep_quiet() { grep "$@" >/dev/null; }
+
 fail() {
 	echo "FAIL: $*" >&2
 	echo "rerun: $(rerun_command)" >&2

@@ -43,7 +43,7 @@ du=$(du -sk x | cut -f1)
 kinds=$(jq -r '.kind' x/damage.jsonl | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')
 assert_eq "damage kinds" "incomplete=1 not_placed=4 " "$kinds"
 for a in host/write.dev-1.inode-11 "host/exec.*far" "host/bin.pid-100.*" "host/module.pid-100*"; do
-	jq -r '.artifact' x/damage.jsonl | grep -qx "$a" || fail "$a is not named in damage.jsonl: $(cat x/damage.jsonl)"
+	jq -r '.artifact' x/damage.jsonl | grep_quiet -x "$a" || fail "$a is not named in damage.jsonl: $(cat x/damage.jsonl)"
 done
 
 # Packets: one the recorder had to cut (flag bit 2: past its largest packet,

@@ -68,7 +68,7 @@ minor=$(sed -n 's/^#define TR_VERSION_MINOR \([0-9]*\).*/\1/p' "$ROOT/format/tra
 if [ -z "$major" ] || [ -z "$minor" ]; then fail "no TR_VERSION_MAJOR/MINOR in format/trace_header.h"; fi
 page_text "$MAN/tracee-trc.5" >"$TMP/trc"
 grep -q "version $major\.$minor\$" "$TMP/trc" || fail "tracee-trc.5 does not describe format version $major.$minor"
-head -1 "$SPEC" | grep -q "version $major\.$minor\$" || fail "FORMAT.md's title is not version $major.$minor"
+head -1 "$SPEC" | grep_quiet "version $major\.$minor\$" || fail "FORMAT.md's title is not version $major.$minor"
 
 # ---- record types: "### 5.3 PROCESS (0x0010), fixed 64" in FORMAT.md,
 # a tag "0x0010 PROCESS" then "Fixed 64..." in tracee-trc.5
@@ -77,7 +77,7 @@ sed -n 's/^### 5\.[0-9]* \([A-Z_]*\) (\(0x[0-9A-Fa-f]*\)), fixed \([0-9]*\).*/\1
 while read -r name num fixed; do
 	line=$(grep -n -w -F -- "$name" "$TMP/trc" | grep -i -w -F -- "$num" | head -1 | cut -d: -f1) || true
 	[ -n "$line" ] || fail "tracee-trc.5 does not list record type $name ($num)"
-	sed -n "$((line + 1))p" "$TMP/trc" | grep -q "^Fixed $fixed\b" ||
+	sed -n "$((line + 1))p" "$TMP/trc" | grep_quiet "^Fixed $fixed\b" ||
 		fail "tracee-trc.5: $name is fixed $fixed in FORMAT.md, the page says: $(sed -n "$((line + 1))p" "$TMP/trc")"
 done <"$TMP/types"
 
@@ -86,7 +86,7 @@ awk '/^## 3\./ { s = 1; next } /^## / { s = 0 } s' "$SPEC" |
 	sed -n 's/^| \([0-9]*\) | \([a-z_]*\) |.*/\1 \2/p' >"$TMP/keys"
 [ "$(wc -l <"$TMP/keys")" -ge 11 ] || fail "fewer than 11 header keys read from FORMAT.md section 3"
 while read -r num name; do
-	grep -w -F -- "$name" "$TMP/trc" | grep -q -w -F -- "$num" ||
+	grep -w -F -- "$name" "$TMP/trc" | grep_quiet -w -F -- "$num" ||
 		fail "tracee-trc.5 does not list header key $num $name"
 done <"$TMP/keys"
 
@@ -98,7 +98,7 @@ while read -r name; do
 	grep -q -w -F -- "$name" "$TMP/trc" || fail "tracee-trc.5 does not list loss kind $name"
 	num=$(sed -n "s/^| \([0-9]*\) | $name\b.*/\1/p" "$SPEC" | head -1)
 	[ -n "$num" ] || fail "FORMAT.md's loss table does not number loss kind $name"
-	grep -w -F -- "$name" "$TMP/trc" | grep -q -w -F -- "$num" ||
+	grep -w -F -- "$name" "$TMP/trc" | grep_quiet -w -F -- "$num" ||
 		fail "tracee-trc.5 does not give loss kind $name its number $num"
 done <"$TMP/kinds"
 

@@ -47,5 +47,5 @@ expect_usage_error "unexpected argument 'ls'" -c exec -o "$TMP/t.trc" ls
 
 "$REC" --help >"$TMP/out" || fail "--help exit $?"
 grep -q -- "--capture TOKEN" "$TMP/out" || fail "--help text lacks --capture"
-"$REC" --version | grep -q "^tracee-rec [0-9]" || fail "--version"
+"$REC" --version | grep_quiet "^tracee-rec [0-9]" || fail "--version"
 echo "ok"

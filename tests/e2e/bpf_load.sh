@@ -60,7 +60,7 @@ check_program() { # NAME PID-PATTERN EXPECTED-BYTES
 		fail "bpf-objdump cannot disassemble ${files[0]}"
 	assert_eq "disassembled instructions of $1" "$(($(stat -c %s "$3") / 8))" \
 		"$(grep -cE '^ +[0-9a-f]+:' "$TMP/dis.txt")"
-	grep -E '^ +[0-9a-f]+:' "$TMP/dis.txt" | tail -n1 | grep -qw exit ||
+	grep -E '^ +[0-9a-f]+:' "$TMP/dis.txt" | tail -n1 | grep_quiet -w exit ||
 		fail "$1 does not end with exit: $(tail -n2 "$TMP/dis.txt")"
 }
 check_program art_raw_filter "$raw_pid" "$TMP/raw-insns.bin"

@@ -32,9 +32,9 @@ for n in $(seq 1 100); do
 	[ -e "$TMP/t.trc" ] || continue
 	cp "$TMP/t.trc" "$TMP/live.trc"
 	"$EXTRACT" -q "$TMP/live.trc" -o "$TMP/live.tar" 2>/dev/null || true
-	tar -xOf "$TMP/live.tar" written_files 2>/dev/null | grep -q "/second.2$" && break
+	tar -xOf "$TMP/live.tar" written_files 2>/dev/null | grep_quiet "/second.2$" && break
 done
-tar -xOf "$TMP/live.tar" written_files 2>/dev/null | grep -q "/second.2$" ||
+tar -xOf "$TMP/live.tar" written_files 2>/dev/null | grep_quiet "/second.2$" ||
 	fail "second.2 not in the trace after 10 s: $(cat "$TMP/rec.err")"
 echo "second.2 written by poll ${made:-?}, seen in the live trace at poll $n"
 # What the live extraction saw lies in complete frames within its first

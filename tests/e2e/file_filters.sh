@@ -52,9 +52,9 @@ case $got in *inode-$(stat -c %i "$TMP/in/prog")) ;; *) fail "the ELF artifact i
 	'$W' gen 3 100K 1000 > '$TMP/stdout' &&
 	'$W' fill '$TMP/opened' 1M 64K 2>&1 >/dev/null" || fail "tracee-rec exited with $?"
 unpack "$TMP/fd.trc" "$TMP/fd"
-ls "$TMP/fd/host" | grep -q "inode-$(stat -c %i "$TMP/stdout")\$" ||
+ls "$TMP/fd/host" | grep_quiet "inode-$(stat -c %i "$TMP/stdout")\$" ||
 	fail "stdout was not captured: $(ls "$TMP/fd/host")"
-ls "$TMP/fd/host" | grep -q "inode-$(stat -c %i "$TMP/opened")\$" &&
+ls "$TMP/fd/host" | grep_quiet "inode-$(stat -c %i "$TMP/opened")\$" &&
 	fail "a file written through its own descriptor was captured under write:fd=stdout"
 assert_eq "stdout stream" "$(sha256sum <"$TMP/stdout")" \
 	"$(sha256sum <"$TMP"/fd/host/write.dev-*.inode-"$(stat -c %i "$TMP/stdout")")"

@@ -25,6 +25,6 @@ assert_eq "size of ${bins[0]}" $((64 << 20)) "$(stat -c %s "$TMP/x/${bins[0]}")"
 assert_eq "sha256 of ${bins[0]}" "$(sha256sum <"$TMP/expected.bin" | cut -d' ' -f1)" \
 	"$(sha256sum <"$TMP/x/${bins[0]}" | cut -d' ' -f1)"
 # 15 of every 16 pages were never touched: the summary names the file.
-grep -F "${bins[0]}" "$TMP/summary.txt" | grep -q 'not resident' ||
+grep -F "${bins[0]}" "$TMP/summary.txt" | grep_quiet 'not resident' ||
 	fail "summary does not report the unreadable pages: $(cat "$TMP/summary.txt")"
 assert_eq "damage.jsonl for ${bins[0]}" user_read_failed "$(damage_of "$TMP/x" "${bins[0]}")"

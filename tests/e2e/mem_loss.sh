@@ -25,7 +25,7 @@ tar -xf "$TMP/out.tar" -C "$TMP/x"
 mapfile -t bins < <(cd "$TMP/x" && find . -type f -name "bin.pid-$pid.*" | sed 's|^\./||')
 assert_eq "memory files" 1 "${#bins[@]}"
 assert_eq "size of ${bins[0]}" $((16 << 20)) "$(stat -c %s "$TMP/x/${bins[0]}")"
-grep -F "${bins[0]}" "$TMP/summary.txt" | grep -q 'lost in the recorder' ||
+grep -F "${bins[0]}" "$TMP/summary.txt" | grep_quiet 'lost in the recorder' ||
 	fail "summary does not name ${bins[0]} as damaged: $(cat "$TMP/summary.txt")"
 assert_eq "damage.jsonl for ${bins[0]}" ringbuf_mem "$(damage_of "$TMP/x" "${bins[0]}")"
 

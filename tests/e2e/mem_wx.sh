@@ -18,6 +18,6 @@ mapfile -t bins < <(cd "$TMP/x" && find . -type f -name 'bin.*')
 assert_eq "memory files in the archive" 1 "${#bins[@]}"
 size=$(stat -c %s "$TMP/x/${bins[0]}")
 assert_eq "size of ${bins[0]}" "$(getconf PAGESIZE)" "$size"
-grep -F "${bins[0]#./}" "$TMP/summary.txt" | grep -q 'missing' ||
+grep -F "${bins[0]#./}" "$TMP/summary.txt" | grep_quiet 'missing' ||
 	fail "summary does not say that ${bins[0]} has missing bytes: $(cat "$TMP/summary.txt")"
 assert_eq "damage.jsonl for ${bins[0]#./}" user_read_failed "$(damage_of "$TMP/x" "${bins[0]#./}")"

@@ -18,7 +18,7 @@ require_bpf
 	fail "tracee-rec failed: $(cat "$TMP/rec.err")"
 mapfile -t pids < <(awk '/^pid /{print $2}' "$TMP/rec.out")
 [ "${#pids[@]}" = 2 ] || fail "the workload did not run: $(cat "$TMP/rec.out" "$TMP/rec.err")"
-grep -c ENOSYS "$TMP/rec.out" | grep -qx 4 || fail "expected 4 ENOSYS: $(cat "$TMP/rec.out")"
+grep -c ENOSYS "$TMP/rec.out" | grep_quiet -x 4 || fail "expected 4 ENOSYS: $(cat "$TMP/rec.out")"
 
 "$EXTRACT" "$TMP/t.trc" -o "$TMP/out.tar" 2>"$TMP/summary.txt" ||
 	fail "tracee-extract failed: $(cat "$TMP/summary.txt")"
@@ -34,9 +34,9 @@ sha_image=$(sha256sum <"$TMP/image.ko" | cut -d' ' -f1)
 sha_file=$(sha256sum <"$TMP/file.ko" | cut -d' ' -f1)
 want_init="host/module.pid-${pids[0]}.$sha_image"
 want_finit="host/module.dev-$dev.inode-$ino.pid-${pids[1]}.$sha_file"
-printf '%s\n' "${mods[@]}" | grep -qxF "$want_init" ||
+printf '%s\n' "${mods[@]}" | grep_quiet -xF "$want_init" ||
 	fail "no $want_init among: ${mods[*]}"
-printf '%s\n' "${mods[@]}" | grep -qxF "$want_finit" ||
+printf '%s\n' "${mods[@]}" | grep_quiet -xF "$want_finit" ||
 	fail "no $want_finit among: ${mods[*]}"
 cmp "$TMP/image.ko" "$TMP/x/$want_init" || fail "init_module image differs"
 cmp "$TMP/file.ko" "$TMP/x/$want_finit" || fail "finit_module image differs"

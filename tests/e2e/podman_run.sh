@@ -78,6 +78,6 @@ assert_eq "the container's file" podman-evidence "$(tar -xOf "$TMP/p.tar" "$memb
 short=${id:0:11}
 grep -qx "pcap/containers/$short.pcap" "$TMP/list" || fail "no pcap/containers/$short.pcap: $(grep pcap "$TMP/list")"
 tar -xOf "$TMP/p.tar" "pcap/containers/$short.pcap" >"$TMP/c.pcap"
-tcpdump -nn -A -r "$TMP/c.pcap" 2>/dev/null | grep -q over-the-loopback ||
+tcpdump -nn -A -r "$TMP/c.pcap" 2>/dev/null | grep_quiet over-the-loopback ||
 	fail "the container's pcap lacks its traffic: $(tcpdump -nn -r "$TMP/c.pcap" 2>&1 | head)"
 echo "ok: podman container $short"

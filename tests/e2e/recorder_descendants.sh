@@ -49,5 +49,5 @@ grep -q "recording stopped with [0-9]* process.* of the command's tree still run
 # the daemon writes once the recorder has ended
 wait_until 10 "the daemon did not write after the recording stopped" test -s out-stop
 "$EXTRACT" -q stop.trc -o stop.tar || fail "tracee-extract exit $?"
-tar -xOf stop.tar written_files 2>/dev/null | grep -q out-stop && fail "written after the stop, yet in the trace"
+tar -xOf stop.tar written_files 2>/dev/null | grep_quiet out-stop && fail "written after the stop, yet in the trace"
 echo ok

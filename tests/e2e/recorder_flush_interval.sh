@@ -74,7 +74,7 @@ finish() {
 	wait "$RECPID" || rc=$?
 	RECPID=
 	assert_eq "recorder exit status" 0 "$rc"
-	"$TRCREAD" -q "$TMP/t.trc" 2>&1 | grep -q 'trailer seen' || fail "no trailer after the stop"
+	"$TRCREAD" -q "$TMP/t.trc" 2>&1 | grep_quiet 'trailer seen' || fail "no trailer after the stop"
 }
 # wait_seen DEADLINE_MS: poll until the marker is in the trace; prints when
 wait_seen() {

@@ -37,7 +37,7 @@ for filter in "write=$TMP/*" write; do
 		other=$(jq -r 'select(.kind != "not_captured") | .kind' "$TMP/$t.damage")
 		[ -z "$other" ] || fail "-c $filter: $t.trc: damage: $(cat "$TMP/$t.damage")"
 		tar -xOf "$TMP/$t.tar" written_files >"$TMP/$t.written" 2>/dev/null || : >"$TMP/$t.written"
-		if awk '{print $2}' "$TMP/$t.written" | grep -qxE "$TMP/[ab]\.trc"; then
+		if awk '{print $2}' "$TMP/$t.written" | grep_quiet -xE "$TMP/[ab]\.trc"; then
 			fail "-c $filter: $t.trc holds a recorder's trace: $(cat "$TMP/$t.written")"
 		fi
 		size=$(stat -c %s "$TMP/$t.trc")

@@ -33,7 +33,7 @@ refused "a dangling link" -o dangling.trc
 "$REC" -c exec --force -o link.trc -- /bin/true 2>/dev/null || fail "--force on a link failed"
 [ ! -L link.trc ] && [ -f link.trc ] || fail "the link was not replaced by the trace"
 assert_eq "the old link's target after --force" secret-config "$(cat victim)"
-"$DUMP" link.trc | grep -q '^TRAILER ' || fail "the trace that replaced the link is incomplete"
+"$DUMP" link.trc | grep_quiet '^TRAILER ' || fail "the trace that replaced the link is incomplete"
 
 # a file another user made beforehand (to read the secrets later)
 chmod 1777 "$TMP"
@@ -57,7 +57,7 @@ unshare -m sh -c 'mount --make-rprivate / && umount "$0" && exec "$@"' "$V2" \
 assert_eq "exit status when a probe cannot attach" 1 "$rc"
 grep -q "no cgroup v2 hierarchy" attach.err || fail "the probe did not fail as meant: $(cat attach.err)"
 assert_eq "the existing trace after a failed start with --force" "$before" "$(sha256sum <keep.trc)"
-ls -a | grep -q '^\.keep\.trc\.' && fail "a temporary trace was left behind: $(ls -a)"
+ls -a | grep_quiet '^\.keep\.trc\.' && fail "a temporary trace was left behind: $(ls -a)"
 
 # a second recorder on the same trace (the first records /bin/true only)
 start_recording "$TMP/shared.trc" -c exec --scope comm=true
@@ -69,7 +69,7 @@ done
 grep -q "is being written by another tracee-rec" second.err || fail "no message: $(cat second.err)"
 /bin/true
 stop_recording
-"$DUMP" shared.trc | grep -q '^TRAILER ' || fail "the first recorder's trace was damaged"
+"$DUMP" shared.trc | grep_quiet '^TRAILER ' || fail "the first recorder's trace was damaged"
 "$EXTRACT" -q shared.trc -o shared.tar || fail "tracee-extract exit $?"
 
 # the trace removed while recording

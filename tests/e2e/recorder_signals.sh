@@ -19,7 +19,7 @@ rc=0
 wait "$RECPID" || rc=$?
 recorder_waited
 assert_eq "exit status after SIGTERM" 0 "$rc"
-"$DUMP" "$TMP/term.trc" | grep -q '^TRAILER ' || fail "no trailer after SIGTERM"
+"$DUMP" "$TMP/term.trc" | grep_quiet '^TRAILER ' || fail "no trailer after SIGTERM"
 
 start_recording "$TMP/fwd.trc" -c exec -- sleep 30
 kill -INT "$RECPID"
@@ -60,7 +60,7 @@ recorder_waited
 assert_eq "exit status after a second signal" 0 "$rc"
 grep -q "the command (pid $(cat "$ready")) still runs" "$TMP/stubborn.trc.err" ||
 	fail "no word about the command left running: $(cat "$TMP/stubborn.trc.err")"
-"$DUMP" "$TMP/stubborn.trc" | grep -q '^TRAILER ' || fail "no trailer after the second signal"
+"$DUMP" "$TMP/stubborn.trc" | grep_quiet '^TRAILER ' || fail "no trailer after the second signal"
 kill -0 "$(cat "$ready")" 2>/dev/null || fail "the command did not keep running"
 : >"$cont"
 wait_until 10 "the command did not go on to its end" test -e "$marker"
@@ -75,7 +75,7 @@ for sig in HUP QUIT USR1 USR2 ALRM PIPE; do
 	assert_eq "exit status after SIG$sig" "$((128 + $(kill -l "$sig")))" "$rc"
 	grep -q "SIG$sig: stopping the recording" "$TMP/$sig.trc.err" ||
 		fail "SIG$sig: no word of it: $(cat "$TMP/$sig.trc.err")"
-	"$DUMP" "$TMP/$sig.trc" | grep -q '^TRAILER ' || fail "no trailer after SIG$sig"
+	"$DUMP" "$TMP/$sig.trc" | grep_quiet '^TRAILER ' || fail "no trailer after SIG$sig"
 	"$EXTRACT" -q "$TMP/$sig.trc" -o "$TMP/$sig.tar" || fail "SIG$sig: tracee-extract exit $?"
 done
 

@@ -56,7 +56,7 @@ grep -q "^host/exec\.[0-9]*\.$sh_run\$" "$TMP/c.list" || fail "no host/exec.*.$s
 member=$(grep "^$id/write\.dev-[0-9]*\.inode-$(stat -c %i "$TMP/cw.txt")\$" "$TMP/c.list") ||
 	fail "no $id/write.* for the container's file: $(cat "$TMP/c.list")"
 assert_eq "the container's file" "written-in-the-container" "$(tar -xOf "$TMP/c.tar" "$member")"
-tar -xOf "$TMP/c.tar" written_files | grep -qx "$member $TMP/cw.txt" ||
+tar -xOf "$TMP/c.tar" written_files | grep_quiet -x "$member $TMP/cw.txt" ||
 	fail "written_files lacks '$member $TMP/cw.txt': $(tar -xOf "$TMP/c.tar" written_files)"
 grep -q "^host/write" "$TMP/c.list" && fail "the container's write landed under host/"
 
