@@ -26,6 +26,12 @@ struct process_table; /* extractor/process_table.h */
 struct spool;	      /* extractor/spool.h */
 struct summary;	      /* extractor/summary.h */
 
+/* The pcap files' format: pcapng, as Tracee writes (the default), or classic pcap. */
+enum extract_pcap_format {
+	EXTRACT_PCAPNG = 0,
+	EXTRACT_PCAP_CLASSIC,
+};
+
 struct extract_options {
 	const char *trace_path;	 /* "-" = stdin */
 	const char *output_path; /* "-" = stdout */
@@ -38,6 +44,7 @@ struct extract_options {
 	bool pcap_filtered_set;
 	bool pcap_filtered;
 	uint32_t net_events; /* TR_NET_EV_* bits */
+	enum extract_pcap_format pcap_format;
 	bool quiet;	     /* no summary */
 	/*
 	 * Bytes of a written or read file placed past this are damage, not a

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "extractor/extract.h"
 #include "extractor/terminal_text.h"
@@ -29,6 +30,10 @@ static const char usage_text[] =
 	"      --pcap LAYOUTS    pcap layouts, comma separated: single,process,container,command\n"
 	"      --pcap-options none|filtered\n"
 	"                        filtered keeps only packets of the --events selected\n"
+	"      --pcap-format pcapng|pcap\n"
+	"                        pcapng (default, as Tracee writes; each packet names its\n"
+	"                        process) or classic pcap for old tools; the files are\n"
+	"                        named .pcap either way\n"
 	"      --events LIST     net_packet_ipv4,net_packet_ipv6,net_packet_tcp,\n"
 	"                        net_packet_udp,net_packet_icmp,net_packet_icmpv6,\n"
 	"                        net_packet_dns,net_packet_http (repeatable)\n"
@@ -87,6 +92,7 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 		OPT_SNAPLEN = 256,
 		OPT_PCAP,
 		OPT_PCAP_OPTIONS,
+		OPT_PCAP_FORMAT,
 		OPT_EVENTS,
 		OPT_SPOOL_DIR,
 		OPT_MAX_ARTIFACT_SIZE,
@@ -98,6 +104,7 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 		{ "snaplen", required_argument, NULL, OPT_SNAPLEN },
 		{ "pcap", required_argument, NULL, OPT_PCAP },
 		{ "pcap-options", required_argument, NULL, OPT_PCAP_OPTIONS },
+		{ "pcap-format", required_argument, NULL, OPT_PCAP_FORMAT },
 		{ "events", required_argument, NULL, OPT_EVENTS },
 		{ "spool-dir", required_argument, NULL, OPT_SPOOL_DIR },
 		{ "max-artifact-size", required_argument, NULL, OPT_MAX_ARTIFACT_SIZE },
@@ -152,6 +159,17 @@ int extract_parse_args(int argc, char **argv, struct extract_options *opts, FILE
 				return -1;
 			}
 			opts->pcap_filtered_set = true;
+			break;
+		case OPT_PCAP_FORMAT:
+			if (strcasecmp(optarg, "pcapng") == 0) {
+				opts->pcap_format = EXTRACT_PCAPNG;
+			} else if (strcasecmp(optarg, "pcap") == 0) {
+				opts->pcap_format = EXTRACT_PCAP_CLASSIC;
+			} else {
+				usage_error(err, "--pcap-format: unknown format '%s' (pcapng or pcap)",
+					    optarg);
+				return -1;
+			}
 			break;
 		case OPT_EVENTS:
 			if (tr_net_events_parse(optarg, &opts->net_events, why, sizeof(why)) < 0) {

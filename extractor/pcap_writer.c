@@ -9,11 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <search.h>
+
 #include <pcap/pcap.h>
 
 #include "extractor/pcap_writer.h"
 #include "extractor/spool.h"
-#include "format/trace_records.h"
+#include "format/le.h"
 
 /* DLT_NULL family values (BSD numbering, which every reader knows) */
 #define NULL_AF_INET 2
@@ -21,15 +23,27 @@
 #define NULL_HEADER_LEN 4
 /* The file header's snaplen: libpcap's largest, so no record is "too big". */
 #define PCAP_FILE_SNAPLEN 262144
-#define PACKET_MAX_BYTES TR_PACKET_MAX_BYTES
-_Static_assert(NULL_HEADER_LEN + PACKET_MAX_BYTES <= PCAP_FILE_SNAPLEN,
+_Static_assert(NULL_HEADER_LEN + PCAP_PACKET_MAX_BYTES <= PCAP_FILE_SNAPLEN,
 	       "a whole packet fits the file's snaplen");
+#define PCAPNG_USER_APPL "tracee-extract " TRACEE_REC_VERSION
+#define PCAPNG_FILE_BUFFER (64 * 1024)
+/* Tracee's interface name and comment, which tools written for its pcaps may look for */
+#define PCAPNG_IF_NAME "tracee"
+#define PCAPNG_IF_COMMENT "tracee packet capture"
 
 struct pcap_file {
 	char *archive_path;
 	char *spool_path;
-	pcap_dumper_t *dumper; /* NULL while closed */
+	size_t index;
+	FILE *fp;	       /* NULL while closed */
+	pcap_dumper_t *dumper; /* classic pcap: the libpcap writer over fp */
+	bool spooled;	       /* the spool file exists: the next open appends */
 	uint64_t packets, bytes;
+	/*
+	 * the processes last described in this file (+1; 0: none): most packets
+	 * need no lookup, the two owners of a packet written once neither
+	 */
+	uint32_t recent[2];
 	struct pcap_file *hash_next;
 	struct pcap_file *lru_prev, *lru_next; /* open files, most recent first */
 };
@@ -39,7 +53,10 @@ struct pcap_file {
 #define LOCK_NAME "lock"
 
 struct pcap_files {
-	pcap_t *dead; /* DLT_NULL, ns timestamps: only for writing */
+	enum pcap_format format;
+	pcap_t *dead; /* classic: DLT_NULL, ns timestamps, only for writing */
+	struct pcapng_buf block; /* pcapng: the block being written */
+	void *described; /* pcapng: (file index << 32 | proc_id) of the PIBs written, uint64_t * */
 	char *dir;
 	int lock_fd; /* LOCK_EX on dir/lock for as long as the directory is ours */
 	struct pcap_file **files; /* creation order */
@@ -48,7 +65,7 @@ struct pcap_files {
 	size_t nbuckets;
 	struct pcap_file *lru_head, *lru_tail;
 	unsigned int max_open, open_now, open_peak;
-	uint8_t frame[NULL_HEADER_LEN + PACKET_MAX_BYTES];
+	uint8_t frame[NULL_HEADER_LEN + PCAP_PACKET_MAX_BYTES]; /* classic: one record */
 	char errmsg[512];
 };
 
@@ -134,8 +151,8 @@ static int lock_dir(const char *dir)
 	return fd;
 }
 
-struct pcap_files *pcap_files_new(const char *spool_dir, unsigned int max_open, char *err,
-				  size_t errlen)
+struct pcap_files *pcap_files_new(const char *spool_dir, unsigned int max_open,
+				  enum pcap_format format, char *err, size_t errlen)
 {
 	struct pcap_files *pf;
 	char *tmpl = NULL;
@@ -149,6 +166,7 @@ struct pcap_files *pcap_files_new(const char *spool_dir, unsigned int max_open, 
 		return NULL;
 	}
 	pf->lock_fd = -1;
+	pf->format = format;
 	if (!mkdtemp(tmpl)) {
 		snprintf(err, errlen, "pcap: cannot create a spool directory in %s: %s", spool_dir,
 			 strerror(errno));
@@ -165,9 +183,10 @@ struct pcap_files *pcap_files_new(const char *spool_dir, unsigned int max_open, 
 	pf->max_open = max_open ? max_open : PCAP_FILES_DEFAULT_OPEN;
 	pf->nbuckets = 256;
 	pf->buckets = calloc(pf->nbuckets, sizeof(*pf->buckets));
-	pf->dead = pcap_open_dead_with_tstamp_precision(DLT_NULL, PCAP_FILE_SNAPLEN,
-							PCAP_TSTAMP_PRECISION_NANO);
-	if (!pf->buckets || !pf->dead) {
+	if (format == PCAP_FORMAT_PCAP)
+		pf->dead = pcap_open_dead_with_tstamp_precision(DLT_NULL, PCAP_FILE_SNAPLEN,
+								PCAP_TSTAMP_PRECISION_NANO);
+	if (!pf->buckets || (format == PCAP_FORMAT_PCAP && !pf->dead)) {
 		snprintf(err, errlen, "pcap: out of memory");
 		goto fail;
 	}
@@ -244,22 +263,30 @@ static void lru_push_front(struct pcap_files *pf, struct pcap_file *f)
 		pf->lru_tail = f;
 }
 
-/* Flush and close one file's dumper; libpcap's close cannot report errors, so check first. */
+/*
+ * Flush and close one open file. libpcap's close cannot report errors and
+ * neither can a FILE once closed, so the flush is checked first.
+ */
 static int close_file(struct pcap_files *pf, struct pcap_file *f)
 {
-	FILE *fp;
 	int err = 0;
 
-	if (!f->dumper)
+	if (!f->fp)
 		return 0;
-	fp = pcap_dump_file(f->dumper);
-	if (pcap_dump_flush(f->dumper) == -1 || ferror(fp)) {
+	errno = 0;
+	if (f->dumper ? pcap_dump_flush(f->dumper) == -1 : fflush(f->fp) == EOF)
 		err = errno ? -errno : -EIO;
+	else if (ferror(f->fp))
+		err = -EIO;
+	if (f->dumper)
+		pcap_dump_close(f->dumper); /* closes fp */
+	else if (fclose(f->fp) == EOF && !err)
+		err = errno ? -errno : -EIO;
+	if (err)
 		snprintf(pf->errmsg, sizeof(pf->errmsg),
 			 "pcap: cannot write %s (spool file %s): %s", f->archive_path,
 			 f->spool_path, strerror(-err));
-	}
-	pcap_dump_close(f->dumper);
+	f->fp = NULL;
 	f->dumper = NULL;
 	lru_unlink(pf, f);
 	pf->open_now--;
@@ -321,6 +348,7 @@ static struct pcap_file *add_file(struct pcap_files *pf, const char *path)
 		free(f);
 		return NULL;
 	}
+	f->index = pf->count;
 	h = hash_str(path) % pf->nbuckets;
 	f->hash_next = pf->buckets[h];
 	pf->buckets[h] = f;
@@ -328,12 +356,15 @@ static struct pcap_file *add_file(struct pcap_files *pf, const char *path)
 	return f;
 }
 
-/* Make f's dumper open, closing the least recently used file if needed. */
+/*
+ * Make f open, closing the least recently used file if needed. Its spool
+ * file is created at the first open and appended to at the later ones.
+ */
 static int open_file(struct pcap_files *pf, struct pcap_file *f)
 {
 	int err;
 
-	if (f->dumper) {
+	if (f->fp) {
 		lru_unlink(pf, f);
 		lru_push_front(pf, f);
 		return 0;
@@ -343,17 +374,31 @@ static int open_file(struct pcap_files *pf, struct pcap_file *f)
 		if (err)
 			return err;
 	}
-	/* the first open writes the file header; later ones append after checking it */
-	if (f->packets == 0)
-		f->dumper = pcap_dump_open(pf->dead, f->spool_path);
-	else
-		f->dumper = pcap_dump_open_append(pf->dead, f->spool_path);
-	if (!f->dumper) {
-		snprintf(pf->errmsg, sizeof(pf->errmsg),
-			 "pcap: cannot open spool file %s for %s: %s", f->spool_path,
-			 f->archive_path, pcap_geterr(pf->dead));
-		return -EIO;
+	if (pf->format == PCAP_FORMAT_PCAP) {
+		/* the first open writes the file header; later ones append after checking it */
+		f->dumper = f->spooled ? pcap_dump_open_append(pf->dead, f->spool_path)
+				       : pcap_dump_open(pf->dead, f->spool_path);
+		if (!f->dumper) {
+			snprintf(pf->errmsg, sizeof(pf->errmsg),
+				 "pcap: cannot open spool file %s for %s: %s", f->spool_path,
+				 f->archive_path, pcap_geterr(pf->dead));
+			return -EIO;
+		}
+		f->fp = pcap_dump_file(f->dumper);
+	} else {
+		/* "x": a spool file is ours alone, never one found in place */
+		f->fp = fopen(f->spool_path, f->spooled ? "abe" : "wbxe");
+		if (!f->fp) {
+			err = -errno;
+			snprintf(pf->errmsg, sizeof(pf->errmsg),
+				 "pcap: cannot open spool file %s for %s: %s", f->spool_path,
+				 f->archive_path, strerror(errno));
+			return err;
+		}
+		/* blocks are small: fewer, larger writes (max_open buffers at most) */
+		setvbuf(f->fp, NULL, _IOFBF, PCAPNG_FILE_BUFFER);
 	}
+	f->spooled = true;
 	lru_push_front(pf, f);
 	pf->open_now++;
 	if (pf->open_now > pf->open_peak)
@@ -361,21 +406,16 @@ static int open_file(struct pcap_files *pf, struct pcap_file *f)
 	return 0;
 }
 
-int pcap_files_write(struct pcap_files *pf, const char *archive_path, int64_t wall_ns,
-		     uint8_t family, const uint8_t *data, uint32_t caplen, uint32_t orig_len)
+enum pcap_format pcap_files_format(const struct pcap_files *pf)
 {
-	struct pcap_pkthdr hdr;
-	struct pcap_file *f;
-	uint32_t af = family == 6 ? NULL_AF_INET6 : NULL_AF_INET;
-	int err;
+	return pf->format;
+}
 
-	if (caplen > PACKET_MAX_BYTES || caplen > orig_len) {
-		snprintf(pf->errmsg, sizeof(pf->errmsg),
-			 "pcap: packet of %u captured bytes (wire length %u) does not fit %s",
-			 caplen, orig_len, archive_path);
-		return -EINVAL;
-	}
-	f = find_file(pf, archive_path);
+int pcap_files_get(struct pcap_files *pf, const char *archive_path, bool *created)
+{
+	struct pcap_file *f = find_file(pf, archive_path);
+
+	*created = !f;
 	if (!f) {
 		f = add_file(pf, archive_path);
 		if (!f) {
@@ -383,26 +423,167 @@ int pcap_files_write(struct pcap_files *pf, const char *archive_path, int64_t wa
 			return -ENOMEM;
 		}
 	}
-	err = open_file(pf, f);
+	return (int)f->index;
+}
+
+/* Write pf->block (whole pcapng blocks) at the end of f. 0 or -errno. */
+static int write_block(struct pcap_files *pf, struct pcap_file *f)
+{
+	int err = open_file(pf, f);
+
 	if (err)
 		return err;
-	if (wall_ns < 0)
-		wall_ns = 0;
+	errno = 0;
+	if (fwrite(pf->block.data, 1, pf->block.len, f->fp) != pf->block.len) {
+		err = errno ? -errno : -EIO;
+		snprintf(pf->errmsg, sizeof(pf->errmsg),
+			 "pcap: cannot write %s (spool file %s): %s", f->archive_path,
+			 f->spool_path, strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
+static int out_of_memory(struct pcap_files *pf)
+{
+	snprintf(pf->errmsg, sizeof(pf->errmsg), "pcap: out of memory");
+	return -ENOMEM;
+}
+
+int pcap_files_begin(struct pcap_files *pf, size_t i, const char *description)
+{
+	if (pf->format != PCAP_FORMAT_PCAPNG)
+		return 0;
+	pf->block.len = 0;
+	if (pcapng_put_shb(&pf->block, PCAPNG_USER_APPL) < 0 ||
+	    pcapng_put_idb(&pf->block, PCAPNG_LINKTYPE_NULL, PCAPNG_IF_NAME, description,
+			   PCAPNG_IF_COMMENT) < 0)
+		return out_of_memory(pf);
+	return write_block(pf, pf->files[i]);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+bool pcap_files_described(const struct pcap_files *pf, size_t i, uint32_t proc_id)
+{
+	const struct pcap_file *f = pf->files[i];
+	uint64_t key = (uint64_t)i << 32 | proc_id;
+
+	if (pf->format != PCAP_FORMAT_PCAPNG)
+		return true;
+	if (f->recent[0] == proc_id + 1 || f->recent[1] == proc_id + 1)
+		return true;
+	return tfind(&key, &pf->described, cmp_u64) != NULL;
+}
+
+int pcap_files_describe(struct pcap_files *pf, size_t i, uint32_t proc_id,
+			const struct pcapng_process *proc)
+{
+	struct pcap_file *f = pf->files[i];
+	uint64_t *key, **slot;
+
+	if (pf->format != PCAP_FORMAT_PCAPNG)
+		return 0;
+	key = malloc(sizeof(*key));
+	if (!key)
+		return out_of_memory(pf);
+	*key = (uint64_t)i << 32 | proc_id;
+	slot = tsearch(key, &pf->described, cmp_u64);
+	if (!slot) {
+		free(key);
+		return out_of_memory(pf);
+	}
+	if (*slot != key) {
+		free(key); /* described already: one block per process and file */
+		return 0;
+	}
+	f->recent[1] = f->recent[0];
+	f->recent[0] = proc_id + 1;
+	pf->block.len = 0;
+	if (pcapng_put_pib(&pf->block, proc) < 0)
+		return out_of_memory(pf);
+	return write_block(pf, f);
+}
+
+/* A classic pcap record, through libpcap. */
+static int write_record(struct pcap_files *pf, struct pcap_file *f, const struct pcap_packet *pkt,
+			uint32_t af)
+{
+	struct pcap_pkthdr hdr;
+	int64_t wall_ns = pkt->wall_ns < 0 ? 0 : pkt->wall_ns;
+	int err = open_file(pf, f);
+
+	if (err)
+		return err;
 	hdr.ts.tv_sec = wall_ns / 1000000000;
 	hdr.ts.tv_usec = wall_ns % 1000000000; /* ns: the dumper has nanosecond precision */
-	hdr.caplen = NULL_HEADER_LEN + caplen;
-	hdr.len = NULL_HEADER_LEN + orig_len;
+	hdr.caplen = NULL_HEADER_LEN + pkt->caplen;
+	hdr.len = NULL_HEADER_LEN + pkt->orig_len;
 	memcpy(pf->frame, &af, NULL_HEADER_LEN); /* host byte order, as DLT_NULL wants */
-	memcpy(pf->frame + NULL_HEADER_LEN, data, caplen);
+	memcpy(pf->frame + NULL_HEADER_LEN, pkt->data, pkt->caplen);
 	pcap_dump((u_char *)f->dumper, &hdr, pf->frame);
-	if (ferror(pcap_dump_file(f->dumper))) {
+	if (ferror(f->fp)) {
 		snprintf(pf->errmsg, sizeof(pf->errmsg),
-			 "pcap: cannot write %s (spool file %s): %s", archive_path, f->spool_path,
-			 strerror(errno ? errno : EIO));
+			 "pcap: cannot write %s (spool file %s): %s", f->archive_path,
+			 f->spool_path, strerror(errno ? errno : EIO));
 		return -EIO;
 	}
+	return 0;
+}
+
+/* An Enhanced Packet Block, with the process, direction and comments. */
+static int write_epb(struct pcap_files *pf, struct pcap_file *f, const struct pcap_packet *pkt,
+		     uint32_t af)
+{
+	uint8_t link[NULL_HEADER_LEN];
+	struct pcapng_epb e = {
+		.time_ns = pkt->wall_ns < 0 ? 0 : (uint64_t)pkt->wall_ns,
+		.link_header = link,
+		.link_header_len = NULL_HEADER_LEN,
+		.data = pkt->data,
+		.data_len = pkt->caplen,
+		.orig_len = NULL_HEADER_LEN + pkt->orig_len,
+		.flags = pkt->epb_flags,
+		.has_pid_tid = pkt->has_pid_tid,
+		.pid = pkt->pid,
+		.tid = pkt->tid,
+		.comments = pkt->comments,
+		.ncomments = pkt->ncomments,
+	};
+
+	le32_put(link, af); /* the section's byte order */
+	pf->block.len = 0;
+	if (pcapng_put_epb(&pf->block, &e) < 0)
+		return out_of_memory(pf);
+	return write_block(pf, f);
+}
+
+int pcap_files_packet(struct pcap_files *pf, size_t i, const struct pcap_packet *pkt)
+{
+	struct pcap_file *f = pf->files[i];
+	uint32_t af = pkt->family == 6 ? NULL_AF_INET6 : NULL_AF_INET;
+	int err;
+
+	if (pkt->caplen > PCAP_PACKET_MAX_BYTES || pkt->caplen > pkt->orig_len ||
+	    pkt->orig_len > UINT32_MAX - NULL_HEADER_LEN) {
+		snprintf(pf->errmsg, sizeof(pf->errmsg),
+			 "pcap: packet of %u captured bytes (wire length %u) does not fit %s",
+			 pkt->caplen, pkt->orig_len, f->archive_path);
+		return -EINVAL;
+	}
+	if (pf->format == PCAP_FORMAT_PCAP)
+		err = write_record(pf, f, pkt, af);
+	else
+		err = write_epb(pf, f, pkt, af);
+	if (err)
+		return err;
 	f->packets++;
-	f->bytes += caplen;
+	f->bytes += pkt->caplen;
 	return 0;
 }
 
@@ -463,6 +644,8 @@ void pcap_files_free(struct pcap_files *pf)
 
 		if (f->dumper)
 			pcap_dump_close(f->dumper);
+		else if (f->fp)
+			fclose(f->fp);
 		unlink(f->spool_path);
 		free(f->spool_path);
 		free(f->archive_path);
@@ -482,6 +665,8 @@ void pcap_files_free(struct pcap_files *pf)
 		close(pf->lock_fd);
 	if (pf->dead)
 		pcap_close(pf->dead);
+	tdestroy(pf->described, free);
+	pcapng_buf_free(&pf->block);
 	free(pf->files);
 	free(pf->buckets);
 	free(pf);

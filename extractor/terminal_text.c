@@ -76,3 +76,32 @@ void terminal_printf(FILE *f, const char *fmt, ...)
 	va_end(ap);
 	put_text(f, buf, true);
 }
+
+size_t terminal_text_copy(char *buf, size_t len, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t out = 0;
+
+	while (*p) {
+		size_t n = printable_char(p);
+
+		if (n) {
+			if (out + n >= len)
+				break;
+			for (size_t i = 0; i < n; i++)
+				buf[out++] = (char)p[i];
+			p += n;
+		} else {
+			if (out + 4 >= len)
+				break;
+			buf[out++] = '\\';
+			buf[out++] = 'x';
+			buf[out++] = hex[*p >> 4];
+			buf[out++] = hex[*p & 15];
+			p++;
+		}
+	}
+	buf[out] = '\0';
+	return out;
+}

@@ -22,24 +22,35 @@ START=1700000000000000000 # owner_start_ns=0 on the builder's default header
 	done
 } >script
 "$TOOLS/trace_builder" -o t.trc script
-"$EXTRACT" t.trc -o out.tar 2>summary.txt || fail "tracee-extract exit $?: $(cat summary.txt)"
-mkdir x && tar -xf out.tar -C x 2>/dev/null # GNU tar warns of hdrcharset (names not UTF-8)
+for format in pcapng pcap; do
+	"$EXTRACT" t.trc -o $format.tar --pcap-format $format 2>summary.txt ||
+		fail "tracee-extract exit $?: $(cat summary.txt)"
+	mkdir $format && tar -xf $format.tar -C $format 2>/dev/null # GNU tar warns of hdrcharset (names not UTF-8)
+done
 
-# exactly one file per comm and layout, under the expected name
+# exactly one file per comm and layout, under the expected name, in both formats
 for i in "${!names[@]}"; do
 	printf '%s\n' "pcap/commands/host/${names[i]}.pcap" "pcap/processes/host/${names[i]}_5_$START.pcap"
 done | LC_ALL=C sort >want
-(cd x && find pcap -type f) | LC_ALL=C sort >got
-diff want got || fail "pcap files differ (want, got)"
+for format in pcapng pcap; do
+	(cd $format && find pcap -type f) | LC_ALL=C sort >got
+	diff want got || fail "$format: pcap files differ (want, got)"
+done
 
-# each file holds the one packet of its comm: pcap header, record header,
-# the DLT_NULL family word, then the packet's own bytes
+# each file holds the one packet of its comm. Classic pcap: file header,
+# record header, the DLT_NULL family word, then the packet's own bytes.
+# pcapng: one packet block with those bytes (read by the second parser).
 for i in "${!names[@]}"; do
-	for f in "x/pcap/commands/host/${names[i]}.pcap" "x/pcap/processes/host/${names[i]}_5_$START.pcap"; do
-		assert_eq "size of $f" 64 "$(stat -c %s "$f")"
-		assert_eq "packet in $f" "45000014$(printf %04x "$i")0000401100000a0000010a000002" \
-			"$(tail -c 20 "$f" | od -An -tx1 | tr -d ' \n')"
+	for f in "commands/host/${names[i]}.pcap" "processes/host/${names[i]}_5_$START.pcap"; do
+		want="45000014$(printf %04x "$i")0000401100000a0000010a000002"
+		assert_eq "size of pcap/$f" 64 "$(stat -c %s "pcap/pcap/$f")"
+		assert_eq "packet in pcap/$f" "$want" "$(tail -c 20 "pcap/pcap/$f" | od -An -tx1 | tr -d ' \n')"
+		python3 "$ROOT/tests/tools/pcapng_blocks.py" "pcapng/pcap/$f" >blocks ||
+			fail "pcapng/pcap/$f does not parse"
+		assert_eq "packet in pcapng/pcap/$f" "02000000$want" "$(jq -r 'select(.type == "epb") | .data' blocks)"
 	done
 done
-(cd x && sha256sum -c --quiet manifest.sha256) || fail "manifest check"
+for format in pcapng pcap; do
+	(cd $format && sha256sum -c --quiet manifest.sha256) || fail "$format: manifest check"
+done
 echo "pcap names: ok"

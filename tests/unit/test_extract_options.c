@@ -57,6 +57,12 @@ int main(void)
 	CHECK(!strcmp(o.trace_path, "t.trc") && !strcmp(o.output_path, "a.tar"));
 	CHECK(!o.snaplen_set && !o.pcap_layouts_set && !o.pcap_filtered_set && !o.quiet);
 	CHECK(o.net_events == 0 && o.spool_dir == NULL);
+	CHECK(o.pcap_format == EXTRACT_PCAPNG, "pcapng by default");
+	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap-format", "pcap", NULL) == 0);
+	CHECK(o.pcap_format == EXTRACT_PCAP_CLASSIC);
+	CHECK(parse(&o, err, sizeof(err), "t", "-o", "a", "--pcap-format", "pcap", "--pcap-format",
+		    "PCAPNG", NULL) == 0);
+	CHECK(o.pcap_format == EXTRACT_PCAPNG, "the last one given, in any case");
 
 	CHECK(parse(&o, err, sizeof(err), "-q", "-o", "-", "-", "--spool-dir", "/var/tmp", NULL) ==
 	      0);
@@ -121,6 +127,8 @@ int main(void)
 	    NULL);
 	bad("--events: unknown event 'net_packet_ftp'", "t", "-o", "a", "--events",
 	    "net_packet_ftp", NULL);
+	bad("--pcap-format: unknown format 'pcap-ng' (pcapng or pcap)", "t", "-o", "a",
+	    "--pcap-format", "pcap-ng", NULL);
 
 	return check_summary("extract options");
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * The pcap writer: many files through a small LRU of open dumpers, read
- * back with libpcap: link type, nanosecond timestamps, family header,
- * captured and original lengths, packet order.
+ * The pcap writer, in both formats: many files through a small LRU of open
+ * files, read back with libpcap: link type, nanosecond timestamps, family
+ * header, captured and original lengths, packet order (libpcap reads
+ * pcapng too, and skips the Process Information Blocks it does not know).
  */
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -16,6 +17,41 @@
 #define MAX_OPEN 3
 
 static uint8_t buf[2048];
+
+/* One packet into the file at path, made and begun (and its process described) when new. */
+static int write_to(struct pcap_files *pf, const char *path, int64_t wall_ns, uint8_t family,
+		    const uint8_t *data, uint32_t caplen, uint32_t orig_len)
+{
+	struct pcapng_process proc = { .pid = 42, .name = "writer" };
+	struct pcap_packet pkt = {
+		.wall_ns = wall_ns,
+		.family = family,
+		.data = data,
+		.caplen = caplen,
+		.orig_len = orig_len,
+		.epb_flags = PCAPNG_EPB_DIR_OUTBOUND,
+		.has_pid_tid = true,
+		.pid = 42,
+		.tid = 43,
+	};
+	bool created;
+	int i = pcap_files_get(pf, path, &created), err;
+
+	if (i < 0)
+		return i;
+	if (created) {
+		err = pcap_files_begin(pf, (size_t)i, "{\"version\":\"1.0\"}");
+		if (err)
+			return err;
+	}
+	if (!pcap_files_described(pf, (size_t)i, 7)) {
+		err = pcap_files_describe(pf, (size_t)i, 7, &proc);
+		if (err)
+			return err;
+	}
+	CHECK(pcap_files_described(pf, (size_t)i, 7), "described");
+	return pcap_files_packet(pf, (size_t)i, &pkt);
+}
 
 static void check_file(const struct pcap_files *pf, size_t i)
 {
@@ -62,17 +98,17 @@ static void check_file(const struct pcap_files *pf, size_t i)
 	pcap_close(p);
 }
 
-int main(void)
+static void test_format(enum pcap_format format)
 {
 	struct pcap_files *pf;
 	char err[256], path[64], tmpdir[] = "/tmp/test-pcap-writer.XXXXXX";
 	size_t i, k;
 
 	CHECK(mkdtemp(tmpdir), "mkdtemp");
-	pf = pcap_files_new(tmpdir, MAX_OPEN, err, sizeof(err));
+	pf = pcap_files_new(tmpdir, MAX_OPEN, format, err, sizeof(err));
 	CHECK(pf, "pcap_files_new: %s", err);
 	if (!pf)
-		return 1;
+		return;
 	for (k = 0; k < PER_FILE; k++) {
 		for (i = 0; i < FILES; i++) {
 			int family = i % 2 ? 6 : 4;
@@ -80,11 +116,10 @@ int main(void)
 			craft_packet(buf, family, 17, 0, 1, 2, "", 0);
 			memset(buf + (family == 4 ? 28 : 48), (int)i, 200);
 			snprintf(path, sizeof(path), "pcap/processes/host/p_%zu_1.pcap", i);
-			CHECK(pcap_files_write(pf, path,
-					       (1700000000LL + (int64_t)k) * 1000000000LL +
-						       123456789,
-					       (uint8_t)family, buf, 100 + (uint32_t)k,
-					       1000 + (uint32_t)k) == 0,
+			CHECK(write_to(pf, path,
+				       (1700000000LL + (int64_t)k) * 1000000000LL + 123456789,
+				       (uint8_t)family, buf, 100 + (uint32_t)k,
+				       1000 + (uint32_t)k) == 0,
 			      "write: %s", pcap_files_errmsg(pf));
 			CHECK(pcap_files_open_now(pf) <= MAX_OPEN, "open files %u",
 			      pcap_files_open_now(pf));
@@ -92,14 +127,20 @@ int main(void)
 	}
 	CHECK(pcap_files_open_peak(pf) == MAX_OPEN, "peak %u", pcap_files_open_peak(pf));
 	/* a packet claiming more captured bytes than it had is refused */
-	CHECK(pcap_files_write(pf, "pcap/single.pcap", 0, 4, buf, 100, 50) == -EINVAL,
-	      "caplen > len");
+	CHECK(write_to(pf, "pcap/single.pcap", 0, 4, buf, 100, 50) == -EINVAL, "caplen > len");
 	CHECK(pcap_files_close_all(pf) == 0, "close: %s", pcap_files_errmsg(pf));
-	CHECK(pcap_files_count(pf) == FILES, "count %zu", pcap_files_count(pf));
+	/* the refused packet's file exists, empty: it is the last one */
+	CHECK(pcap_files_count(pf) == FILES + 1, "count %zu", pcap_files_count(pf));
 	for (i = 0; i < FILES; i++)
 		check_file(pf, i);
 	pcap_files_free(pf);
 	/* the spool directory is gone, only ours is left to remove */
 	CHECK(rmdir(tmpdir) == 0, "spool files left behind in %s", tmpdir);
+}
+
+int main(void)
+{
+	test_format(PCAP_FORMAT_PCAP);
+	test_format(PCAP_FORMAT_PCAPNG);
 	return check_summary("pcap writer");
 }
