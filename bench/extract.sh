@@ -13,6 +13,7 @@
 # Medians of RUNS runs (default 3), configurations alternated.
 # Environment: OUTPUT (build dir, default .output), RUNS, BENCH_DIR.
 set -euo pipefail
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/figures.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUTPUT=${OUTPUT:-.output}
 case $OUTPUT in /*) ;; *) OUTPUT=$ROOT/$OUTPUT ;; esac
@@ -33,15 +34,6 @@ cleanup() {
 trap cleanup EXIT
 cd "$DIR"
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-seconds() { # COMMAND...: wall seconds of one run
-	local t0 t1
-	t0=$(date +%s.%N)
-	"$@" >/dev/null
-	t1=$(date +%s.%N)
-	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
-}
 
 head -c $((MIB << 20)) /dev/urandom >a
 head -c $((MIB << 20)) /dev/urandom >b

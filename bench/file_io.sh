@@ -30,6 +30,7 @@
 # Environment: OUTPUT (build dir, default .output), RUNS, BIG_RUNS, BENCH_DIR
 # (where the 1 GiB file goes, default a fresh directory under /tmp).
 set -euo pipefail
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/figures.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUTPUT=${OUTPUT:-.output}
 case $OUTPUT in /*) ;; *) OUTPUT=$ROOT/$OUTPUT ;; esac
@@ -51,9 +52,7 @@ done
 DIR=$(mktemp -d "${BENCH_DIR:-/tmp}/file-io-bench.XXXXXX")
 trap 'rm -rf "$DIR"' EXIT
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; } # STATS-LINE KEY
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 # The file is removed and its dirty pages written back before each run, so
 # no run pays for the previous one's writeback.

@@ -11,6 +11,7 @@
 # one least disturbed by other work); medians are printed too. Target: at
 # most 1.3.
 set -euo pipefail
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/figures.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUTPUT=${OUTPUT:-.output}
 case $OUTPUT in /*) ;; *) OUTPUT=$ROOT/$OUTPUT ;; esac
@@ -25,7 +26,6 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 
-median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 minimum() { sort -n | head -n1; }
 
 measure() { # MODE

@@ -8,6 +8,7 @@
 # pcap (every layout, so most of the time goes to the pcaps).
 #   NET_BENCH_PACKETS (500000), NET_BENCH_SIZE (512), NET_BENCH_RUNS (3)
 set -euo pipefail
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/figures.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUTPUT=${OUTPUT:-.output}
 case $OUTPUT in /*) ;; *) OUTPUT=$ROOT/$OUTPUT ;; esac
@@ -41,7 +42,6 @@ wait \$sink
 echo "\$(( (end - start) / 1000 )) \$(tail -n1 "\$1.sink")" >"\$1"
 FLOOD
 
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 base_us=() rec_us=() td_us=() lost=0 rec_recv=0 td_drop=""
 for r in $(seq "$RUNS"); do
@@ -106,7 +106,6 @@ b=$(printf '%s\n' "${base_us[@]}" | median)
 w=$(printf '%s\n' "${rec_us[@]}" | median)
 t=$(printf '%s\n' "${td_us[@]}" | median)
 pps() { awk -v n="$N" -v us="$1" 'BEGIN { printf "%.0f", n / (us / 1e6) }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 echo "net: UDP flood over loopback, $N datagrams of $SIZE bytes, median of $RUNS runs"
 echo "net:   no recording        $(pps "$b") packets/s"
 echo "net:   tracee-rec network  $(pps "$w") packets/s  ratio $(ratio "$w" "$b") (target <= 1.2)"
