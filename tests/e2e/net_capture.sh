@@ -19,9 +19,8 @@ PEER=$TOOLS/net_peer
 DNS=$TOOLS/net_dns_server
 [ -x "$PEER" ] && [ -x "$DNS" ] || fail "test tools not built ($TOOLS)"
 
-BASE=$((20000 + ($$ % 2000) * 10))
-P_UDP4=$BASE P_UDP6=$((BASE + 1)) P_TCP4=$((BASE + 2)) P_TCP6=$((BASE + 3))
-P_DNS=$((BASE + 4)) P_HTTP=$((BASE + 5)) P_CT=$((BASE + 6))
+# free ports below the ephemeral range (tests/lib.sh)
+read -r P_UDP4 P_UDP6 P_TCP4 P_TCP6 P_DNS P_HTTP P_CT < <(free_ports 7 | paste -sd ' ')
 CID=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 [ ${#CID} = 64 ] || fail "container id generation"
 CGDIR=$CGROOT/docker/$CID

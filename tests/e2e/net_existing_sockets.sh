@@ -10,8 +10,8 @@ command -v tcpdump >/dev/null || fail "tcpdump is not installed (make deps)"
 PEER=$TOOLS/net_peer
 [ -x "$PEER" ] || fail "test tools not built ($TOOLS)"
 
-BASE=$((24000 + ($$ % 2000) * 2))
-P_TCP=$BASE P_UDP=$((BASE + 1))
+# free ports below the ephemeral range (tests/lib.sh)
+read -r P_TCP P_UDP < <(free_ports 2 | paste -sd ' ')
 SERVERS=()
 cleanup() {
 	for p in "${SERVERS[@]}"; do kill "$p" 2>/dev/null || true; done

@@ -11,7 +11,8 @@ for t in tcpdump tshark ping bsdtar; do
 done
 PEER=$TOOLS/net_peer
 [ -x "$PEER" ] || fail "test tools not built ($TOOLS)"
-PORT=$((24000 + ($$ % 4000)))
+# a free port below the ephemeral range (tests/lib.sh)
+read -r PORT < <(free_ports 1)
 
 extract() { # trace dir options...
 	local trace=$1 dir=$2; shift 2

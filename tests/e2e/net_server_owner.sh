@@ -11,8 +11,8 @@ require_bpf
 for t in tshark python3; do
 	command -v $t >/dev/null || fail "$t is not installed (make deps)"
 done
-# a port below the ephemeral range (32768-60999), different for each run
-PORT=$((20000 + RANDOM % 12000))
+# a free port below the ephemeral range (tests/lib.sh)
+read -r PORT < <(free_ports 1)
 REPLY=300000
 
 cat >"$TMP/server.py" <<PY
@@ -60,15 +60,14 @@ assert_eq "bytes the client got" "$REPLY" "$(cat "$TMP/got")"
 	fail "tracee-extract exited with $?: $(cat "$TMP/extract.err")"
 mkdir "$TMP/x"
 tar -xf "$TMP/a.tar" -C "$TMP/x" || fail "tar cannot unpack the archive"
-sent_by() { # COMM: TCP payload bytes from the server's port in COMM's per-process pcaps
-	local total=0 f n
+sent_by() { # COMM: reply bytes (sequence numbers) from the server's port in COMM's pcaps
+	# (the highest sequence number reached, not a sum of lengths: a segment
+	# TCP sent again is the same bytes)
+	local f
 	for f in "$TMP"/x/pcap/processes/host/"$1"_*.pcap; do
 		[ -e "$f" ] || continue
-		n=$(tshark -r "$f" -Y "tcp.srcport == $PORT" -T fields -e tcp.len 2>/dev/null |
-			awk '{ s += $1 } END { print s + 0 }')
-		total=$((total + n))
-	done
-	echo "$total"
+		tshark -r "$f" -Y "tcp.srcport == $PORT && tcp.len > 0" -T fields -e tcp.seq -e tcp.len 2>/dev/null
+	done | awk '$1 + $2 - 1 > m { m = $1 + $2 - 1 } END { print m + 0 }'
 }
 ls "$TMP"/x/pcap/processes/host/ >"$TMP/files"
 grep -q '^worker_' "$TMP/files" || fail "the worker has no pcap: $(cat "$TMP/files")"

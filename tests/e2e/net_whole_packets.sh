@@ -11,8 +11,8 @@ require_bpf
 for t in nginx curl tshark; do
 	command -v $t >/dev/null || fail "$t is not installed (make deps)"
 done
-# ports below the ephemeral range (32768-60999), different for each run
-PORT=$((20000 + RANDOM % 12000))
+# a free port below the ephemeral range (tests/lib.sh)
+read -r PORT < <(free_ports 1)
 W=$TMP/www
 mkdir -p "$W" "$TMP/ng"
 head -c 5000000 /dev/urandom >"$W/file.bin"
