@@ -18,12 +18,12 @@ done
 PY=/usr/bin/python3
 [ -x $PY ] || PY=$(command -v python3)
 PARSE="python3 $ROOT/tests/tools/pcapng_blocks.py"
-{ read -r P4; read -r P6; } < <(free_ports 2)
+{ read -r P4; read -r P6; read -r PM; } < <(free_ports 3)
 W=$TMP/www
 mkdir -p "$W"
 random_bytes 3000000 >"$W/file.bin"
 
-tcpdump -i lo -n -s 256 --immediate-mode -U -w "$TMP/lo.pcap" "tcp port $P4 or tcp port $P6" 2>"$TMP/tcpdump.err" &
+tcpdump -i lo -n -s 256 --immediate-mode -U -w "$TMP/lo.pcap" "tcp port $P4 or tcp port $P6 or udp port $PM" 2>"$TMP/tcpdump.err" &
 TD=$!
 kill_at_exit $TD
 wait_until 10 "tcpdump did not start listening on lo" grep -q "listening on lo" "$TMP/tcpdump.err"
@@ -49,7 +49,11 @@ rc=0
 "$REC" -c network -c pcap:single,process,container -o "$TMP/t.trc" -- bash "$TMP/work.sh" \
 	>"$TMP/rec.out" 2>&1 || rc=$?
 [ "$rc" = 0 ] || fail "recording failed ($rc): $(cat "$TMP/rec.out")"
-sleep 1 # tcpdump writes what it has
+# tcpdump writes each packet as it comes (-U): once a marker datagram sent
+# after the recording is in its file, every packet before it is too
+echo marker >/dev/udp/127.0.0.1/"$PM" || true
+wait_until 10 "tcpdump did not write the marker" \
+	sh -c "tcpdump -r '$TMP/lo.pcap' udp port $PM 2>/dev/null | grep -q ."
 kill -INT "$TD"
 wait "$TD" || true
 for v in 4 6; do
