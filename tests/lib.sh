@@ -94,6 +94,26 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# captured_exactly TRACE WHAT FILE=TEXT...: extract TRACE next to it
+# (TRACE without .trc, as a directory); its written_files must name exactly
+# the FILEs (paths), and each artifact must hold TEXT. WHAT names the case
+# in failure messages.
+captured_exactly() {
+	local trace=$1 what=$2 dir=${1%.trc} pair want got art
+	shift 2
+	"$EXTRACT" "$trace" -o "$dir.tar" 2>"$dir.xerr" ||
+		fail "$what: tracee-extract exited with $?: $(cat "$dir.xerr")"
+	mkdir "$dir"
+	tar -xf "$dir.tar" -C "$dir"
+	want=$(for pair in "$@"; do echo "${pair%%=*}"; done | sort)
+	got=$([ ! -e "$dir/written_files" ] || awk '{print $2}' "$dir/written_files" | sort)
+	assert_eq "$what: files captured" "$want" "$got"
+	for pair in "$@"; do
+		art=$(awk -v f="${pair%%=*}" '$2 == f {print $1}' "$dir/written_files")
+		assert_eq "$what: bytes captured in ${pair%%=*}" "${pair#*=}" "$(cat "$dir/$art")"
+	done
+}
+
 # grep_quiet ARGS...: grep -q that reads all of its input. At the end of a
 # pipe under pipefail, grep -q leaves at the first match and the writer dies
 # of SIGPIPE: the pipe then fails, at random, a check that should pass, or

@@ -27,15 +27,11 @@ cat >"$TMP/writers.sh" <<EOF
 EOF
 chmod 755 "$TMP/writers.sh"
 
-written_paths() { # DIR: the paths in the unpacked archive's written_files
-	[ ! -e "$1/written_files" ] || awk '{print $2}' "$1/written_files" | sort
-}
-
 n=0
 # expect "SCOPE..." WRITER...: record writers.sh with each --scope given;
 # exactly the files of WRITER... must be captured, with their bytes
 expect() {
-	local scopes=() s w want got art rc=0
+	local scopes=() pairs=() s w rc=0
 	n=$((n + 1))
 	for s in $1; do scopes+=(--scope "$s"); done
 	shift
@@ -43,17 +39,8 @@ expect() {
 	"$REC" --capture "write=$D/*" "${scopes[@]}" -o "$TMP/$n.trc" -- "$TMP/writers.sh" \
 		2>"$TMP/$n.err" || rc=$?
 	assert_eq "$n: tracee-rec ${scopes[*]} exit status" 0 "$rc"
-	"$EXTRACT" "$TMP/$n.trc" -o "$TMP/$n.tar" 2>"$TMP/$n.xerr" ||
-		fail "$n: tracee-extract exited with $?: $(cat "$TMP/$n.xerr")"
-	mkdir "$TMP/$n"
-	tar -xf "$TMP/$n.tar" -C "$TMP/$n"
-	want=$(for w in "$@"; do echo "$D/$w"; done | sort)
-	got=$(written_paths "$TMP/$n")
-	assert_eq "files captured with ${scopes[*]}" "$want" "$got"
-	for w in "$@"; do
-		art=$(awk -v p="$D/$w" '$2 == p {print $1}' "$TMP/$n/written_files")
-		assert_eq "bytes captured from $w with ${scopes[*]}" "written by $w" "$(cat "$TMP/$n/$art")"
-	done
+	for w in "$@"; do pairs+=("$D/$w=written by $w"); done
+	captured_exactly "$TMP/$n.trc" "${scopes[*]}" "${pairs[@]}"
 	echo "${scopes[*]}: ${*}"
 }
 

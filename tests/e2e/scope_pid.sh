@@ -37,10 +37,6 @@ cleanup() {
 	cleanup_tmp
 }
 trap cleanup EXIT
-written_paths() { # DIR: the paths in the unpacked archive's written_files
-	[ ! -e "$1/written_files" ] || awk '{print $2}' "$1/written_files" | sort
-}
-
 # spawn: start three writers (MODE: see above); P1 < P2 < P3 are their
 # pids, in order
 spawn() {
@@ -85,7 +81,7 @@ n=0
 # comm=trc_pidscope and each --scope given; exactly the files of PID... must
 # be captured, with their bytes. SCOPE and PID use the names P1 P2 P3.
 expect() {
-	local scopes=(--scope comm=trc_pidscope) s p want got art
+	local scopes=(--scope comm=trc_pidscope) pairs=() s p
 	n=$((n + 1))
 	spawn
 	for s in $1; do
@@ -96,18 +92,8 @@ expect() {
 	start_recording "$TMP/$n.trc" --capture "write=$D/*" "${scopes[@]}"
 	run
 	stop_recording
-	"$EXTRACT" "$TMP/$n.trc" -o "$TMP/$n.tar" 2>"$TMP/$n.xerr" ||
-		fail "$n: tracee-extract exited with $?: $(cat "$TMP/$n.xerr")"
-	mkdir "$TMP/$n"
-	tar -xf "$TMP/$n.tar" -C "$TMP/$n"
-	want=$(for p in "$@"; do p=${!p}; echo "$D/p$p"; done | sort)
-	got=$(written_paths "$TMP/$n")
-	assert_eq "$MODE: files captured with ${scopes[*]} (writers $P1 $P2 $P3)" "$want" "$got"
-	for p in "$@"; do
-		p=${!p}
-		art=$(awk -v f="$D/p$p" '$2 == f {print $1}' "$TMP/$n/written_files")
-		assert_eq "bytes captured from pid $p" "written by pid $p" "$(cat "$TMP/$n/$art")"
-	done
+	for p in "$@"; do p=${!p}; pairs+=("$D/p$p=written by pid $p"); done
+	captured_exactly "$TMP/$n.trc" "$MODE: ${scopes[*]} (writers $P1 $P2 $P3)" "${pairs[@]}"
 	echo "$MODE: ${scopes[*]} (writers $P1 $P2 $P3): captured $(for p in "$@"; do echo -n "${!p} "; done)"
 }
 

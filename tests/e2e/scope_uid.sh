@@ -49,12 +49,6 @@ cleanup() {
 	cleanup_tmp
 }
 trap cleanup EXIT
-# written_paths DIR: the paths in the unpacked archive's written_files (an
-# archive without captured writes has none)
-written_paths() {
-	[ ! -e "$1/written_files" ] || awk '{print $2}' "$1/written_files" | sort
-}
-
 # record_exec SCOPE-ARGS...: the writers started by the recorded command
 record_exec() {
 	local rc=0
@@ -94,23 +88,14 @@ n=0
 # extract, and check that exactly the files of UID... were captured, with
 # their contents
 expect() {
-	local scopes=() s u want got art
+	local scopes=() pairs=() s u
 	n=$((n + 1))
 	for s in $1; do scopes+=(--scope "$s"); done
 	shift
 	rm -f "$D"/*
 	"record_$MODE" "${scopes[@]}"
-	"$EXTRACT" "$TMP/$n.trc" -o "$TMP/$n.tar" 2>"$TMP/$n.xerr" ||
-		fail "$n: tracee-extract exited with $?: $(cat "$TMP/$n.xerr")"
-	mkdir "$TMP/$n"
-	tar -xf "$TMP/$n.tar" -C "$TMP/$n"
-	want=$(for u in "$@"; do echo "$D/u$u"; done | sort)
-	got=$(written_paths "$TMP/$n")
-	assert_eq "$MODE: files captured with ${scopes[*]}" "$want" "$got"
-	for u in "$@"; do
-		art=$(awk -v p="$D/u$u" '$2 == p {print $1}' "$TMP/$n/written_files")
-		assert_eq "$MODE: bytes captured from uid $u with ${scopes[*]}" "written by uid $u" "$(cat "$TMP/$n/$art")"
-	done
+	for u in "$@"; do pairs+=("$D/u$u=written by uid $u"); done
+	captured_exactly "$TMP/$n.trc" "$MODE: ${scopes[*]}" "${pairs[@]}"
 	echo "$MODE: ${scopes[*]}: uids ${*}"
 }
 
