@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "extractor/archive_sink.h"
 #include "extractor/hash_pipe.h"
 #include "extractor/manifest.h"
 #include "extractor/sha256.h"
@@ -30,6 +31,7 @@ struct archive_out {
 	struct private_file file;
 	char *name;   /* for messages: the path, or "standard output" */
 	void *paths;  /* tsearch tree of every path added (char *) */
+	struct archive_sink *sink;
 	struct hash_pipe *pipe; /* its CHUNK_SIZE buffers carry member data, hashed on the side */
 	uint64_t files, bytes;
 	struct manifest *manifest;
@@ -101,8 +103,12 @@ struct archive_out *archive_out_open_in(const char *path, const char *tmp_dir, c
 		snprintf(err, errlen, "%s: cannot set up a pax archive: %s", ao->name, lib_err(ao));
 		goto fail;
 	}
-	/* A file archive ends right after its last block; a pipe gets the usual padding. */
-	if (!to_stdout && archive_write_set_bytes_in_last_block(ao->a, 1) != ARCHIVE_OK) {
+	/*
+	 * A file archive is written unblocked (the sink gathers small pieces)
+	 * and ends right after its last block; a pipe gets the usual blocks
+	 * and padding.
+	 */
+	if (!to_stdout && archive_write_set_bytes_per_block(ao->a, 0) != ARCHIVE_OK) {
 		snprintf(err, errlen, "%s: %s", ao->name, lib_err(ao));
 		goto fail;
 	}
@@ -110,7 +116,11 @@ struct archive_out *archive_out_open_in(const char *path, const char *tmp_dir, c
 		snprintf(err, errlen, "cannot write %s: %s", ao->name, strerror(-e));
 		goto fail;
 	}
-	if (archive_write_open_fd(ao->a, to_stdout ? STDOUT_FILENO : ao->file.fd) != ARCHIVE_OK) {
+	ao->sink = archive_sink_new(to_stdout ? STDOUT_FILENO : ao->file.fd);
+	if (!ao->sink)
+		goto nomem;
+	if (archive_write_open2(ao->a, ao->sink, NULL, archive_sink_write, archive_sink_close,
+				NULL) != ARCHIVE_OK) {
 		/* libarchive's text here is "Failed to open"; the errno says why. */
 		int e = archive_errno(ao->a);
 		snprintf(err, errlen, "cannot write %s: %s", ao->name,
@@ -592,6 +602,7 @@ static void release(struct archive_out *ao)
 	tdestroy(ao->paths, free_path);
 	manifest_free(ao->manifest);
 	hash_pipe_free(ao->pipe);
+	archive_sink_free(ao->sink);
 	free(ao->name);
 	free(ao);
 }
