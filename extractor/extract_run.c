@@ -414,8 +414,7 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		}
 		run.states[run.nhandlers] = h->create(&run.ctx);
 		if (!run.states[run.nhandlers]) {
-			terminal_printf(err, "tracee-extract: %s artifacts: %s\n", h->name,
-					strerror(errno));
+			report_handler_error(&run, h, -errno);
 			goto cleanup;
 		}
 	}

@@ -48,7 +48,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <search.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -61,6 +60,8 @@
 #include "extractor/extract.h"
 #include "extractor/io_streams.h"
 #include "extractor/process_table.h"
+#include "extractor/spill.h"
+#include "extractor/spill_map.h"
 #include "extractor/spool.h"
 #include "extractor/spool_archive.h"
 #include "extractor/summary.h"
@@ -112,58 +113,75 @@ struct io_file {
 	struct damage *dmg;
 	size_t ndmg, dmg_cap;
 	uint64_t more_ranges, more_bytes; /* past DAMAGE_RANGES_MAX */
+	struct io_file *next;		  /* in order of first appearance */
 };
 
+/*
+ * Files and names are kept out of core, in the spool's spill
+ * (extractor/spill.h): a trace can name millions of files in a few bytes
+ * each, and memory must not grow with them.
+ */
 struct io_state {
 	struct extract_ctx *ctx;
-	void *names;	       /* struct file_name, by (dev, ino, generation) */
-	void *files;	       /* struct io_file, by key */
-	void *bases;	       /* the first struct io_file of a key without generation */
-	struct io_file **list; /* in order of first appearance */
-	size_t nlist, cap;
+	struct spill *spill;
+	struct spill_map *names; /* struct file_name, by (dev, ino, generation) */
+	struct spill_map *files; /* struct io_file, by key */
+	struct spill_map *bases; /* the first struct io_file of a key without generation */
+	struct io_file *first, **tail; /* in order of first appearance */
 	struct io_file *last; /* the file of the previous chunk: chunks come in runs */
 	struct io_streams *streams;
 	struct text_store *texts; /* the paths of the FILE records */
 };
 
-static int cmp_name(const void *a, const void *b)
+static bool same_name(const void *a, const void *b)
 {
 	const struct file_name *x = a, *y = b;
 
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	return x->generation < y->generation ? -1 : x->generation > y->generation;
+	return x->dev == y->dev && x->ino == y->ino && x->generation == y->generation;
 }
 
 /* The artifact's key without its generation: the files that share a Tracee name. */
-static int cmp_base(const void *a, const void *b)
+static bool same_base(const void *a, const void *b)
 {
 	const struct io_file *x = a, *y = b;
 
-	if (x->direction != y->direction)
-		return x->direction < y->direction ? -1 : 1;
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	if (x->keypid != y->keypid)
-		return x->keypid < y->keypid ? -1 : 1;
-	return strcmp(x->folder, y->folder);
+	return x->direction == y->direction && x->dev == y->dev && x->ino == y->ino &&
+	       x->keypid == y->keypid && strcmp(x->folder, y->folder) == 0;
 }
 
-static int cmp_file(const void *a, const void *b)
+static bool same_file(const void *a, const void *b)
 {
 	const struct io_file *x = a, *y = b;
-	int c = cmp_base(a, b);
 
-	if (c)
-		return c;
-	return x->generation < y->generation ? -1 : x->generation > y->generation;
+	return same_base(a, b) && x->generation == y->generation;
+}
+
+static uint64_t name_hash(const struct io_state *st, uint64_t dev, uint64_t ino,
+			  uint32_t generation)
+{
+	uint64_t k[3] = { dev, ino, generation };
+
+	return spill_map_hash(st->names, k, sizeof(k));
+}
+
+/* The hash of f's key, with its generation or without (its base). */
+static uint64_t file_hash(const struct io_state *st, const struct io_file *f, bool generation)
+{
+	uint8_t k[8 + 8 + 4 + 4 + 1 + sizeof(f->folder)];
+	size_t n = strlen(f->folder);
+
+	memcpy(k, &f->dev, 8);
+	memcpy(k + 8, &f->ino, 8);
+	memcpy(k + 16, &f->keypid, 4);
+	memcpy(k + 20, generation ? &f->generation : &(uint32_t){ 0 }, 4);
+	k[24] = f->direction;
+	memcpy(k + 25, f->folder, n);
+	return spill_map_hash(generation ? st->files : st->bases, k, 25 + n);
 }
 
 static int place_piece(void *arg, struct stream_target *t, const struct stream_piece *p);
+
+static void io_destroy(void *state);
 
 static void *io_create(struct extract_ctx *ctx)
 {
@@ -171,45 +189,36 @@ static void *io_create(struct extract_ctx *ctx)
 
 	if (!st)
 		return NULL;
+	errno = 0;
 	st->ctx = ctx;
+	st->spill = spool_spill(ctx->spool);
+	st->tail = &st->first;
+	st->names = spill_map_new(st->spill, same_name);
+	st->files = spill_map_new(st->spill, same_file);
+	st->bases = spill_map_new(st->spill, same_base);
 	/* room for a gap is a hole: no more than all holes may take */
-	st->streams = io_streams_new(ctx->opts->max_holes ? ctx->opts->max_holes
+	st->streams = io_streams_new(st->spill, ctx->opts->max_holes ? ctx->opts->max_holes
 							  : EXTRACT_DEFAULT_MAX_HOLES,
 				     place_piece, st);
 	st->texts = text_store_new(ctx->spool_dir);
-	if (!st->streams || !st->texts) {
-		io_streams_free(st->streams);
-		text_store_free(st->texts);
-		free(st);
-		errno = ENOMEM;
+	if (!st->streams || !st->texts || !st->names || !st->files || !st->bases) {
+		int e = errno ? errno : ENOMEM; /* a full spool directory says so */
+
+		io_destroy(st);
+		errno = e;
 		return NULL;
 	}
 	return st;
-}
-
-static void free_name(void *p)
-{
-	free(p);
-}
-
-static void no_free(void *p)
-{
-	(void)p;
 }
 
 static void io_destroy(void *state)
 {
 	struct io_state *st = state;
 
-	tdestroy(st->names, free_name);
-	tdestroy(st->files, no_free);
-	tdestroy(st->bases, no_free);
-	for (size_t i = 0; i < st->nlist; i++) {
-		stream_target_release(&st->list[i]->st);
-		free(st->list[i]->dmg);
-		free(st->list[i]);
-	}
-	free(st->list);
+	/* the files and names are the spill's, freed with the spool */
+	spill_map_free(st->names);
+	spill_map_free(st->files);
+	spill_map_free(st->bases);
 	io_streams_free(st->streams);
 	text_store_free(st->texts);
 	free(st);
@@ -219,9 +228,8 @@ static const struct file_name *find_name(const struct io_state *st, uint64_t dev
 					 uint32_t generation)
 {
 	struct file_name key = { .dev = dev, .ino = ino, .generation = generation };
-	void **slot = tfind(&key, &st->names, cmp_name);
 
-	return slot ? *slot : NULL;
+	return spill_map_find(st->names, name_hash(st, dev, ino, generation), &key);
 }
 
 static int on_file(struct io_state *st, const struct tr_record *rec)
@@ -238,23 +246,18 @@ static int on_file(struct io_state *st, const struct tr_record *rec)
 	if (err)
 		return err;
 	struct file_name key = { .dev = f.dev, .ino = f.ino, .generation = f.generation };
-	void **slot = tfind(&key, &st->names, cmp_name);
-	if (slot) {
-		/* Named again (renamed, or another link): the latest name wins. */
-		n = *slot;
-	} else {
-		n = calloc(1, sizeof(*n));
-		if (n) {
-			/* the key, before insertion */
-			n->dev = f.dev;
-			n->ino = f.ino;
-			n->generation = f.generation;
-			n->pid = f.pid;
-		}
-		if (!n || !tsearch(n, &st->names, cmp_name)) {
-			free(n);
-			return -ENOMEM;
-		}
+	uint64_t h = name_hash(st, f.dev, f.ino, f.generation);
+	n = spill_map_find(st->names, h, &key);
+	/* Named again (renamed, or another link): the latest name wins. */
+	if (!n) {
+		n = spill_alloc(st->spill, sizeof(*n));
+		if (!n)
+			return -errno;
+		*n = key;
+		n->pid = f.pid;
+		err = spill_map_add(st->names, h, n);
+		if (err)
+			return err;
 	}
 	n->path = path;
 	n->dev_null = f.path_len == sizeof(dev_null) - 1 &&
@@ -289,33 +292,22 @@ static struct io_file *get_file(struct io_state *st, const struct io_who *w, int
 	};
 	const struct file_name *name = find_name(st, w->dev, w->ino, w->generation);
 	struct io_file *f;
-	void **slot;
 
 	/* Tracee keeps the writers of /dev/null apart, so they do not overwrite one another. */
 	if (w->direction == TR_IO_WRITE && name && name->dev_null)
 		key.keypid = w->pid;
 	snprintf(key.folder, sizeof(key.folder), "%s",
 		 process_table_folder(ctx->procs, w->cgroup_id));
-	if (st->last && cmp_file(&key, st->last) == 0)
+	if (st->last && same_file(&key, st->last))
 		return st->last;
-	slot = tfind(&key, &st->files, cmp_file);
-	if (slot)
-		return st->last = *slot;
+	uint64_t h = file_hash(st, &key, true);
+	f = spill_map_find(st->files, h, &key);
+	if (f)
+		return st->last = f;
 
-	if (st->nlist == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 64;
-		struct io_file **l = realloc(st->list, cap * sizeof(*l));
-
-		if (!l) {
-			*err = -ENOMEM;
-			return NULL;
-		}
-		st->list = l;
-		st->cap = cap;
-	}
-	f = malloc(sizeof(*f));
+	f = spill_alloc(st->spill, sizeof(*f));
 	if (!f) {
-		*err = -ENOMEM;
+		*err = -errno;
 		return NULL;
 	}
 	*f = key;
@@ -323,22 +315,17 @@ static struct io_file *get_file(struct io_state *st, const struct io_who *w, int
 	f->tid = w->tid;
 	snprintf(f->comm, sizeof(f->comm), "%s", process_table_comm(ctx->procs, w->pid, w->tid));
 	*err = spool_file_new(ctx->spool, &f->sid);
-	if (*err || !tsearch(f, &st->files, cmp_file)) {
-		if (!*err)
-			*err = -ENOMEM;
-		free(f);
+	if (!*err)
+		*err = spill_map_add(st->files, h, f);
+	if (*err)
 		return NULL;
-	}
 	/* the first file of a Tracee name keeps it; a reused inode number is another file */
-	slot = tsearch(f, &st->bases, cmp_base);
-	if (!slot) {
-		tdelete(f, &st->files, cmp_file);
-		free(f);
-		*err = -ENOMEM;
+	h = file_hash(st, f, false);
+	f->gen_suffix = spill_map_find(st->bases, h, f) != NULL;
+	if (!f->gen_suffix && (*err = spill_map_add(st->bases, h, f)) < 0)
 		return NULL;
-	}
-	f->gen_suffix = *slot != f;
-	st->list[st->nlist++] = f;
+	*st->tail = f;
+	st->tail = &f->next;
 	return st->last = f;
 }
 
@@ -349,8 +336,8 @@ static bool is_loss_kind(uint32_t why)
 }
 
 /* Note damaged bytes of f (off STREAM_NOWHERE: where is not known). */
-static void add_damage(struct io_file *f, uint64_t off, uint64_t len, uint32_t why,
-		       bool approximate)
+static void add_damage(struct io_state *st, struct io_file *f, uint64_t off, uint64_t len,
+		       uint32_t why, bool approximate)
 {
 	struct damage *last = f->ndmg ? &f->dmg[f->ndmg - 1] : NULL;
 
@@ -370,7 +357,8 @@ static void add_damage(struct io_file *f, uint64_t off, uint64_t len, uint32_t w
 	}
 	if (f->ndmg == f->dmg_cap && f->dmg_cap < DAMAGE_RANGES_MAX) {
 		size_t cap = f->dmg_cap ? f->dmg_cap * 2 : 8;
-		struct damage *d = realloc(f->dmg, cap * sizeof(*d));
+		struct damage *d = spill_grow(st->spill, f->dmg, f->dmg_cap * sizeof(*d),
+					      cap * sizeof(*d));
 
 		if (d) {
 			f->dmg = d;
@@ -394,7 +382,7 @@ static int place_bytes(struct io_state *st, struct io_file *f, uint64_t off, con
 	int err = spool_pwrite(spool, f->sid, off, data, len);
 
 	if (!err && spool_file_refused(spool, f->sid) != refused)
-		add_damage(f, off, len, WHY_NOT_PLACED, false);
+		add_damage(st, f, off, len, WHY_NOT_PLACED, false);
 	return err;
 }
 
@@ -405,7 +393,7 @@ static int place_bytes(struct io_state *st, struct io_file *f, uint64_t off, con
 static void place_loss(struct io_state *st, struct io_file *f, uint64_t off, uint64_t len,
 		       uint32_t kind, bool approximate)
 {
-	add_damage(f, off, len, kind, approximate);
+	add_damage(st, f, off, len, kind, approximate);
 	if (off != STREAM_NOWHERE && off <= UINT64_MAX - len)
 		spool_extend(st->ctx->spool, f->sid, off + len);
 }
@@ -423,13 +411,13 @@ static int place_piece(void *arg, struct stream_target *t, const struct stream_p
 		place_loss(st, f, p->off, p->len, p->kind, p->approximate);
 		return 0;
 	case STREAM_MISSING:
-		add_damage(f, t->positioned ? STREAM_NOWHERE : p->off, p->len, WHY_MISSING, false);
+		add_damage(st, f, t->positioned ? STREAM_NOWHERE : p->off, p->len, WHY_MISSING, false);
 		return 0;
 	case STREAM_TWICE:
 		/* a positioned file placed the bytes by their offset already */
 		if (t->positioned)
 			return 0;
-		add_damage(f, STREAM_NOWHERE, p->len, p->data ? WHY_NOT_PLACED : p->kind, false);
+		add_damage(st, f, STREAM_NOWHERE, p->len, p->data ? WHY_NOT_PLACED : p->kind, false);
 		return 0;
 	}
 	return 0;
@@ -484,7 +472,7 @@ static int on_chunk(struct io_state *st, const struct tr_record *rec)
 	positioned = c.flags & TR_IO_OFFSET_VALID;
 	streamed = c.flags & TR_IO_STREAM_POS;
 	if (!placement_fits(f, positioned)) {
-		add_damage(f, positioned ? c.offset : STREAM_NOWHERE, c.data_len, WHY_NOT_PLACED,
+		add_damage(st, f, positioned ? c.offset : STREAM_NOWHERE, c.data_len, WHY_NOT_PLACED,
 			   false);
 		return 0;
 	}
@@ -500,7 +488,7 @@ static int on_chunk(struct io_state *st, const struct tr_record *rec)
 		uint64_t off = f->st.end;
 
 		if (off > UINT64_MAX - c.data_len) {
-			add_damage(f, STREAM_NOWHERE, c.data_len, WHY_NOT_PLACED, false);
+			add_damage(st, f, STREAM_NOWHERE, c.data_len, WHY_NOT_PLACED, false);
 			return 0;
 		}
 		f->st.end += c.data_len;
@@ -579,9 +567,8 @@ static int on_loss(struct io_state *st, const struct tr_record *rec)
 	}
 	if (!l.pid)
 		return 0;
-	for (size_t i = 0; i < st->nlist; i++) {
-		struct io_file *f = st->list[i];
-
+	for (struct io_file *f = st->first; f; f = f->next) {
+		spill_tick(st->spill);
 		if (dir >= 0 && f->direction != dir)
 			continue;
 		for (unsigned k = 0; k < f->npids; k++) {
@@ -800,8 +787,7 @@ static int write_indexes(struct io_state *st, struct extract_ctx *ctx, int64_t m
 			}
 		}
 	}
-	for (size_t i = 0; i < st->nlist && !err; i++) {
-		const struct io_file *f = st->list[i];
+	for (const struct io_file *f = st->first; f && !err; f = f->next) {
 		const struct file_name *fn = find_name(st, f->dev, f->ino, f->generation);
 		int d = f->direction == TR_IO_WRITE ? 0 : 1;
 		char name[320];
@@ -860,8 +846,7 @@ static int io_finish(void *state, struct extract_ctx *ctx)
 	uint64_t latest = 0, unnamed = 0;
 	int err = io_streams_finish(st->streams);
 
-	for (size_t i = 0; !err && i < st->nlist; i++) {
-		struct io_file *f = st->list[i];
+	for (struct io_file *f = st->first; f && !err; f = f->next) {
 		const struct file_name *fn = find_name(st, f->dev, f->ino, f->generation);
 		char name[320];
 

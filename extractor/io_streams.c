@@ -3,9 +3,11 @@
 #include "extractor/io_streams.h"
 
 #include <errno.h>
-#include <search.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "extractor/spill.h"
+#include "extractor/spill_map.h"
 
 /* Stream positions [lo, hi) nobody has accounted for yet. */
 struct gap {
@@ -14,29 +16,24 @@ struct gap {
 	uint64_t t_off;		 /* room kept there for it, or STREAM_NOWHERE */
 };
 
+/* Streams, their gaps and the targets' cut ranges live in the spill, out of core. */
 struct stream {
 	struct stream_key key;
 	uint64_t next;	  /* everything below is delivered, lost or in a gap */
 	struct gap *gaps; /* sorted by lo, disjoint */
 	size_t ngaps, cap;
+	struct stream *later; /* in order of first appearance */
 };
 
 struct io_streams {
-	void *tree; /* struct stream, by key */
-	struct stream **all;
-	size_t n, cap;
+	struct spill *spill;
+	struct spill_map *map; /* struct stream, by key */
+	struct stream *first, **tail;
 	struct stream *last; /* the stream of the previous piece: pieces come in runs */
 	uint64_t max_gap;
 	stream_sink sink;
 	void *arg;
 };
-
-void stream_target_release(struct stream_target *t)
-{
-	free(t->cut);
-	t->cut = NULL;
-	t->ncut = t->cut_cap = 0;
-}
 
 static int cmp_range(const void *a, const void *b)
 {
@@ -78,14 +75,15 @@ uint64_t stream_target_final_offset(const struct stream_target *t, uint64_t off)
 	return off - below;
 }
 
-static int add_cut(struct stream_target *t, uint64_t off, uint64_t len)
+static int add_cut(struct io_streams *ss, struct stream_target *t, uint64_t off, uint64_t len)
 {
 	if (t->ncut == t->cut_cap) {
 		size_t cap = t->cut_cap ? t->cut_cap * 2 : 16;
-		struct spool_range *c = realloc(t->cut, cap * sizeof(*c));
+		struct spool_range *c = spill_grow(ss->spill, t->cut, t->cut_cap * sizeof(*c),
+						   cap * sizeof(*c));
 
 		if (!c)
-			return -ENOMEM;
+			return -errno;
 		t->cut = c;
 		t->cut_cap = cap;
 	}
@@ -93,80 +91,77 @@ static int add_cut(struct stream_target *t, uint64_t off, uint64_t len)
 	return 0;
 }
 
-static int cmp_key(const void *a, const void *b)
+static bool same_key(const void *key, const void *item)
 {
-	const struct stream_key *x = a, *y = b;
+	const struct stream_key *x = key, *y = &((const struct stream *)item)->key;
 
-	if (x->dev != y->dev)
-		return x->dev < y->dev ? -1 : 1;
-	if (x->ino != y->ino)
-		return x->ino < y->ino ? -1 : 1;
-	if (x->generation != y->generation)
-		return x->generation < y->generation ? -1 : 1;
-	if (x->epoch != y->epoch)
-		return x->epoch < y->epoch ? -1 : 1;
-	return (int)x->direction - (int)y->direction;
+	return x->dev == y->dev && x->ino == y->ino && x->generation == y->generation &&
+	       x->epoch == y->epoch && x->direction == y->direction;
 }
 
-struct io_streams *io_streams_new(uint64_t max_gap, stream_sink sink, void *arg)
+static uint64_t key_hash(const struct io_streams *ss, const struct stream_key *key)
+{
+	uint8_t k[8 + 8 + 4 + 4 + 1];
+
+	memcpy(k, &key->dev, 8);
+	memcpy(k + 8, &key->ino, 8);
+	memcpy(k + 16, &key->generation, 4);
+	memcpy(k + 20, &key->epoch, 4);
+	k[24] = key->direction;
+	return spill_map_hash(ss->map, k, sizeof(k));
+}
+
+struct io_streams *io_streams_new(struct spill *spill, uint64_t max_gap, stream_sink sink,
+				  void *arg)
 {
 	struct io_streams *ss = calloc(1, sizeof(*ss));
 
 	if (!ss)
 		return NULL;
+	ss->spill = spill;
+	ss->map = spill_map_new(spill, same_key);
+	if (!ss->map) {
+		int e = errno;
+
+		free(ss);
+		errno = e;
+		return NULL;
+	}
+	ss->tail = &ss->first;
 	ss->max_gap = max_gap;
 	ss->sink = sink;
 	ss->arg = arg;
 	return ss;
 }
 
-static void no_free(void *p)
-{
-	(void)p;
-}
-
 void io_streams_free(struct io_streams *ss)
 {
 	if (!ss)
 		return;
-	tdestroy(ss->tree, no_free);
-	for (size_t i = 0; i < ss->n; i++) {
-		free(ss->all[i]->gaps);
-		free(ss->all[i]);
-	}
-	free(ss->all);
+	/* the streams are the spill's */
+	spill_map_free(ss->map);
 	free(ss);
 }
 
 static struct stream *get_stream(struct io_streams *ss, const struct stream_key *key)
 {
 	struct stream *st;
-	void **slot;
+	uint64_t h;
 
-	if (ss->last && cmp_key(&ss->last->key, key) == 0)
+	if (ss->last && same_key(key, ss->last))
 		return ss->last;
-	slot = tfind(key, &ss->tree, cmp_key);
-	if (slot)
-		return ss->last = *slot;
-	if (ss->n == ss->cap) {
-		size_t cap = ss->cap ? ss->cap * 2 : 64;
-		struct stream **all = realloc(ss->all, cap * sizeof(*all));
-
-		if (!all)
-			return NULL;
-		ss->all = all;
-		ss->cap = cap;
-	}
-	st = calloc(1, sizeof(*st));
+	h = key_hash(ss, key);
+	st = spill_map_find(ss->map, h, key);
+	if (st)
+		return ss->last = st;
+	st = spill_alloc(ss->spill, sizeof(*st));
 	if (!st)
 		return NULL;
-	/* the key is the struct's first member: the tree compares streams as keys */
 	st->key = *key;
-	if (!tsearch(st, &ss->tree, cmp_key)) {
-		free(st);
+	if (spill_map_add(ss->map, h, st) < 0)
 		return NULL;
-	}
-	ss->all[ss->n++] = st;
+	*ss->tail = st;
+	ss->tail = &st->later;
 	return ss->last = st;
 }
 
@@ -210,14 +205,15 @@ static int give_up(struct io_streams *ss, struct stream *st, size_t i)
 	return emit(ss, g.t, STREAM_MISSING, g.t_off, g.hi - g.lo, g.lo, NULL, 0, false);
 }
 
-static int insert_gap(struct stream *st, size_t at, const struct gap *g)
+static int insert_gap(struct io_streams *ss, struct stream *st, size_t at, const struct gap *g)
 {
 	if (st->ngaps == st->cap) {
 		size_t cap = st->cap ? st->cap * 2 : 4;
-		struct gap *gaps = realloc(st->gaps, cap * sizeof(*gaps));
+		struct gap *gaps = spill_grow(ss->spill, st->gaps, st->cap * sizeof(*gaps),
+					      cap * sizeof(*gaps));
 
 		if (!gaps)
-			return -ENOMEM;
+			return -errno;
 		st->gaps = gaps;
 		st->cap = cap;
 	}
@@ -228,21 +224,22 @@ static int insert_gap(struct stream *st, size_t at, const struct gap *g)
 }
 
 /* Stream positions [lo, hi), past everything seen, showed up missing in front of a piece for t. */
-static int open_gap(struct stream *st, struct stream_target *t, uint64_t lo, uint64_t hi,
-		    uint64_t max_gap)
+static int open_gap(struct io_streams *ss, struct stream *st, struct stream_target *t,
+		    uint64_t lo, uint64_t hi)
 {
 	struct gap g = { .lo = lo, .hi = hi, .t = t, .t_off = STREAM_NOWHERE };
 
 	/* room is kept where the gap is, unless the jump is too big to be a real one */
-	if (!t->positioned && hi - lo <= max_gap && t->end <= UINT64_MAX - (hi - lo)) {
+	if (!t->positioned && hi - lo <= ss->max_gap && t->end <= UINT64_MAX - (hi - lo)) {
 		g.t_off = t->end;
 		t->end += hi - lo;
 	}
-	return insert_gap(st, st->ngaps, &g);
+	return insert_gap(ss, st, st->ngaps, &g);
 }
 
 /* Take [a, b) out of gap i, which holds it. */
-static int take_from_gap(struct stream *st, size_t i, uint64_t a, uint64_t b)
+static int take_from_gap(struct io_streams *ss, struct stream *st, size_t i, uint64_t a,
+			 uint64_t b)
 {
 	struct gap *g = &st->gaps[i];
 	struct gap right = *g;
@@ -264,7 +261,7 @@ static int take_from_gap(struct stream *st, size_t i, uint64_t a, uint64_t b)
 	if (right.t_off != STREAM_NOWHERE)
 		right.t_off += b - right.lo;
 	right.lo = b;
-	return insert_gap(st, i + 1, &right);
+	return insert_gap(ss, st, i + 1, &right);
 }
 
 /* Index of the first gap that ends past pos (ngaps when none). */
@@ -304,7 +301,7 @@ static int fill_gaps(struct io_streams *ss, struct stream *st, struct stream_tar
 			struct gap fill = *g;
 
 			end = hi < g->hi ? hi : g->hi;
-			err = take_from_gap(st, i, cur, end);
+			err = take_from_gap(ss, st, i, cur, end);
 			if (err)
 				break;
 			if (fill.t == t && fill.t_off != STREAM_NOWHERE) {
@@ -315,7 +312,7 @@ static int fill_gaps(struct io_streams *ss, struct stream *st, struct stream_tar
 			} else {
 				/* the room went to another artifact (or none was kept) */
 				if (fill.t != t && fill.t_off != STREAM_NOWHERE)
-					err = add_cut(fill.t, fill.t_off + (cur - fill.lo),
+					err = add_cut(ss, fill.t, fill.t_off + (cur - fill.lo),
 						      end - cur);
 				if (!err)
 					err = append(ss, t, cur, data ? data + (cur - lo) : NULL,
@@ -350,7 +347,7 @@ int io_streams_feed(struct io_streams *ss, const struct stream_key *key, struct 
 		pos = end;
 	}
 	if (!err && len && pos > st->next)
-		err = open_gap(st, t, st->next, pos, ss->max_gap);
+		err = open_gap(ss, st, t, st->next, pos);
 	if (!err && len) {
 		err = append(ss, t, pos, data, len, kind, false);
 		st->next = pos + len;
@@ -364,8 +361,10 @@ int io_streams_finish(struct io_streams *ss)
 {
 	int err = 0;
 
-	for (size_t i = 0; !err && i < ss->n; i++)
-		while (!err && ss->all[i]->ngaps)
-			err = give_up(ss, ss->all[i], 0);
+	for (struct stream *st = ss->first; st && !err; st = st->later) {
+		spill_tick(ss->spill);
+		while (!err && st->ngaps)
+			err = give_up(ss, st, 0);
+	}
 	return err;
 }

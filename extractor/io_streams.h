@@ -48,9 +48,6 @@ struct stream_target {
 	size_t ncut, cut_cap;
 };
 
-/* Release what a target holds (not the target itself). */
-void stream_target_release(struct stream_target *t);
-
 /*
  * Sort and merge the target's cut ranges (call once, before using them):
  * afterwards t->cut is sorted and disjoint, as spool_materialize_cut wants.
@@ -90,13 +87,17 @@ struct stream_piece {
 typedef int (*stream_sink)(void *arg, struct stream_target *t, const struct stream_piece *p);
 
 struct io_streams;
+struct spill;
 
 /*
  * max_gap: the largest gap room is kept for (a bigger jump of positions
  * is reported missing without a place, so a hostile position cannot make
- * an artifact huge). NULL on failure (ENOMEM).
+ * an artifact huge). Streams, gaps and the targets' cut ranges are
+ * allocated in spill (extractor/spill.h) and live as long as it. NULL on
+ * failure, errno set.
  */
-struct io_streams *io_streams_new(uint64_t max_gap, stream_sink sink, void *arg);
+struct io_streams *io_streams_new(struct spill *spill, uint64_t max_gap, stream_sink sink,
+				  void *arg);
 void io_streams_free(struct io_streams *ss);
 
 /*

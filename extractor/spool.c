@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* One data log + one extent index for all artifacts (design in spool.h). */
 #include "extractor/spool.h"
+#include "extractor/spill.h"
 #include "format/le.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 #define LOG_BUF_SIZE (1u << 20)
 #define IDX_BUF_EXTENTS 8192u
 #define COPY_BUF_SIZE (1u << 20)
+#define FILES_PER_CHUNK 4096u
 
 /*
  * An extent on disk, 32 bytes little-endian:
@@ -53,8 +55,14 @@ struct spool {
 	uint8_t *idx_buf;	/* encoded extents not yet written */
 	uint32_t idx_buf_start; /* index of the first buffered extent */
 	uint32_t idx_buf_count;
-	struct spool_file *files; /* files[id - 1] */
-	size_t nfiles, cap;
+	/*
+	 * The artifacts' records, out of core (extractor/spill.h): file id is
+	 * chunks[(id - 1) / FILES_PER_CHUNK][(id - 1) % FILES_PER_CHUNK].
+	 */
+	struct spill *spill;
+	struct spool_file **chunks;
+	size_t nchunks, chunks_cap;
+	size_t nfiles;
 	/*
 	 * What materializing takes, made once and kept: a trace of a million
 	 * one-byte files must not pay a fresh file and fresh buffers for each.
@@ -172,6 +180,11 @@ struct spool *spool_new(const char *dir, const struct spool_limits *limits, char
 		e = -s->idx_fd;
 		goto fail;
 	}
+	s->spill = spill_new(dir);
+	if (!s->spill) {
+		e = errno;
+		goto fail;
+	}
 	return s;
 nomem:
 	e = ENOMEM;
@@ -198,7 +211,8 @@ void spool_free(struct spool *s)
 	free(s->pend_buf);
 	free(s->log_buf);
 	free(s->idx_buf);
-	free(s->files);
+	free(s->chunks);
+	spill_free(s->spill);
 	free(s->dir);
 	free(s);
 }
@@ -206,6 +220,11 @@ void spool_free(struct spool *s)
 const char *spool_dir(const struct spool *s)
 {
 	return s->dir;
+}
+
+struct spill *spool_spill(const struct spool *s)
+{
+	return s->spill;
 }
 
 int spool_tmpfile(const struct spool *s)
@@ -230,18 +249,28 @@ const char *spool_tmp_dir(const char *dir)
 
 int spool_file_new(struct spool *s, spool_id *id)
 {
-	if (s->nfiles == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		if (cap > UINT32_MAX - 1)
-			return -EMFILE;
-		struct spool_file *f = realloc(s->files, cap * sizeof(*f));
-		if (!f)
-			return -ENOMEM;
-		s->files = f;
-		s->cap = cap;
+	size_t k = s->nfiles / FILES_PER_CHUNK;
+	struct spool_file *f;
+
+	if (s->nfiles >= UINT32_MAX - 1)
+		return -EMFILE;
+	if (k == s->nchunks) {
+		if (s->nchunks == s->chunks_cap) {
+			size_t cap = s->chunks_cap ? s->chunks_cap * 2 : 16;
+			struct spool_file **c = realloc(s->chunks, cap * sizeof(*c));
+
+			if (!c)
+				return -ENOMEM;
+			s->chunks = c;
+			s->chunks_cap = cap;
+		}
+		s->chunks[k] = spill_alloc(s->spill, FILES_PER_CHUNK * sizeof(struct spool_file));
+		if (!s->chunks[k])
+			return -errno;
+		s->nchunks++;
 	}
-	struct spool_file *f = &s->files[s->nfiles++];
-	memset(f, 0, sizeof(*f));
+	f = &s->chunks[k][s->nfiles % FILES_PER_CHUNK];
+	s->nfiles++;
 	f->first = f->last = NO_EXTENT;
 	*id = (spool_id)s->nfiles;
 	return 0;
@@ -251,7 +280,8 @@ static struct spool_file *file_of(const struct spool *s, spool_id id)
 {
 	if (id == 0 || id > s->nfiles)
 		return NULL;
-	return &s->files[id - 1];
+	spill_tick(s->spill);
+	return &s->chunks[(id - 1) / FILES_PER_CHUNK][(id - 1) % FILES_PER_CHUNK];
 }
 
 static int flush_log(struct spool *s)

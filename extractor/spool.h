@@ -12,8 +12,9 @@
  *
  * Consecutive pieces that continue one another (a file written front to
  * back, a pipe read in order) extend one extent, so the index stays small
- * in the common case. In memory there is one small struct per artifact,
- * whatever its size. Only three descriptors are open, however many
+ * in the common case. Each artifact has one small record, whatever its
+ * size, kept out of core in a spill (extractor/spill.h), so that memory
+ * does not grow with the number of artifacts either. Only four descriptors are open, however many
  * artifacts the trace holds (thousands of written files do not run into
  * the descriptor limit).
  *
@@ -36,6 +37,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct spill;
 struct spool;
 
 /* An artifact in a spool; 0 is never a valid id. */
@@ -130,6 +132,13 @@ bool spool_in_order(const struct spool *s, spool_id id);
 int spool_walk_begin(struct spool *s, spool_id id);
 int spool_walk_next(struct spool *s, uint64_t *off, uint64_t *len);
 int spool_walk_read(struct spool *s, void *buf, size_t len);
+
+/*
+ * Memory out of core for the handlers' per-artifact state, in the spool
+ * directory (extractor/spill.h); the spool's own records are there too.
+ * Freed with the spool.
+ */
+struct spill *spool_spill(const struct spool *s);
 
 /*
  * A new unlinked temporary file in the spool directory, for a handler that

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "extractor/io_streams.h"
+#include "extractor/spill.h"
 
 #define MAX_TARGETS 3
 #define MAX_LEN (64 * 1024)
@@ -96,7 +97,8 @@ static void run(int ntargets, unsigned shuffle)
 	static struct target targets[MAX_TARGETS];
 	struct piece pieces[2048], *order[2048];
 	struct stream_key key = { .dev = 1, .ino = 2, .epoch = 1 };
-	struct io_streams *ss = io_streams_new(1 << 20, sink, NULL);
+	struct spill *spill = spill_new(NULL);
+	struct io_streams *ss = spill ? io_streams_new(spill, 1 << 20, sink, NULL) : NULL;
 	size_t n = 0;
 	uint64_t len = 1 + rnd(MAX_LEN), pos = 0;
 	uint64_t want_lost[MAX_TARGETS] = { 0 }, want_missing = 0;
@@ -228,9 +230,8 @@ static void run(int ntargets, unsigned shuffle)
 	}
 	CHECK(got_missing == want_missing, "missing %llu, want %llu",
 	      (unsigned long long)got_missing, (unsigned long long)want_missing);
-	for (int t = 0; t < MAX_TARGETS; t++)
-		stream_target_release(&targets[t].t);
 	io_streams_free(ss);
+	spill_free(spill);
 }
 
 int main(int argc, char **argv)
