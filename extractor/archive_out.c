@@ -6,7 +6,6 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <errno.h>
-#include <search.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,8 @@
 #include "extractor/hash_pipe.h"
 #include "extractor/manifest.h"
 #include "extractor/sha256.h"
+#include "extractor/spill.h"
+#include "extractor/spill_map.h"
 #include "extractor/spool.h"
 
 _Static_assert(SHA256_DIGEST_LEN == 32, "archive_out.h gives a member's digest as 32 bytes");
@@ -30,7 +31,12 @@ struct archive_out {
 	/* a file archive: private until it is whole, then put at its path */
 	struct private_file file;
 	char *name;   /* for messages: the path, or "standard output" */
-	void *paths;  /* tsearch tree of every path added (char *) */
+	/*
+	 * Every path added, as its SHA-256 (32 bytes), out of core: an archive
+	 * of millions of members must not keep millions of names in memory.
+	 */
+	struct spill *spill;
+	struct spill_map *paths;
 	struct archive_sink *sink;
 	struct hash_pipe *pipe; /* its CHUNK_SIZE buffers carry member data, hashed on the side */
 	uint64_t files, bytes;
@@ -70,9 +76,9 @@ static const char *lib_err(struct archive_out *ao)
 	return m ? m : "unknown libarchive error";
 }
 
-static int cmp_path(const void *a, const void *b)
+static bool same_digest(const void *key, const void *item)
 {
-	return strcmp(a, b);
+	return memcmp(key, item, SHA256_DIGEST_LEN) == 0;
 }
 
 struct archive_out *archive_out_open_in(const char *path, const char *tmp_dir, char *err,
@@ -91,6 +97,13 @@ struct archive_out *archive_out_open_in(const char *path, const char *tmp_dir, c
 	if (!ao->name || !ao->pipe || !ao->a)
 		goto nomem;
 	tmp_dir = spool_tmp_dir(tmp_dir);
+	ao->spill = spill_new(tmp_dir);
+	ao->paths = ao->spill ? spill_map_new(ao->spill, same_digest) : NULL;
+	if (!ao->paths) {
+		snprintf(err, errlen, "%s: cannot create temporary files in %s: %s", ao->name,
+			 tmp_dir, strerror(errno));
+		goto fail;
+	}
 	/* Before the archive exists: a failure here leaves no file behind. */
 	e = manifest_new(tmp_dir, &ao->manifest);
 	if (e < 0) {
@@ -140,22 +153,41 @@ struct archive_out *archive_out_open(const char *path, char *err, size_t errlen)
 	return archive_out_open_in(path, NULL, err, errlen);
 }
 
-int archive_out_has(const struct archive_out *ao, const char *path)
+/* path's digest in d, and its hash in the table */
+static uint64_t path_key(const struct archive_out *ao, const char *path,
+			 uint8_t d[SHA256_DIGEST_LEN])
 {
-	return tfind(path, &ao->paths, cmp_path) != NULL;
+	struct sha256 h;
+
+	sha256_init(&h);
+	sha256_update(&h, path, strlen(path));
+	sha256_final(&h, d);
+	return spill_map_hash(ao->paths, d, SHA256_DIGEST_LEN);
 }
 
-/* Remember path as added; 1 if it was new, 0 if known, -ENOMEM. */
+int archive_out_has(const struct archive_out *ao, const char *path)
+{
+	uint8_t d[SHA256_DIGEST_LEN];
+	uint64_t h = path_key(ao, path, d);
+
+	return spill_map_find(ao->paths, h, d) != NULL;
+}
+
+/* Remember path as added; 1 if it was new, 0 if known, or -errno. */
 static int remember(struct archive_out *ao, const char *path)
 {
-	if (tfind(path, &ao->paths, cmp_path))
+	uint8_t d[SHA256_DIGEST_LEN], *item;
+	uint64_t h = path_key(ao, path, d);
+	int err;
+
+	if (spill_map_find(ao->paths, h, d))
 		return 0;
-	char *copy = strdup(path);
-	if (!copy || !tsearch(copy, &ao->paths, cmp_path)) {
-		free(copy);
-		return -ENOMEM;
-	}
-	return 1;
+	item = spill_alloc(ao->spill, SHA256_DIGEST_LEN);
+	if (!item)
+		return -errno;
+	memcpy(item, d, SHA256_DIGEST_LEN);
+	err = spill_map_add(ao->paths, h, item);
+	return err ? err : 1;
 }
 
 static void set_times(struct archive_entry *e, int64_t mtime_ns)
@@ -186,7 +218,7 @@ static int add_parents(struct archive_out *ao, const char *path, int64_t mtime_n
 		dir[i + 1] = '\0';
 		int r = remember(ao, dir);
 		if (r < 0) {
-			set_err(ao, "out of memory");
+			set_err(ao, "cannot note %s: %s", dir, strerror(-r));
 			return r;
 		}
 		if (r == 0)
@@ -216,10 +248,12 @@ static struct archive_entry *file_entry(struct archive_out *ao, const char *path
 					mode_t mode, int64_t mtime_ns)
 {
 	int r = remember(ao, path);
-	if (r <= 0) {
-		set_err(ao, r ? "out of memory" : "duplicate entry %s", path);
+	if (r < 0)
+		set_err(ao, "cannot note %s: %s", path, strerror(-r));
+	else if (r == 0)
+		set_err(ao, "duplicate entry %s", path);
+	if (r <= 0)
 		return NULL;
-	}
 	if (add_parents(ao, path, mtime_ns) < 0)
 		return NULL;
 	struct archive_entry *e = archive_entry_new();
@@ -591,15 +625,11 @@ int archive_out_add_fd(struct archive_out *ao, const char *path, int fd, mode_t 
 	return archive_out_add_fd_digest(ao, path, fd, mode, mtime_ns, digest);
 }
 
-static void free_path(void *p)
-{
-	free(p);
-}
-
 static void release(struct archive_out *ao)
 {
 	private_file_discard(&ao->file);
-	tdestroy(ao->paths, free_path);
+	spill_map_free(ao->paths);
+	spill_free(ao->spill);
 	manifest_free(ao->manifest);
 	hash_pipe_free(ao->pipe);
 	archive_sink_free(ao->sink);
