@@ -7,6 +7,9 @@
 #include <stdbool.h>
 #include <stdlib.h>
 
+/* Pieces up to this size are hashed by the caller when the thread has nothing to do. */
+#define HASH_INLINE_MAX (16u * 1024u)
+
 struct hash_pipe {
 	uint8_t *buf[2];
 	size_t len[2];
@@ -105,7 +108,19 @@ uint8_t *hash_pipe_buf(struct hash_pipe *p)
 
 void hash_pipe_push(struct hash_pipe *p, size_t len)
 {
-	if (!p->threaded) {
+	bool idle = !p->threaded;
+
+	/*
+	 * A small piece with nothing in flight is hashed at once: handing it
+	 * over would cost more than hashing it (a million one-byte members
+	 * would be a million thread wake-ups).
+	 */
+	if (!idle && len <= HASH_INLINE_MAX) {
+		pthread_mutex_lock(&p->lock);
+		idle = !p->full[0] && !p->full[1];
+		pthread_mutex_unlock(&p->lock);
+	}
+	if (idle) {
 		sha256_update(p->sha, p->buf[p->fill], len);
 		return;
 	}

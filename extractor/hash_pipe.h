@@ -10,7 +10,9 @@
  *
  * Two buffers take turns: the one handed over is hashed while the other is
  * filled. Where no thread can be started, push hashes at once: the same
- * digest, only slower. The thread blocks every signal.
+ * digest, only slower; so does a small piece when nothing is in flight
+ * (handing it over costs more than hashing it). The thread blocks every
+ * signal.
  */
 #ifndef TRACEE_EXTRACT_HASH_PIPE_H
 #define TRACEE_EXTRACT_HASH_PIPE_H
