@@ -3,7 +3,8 @@
 # Bounded resources: a 64 MiB artifact and 3000 small ones are extracted
 # with at most 32 open descriptors (the spool keeps all artifacts in two
 # files), and the peak RSS does not grow with the artifact size: the big
-# trace needs no more than 16 MiB more than a tiny one. An extraction
+# trace needs no more than 16 MiB more than a tiny one, and 300,000
+# artifacts fit in 64 MiB. An extraction
 # stopped by SIGTERM leaves no half-written archive.
 source "$(dirname "$0")/../lib.sh"
 cd "$TMP"
@@ -48,6 +49,35 @@ assert_eq "index bytes (20,000 lines of 4 KiB paths)" \
 	"$(awk 'BEGIN { p = "/d"; while (length(p) < 4000) p = p "/d"
 		for (i = 1; i <= 20000; i++) printf "host/write.dev-3.inode-%d %s%d\n", i, p, i }' | sha256sum)" \
 	"$(tar xOf paths.tar written_files | sha256sum)"
+
+# Memory does not grow with the number of artifacts either: a trace of a
+# few MB names 200,000 written files and 100,000 pipes read in stream
+# order (a few bytes of trace each, a few hundred bytes of state each
+# until the end), and the peak RSS stays within 64 MiB. Every artifact is
+# in the archive with its bytes, and in the manifest.
+awk 'BEGIN {
+	for (i = 1; i <= 200000; i++)
+		printf "io time_ns=%d pid=%d tid=1 dev=4 ino=%d mode=0100644 dir=write off=0 data=text:f%d\n", 1000 + i, i % 97, i, i
+	for (i = 1; i <= 100000; i++)
+		printf "io time_ns=%d pid=2 tid=2 dev=5 ino=%d mode=0010600 dir=read pos=0 stream_epoch=1 data=text:p%d\n", 300000 + i, i, i
+}' | "$TOOLS/trace_builder" -o many.trc
+many=$(peak_kb many.trc many.tar)
+echo "peak RSS: 300,000 artifacts $many KiB ($(stat -c %s many.trc) byte trace)"
+[ $((many - tiny)) -lt 49152 ] || fail "300,000 artifacts take $many KiB, $tiny KiB for a tiny trace (bound: 64 MiB)"
+tar tvf many.tar >many.list
+assert_eq "written files" 200000 "$(grep -c ' host/write\.dev-4\.inode-' many.list)"
+assert_eq "read pipes" 100000 "$(grep -c ' host/read\.dev-5\.inode-' many.list)"
+for i in 1 4242 99999 200000; do
+	assert_eq "written file $i" "f$i" "$(tar xOf many.tar "host/write.dev-4.inode-$i")"
+done
+for i in 1 77777 100000; do
+	assert_eq "pipe $i" "p$i" "$(tar xOf many.tar "host/read.dev-5.inode-$i")"
+done
+assert_eq "manifest lines" 300000 "$(tar xOf many.tar manifest.sha256 | grep -c ' host/')"
+assert_eq "manifest line of one" \
+	"$(printf f4242 | sha256sum | cut -d' ' -f1)  host/write.dev-4.inode-4242" \
+	"$(tar xOf many.tar manifest.sha256 | grep ' host/write.dev-4.inode-4242$')"
+rm -f many.trc many.tar many.list
 
 assert_eq "big artifact" "$(sha256sum <big)" "$(tar xOf big.tar host/write.dev-1.inode-1 | sha256sum)"
 assert_eq "artifact count" 3001 "$(tar tf big.tar | grep -c "^host/write\.")"
