@@ -76,8 +76,9 @@ static const char *lib_err(struct archive_out *ao)
 	return m ? m : "unknown libarchive error";
 }
 
-static bool same_digest(const void *key, const void *item)
+static bool same_digest(void *arg, const void *key, const void *item)
 {
+	(void)arg;
 	return memcmp(key, item, SHA256_DIGEST_LEN) == 0;
 }
 
@@ -98,7 +99,7 @@ struct archive_out *archive_out_open_in(const char *path, const char *tmp_dir, c
 		goto nomem;
 	tmp_dir = spool_tmp_dir(tmp_dir);
 	ao->spill = spill_new(tmp_dir);
-	ao->paths = ao->spill ? spill_map_new(ao->spill, same_digest) : NULL;
+	ao->paths = ao->spill ? spill_map_new(ao->spill, same_digest, NULL) : NULL;
 	if (!ao->paths) {
 		snprintf(err, errlen, "%s: cannot create temporary files in %s: %s", ao->name,
 			 tmp_dir, strerror(errno));

@@ -133,27 +133,29 @@ struct io_state {
 	struct text_store *texts; /* the paths of the FILE records */
 };
 
-static bool same_name(const void *a, const void *b)
+static bool same_name(void *arg, const void *a, const void *b)
 {
+	(void)arg;
 	const struct file_name *x = a, *y = b;
 
 	return x->dev == y->dev && x->ino == y->ino && x->generation == y->generation;
 }
 
 /* The artifact's key without its generation: the files that share a Tracee name. */
-static bool same_base(const void *a, const void *b)
+static bool same_base(void *arg, const void *a, const void *b)
 {
+	(void)arg;
 	const struct io_file *x = a, *y = b;
 
 	return x->direction == y->direction && x->dev == y->dev && x->ino == y->ino &&
 	       x->keypid == y->keypid && strcmp(x->folder, y->folder) == 0;
 }
 
-static bool same_file(const void *a, const void *b)
+static bool same_file(void *arg, const void *a, const void *b)
 {
 	const struct io_file *x = a, *y = b;
 
-	return same_base(a, b) && x->generation == y->generation;
+	return same_base(arg, a, b) && x->generation == y->generation;
 }
 
 static uint64_t name_hash(const struct io_state *st, uint64_t dev, uint64_t ino,
@@ -193,9 +195,9 @@ static void *io_create(struct extract_ctx *ctx)
 	st->ctx = ctx;
 	st->spill = spool_spill(ctx->spool);
 	st->tail = &st->first;
-	st->names = spill_map_new(st->spill, same_name);
-	st->files = spill_map_new(st->spill, same_file);
-	st->bases = spill_map_new(st->spill, same_base);
+	st->names = spill_map_new(st->spill, same_name, NULL);
+	st->files = spill_map_new(st->spill, same_file, NULL);
+	st->bases = spill_map_new(st->spill, same_base, NULL);
 	/* room for a gap is a hole: no more than all holes may take */
 	st->streams = io_streams_new(st->spill, ctx->opts->max_holes ? ctx->opts->max_holes
 							  : EXTRACT_DEFAULT_MAX_HOLES,
@@ -298,7 +300,7 @@ static struct io_file *get_file(struct io_state *st, const struct io_who *w, int
 		key.keypid = w->pid;
 	snprintf(key.folder, sizeof(key.folder), "%s",
 		 process_table_folder(ctx->procs, w->cgroup_id));
-	if (st->last && same_file(&key, st->last))
+	if (st->last && same_file(NULL, &key, st->last))
 		return st->last;
 	uint64_t h = file_hash(st, &key, true);
 	f = spill_map_find(st->files, h, &key);

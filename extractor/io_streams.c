@@ -91,9 +91,11 @@ static int add_cut(struct io_streams *ss, struct stream_target *t, uint64_t off,
 	return 0;
 }
 
-static bool same_key(const void *key, const void *item)
+static bool same_key(void *arg, const void *key, const void *item)
 {
 	const struct stream_key *x = key, *y = &((const struct stream *)item)->key;
+
+	(void)arg;
 
 	return x->dev == y->dev && x->ino == y->ino && x->generation == y->generation &&
 	       x->epoch == y->epoch && x->direction == y->direction;
@@ -119,7 +121,7 @@ struct io_streams *io_streams_new(struct spill *spill, uint64_t max_gap, stream_
 	if (!ss)
 		return NULL;
 	ss->spill = spill;
-	ss->map = spill_map_new(spill, same_key);
+	ss->map = spill_map_new(spill, same_key, NULL);
 	if (!ss->map) {
 		int e = errno;
 
@@ -148,7 +150,7 @@ static struct stream *get_stream(struct io_streams *ss, const struct stream_key 
 	struct stream *st;
 	uint64_t h;
 
-	if (ss->last && same_key(key, ss->last))
+	if (ss->last && same_key(NULL, key, ss->last))
 		return ss->last;
 	h = key_hash(ss, key);
 	st = spill_map_find(ss->map, h, key);

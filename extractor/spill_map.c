@@ -20,7 +20,8 @@ struct slot {
 
 struct spill_map {
 	struct spill *spill;
-	bool (*same)(const void *key, const void *item);
+	bool (*same)(void *arg, const void *key, const void *item);
+	void *arg;
 	uint64_t seed;
 	struct slot *slots; /* in the spill */
 	uint64_t nslots;    /* a power of two */
@@ -40,7 +41,9 @@ static uint64_t draw_seed(void)
 	       (uint64_t)getpid() << 32;
 }
 
-struct spill_map *spill_map_new(struct spill *s, bool (*same)(const void *key, const void *item))
+struct spill_map *spill_map_new(struct spill *s,
+				bool (*same)(void *arg, const void *key, const void *item),
+				void *arg)
 {
 	struct spill_map *m = calloc(1, sizeof(*m));
 
@@ -48,6 +51,7 @@ struct spill_map *spill_map_new(struct spill *s, bool (*same)(const void *key, c
 		return NULL;
 	m->spill = s;
 	m->same = same;
+	m->arg = arg;
 	m->seed = draw_seed();
 	m->nslots = FIRST_SLOTS;
 	m->slots = spill_alloc(s, m->nslots * sizeof(*m->slots));
@@ -109,7 +113,7 @@ void *spill_map_find(struct spill_map *m, uint64_t h, const void *key)
 
 		if (!sl->item)
 			return NULL;
-		if (sl->hash == h && m->same(key, sl->item))
+		if (sl->hash == h && m->same(m->arg, key, sl->item))
 			return sl->item;
 	}
 }

@@ -24,8 +24,10 @@
 struct spill;
 struct spill_map;
 
-/* same(key, item): is key the item's? NULL with errno set. */
-struct spill_map *spill_map_new(struct spill *s, bool (*same)(const void *key, const void *item));
+/* same(arg, key, item): is key the item's? NULL with errno set. */
+struct spill_map *spill_map_new(struct spill *s,
+				bool (*same)(void *arg, const void *key, const void *item),
+				void *arg);
 void spill_map_free(struct spill_map *m);
 
 /* The table's hash of a key's bytes. */

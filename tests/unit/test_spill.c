@@ -25,8 +25,9 @@ struct item {
 	uint8_t payload[PAYLOAD];
 };
 
-static bool same_key(const void *key, const void *item)
+static bool same_key(void *arg, const void *key, const void *item)
 {
+	(void)arg;
 	return *(const uint64_t *)key == ((const struct item *)item)->key;
 }
 
@@ -77,7 +78,7 @@ static bool intact(const struct item *it, uint64_t key)
 static void many_items(void)
 {
 	struct spill *s = spill_new(NULL);
-	struct spill_map *m = s ? spill_map_new(s, same_key) : NULL;
+	struct spill_map *m = s ? spill_map_new(s, same_key, NULL) : NULL;
 	struct item **all = calloc(ITEMS, sizeof(*all));
 	long before = status_kib("VmHWM");
 	unsigned bad = 0, wrong = 0;
