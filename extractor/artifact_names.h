@@ -22,9 +22,10 @@
 
 struct archive_out;
 struct artifact_names;
+struct spill;
 
-/* No name claimed yet; NULL when out of memory. */
-struct artifact_names *artifact_names_new(void);
+/* No name claimed yet; claims are kept in spill. NULL with errno set. */
+struct artifact_names *artifact_names_new(struct spill *spill);
 void artifact_names_free(struct artifact_names *names);
 
 /*

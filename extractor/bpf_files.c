@@ -76,8 +76,7 @@ static const struct image_kind bpf_kind = {
 
 static void *bpf_create(struct extract_ctx *ctx)
 {
-	(void)ctx;
-	return image_set_new(&bpf_kind);
+	return image_set_new(&bpf_kind, spool_spill(ctx->spool));
 }
 
 static int bpf_on_record(void *state, struct extract_ctx *ctx, const struct tr_record *rec)

@@ -131,13 +131,15 @@ static int cmp_art(const void *a, const void *b)
 static void *exec_create(struct extract_ctx *ctx)
 {
 	struct exec_state *st = calloc(1, sizeof(*st));
+	int e;
 
-	(void)ctx;
 	if (!st)
 		return NULL;
-	st->names = artifact_names_new();
+	st->names = artifact_names_new(spool_spill(ctx->spool));
 	if (!st->names) {
+		e = errno;
 		free(st);
+		errno = e;
 		return NULL;
 	}
 	return st;

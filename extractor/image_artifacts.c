@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Loads of images kept in one growing array of the kind's load structs, in
- * trace order, so the images are written in the order they were loaded.
+ * Loads of images kept in a table of the kind's load structs in the spool's
+ * spill (out of core, found by time, pid and tid), in trace order, so the
+ * images are written in the order they were loaded.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -15,26 +16,34 @@
 #include "extractor/image_artifacts.h"
 #include "extractor/process_table.h"
 #include "extractor/sha256.h"
+#include "extractor/spill_table.h"
 #include "extractor/summary.h"
+
+/* A load is found by its first three fields, one block of bytes. */
+_Static_assert(offsetof(struct image, pid) == 8 && offsetof(struct image, tid) == 12,
+	       "struct image starts with time_ns, pid, tid, without padding");
+#define LOAD_KEY_LEN 16
 
 struct image_set {
 	const struct image_kind *kind;
-	unsigned char *loads; /* count loads of kind->load_size bytes each */
-	size_t count, cap;
-	size_t last;		      /* the chunks of one load arrive together: try it first */
+	struct spill_table *loads;    /* of kind->load_size bytes each */
 	struct artifact_names *names; /* of the images without a hash in their names */
 };
 
-struct image_set *image_set_new(const struct image_kind *kind)
+struct image_set *image_set_new(const struct image_kind *kind, struct spill *spill)
 {
 	struct image_set *set = calloc(1, sizeof(*set));
+	int e;
 
 	if (!set)
 		return NULL;
 	set->kind = kind;
-	set->names = artifact_names_new();
+	set->loads = spill_table_new(spill, kind->load_size, 0, LOAD_KEY_LEN);
+	set->names = set->loads ? artifact_names_new(spill) : NULL;
 	if (!set->names) {
-		free(set);
+		e = errno;
+		image_set_free(set);
+		errno = e;
 		return NULL;
 	}
 	return set;
@@ -45,57 +54,30 @@ void image_set_free(struct image_set *set)
 	if (!set)
 		return;
 	artifact_names_free(set->names);
-	free(set->loads);
+	spill_table_free(set->loads);
 	free(set);
-}
-
-static struct image *load_at(const struct image_set *set, size_t i)
-{
-	return (struct image *)(set->loads + i * set->kind->load_size);
-}
-
-static bool same_load(const struct image *l, uint64_t time_ns, uint32_t pid, uint32_t tid)
-{
-	return l->time_ns == time_ns && l->pid == pid && l->tid == tid;
 }
 
 static struct image *find_load(struct image_set *set, uint64_t time_ns, uint32_t pid, uint32_t tid)
 {
-	size_t i;
+	struct image key = { .time_ns = time_ns, .pid = pid, .tid = tid };
 
-	if (set->count && same_load(load_at(set, set->last), time_ns, pid, tid))
-		return load_at(set, set->last);
-	for (i = set->count; i-- > 0;) {
-		if (same_load(load_at(set, i), time_ns, pid, tid)) {
-			set->last = i;
-			return load_at(set, i);
-		}
-	}
-	return NULL;
+	return spill_table_find(set->loads, &key);
 }
 
 static int add_load(struct image_set *set, struct extract_ctx *ctx, const void *first,
 		    struct image **out)
 {
-	struct image *l;
+	struct image *l = spill_table_add(set->loads, first);
 	int err;
 
-	if (set->count == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 16;
-		unsigned char *grown = realloc(set->loads, cap * set->kind->load_size);
-
-		if (!grown)
-			return -ENOMEM;
-		set->loads = grown;
-		set->cap = cap;
-	}
-	l = load_at(set, set->count);
+	if (!l)
+		return -errno;
 	memcpy(l, first, set->kind->load_size);
 	l->incomplete = false;
 	err = spool_file_new(ctx->spool, &l->data);
 	if (err)
 		return err;
-	set->last = set->count++;
 	*out = l;
 	return 0;
 }
@@ -217,8 +199,8 @@ int image_set_write(struct image_set *set, struct extract_ctx *ctx)
 	size_t i;
 	int err;
 
-	for (i = 0; i < set->count; i++) {
-		err = write_load(set, ctx, load_at(set, i));
+	for (i = 0; i < spill_table_count(set->loads); i++) {
+		err = write_load(set, ctx, spill_table_at(set->loads, i));
 		if (err)
 			return err;
 	}

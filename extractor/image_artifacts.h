@@ -51,9 +51,10 @@ struct image_kind {
 };
 
 struct image_set;
+struct spill;
 
-/* An empty set of loads of one kind, or NULL (out of memory). */
-struct image_set *image_set_new(const struct image_kind *kind);
+/* An empty set of loads of one kind, kept in spill; NULL with errno set. */
+struct image_set *image_set_new(const struct image_kind *kind, struct spill *spill);
 void image_set_free(struct image_set *set);
 
 /*

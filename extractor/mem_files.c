@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "extractor/artifact_names.h"
 #include "extractor/extract.h"
 #include "extractor/process_table.h"
+#include "extractor/spill_table.h"
 #include "extractor/spool.h"
 #include "extractor/summary.h"
 #include "format/trace_records.h"
@@ -36,76 +38,59 @@ struct mem_region {
 	spool_id data;
 };
 
+/* A region is found by its first four fields, one block of bytes. */
+_Static_assert(offsetof(struct mem_region, pid) == 8 && offsetof(struct mem_region, tid) == 12 &&
+		       offsetof(struct mem_region, start) == 16,
+	       "struct mem_region starts with time_ns, pid, tid, start, without padding");
+#define REGION_KEY_LEN 24
+
 struct mem_files {
-	struct mem_region *regions;
-	size_t count, cap;
-	size_t last; /* chunks of one region arrive together: try it first */
+	struct spill_table *regions; /* in the spool's spill, in trace order */
 	struct artifact_names *names;
 };
+
+static void mem_destroy(void *state);
 
 static void *mem_create(struct extract_ctx *ctx)
 {
 	struct mem_files *mf = calloc(1, sizeof(*mf));
+	struct spill *spill = spool_spill(ctx->spool);
+	int e;
 
-	(void)ctx;
 	if (!mf)
 		return NULL;
-	mf->names = artifact_names_new();
+	mf->regions = spill_table_new(spill, sizeof(struct mem_region), 0, REGION_KEY_LEN);
+	mf->names = mf->regions ? artifact_names_new(spill) : NULL;
 	if (!mf->names) {
-		free(mf);
+		e = errno;
+		mem_destroy(mf);
+		errno = e;
 		return NULL;
 	}
 	return mf;
 }
 
-static bool is_region(const struct mem_region *r, const struct tr_mem_chunk *c)
+static struct mem_region region_key(const struct tr_mem_chunk *c)
 {
-	return r->time_ns == c->time_ns && r->pid == c->pid && r->tid == c->tid &&
-	       r->start == c->region_start;
-}
-
-static struct mem_region *find_region(struct mem_files *mf, const struct tr_mem_chunk *c)
-{
-	size_t i;
-
-	if (mf->count && is_region(&mf->regions[mf->last], c))
-		return &mf->regions[mf->last];
-	for (i = mf->count; i-- > 0;) {
-		if (is_region(&mf->regions[i], c)) {
-			mf->last = i;
-			return &mf->regions[i];
-		}
-	}
-	return NULL;
+	return (struct mem_region){
+		.time_ns = c->time_ns, .pid = c->pid, .tid = c->tid, .start = c->region_start
+	};
 }
 
 static int add_region(struct mem_files *mf, struct extract_ctx *ctx, const struct tr_mem_chunk *c,
 		      struct mem_region **out)
 {
-	struct mem_region *r;
+	struct mem_region key = region_key(c);
+	struct mem_region *r = spill_table_add(mf->regions, &key);
 	int err;
 
-	if (mf->count == mf->cap) {
-		size_t cap = mf->cap ? mf->cap * 2 : 16;
-		struct mem_region *grown = realloc(mf->regions, cap * sizeof(*grown));
-
-		if (!grown)
-			return -ENOMEM;
-		mf->regions = grown;
-		mf->cap = cap;
-	}
-	r = &mf->regions[mf->count];
-	memset(r, 0, sizeof(*r));
-	r->time_ns = c->time_ns;
-	r->pid = c->pid;
-	r->tid = c->tid;
-	r->start = c->region_start;
+	if (!r)
+		return -errno;
 	r->cgroup_id = c->cgroup_id;
 	r->len = c->region_len;
 	err = spool_file_new(ctx->spool, &r->data);
 	if (err)
 		return err;
-	mf->last = mf->count++;
 	*out = r;
 	return 0;
 }
@@ -127,7 +112,9 @@ static int mem_on_record(void *state, struct extract_ctx *ctx, const struct tr_r
 	if (rec->type != TR_REC_MEM_CHUNK || tr_mem_chunk_decode(rec, &c) != 0)
 		return 0;
 
-	r = find_region(mf, &c);
+	struct mem_region key = region_key(&c);
+
+	r = spill_table_find(mf->regions, &key);
 	if (!r) {
 		err = add_region(mf, ctx, &c, &r);
 		if (err)
@@ -194,8 +181,8 @@ static int mem_finish(void *state, struct extract_ctx *ctx)
 	size_t i;
 	int err;
 
-	for (i = 0; i < mf->count; i++) {
-		err = write_region(mf, ctx, &mf->regions[i]);
+	for (i = 0; i < spill_table_count(mf->regions); i++) {
+		err = write_region(mf, ctx, spill_table_at(mf->regions, i));
 		if (err)
 			return err;
 	}
@@ -209,7 +196,7 @@ static void mem_destroy(void *state)
 	if (!mf)
 		return;
 	artifact_names_free(mf->names);
-	free(mf->regions);
+	spill_table_free(mf->regions);
 	free(mf);
 }
 

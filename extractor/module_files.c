@@ -66,8 +66,7 @@ static const struct image_kind module_kind = {
 
 static void *module_create(struct extract_ctx *ctx)
 {
-	(void)ctx;
-	return image_set_new(&module_kind);
+	return image_set_new(&module_kind, spool_spill(ctx->spool));
 }
 
 static int module_on_record(void *state, struct extract_ctx *ctx, const struct tr_record *rec)
