@@ -79,6 +79,32 @@ assert_eq "manifest line of one" \
 	"$(tar xOf many.tar manifest.sha256 | grep ' host/write.dev-4.inode-4242$')"
 rm -f many.trc many.tar many.list
 
+# The same for the loads and regions a trace can name: 100,000 memory
+# regions, 100,000 module images and 100,000 BPF programs, each cut short
+# (so each has a damage line and a name of its own), take neither memory
+# nor time per artifact that grows with their number (a lookup of each
+# chunk's load among all the others was quadratic: minutes).
+awk 'BEGIN { for (i = 1; i <= 100000; i++) {
+	printf "mem_chunk time_ns=%d pid=%d tid=1 region_start=%d region_len=2 offset=0 data=text:m\n", 1000 + i, i % 50 + 1, 4096 * i
+	printf "module_chunk time_ns=%d pid=1 tid=1 dev=1 ino=%d total_len=2 offset=0 data=text:k\n", 1000 + i, i
+	printf "bpf_prog_chunk time_ns=%d pid=1 tid=1 prog_type=1 insn_cnt=1 offset=0 name=p data=hex:00000000\n", 1000 + i
+} }' | "$TOOLS/trace_builder" -o loads.trc
+set +e
+(ulimit -n 32 && /usr/bin/time -f %M -o rss "$EXTRACT" -q loads.trc -o loads.tar)
+rc=$?
+set -e
+assert_eq "exit status (every load is cut short)" 3 "$rc"
+loads=$(tail -n1 rss)
+echo "peak RSS: 300,000 loads and regions $loads KiB ($(stat -c %s loads.trc) byte trace)"
+[ $((loads - tiny)) -lt 49152 ] || fail "300,000 loads take $loads KiB, $tiny KiB for a tiny trace"
+tar tf loads.tar >loads.list
+assert_eq "regions" 100000 "$(grep -c '^host/bin\.pid-' loads.list)"
+assert_eq "module images" 100000 "$(grep -c '^host/module\.dev-1\.inode-' loads.list)"
+assert_eq "BPF programs (one name: .1, .2, ...)" 100000 "$(grep -c '^host/bpf\.name-p' loads.list)"
+assert_eq "names" 300000 "$(grep '^host/[bm]' loads.list | sort -u | wc -l)"
+assert_eq "damage lines" 300000 "$(tar xOf loads.tar damage.jsonl | wc -l)"
+rm -f loads.trc loads.tar loads.list
+
 assert_eq "big artifact" "$(sha256sum <big)" "$(tar xOf big.tar host/write.dev-1.inode-1 | sha256sum)"
 assert_eq "artifact count" 3001 "$(tar tf big.tar | grep -c "^host/write\.")"
 assert_eq "small artifact" small2999 "$(tar xOf big.tar host/write.dev-2.inode-2999)"
