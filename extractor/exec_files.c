@@ -33,8 +33,8 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <search.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +47,8 @@
 #include "extractor/process_table.h"
 #include "extractor/spool.h"
 #include "extractor/sha256.h"
+#include "extractor/spill.h"
+#include "extractor/spill_table.h"
 #include "extractor/summary.h"
 #include "format/trace_records.h"
 
@@ -60,27 +62,40 @@ struct binary_copy {
 	int32_t error;
 	uint32_t mode;
 	uint64_t size; /* bytes copied, as BINARY_END says */
-	char *detail;
+	char *detail;  /* in the spill */
 };
 
+/* Binaries, artifacts and copy failures live in tables in the spool's spill, out of core. */
 struct binary {
-	uint64_t dev, ino, ctime_ns;
-	struct binary_copy *copies; /* in trace order */
+	uint64_t dev, ino, ctime_ns;		/* the key */
+	struct binary_copy *copies; /* in trace order, in the spill */
 	size_t ncopies, cap;
 };
+#define BINARY_KEY_LEN 24
+_Static_assert(offsetof(struct binary, ctime_ns) == 16, "struct binary starts with its key");
 
 struct exec_art {
+	/* the key: dev, ino, ctime_ns, copy, folder (zero-padded) */
 	uint64_t dev, ino, ctime_ns;
-	size_t copy; /* index in the binary's copies; past them: not in the trace */
+	uint64_t copy; /* index in the binary's copies; past them: not in the trace */
 	char folder[CONTAINER_ID_LEN + 1];
+	uint64_t index;	  /* in order of first exec */
 	uint64_t time_ns; /* first exec */
 	uint32_t pid, mode;
-	bool copy_failed; /* a binary_copy_failed loss names the process */
 	char base[NAME_MAX_LEN + 1];
 	/* set when the archive has it */
 	bool extracted;
 	char name[CONTAINER_ID_LEN + NAME_MAX_LEN + 64];
 	uint8_t digest[SHA256_DIGEST_LEN];
+};
+#define ART_KEY_LEN (offsetof(struct exec_art, folder) + CONTAINER_ID_LEN + 1)
+_Static_assert(offsetof(struct exec_art, copy) == 24 && offsetof(struct exec_art, folder) == 32,
+	       "struct exec_art starts with its key, without padding");
+
+/* A pid whose binary the recorder could not copy: the artifacts it had then are damaged. */
+struct copy_failure {
+	uint32_t pid;
+	uint64_t arts_before; /* artifacts made before its last BINARY_COPY_FAILED loss */
 };
 
 /* The exec whose EXEC_INFO may follow: its index line waits for it. */
@@ -94,39 +109,16 @@ struct pending_exec {
 };
 
 struct exec_state {
-	void *binaries;		      /* struct binary by (dev, ino, ctime) */
-	void *arts;		      /* struct exec_art by (folder, dev, ino, ctime, copy) */
+	struct spill *spill;
+	struct spill_table *binaries; /* struct binary by (dev, ino, ctime) */
+	struct spill_table *arts;     /* struct exec_art in order of first exec */
+	struct spill_table *failures; /* struct copy_failure by pid */
 	struct artifact_names *names; /* the members claimed for the artifacts */
-	struct exec_art **list;	      /* order of first exec */
-	size_t nlist, cap;
 	FILE *index; /* "<art index>\t<JSON fields>" lines, NULL until the first exec */
 	struct pending_exec pending;
 };
 
-static int cmp_ident(uint64_t ad, uint64_t ai, uint64_t ac, uint64_t bd, uint64_t bi, uint64_t bc)
-{
-	if (ad != bd)
-		return ad < bd ? -1 : 1;
-	if (ai != bi)
-		return ai < bi ? -1 : 1;
-	return ac < bc ? -1 : ac > bc;
-}
-
-static int cmp_binary(const void *a, const void *b)
-{
-	const struct binary *x = a, *y = b;
-	return cmp_ident(x->dev, x->ino, x->ctime_ns, y->dev, y->ino, y->ctime_ns);
-}
-
-static int cmp_art(const void *a, const void *b)
-{
-	const struct exec_art *x = a, *y = b;
-	int c = cmp_ident(x->dev, x->ino, x->ctime_ns, y->dev, y->ino, y->ctime_ns);
-
-	if (!c && x->copy != y->copy)
-		c = x->copy < y->copy ? -1 : 1;
-	return c ? c : strcmp(x->folder, y->folder);
-}
+static void exec_destroy(void *state);
 
 static void *exec_create(struct extract_ctx *ctx)
 {
@@ -135,43 +127,35 @@ static void *exec_create(struct extract_ctx *ctx)
 
 	if (!st)
 		return NULL;
-	st->names = artifact_names_new(spool_spill(ctx->spool));
+	st->spill = spool_spill(ctx->spool);
+	st->binaries = spill_table_new(st->spill, sizeof(struct binary), 0, BINARY_KEY_LEN);
+	st->arts = st->binaries ? spill_table_new(st->spill, sizeof(struct exec_art), 0, ART_KEY_LEN)
+				: NULL;
+	st->failures = st->arts ? spill_table_new(st->spill, sizeof(struct copy_failure), 0,
+						  sizeof(uint32_t))
+				: NULL;
+	st->names = st->failures ? artifact_names_new(st->spill) : NULL;
 	if (!st->names) {
 		e = errno;
-		free(st);
+		exec_destroy(st);
 		errno = e;
 		return NULL;
 	}
 	return st;
 }
 
-static void free_binary(void *p)
-{
-	struct binary *b = p;
-
-	for (size_t i = 0; i < b->ncopies; i++)
-		free(b->copies[i].detail);
-	free(b->copies);
-	free(b);
-}
-
-static void no_free(void *p)
-{
-	(void)p;
-}
-
 static void exec_destroy(void *state)
 {
 	struct exec_state *st = state;
+
 	if (st->index)
 		fclose(st->index);
 	free(st->pending.head);
-	tdestroy(st->binaries, free_binary);
-	tdestroy(st->arts, no_free);
+	/* binaries, copies, details and artifacts are the spill's */
+	spill_table_free(st->binaries);
+	spill_table_free(st->arts);
+	spill_table_free(st->failures);
 	artifact_names_free(st->names);
-	for (size_t i = 0; i < st->nlist; i++)
-		free(st->list[i]);
-	free(st->list);
 	free(st);
 }
 
@@ -179,29 +163,20 @@ static struct binary *find_binary(struct exec_state *st, uint64_t dev, uint64_t 
 				  uint64_t ctime_ns)
 {
 	struct binary key = { .dev = dev, .ino = ino, .ctime_ns = ctime_ns };
-	void **slot = tfind(&key, &st->binaries, cmp_binary);
-	return slot ? *slot : NULL;
+
+	return spill_table_find(st->binaries, &key);
 }
 
 static int get_binary(struct exec_state *st, uint64_t dev, uint64_t ino, uint64_t ctime_ns,
 		      struct binary **out)
 {
-	struct binary *b = find_binary(st, dev, ino, ctime_ns);
+	struct binary key = { .dev = dev, .ino = ino, .ctime_ns = ctime_ns };
+	struct binary *b = spill_table_find(st->binaries, &key);
 
-	if (b) {
-		*out = b;
-		return 0;
-	}
-	b = calloc(1, sizeof(*b));
 	if (!b)
-		return -ENOMEM;
-	b->dev = dev;
-	b->ino = ino;
-	b->ctime_ns = ctime_ns;
-	if (!tsearch(b, &st->binaries, cmp_binary)) {
-		free(b);
-		return -ENOMEM;
-	}
+		b = spill_table_add(st->binaries, &key);
+	if (!b)
+		return -errno;
 	*out = b;
 	return 0;
 }
@@ -223,7 +198,8 @@ static size_t copy_of_exec(const struct binary *b)
 }
 
 /* The copy that BINARY_CHUNK and BINARY_END records of b fill: the one under way, or a new one. */
-static int current_copy(struct extract_ctx *ctx, struct binary *b, struct binary_copy **out)
+static int current_copy(struct exec_state *st, struct extract_ctx *ctx, struct binary *b,
+			struct binary_copy **out)
 {
 	struct binary_copy *c;
 	int err;
@@ -234,15 +210,15 @@ static int current_copy(struct extract_ctx *ctx, struct binary *b, struct binary
 	}
 	if (b->ncopies == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : 1;
-		struct binary_copy *grown = realloc(b->copies, cap * sizeof(*grown));
+		struct binary_copy *grown =
+			spill_grow(st->spill, b->copies, b->cap * sizeof(*grown), cap * sizeof(*grown));
 
 		if (!grown)
-			return -ENOMEM;
+			return -errno;
 		b->copies = grown;
 		b->cap = cap;
 	}
 	c = &b->copies[b->ncopies];
-	memset(c, 0, sizeof(*c));
 	err = spool_file_new(ctx->spool, &c->sid);
 	if (err)
 		return err;
@@ -367,8 +343,7 @@ static int start_pending(struct exec_state *st, struct extract_ctx *ctx, const s
 static int on_exec(struct exec_state *st, struct extract_ctx *ctx, const struct tr_record *rec)
 {
 	struct tr_exec e;
-	struct exec_art key = { 0 };
-	void **slot;
+	struct exec_art key = { 0 }, *a;
 
 	if (tr_exec_decode(rec, &e) < 0)
 		return -EBADMSG;
@@ -378,39 +353,18 @@ static int on_exec(struct exec_state *st, struct extract_ctx *ctx, const struct 
 	key.copy = copy_of_exec(find_binary(st, e.dev, e.ino, e.ctime_ns));
 	snprintf(key.folder, sizeof(key.folder), "%s",
 		 process_table_folder(ctx->procs, e.cgroup_id));
-	slot = tfind(&key, &st->arts, cmp_art);
-	if (slot) {
-		const struct exec_art *a = *slot;
-
-		for (size_t i = st->nlist; i-- > 0;)
-			if (st->list[i] == a)
-				return start_pending(st, ctx, &e, i, false);
-		return 0;
-	}
-	if (st->nlist == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 32;
-		struct exec_art **l = realloc(st->list, cap * sizeof(*l));
-		if (!l)
-			return -ENOMEM;
-		st->list = l;
-		st->cap = cap;
-	}
-	struct exec_art *a = malloc(sizeof(*a));
+	a = spill_table_find(st->arts, &key);
+	if (a)
+		return start_pending(st, ctx, &e, a->index, false);
+	a = spill_table_add(st->arts, &key);
 	if (!a)
-		return -ENOMEM;
-	*a = key;
+		return -errno;
+	a->index = spill_table_count(st->arts) - 1;
 	a->time_ns = e.time_ns;
 	a->pid = e.pid;
 	a->mode = e.mode;
 	base_name(e.path, e.path_len, a->base);
-	a->extracted = false;
-	a->name[0] = '\0';
-	if (!tsearch(a, &st->arts, cmp_art)) {
-		free(a);
-		return -ENOMEM;
-	}
-	st->list[st->nlist++] = a;
-	return start_pending(st, ctx, &e, st->nlist - 1, true);
+	return start_pending(st, ctx, &e, a->index, true);
 }
 
 /* What the exec pending ran, resolved, and its arguments. */
@@ -426,7 +380,8 @@ static int on_exec_info(struct exec_state *st, const struct tr_record *rec)
 	if (info.resolved_len > info.tail_len)
 		info.resolved_len = (uint32_t)info.tail_len;
 	if (p->names_art && info.resolved_len)
-		base_name(info.tail, info.resolved_len, st->list[p->art]->base);
+		base_name(info.tail, info.resolved_len,
+			  ((struct exec_art *)spill_table_at(st->arts, p->art))->base);
 	return flush_pending(st, &info);
 }
 
@@ -441,7 +396,7 @@ static int on_chunk(struct exec_state *st, struct extract_ctx *ctx, const struct
 		return -EBADMSG;
 	err = get_binary(st, c.dev, c.ino, c.ctime_ns, &b);
 	if (!err)
-		err = current_copy(ctx, b, &copy);
+		err = current_copy(st, ctx, b, &copy);
 	if (err)
 		return err;
 	return spool_pwrite(ctx->spool, copy->sid, c.offset, c.data, c.data_len);
@@ -458,31 +413,51 @@ static int on_end(struct exec_state *st, struct extract_ctx *ctx, const struct t
 		return -EBADMSG;
 	err = get_binary(st, e.dev, e.ino, e.ctime_ns, &b);
 	if (!err)
-		err = current_copy(ctx, b, &copy);
+		err = current_copy(st, ctx, b, &copy);
 	if (err)
 		return err;
 	copy->ended = true;
 	copy->error = e.error;
 	copy->mode = e.mode;
 	copy->size = e.size;
-	copy->detail = e.detail_len ? strndup((const char *)e.detail, e.detail_len) : NULL;
-	if (e.detail_len && !copy->detail)
-		return -ENOMEM;
+	copy->detail = NULL;
+	if (e.detail_len) {
+		copy->detail = spill_alloc(st->spill, e.detail_len + 1);
+		if (!copy->detail)
+			return -errno;
+		memcpy(copy->detail, e.detail, e.detail_len);
+	}
 	return 0;
 }
 
+/*
+ * A copy failure damages the artifacts its pid made before it: the last
+ * one of each pid says how many there were then (artifacts are numbered
+ * in order), not a walk over all artifacts for every loss.
+ */
 static int on_loss(struct exec_state *st, const struct tr_record *rec)
 {
+	struct copy_failure *f;
 	struct tr_loss l;
 
 	if (tr_loss_decode(rec, &l) < 0)
 		return -EBADMSG;
 	if (l.kind != TR_LOSS_BINARY_COPY_FAILED || !l.pid)
 		return 0;
-	for (size_t i = 0; i < st->nlist; i++)
-		if (st->list[i]->pid == l.pid)
-			st->list[i]->copy_failed = true;
+	f = spill_table_find(st->failures, &l.pid);
+	if (!f)
+		f = spill_table_add(st->failures, &l.pid);
+	if (!f)
+		return -errno;
+	f->arts_before = spill_table_count(st->arts);
 	return 0;
+}
+
+static bool copy_failed(struct exec_state *st, const struct exec_art *a)
+{
+	const struct copy_failure *f = spill_table_find(st->failures, &a->pid);
+
+	return f && a->index < f->arts_before;
 }
 
 static int exec_on_record(void *state, struct extract_ctx *ctx, const struct tr_record *rec)
@@ -522,7 +497,7 @@ static int add_exec(struct exec_state *st, struct extract_ctx *ctx, struct exec_
 	if (!b) {
 		extract_damaged(ctx, name, "binary_copy_failed",
 				"not extracted: the binary is not in the trace%s",
-				a->copy_failed ? " (the recorder could not copy it)" : "");
+				copy_failed(st, a) ? " (the recorder could not copy it)" : "");
 		return 0;
 	}
 	/* A copy that failed before its first byte: an empty file would look like evidence. */
@@ -591,7 +566,8 @@ static int write_index(struct exec_state *st, struct extract_ctx *ctx)
 	while ((n = getline(&line, &cap, st->index)) > 0) {
 		char *tab = strchr(line, '\t');
 		size_t art = strtoul(line, NULL, 10);
-		const struct exec_art *a = art < st->nlist ? st->list[art] : NULL;
+		const struct exec_art *a =
+			art < spill_table_count(st->arts) ? spill_table_at(st->arts, art) : NULL;
 
 		if (!tab || !a)
 			continue;
@@ -626,8 +602,8 @@ static int exec_finish(void *state, struct extract_ctx *ctx)
 	struct exec_state *st = state;
 	int err = 0;
 
-	for (size_t i = 0; !err && i < st->nlist; i++)
-		err = add_exec(st, ctx, st->list[i]);
+	for (size_t i = 0; !err && i < spill_table_count(st->arts); i++)
+		err = add_exec(st, ctx, spill_table_at(st->arts, i));
 	if (!err && st->index)
 		err = flush_pending(st, NULL);
 	if (!err && st->index)
