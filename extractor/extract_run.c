@@ -347,9 +347,8 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		clock_header.boot_wall_offset_ns = opts->wall_clock_offset_ns;
 		run.ctx.header = &clock_header;
 	}
-	run.ctx.procs = process_table_new();
 	run.ctx.summary = summary_new();
-	if (!run.ctx.procs || !run.ctx.summary) {
+	if (!run.ctx.summary) {
 		terminal_printf(err, "tracee-extract: out of memory\n");
 		goto cleanup;
 	}
@@ -364,6 +363,12 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		goto cleanup;
 	}
 	run.ctx.spool_dir = spool_dir(run.ctx.spool);
+	run.ctx.procs = process_table_new(spool_spill(run.ctx.spool));
+	if (!run.ctx.procs) {
+		terminal_printf(err, "tracee-extract: cannot keep the process table: %s\n",
+				strerror(errno));
+		goto cleanup;
+	}
 	run.ctx.damage = damage_report_new(run.ctx.spool_dir, msg, sizeof(msg));
 	if (!run.ctx.damage) {
 		terminal_printf(err, "tracee-extract: %s\n", msg);
@@ -473,9 +478,10 @@ cleanup:
 		if (run.states[i])
 			extract_handlers[i]->destroy(run.states[i]);
 	damage_report_free(run.ctx.damage);
+	/* the process table is kept in the spool's spill: before the spool */
+	process_table_free(run.ctx.procs);
 	spool_free(run.ctx.spool);
 	summary_free(run.ctx.summary);
-	process_table_free(run.ctx.procs);
 	tr_reader_free(reader);
 	if (fd > STDIN_FILENO)
 		close(fd);

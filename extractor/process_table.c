@@ -1,77 +1,89 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Process and cgroup tables. Lookups happen once per record, so they use
- * balanced trees (tsearch) keyed by tid, pid and cgroup id.
+ * Process and cgroup tables, in tables in a spill (extractor/spill.h):
+ * a trace can name millions of threads and cgroups in a few bytes each,
+ * and they must not take memory. Lookups happen once per record, by key.
  */
 #include "extractor/process_table.h"
 
 #include <errno.h>
-#include <search.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "extractor/spill.h"
+#include "extractor/spill_table.h"
+
 struct cgroup_info {
-	uint64_t id;
-	char *path;
+	uint64_t id; /* the key */
+	char *path;  /* in the spill */
 	char container_id[CONTAINER_ID_LEN + 1]; /* "" for host */
 };
 
-struct process_table {
-	void *by_tid;  /* struct proc_info *, owned */
-	void *by_pid;  /* struct proc_info *, borrowed from by_tid: leader or first thread seen */
-	void *cgroups; /* struct cgroup_info *, owned */
+/* The process a pid names: its leader, else the first thread seen (NULL: forgotten). */
+struct pid_entry {
+	uint32_t pid; /* the key */
+	struct proc_info *pi;
 };
 
-static int cmp_tid(const void *a, const void *b)
-{
-	const struct proc_info *x = a, *y = b;
-	return x->tid < y->tid ? -1 : x->tid > y->tid;
-}
+/* A cgroup id counted once, for process_table_unnamed_cgroups. */
+struct seen_id {
+	uint64_t id;
+};
 
-static int cmp_pid(const void *a, const void *b)
-{
-	const struct proc_info *x = a, *y = b;
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
+struct process_table {
+	struct spill *spill;
+	struct spill_table *by_tid;  /* struct proc_info, in order of first record */
+	struct spill_table *by_pid;  /* struct pid_entry */
+	struct spill_table *cgroups; /* struct cgroup_info */
+};
 
-static int cmp_cgroup(const void *a, const void *b)
-{
-	const struct cgroup_info *x = a, *y = b;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
+_Static_assert(offsetof(struct proc_info, tid) == 4, "proc_info's tid: 4 bytes at 4");
 
-struct process_table *process_table_new(void)
+struct process_table *process_table_new(struct spill *spill)
 {
-	return calloc(1, sizeof(struct process_table));
-}
+	struct process_table *pt = calloc(1, sizeof(*pt));
+	int e;
 
-static void free_proc(void *p)
-{
-	struct proc_info *pi = p;
-	free(pi->exe);
-	free(pi);
-}
-
-static void free_cgroup(void *p)
-{
-	struct cgroup_info *cg = p;
-	free(cg->path);
-	free(cg);
-}
-
-static void no_free(void *p)
-{
-	(void)p;
+	if (!pt)
+		return NULL;
+	pt->spill = spill;
+	pt->by_tid = spill_table_new(spill, sizeof(struct proc_info),
+				     offsetof(struct proc_info, tid), sizeof(uint32_t));
+	pt->by_pid = pt->by_tid ? spill_table_new(spill, sizeof(struct pid_entry), 0,
+						  sizeof(uint32_t))
+				: NULL;
+	pt->cgroups = pt->by_pid ? spill_table_new(spill, sizeof(struct cgroup_info), 0,
+						   sizeof(uint64_t))
+				 : NULL;
+	if (!pt->cgroups) {
+		e = errno;
+		process_table_free(pt);
+		errno = e;
+		return NULL;
+	}
+	return pt;
 }
 
 void process_table_free(struct process_table *pt)
 {
 	if (!pt)
 		return;
-	tdestroy(pt->by_pid, no_free);
-	tdestroy(pt->by_tid, free_proc);
-	tdestroy(pt->cgroups, free_cgroup);
+	/* entries and strings are the spill's */
+	spill_table_free(pt->by_tid);
+	spill_table_free(pt->by_pid);
+	spill_table_free(pt->cgroups);
 	free(pt);
+}
+
+/* len bytes of src as a C string in the spill (cut at a NUL it holds); NULL with errno. */
+static char *spill_string(struct spill *spill, const uint8_t *src, size_t len)
+{
+	char *s = spill_alloc(spill, len + 1);
+
+	if (s)
+		memcpy(s, src, len);
+	return s;
 }
 
 static void copy_comm(char dst[TR_COMM_LEN + 1], const uint8_t src[TR_COMM_LEN])
@@ -82,41 +94,31 @@ static void copy_comm(char dst[TR_COMM_LEN + 1], const uint8_t src[TR_COMM_LEN])
 
 static int on_process(struct process_table *pt, const struct tr_process *p)
 {
-	struct proc_info key = { .tid = p->tid, .pid = p->pid };
-	struct proc_info *pi;
+	struct proc_info *pi = spill_table_find(pt->by_tid, &p->tid);
+	struct pid_entry *pe;
 	char *exe = NULL;
 
 	if (p->exe_path_len) {
-		exe = strndup((const char *)p->exe_path, p->exe_path_len);
+		exe = spill_string(pt->spill, p->exe_path, p->exe_path_len);
 		if (!exe)
-			return -ENOMEM;
+			return -errno;
 	}
-	void **slot = tfind(&key, &pt->by_tid, cmp_tid);
-	if (slot) {
-		pi = *slot;
+	if (pi) {
 		if (pi->pid != p->pid) {
 			/* A reused tid now belongs to another process: forget the old one. */
-			void **pslot = tfind(pi, &pt->by_pid, cmp_pid);
-			if (pslot && *pslot == pi)
-				tdelete(pi, &pt->by_pid, cmp_pid);
-			free(pi->exe);
+			pe = spill_table_find(pt->by_pid, &pi->pid);
+			if (pe && pe->pi == pi)
+				pe->pi = NULL;
 			pi->exe = NULL;
 		}
 	} else {
-		pi = calloc(1, sizeof(*pi));
-		if (pi)
-			pi->tid = p->tid; /* the key, before insertion */
-		if (!pi || !tsearch(pi, &pt->by_tid, cmp_tid)) {
-			free(pi);
-			free(exe);
-			return -ENOMEM;
-		}
+		pi = spill_table_add(pt->by_tid, &p->tid);
+		if (!pi)
+			return -errno;
 	}
 	/* A fork record has no executable path: keep the one known from before. */
-	if (exe) {
-		free(pi->exe);
+	if (exe)
 		pi->exe = exe;
-	}
 	pi->pid = p->pid;
 	pi->tid = p->tid;
 	pi->ppid = p->ppid;
@@ -130,21 +132,21 @@ static int on_process(struct process_table *pt, const struct tr_process *p)
 	copy_comm(pi->comm, p->comm);
 
 	/* by_pid: the leader (tid == pid) wins over other threads. */
-	void **pslot = tsearch(pi, &pt->by_pid, cmp_pid);
-	if (!pslot)
-		return -ENOMEM;
-	if (*pslot != pi && pi->tid == pi->pid)
-		*pslot = pi;
+	pe = spill_table_find(pt->by_pid, &pi->pid);
+	if (!pe)
+		pe = spill_table_add(pt->by_pid, &pi->pid);
+	if (!pe)
+		return -errno;
+	if (!pe->pi || pi->tid == pi->pid)
+		pe->pi = pi;
 	return 0;
 }
 
 static int on_exit_record(struct process_table *pt, const struct tr_process_exit *e)
 {
-	struct proc_info key = { .tid = e->tid };
-	void **slot = tfind(&key, &pt->by_tid, cmp_tid);
+	struct proc_info *pi = spill_table_find(pt->by_tid, &e->tid);
 
-	if (slot) {
-		struct proc_info *pi = *slot;
+	if (pi) {
 		pi->exited = true;
 		pi->exit_code = e->exit_code;
 	}
@@ -153,26 +155,15 @@ static int on_exit_record(struct process_table *pt, const struct tr_process_exit
 
 static int on_cgroup(struct process_table *pt, const struct tr_cgroup *c)
 {
-	struct cgroup_info key = { .id = c->cgroup_id };
-	struct cgroup_info *cg;
-	char *path = strndup((const char *)c->path, c->path_len);
+	struct cgroup_info *cg = spill_table_find(pt->cgroups, &c->cgroup_id);
+	char *path = spill_string(pt->spill, c->path, c->path_len);
 
 	if (!path)
-		return -ENOMEM;
-	void **slot = tfind(&key, &pt->cgroups, cmp_cgroup);
-	if (slot) {
-		cg = *slot;
-		free(cg->path);
-	} else {
-		cg = calloc(1, sizeof(*cg));
-		if (cg)
-			cg->id = c->cgroup_id; /* the key, before insertion */
-		if (!cg || !tsearch(cg, &pt->cgroups, cmp_cgroup)) {
-			free(cg);
-			free(path);
-			return -ENOMEM;
-		}
-	}
+		return -errno;
+	if (!cg)
+		cg = spill_table_add(pt->cgroups, &c->cgroup_id);
+	if (!cg)
+		return -errno;
 	cg->path = path;
 	/* the path ends at a NUL a made-up record may hold */
 	tr_container_id(path, strlen(path), cg->container_id);
@@ -207,16 +198,14 @@ int process_table_on_record(struct process_table *pt, const struct tr_record *re
 
 const struct proc_info *process_table_thread(const struct process_table *pt, uint32_t tid)
 {
-	struct proc_info key = { .tid = tid };
-	void **slot = tfind(&key, &pt->by_tid, cmp_tid);
-	return slot ? *slot : NULL;
+	return spill_table_find(pt->by_tid, &tid);
 }
 
 const struct proc_info *process_table_process(const struct process_table *pt, uint32_t pid)
 {
-	struct proc_info key = { .pid = pid };
-	void **slot = tfind(&key, &pt->by_pid, cmp_pid);
-	return slot ? *slot : NULL;
+	const struct pid_entry *pe = spill_table_find(pt->by_pid, &pid);
+
+	return pe ? pe->pi : NULL;
 }
 
 const char *process_table_comm(const struct process_table *pt, uint32_t pid, uint32_t tid)
@@ -230,9 +219,7 @@ const char *process_table_comm(const struct process_table *pt, uint32_t pid, uin
 
 static const struct cgroup_info *find_cgroup(const struct process_table *pt, uint64_t id)
 {
-	struct cgroup_info key = { .id = id };
-	void **slot = tfind(&key, &pt->cgroups, cmp_cgroup);
-	return slot ? *slot : NULL;
+	return spill_table_find(pt->cgroups, &id);
 }
 
 const char *process_table_container_id(const struct process_table *pt, uint64_t cgroup_id)
@@ -253,49 +240,24 @@ const char *process_table_cgroup_path(const struct process_table *pt, uint64_t c
 	return cg ? cg->path : NULL;
 }
 
-struct unnamed_walk {
-	const struct process_table *pt;
-	void *seen; /* cgroup ids counted already (uint64_t *, owned) */
-	uint64_t *ids;
-	size_t max, count;
-	bool nomem;
-};
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return x < y ? -1 : x > y;
-}
-
-static void visit_unnamed(const void *node, VISIT which, void *closure)
-{
-	struct unnamed_walk *w = closure;
-	const struct proc_info *pi = *(struct proc_info *const *)node;
-
-	if (which != postorder && which != leaf)
-		return;
-	if (!pi->cgroup_id || find_cgroup(w->pt, pi->cgroup_id) || w->nomem)
-		return;
-	if (tfind(&pi->cgroup_id, &w->seen, cmp_u64))
-		return;
-	uint64_t *copy = malloc(sizeof(*copy));
-	if (copy)
-		*copy = pi->cgroup_id; /* the key, before insertion */
-	if (!copy || !tsearch(copy, &w->seen, cmp_u64)) {
-		free(copy);
-		w->nomem = true;
-		return;
-	}
-	if (w->count < w->max)
-		w->ids[w->count] = pi->cgroup_id;
-	w->count++;
-}
-
 size_t process_table_unnamed_cgroups(const struct process_table *pt, uint64_t *ids, size_t max)
 {
-	struct unnamed_walk w = { .pt = pt, .ids = ids, .max = max };
+	struct spill_table *seen = spill_table_new(pt->spill, sizeof(struct seen_id), 0,
+						   sizeof(uint64_t));
+	size_t count = 0, n = spill_table_count(pt->by_tid);
 
-	twalk_r(pt->by_tid, visit_unnamed, &w);
-	tdestroy(w.seen, free);
-	return w.count;
+	for (size_t i = 0; seen && i < n; i++) {
+		const struct proc_info *pi = spill_table_at(pt->by_tid, i);
+
+		if (!pi->cgroup_id || find_cgroup(pt, pi->cgroup_id) ||
+		    spill_table_find(seen, &pi->cgroup_id))
+			continue;
+		if (!spill_table_add(seen, &pi->cgroup_id))
+			break;
+		if (count < max)
+			ids[count] = pi->cgroup_id;
+		count++;
+	}
+	spill_table_free(seen);
+	return count;
 }

@@ -6,8 +6,9 @@
  *
  * Entries are kept after a process exits (artifacts are named at the end of
  * the trace); a later PROCESS record for the same tid replaces the entry
- * (pid reuse). Memory grows with the number of threads and cgroups seen,
- * never with the amount of data.
+ * (pid reuse). Entries are kept in a spill (extractor/spill.h): memory
+ * grows neither with the number of threads and cgroups seen nor with the
+ * amount of data.
  */
 #ifndef TRACEE_EXTRACT_PROCESS_TABLE_H
 #define TRACEE_EXTRACT_PROCESS_TABLE_H
@@ -21,6 +22,7 @@
 #include "format/trace_records.h"
 
 struct process_table;
+struct spill;
 
 struct proc_info {
 	uint32_t pid, tid, ppid, uid, gid;
@@ -33,7 +35,8 @@ struct proc_info {
 	int32_t exit_code;
 };
 
-struct process_table *process_table_new(void); /* NULL with errno on failure */
+/* Entries in spill; NULL with errno on failure. */
+struct process_table *process_table_new(struct spill *spill);
 void process_table_free(struct process_table *pt);
 
 /*

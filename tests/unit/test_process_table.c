@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "extractor/process_table.h"
+#include "extractor/spill.h"
 #include "format/trace_records.h"
 #include "tests/unit/check.h"
 
@@ -50,7 +51,8 @@ static int cgroup(struct process_table *pt, uint64_t id, const char *path)
 
 int main(void)
 {
-	struct process_table *pt = process_table_new();
+	struct spill *spill = spill_new(NULL);
+	struct process_table *pt = spill ? process_table_new(spill) : NULL;
 	const struct proc_info *pi;
 
 	CHECK(pt != NULL);
@@ -127,5 +129,6 @@ int main(void)
 	CHECK(process_table_on_record(pt, &bad) == 0);
 
 	process_table_free(pt);
+	spill_free(spill);
 	return check_summary("process table");
 }
