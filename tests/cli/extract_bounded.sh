@@ -105,6 +105,27 @@ assert_eq "names" 300000 "$(grep '^host/[bm]' loads.list | sort -u | wc -l)"
 assert_eq "damage lines" 300000 "$(tar xOf loads.tar damage.jsonl | wc -l)"
 rm -f loads.trc loads.tar loads.list
 
+# And for the processes and cgroups a trace names: 300,000 threads with
+# their executables and 100,000 container cgroups, each writing a file.
+awk 'BEGIN {
+	for (i = 1; i <= 300000; i++)
+		printf "process time_ns=%d pid=%d tid=%d ppid=1 comm=c%d start_ns=%d exe=/usr/bin/exe%d\n", 1000 + i, i + 10, i + 10, i, i, i
+	for (i = 1; i <= 100000; i++) {
+		printf "cgroup cgroup_id=%d path=/sys/fs/cgroup/docker-%064d.scope\n", i + 100, i
+		printf "io time_ns=%d pid=%d tid=%d cgroup_id=%d dev=6 ino=%d mode=0100644 dir=write off=0 data=text:c%d\n", 400000 + i, i + 10, i + 10, i + 100, i, i
+	}
+}' | "$TOOLS/trace_builder" -o procs.trc
+procs=$(peak_kb procs.trc procs.tar)
+echo "peak RSS: 300,000 threads, 100,000 cgroups $procs KiB ($(stat -c %s procs.trc) byte trace)"
+[ $((procs - tiny)) -lt 49152 ] || fail "300,000 threads take $procs KiB, $tiny KiB for a tiny trace"
+assert_eq "files in their containers' folders" 100000 \
+	"$(tar tf procs.tar | grep -c '^0*[1-9][0-9]*/write\.dev-6\.inode-')"
+assert_eq "a container's file" c4242 \
+	"$(tar xOf procs.tar "$(printf %064d 4242)/write.dev-6.inode-4242")"
+assert_eq "the comm of its writer" "c4242" \
+	"$(tar xOf procs.tar written_files.tsv | awk -F'\t' '$1 ~ /inode-4242$/ { print $4 }')"
+rm -f procs.trc procs.tar
+
 assert_eq "big artifact" "$(sha256sum <big)" "$(tar xOf big.tar host/write.dev-1.inode-1 | sha256sum)"
 assert_eq "artifact count" 3001 "$(tar tf big.tar | grep -c "^host/write\.")"
 assert_eq "small artifact" small2999 "$(tar xOf big.tar host/write.dev-2.inode-2999)"
