@@ -62,6 +62,7 @@
 #include "extractor/process_table.h"
 #include "extractor/spill.h"
 #include "extractor/spill_map.h"
+#include "extractor/spill_table.h"
 #include "extractor/spool.h"
 #include "extractor/spool_archive.h"
 #include "extractor/summary.h"
@@ -106,6 +107,7 @@ struct io_file {
 	uint32_t pid, tid; /* the first to touch it */
 	char comm[TR_COMM_LEN + 1];
 	uint32_t pids[TRACKED_PIDS];
+	uint64_t pid_losses_at[TRACKED_PIDS]; /* its pid's lost events when it was tracked */
 	unsigned npids;
 	uint64_t last_ns;
 	uint64_t truncated_chunks, unpinned_events;
@@ -129,6 +131,7 @@ struct io_state {
 	struct spill_map *bases; /* the first struct io_file of a key without generation */
 	struct io_file *first, **tail; /* in order of first appearance */
 	struct io_file *last; /* the file of the previous chunk: chunks come in runs */
+	struct spill_table *pid_losses; /* struct pid_losses by pid, for traces before 1.2 */
 	struct io_streams *streams;
 	struct text_store *texts; /* the paths of the FILE records */
 };
@@ -221,6 +224,7 @@ static void io_destroy(void *state)
 	spill_map_free(st->names);
 	spill_map_free(st->files);
 	spill_map_free(st->bases);
+	spill_table_free(st->pid_losses);
 	io_streams_free(st->streams);
 	text_store_free(st->texts);
 	free(st);
@@ -268,13 +272,43 @@ static int on_file(struct io_state *st, const struct tr_record *rec)
 	return 0;
 }
 
-static void track_pid(struct io_file *f, uint32_t pid)
+/*
+ * Lost events of a pid in traces before format 1.2 (LOSS records name the
+ * process, not the file): a running count per direction. A file is
+ * damaged by the events of its pids after it tracked them, which is the
+ * count now less the count then: no walk over every file for every loss.
+ */
+struct pid_losses {
+	uint32_t pid;
+	uint64_t events[2]; /* TR_IO_WRITE, TR_IO_READ */
+};
+
+static uint64_t pid_lost_events(struct io_state *st, uint32_t pid, uint8_t direction)
+{
+	const struct pid_losses *pl = st->pid_losses ? spill_table_find(st->pid_losses, &pid) : NULL;
+
+	return pl && direction <= TR_IO_READ ? pl->events[direction] : 0;
+}
+
+static void track_pid(struct io_state *st, struct io_file *f, uint32_t pid)
 {
 	for (unsigned i = 0; i < f->npids; i++)
 		if (f->pids[i] == pid)
 			return;
-	if (f->npids < TRACKED_PIDS)
+	if (f->npids < TRACKED_PIDS) {
+		f->pid_losses_at[f->npids] = pid_lost_events(st, pid, f->direction);
 		f->pids[f->npids++] = pid;
+	}
+}
+
+/* The lost events of f's pids since they were tracked. */
+static uint64_t unpinned_events(struct io_state *st, const struct io_file *f)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < f->npids; i++)
+		n += pid_lost_events(st, f->pids[i], f->direction) - f->pid_losses_at[i];
+	return n;
 }
 
 /* What every record of a file says about who touched it. */
@@ -466,7 +500,7 @@ static int on_chunk(struct io_state *st, const struct tr_record *rec)
 		     &err);
 	if (!f)
 		return err;
-	track_pid(f, c.pid);
+	track_pid(st, f, c.pid);
 	if (c.time_ns > f->last_ns)
 		f->last_ns = c.time_ns;
 	if (c.flags & TR_IO_TRUNCATED)
@@ -520,7 +554,7 @@ static int on_io_loss(struct io_state *st, const struct tr_record *rec)
 		     &err);
 	if (!f)
 		return err;
-	track_pid(f, l.pid);
+	track_pid(st, f, l.pid);
 	if (l.time_ns > f->last_ns)
 		f->last_ns = l.time_ns;
 	positioned = l.flags & TR_IO_OFFSET_VALID;
@@ -569,17 +603,19 @@ static int on_loss(struct io_state *st, const struct tr_record *rec)
 	}
 	if (!l.pid)
 		return 0;
-	for (struct io_file *f = st->first; f; f = f->next) {
-		spill_tick(st->spill);
-		if (dir >= 0 && f->direction != dir)
-			continue;
-		for (unsigned k = 0; k < f->npids; k++) {
-			if (f->pids[k] == l.pid) {
-				f->unpinned_events += l.count;
-				break;
-			}
-		}
+	if (!st->pid_losses) {
+		st->pid_losses = spill_table_new(st->spill, sizeof(struct pid_losses), 0,
+						 sizeof(uint32_t));
+		if (!st->pid_losses)
+			return -errno;
 	}
+	struct pid_losses *pl = spill_table_find(st->pid_losses, &l.pid);
+	if (!pl && !(pl = spill_table_add(st->pid_losses, &l.pid)))
+		return -errno;
+	if (dir != TR_IO_READ)
+		pl->events[TR_IO_WRITE] += l.count;
+	if (dir != TR_IO_WRITE)
+		pl->events[TR_IO_READ] += l.count;
 	return 0;
 }
 
@@ -719,6 +755,7 @@ static int report_damage(struct io_state *st, struct io_file *f, const char *nam
 		err = damage_report_add(ctx->damage, name, "more_ranges", DAMAGE_UNKNOWN,
 					f->more_bytes, more);
 	}
+	f->unpinned_events = unpinned_events(st, f);
 	if (!err && f->unpinned_events) {
 		char what[160];
 

@@ -126,6 +126,27 @@ assert_eq "the comm of its writer" "c4242" \
 	"$(tar xOf procs.tar written_files.tsv | awk -F'\t' '$1 ~ /inode-4242$/ { print $4 }')"
 rm -f procs.trc procs.tar
 
+# Losses of traces before format 1.2 name a pid, not a file: 100,000 of
+# them after 100,000 files of 100 writers damage each file by its pid's
+# events, without a walk over every file for every loss (that took
+# minutes; the timeout is a guard against that, not a measure of speed).
+awk 'BEGIN {
+	for (i = 1; i <= 100000; i++)
+		printf "io_1_0 time_ns=%d pid=%d tid=1 dev=2 ino=%d mode=0100644 dir=write off=0 data=text:x\n", 1000 + i, i % 100 + 1, i
+	for (i = 1; i <= 100000; i++)
+		printf "loss time_ns=%d kind=1 pid=%d count=1 bytes=1\n", 200000 + i, i % 100 + 1
+}' | "$TOOLS/trace_builder" -o old.trc
+set +e
+timeout 120 "$EXTRACT" -q old.trc -o old.tar
+rc=$?
+set -e
+assert_eq "exit status of an old trace with losses (124: it hung)" 3 "$rc"
+assert_eq "files damaged by their pid's losses" 100000 \
+	"$(tar xOf old.tar damage.jsonl | grep -c '"1000 events of pid [0-9]*.s file I/O were lost; where is unknown"')"
+tar xOf old.tar damage.jsonl | grep_quiet '"artifact":"host/write.dev-2.inode-4242".*1000 events of pid 43.s' ||
+	fail "file 4242 is not damaged by pid 43's losses"
+rm -f old.trc old.tar
+
 assert_eq "big artifact" "$(sha256sum <big)" "$(tar xOf big.tar host/write.dev-1.inode-1 | sha256sum)"
 assert_eq "artifact count" 3001 "$(tar tf big.tar | grep -c "^host/write\.")"
 assert_eq "small artifact" small2999 "$(tar xOf big.tar host/write.dev-2.inode-2999)"
