@@ -37,7 +37,16 @@ uint8_t *hash_pipe_buf(struct hash_pipe *p);
 /* Hand over the first len bytes of the buffer hash_pipe_buf gave. */
 void hash_pipe_push(struct hash_pipe *p, size_t len);
 
-/* Wait until everything pushed is hashed. */
+/*
+ * The other way in: len bytes of data (NULL: zeros) for sha, copied into
+ * the buffer being filled, which holds pieces of many digests and is handed
+ * over when full. For a caller that hashes many artifacts at once, piece
+ * by piece in the order their bytes come (not between begin and end).
+ * Nothing fed to sha is in it before hash_pipe_end.
+ */
+void hash_pipe_feed(struct hash_pipe *p, struct sha256 *sha, const void *data, size_t len);
+
+/* Wait until everything pushed or fed is hashed. */
 void hash_pipe_end(struct hash_pipe *p);
 
 #endif /* TRACEE_EXTRACT_HASH_PIPE_H */
