@@ -296,17 +296,22 @@ static int reserved(struct archive_out *ao, const char *path)
 	return 1;
 }
 
+/* The manifest line of a member just added, whose digest is known. */
+static int note(struct archive_out *ao, const char *path, const uint8_t digest[SHA256_DIGEST_LEN])
+{
+	int err = manifest_add(ao->manifest, path, digest);
+
+	if (err)
+		set_err(ao, "cannot note %s in the manifest: %s", path, strerror(-err));
+	return err;
+}
+
 /* The manifest line of a member just added; its digest in digest. */
 static int note_digest(struct archive_out *ao, const char *path, struct sha256 *hash,
 		       uint8_t digest[SHA256_DIGEST_LEN])
 {
-	int err;
-
 	sha256_final(hash, digest);
-	err = manifest_add(ao->manifest, path, digest);
-	if (err)
-		set_err(ao, "cannot note %s in the manifest: %s", path, strerror(-err));
-	return err;
+	return note(ao, path, digest);
 }
 
 int archive_out_add_buffer(struct archive_out *ao, const char *path, const void *buf, size_t len,
@@ -534,8 +539,11 @@ static int map_source(struct archive_out *ao, const char *path, const struct arc
 	return 0;
 }
 
-/* len zero bytes of a hole, as the pax writer wants them (it drops what the map says). */
-static int write_zeros(struct archive_out *ao, const char *path, uint64_t len)
+/*
+ * len zero bytes of a hole, as the pax writer wants them (it drops what the
+ * map says); hashed unless the digest is known.
+ */
+static int write_zeros(struct archive_out *ao, const char *path, uint64_t len, bool hash)
 {
 	while (len) {
 		size_t n = len > CHUNK_SIZE ? CHUNK_SIZE : (size_t)len;
@@ -546,7 +554,8 @@ static int write_zeros(struct archive_out *ao, const char *path, uint64_t len)
 		err = write_data(ao, path, buf, n);
 		if (err)
 			return err;
-		hash_pipe_push(ao->pipe, n);
+		if (hash)
+			hash_pipe_push(ao->pipe, n);
 		len -= n;
 	}
 	return 0;
@@ -559,6 +568,7 @@ int archive_out_add_source(struct archive_out *ao, const char *path,
 	struct archive_entry *e = NULL;
 	struct sha256 hash;
 	uint64_t pos = 0, off, len;
+	bool hashing = !src->digest; /* a known digest is not computed again */
 	int r, err;
 
 	if (reserved(ao, path))
@@ -585,7 +595,7 @@ int archive_out_add_source(struct archive_out *ao, const char *path,
 				r < 0 ? strerror(-r) : "pieces out of order");
 			break;
 		}
-		err = write_zeros(ao, path, off - pos);
+		err = write_zeros(ao, path, off - pos, hashing);
 		for (uint64_t done = 0; !err && done < len;) {
 			size_t n = len - done > CHUNK_SIZE ? CHUNK_SIZE : (size_t)(len - done);
 			uint8_t *buf = hash_pipe_buf(ao->pipe);
@@ -596,19 +606,24 @@ int archive_out_add_source(struct archive_out *ao, const char *path,
 				break;
 			}
 			err = write_data(ao, path, buf, n);
-			if (!err)
+			if (!err && hashing)
 				hash_pipe_push(ao->pipe, n);
 			done += n;
 		}
 		pos = off + len;
 	}
 	if (!err)
-		err = write_zeros(ao, path, src->size - pos);
+		err = write_zeros(ao, path, src->size - pos, hashing);
 	/* everything pushed is in hash before it is final, or before it goes out of scope */
 	hash_pipe_end(ao->pipe);
 	if (err)
 		goto cleanup;
-	err = note_digest(ao, path, &hash, digest);
+	if (hashing) {
+		err = note_digest(ao, path, &hash, digest);
+	} else {
+		memcpy(digest, src->digest, SHA256_DIGEST_LEN);
+		err = note(ao, path, digest);
+	}
 	if (err)
 		goto cleanup;
 	ao->files++;

@@ -54,6 +54,8 @@ int archive_out_add_fd_digest(struct archive_out *ao, const char *path, int fd, 
  */
 struct archive_source {
 	uint64_t size;
+	/* the content's SHA-256 when known already (hashed as it came), else NULL */
+	const uint8_t *digest;
 	void *arg;
 	int (*rewind)(void *arg);
 	int (*next)(void *arg, uint64_t *off, uint64_t *len);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* One data log + one extent index for all artifacts (design in spool.h). */
 #include "extractor/spool.h"
+#include "extractor/hash_pipe.h"
+#include "extractor/sha256.h"
 #include "extractor/spill.h"
 #include "format/le.h"
 
@@ -17,6 +19,8 @@
 #define IDX_BUF_EXTENTS 8192u
 #define COPY_BUF_SIZE (1u << 20)
 #define FILES_PER_CHUNK 4096u
+/* The early hashing thread's buffers (spool_digest). */
+#define HASH_BUF_SIZE (256u * 1024u)
 
 /*
  * An extent on disk, 32 bytes little-endian:
@@ -39,6 +43,14 @@ struct spool_file {
 	uint64_t log_end;     /* end of its furthest extent in the log */
 	uint32_t first, last; /* extents in the index, NO_EXTENT when none */
 	bool out_of_order;    /* a piece went below the end: only materializing sorts it out */
+	/*
+	 * The SHA-256 of the bytes up to hashed, fed as they come while the
+	 * artifact is in order (in the spill); hash_dropped once it is not,
+	 * or when no state could be had.
+	 */
+	struct sha256 *sha;
+	uint64_t hashed;
+	bool hash_dropped;
 	bool has_open;
 	struct extent open; /* the extent still growing, not yet in the index */
 };
@@ -60,6 +72,7 @@ struct spool {
 	 * chunks[(id - 1) / FILES_PER_CHUNK][(id - 1) % FILES_PER_CHUNK].
 	 */
 	struct spill *spill;
+	struct hash_pipe *pipe; /* hashes in-order artifacts as they come; NULL: not at all */
 	struct spool_file **chunks;
 	size_t nchunks, chunks_cap;
 	size_t nfiles;
@@ -185,6 +198,13 @@ struct spool *spool_new(const char *dir, const struct spool_limits *limits, char
 		e = errno;
 		goto fail;
 	}
+	/* TRACEE_EXTRACT_EARLY_HASH=0 hashes at the end only (tests compare both) */
+	const char *early = getenv("TRACEE_EXTRACT_EARLY_HASH");
+	if (!early || strcmp(early, "0") != 0) {
+		s->pipe = hash_pipe_new(HASH_BUF_SIZE);
+		if (!s->pipe)
+			goto nomem;
+	}
 	return s;
 nomem:
 	e = ENOMEM;
@@ -212,6 +232,8 @@ void spool_free(struct spool *s)
 	free(s->log_buf);
 	free(s->idx_buf);
 	free(s->chunks);
+	/* the thread writes into digests in the spill: it goes first */
+	hash_pipe_free(s->pipe);
 	spill_free(s->spill);
 	free(s->dir);
 	free(s);
@@ -364,6 +386,34 @@ static int log_append(struct spool *s, const void *data, size_t len)
 	return 0;
 }
 
+/*
+ * An artifact's digest, fed on the pipe's thread as its pieces come while
+ * it is in order: the bytes are hashed while the trace is being read (one
+ * core decompresses, the other hashes), not after it, when the archive is
+ * written. The gap before a piece is zeros, as the artifact has them.
+ */
+static void hash_early(struct spool *s, struct spool_file *f, uint64_t off, const void *data,
+		       size_t len)
+{
+	if (!s->pipe || f->hash_dropped)
+		return;
+	if (f->out_of_order) {
+		f->hash_dropped = true;
+		return;
+	}
+	if (!f->sha) {
+		f->sha = spill_alloc(s->spill, sizeof(*f->sha));
+		if (!f->sha) {
+			f->hash_dropped = true;
+			return;
+		}
+		sha256_init(f->sha);
+	}
+	hash_pipe_feed(s->pipe, f->sha, NULL, off - f->hashed);
+	hash_pipe_feed(s->pipe, f->sha, data, len);
+	f->hashed = off + len;
+}
+
 int spool_pwrite(struct spool *s, spool_id id, uint64_t off, const void *data, size_t len)
 {
 	struct spool_file *f = file_of(s, id);
@@ -383,6 +433,7 @@ int spool_pwrite(struct spool *s, spool_id id, uint64_t off, const void *data, s
 		s->holes_left -= off - f->size;
 	if (off < f->size)
 		f->out_of_order = true;
+	hash_early(s, f, off, data, len);
 	while (len) {
 		/* An extent holds at most 4 GiB - 1; bigger pieces take several. */
 		size_t piece = len > MAX_EXTENT_LEN ? MAX_EXTENT_LEN : len;
@@ -443,6 +494,31 @@ int spool_extend(struct spool *s, spool_id id, uint64_t size)
 	s->holes_left -= size - f->size;
 	f->size = size;
 	return err;
+}
+
+int spool_digest(struct spool *s, spool_id id, uint8_t digest[SHA256_DIGEST_LEN])
+{
+	struct spool_file *f = file_of(s, id);
+	struct sha256 h;
+
+	if (!f || !s->pipe || f->hash_dropped || f->out_of_order)
+		return -ENOENT;
+	/* what was fed is in the digests */
+	hash_pipe_end(s->pipe);
+	if (f->sha)
+		h = *f->sha;
+	else
+		sha256_init(&h);
+	/* the end of the artifact past its last piece: zeros (lost bytes, an extension) */
+	for (uint64_t left = f->size - f->hashed; left;) {
+		static const uint8_t zeros[4096];
+		size_t n = left < sizeof(zeros) ? (size_t)left : sizeof(zeros);
+
+		sha256_update(&h, zeros, n);
+		left -= n;
+	}
+	sha256_final(&h, digest);
+	return 0;
 }
 
 uint64_t spool_file_refused(const struct spool *s, spool_id id)

@@ -124,6 +124,14 @@ int spool_materialize_cut(struct spool *s, spool_id id, const struct spool_range
 bool spool_in_order(const struct spool *s, spool_id id);
 
 /*
+ * The SHA-256 of an artifact that stayed in order, hashed as its pieces
+ * came (holes and the end past its last piece as zeros, as it is
+ * materialized): 0, or -ENOENT when there is none (out of order, or early
+ * hashing is off) and the caller hashes the bytes itself.
+ */
+int spool_digest(struct spool *s, spool_id id, uint8_t digest[32]);
+
+/*
  * A walk over an artifact that is in order, one at a time per spool (the
  * next begin, or a materialize, ends the last): begin (again, to start over), then next()
  * gives each piece's offset and length (1, 0 after the last, or -errno)

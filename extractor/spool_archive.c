@@ -39,8 +39,10 @@ int spool_archive_add(struct spool *s, spool_id id, const struct spool_range *cu
 		digest = unused;
 	if (!ncut && spool_in_order(s, id)) {
 		struct walked w = { s, id };
+		uint8_t known[SHA256_DIGEST_LEN];
 		struct archive_source src = {
 			.size = spool_file_size(s, id),
+			.digest = spool_digest(s, id, known) == 0 ? known : NULL,
 			.arg = &w,
 			.rewind = walk_rewind,
 			.next = walk_next,

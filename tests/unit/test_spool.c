@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "extractor/sha256.h"
 #include "extractor/spool.h"
 
 #define FILES 100
@@ -68,6 +69,29 @@ static int check(struct spool *s, struct model *m, int idx)
 		fprintf(stderr, "file %d: content differs from the model\n", idx);
 		bad = 1;
 	}
+	/* the digest hashed as the pieces came: the model's, for a file in order */
+	uint8_t want[SHA256_DIGEST_LEN], got[SHA256_DIGEST_LEN];
+	struct sha256 h;
+	int r = spool_digest(s, m->id, got);
+
+	sha256_init(&h);
+	sha256_update(&h, m->data, m->size);
+	sha256_final(&h, want);
+	const char *early = getenv("TRACEE_EXTRACT_EARLY_HASH");
+
+	if (early && strcmp(early, "0") == 0) {
+		if (r != -ENOENT) {
+			fprintf(stderr, "file %d: a digest with early hashing off\n", idx);
+			bad = 1;
+		}
+	} else if (spool_in_order(s, m->id) && (r != 0 || memcmp(got, want, sizeof(want)) != 0)) {
+		fprintf(stderr, "file %d: in order, digest %s\n", idx,
+			r ? "missing" : "differs from the model's");
+		bad = 1;
+	} else if (!spool_in_order(s, m->id) && r != -ENOENT) {
+		fprintf(stderr, "file %d: out of order, yet a digest\n", idx);
+		bad = 1;
+	}
 	free(buf);
 	close(fd);
 	return bad;
@@ -104,11 +128,25 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < len; i++)
 			piece[i] = (uint8_t)next_random();
 		int r;
-		/* even files take writes at offsets, odd ones appends (pipes) */
+		/*
+		 * even files take writes at offsets, files 4k+1 appends (pipes),
+		 * files 4k+3 writes in order with holes between them and
+		 * extensions at their end (lost bytes)
+		 */
 		if ((m - models) % 2 == 0) {
 			uint64_t off = next_random() % SPAN;
 			r = spool_pwrite(s, m->id, off, piece, len);
 			model_put(m, off, piece, len);
+		} else if ((m - models) % 4 == 3) {
+			uint64_t off = m->size + next_random() % 300;
+
+			if (next_random() % 8 == 0) {
+				r = spool_extend(s, m->id, off);
+				model_put(m, off, piece, 0);
+			} else {
+				r = spool_pwrite(s, m->id, off, piece, len);
+				model_put(m, off, piece, len);
+			}
 		} else {
 			r = spool_append(s, m->id, piece, len);
 			model_put(m, m->size, piece, len);
