@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* The archive's bytes onto a file descriptor: see archive_sink.h. */
 #include "extractor/archive_sink.h"
+#include "common/full_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -57,18 +58,11 @@ void archive_sink_free(struct archive_sink *s)
 /* Every byte of buf onto the descriptor; 0 or -errno. */
 static int put(struct archive_sink *s, const uint8_t *p, size_t len)
 {
-	while (len) {
-		ssize_t n = write(s->fd, p, len);
+	int err = full_write(s->fd, p, len);
 
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-		s->pos += (uint64_t)n;
-	}
+	if (err)
+		return err;
+	s->pos += len;
 	/*
 	 * Only a hint: where the file system cannot, nothing is lost, and an
 	 * error in writing it back is the fsync's to report.

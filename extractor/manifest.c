@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* sha256sum lines in an unlinked temporary file; see manifest.h. */
 #include "extractor/manifest.h"
+#include "common/full_io.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -56,21 +57,11 @@ void manifest_free(struct manifest *m)
 /* The lines are appended in order: the file offset is the end of the manifest. */
 static int flush(struct manifest *m)
 {
-	const uint8_t *p = m->buf;
-	size_t len = m->buf_len;
+	int err = full_write(m->fd, m->buf, m->buf_len);
 
-	while (len) {
-		ssize_t n = write(m->fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	m->buf_len = 0;
-	return 0;
+	if (!err)
+		m->buf_len = 0;
+	return err;
 }
 
 static int put(struct manifest *m, const void *data, size_t len)

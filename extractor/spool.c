@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* One data log + one extent index for all artifacts (design in spool.h). */
 #include "extractor/spool.h"
+#include "common/full_io.h"
 #include "extractor/hash_pipe.h"
 #include "extractor/sha256.h"
 #include "extractor/spill.h"
@@ -101,43 +102,6 @@ static void decode_extent(const uint8_t *p, struct extent *e)
 	e->log_off = le64_get(p + 8);
 	e->len = le32_get(p + 16);
 	e->next = le32_get(p + 20);
-}
-
-/* Full pwrite/pread: short transfers are retried, EINTR too. */
-static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
-{
-	const uint8_t *p = buf;
-	while (len) {
-		ssize_t n = pwrite(fd, p, len, (off_t)off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
-static int pread_all(int fd, void *buf, size_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-	while (len) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO; /* our own file is shorter than we wrote: never expected */
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
 }
 
 static int tmpfile_in(const char *dir)
@@ -310,7 +274,7 @@ static int flush_log(struct spool *s)
 {
 	if (!s->log_buf_len)
 		return 0;
-	int err = pwrite_all(s->log_fd, s->log_buf, s->log_buf_len, s->log_size - s->log_buf_len);
+	int err = full_pwrite(s->log_fd, s->log_buf, s->log_buf_len, s->log_size - s->log_buf_len);
 	if (err)
 		return err;
 	s->log_buf_len = 0;
@@ -321,7 +285,7 @@ static int flush_idx(struct spool *s)
 {
 	if (!s->idx_buf_count)
 		return 0;
-	int err = pwrite_all(s->idx_fd, s->idx_buf, (size_t)s->idx_buf_count * EXTENT_LEN,
+	int err = full_pwrite(s->idx_fd, s->idx_buf, (size_t)s->idx_buf_count * EXTENT_LEN,
 			     (uint64_t)s->idx_buf_start * EXTENT_LEN);
 	if (err)
 		return err;
@@ -339,7 +303,7 @@ static int link_extent(struct spool *s, uint32_t idx, uint32_t next)
 		return 0;
 	}
 	le32_put(le, next);
-	return pwrite_all(s->idx_fd, le, sizeof(le), (uint64_t)idx * EXTENT_LEN + 20);
+	return full_pwrite(s->idx_fd, le, sizeof(le), (uint64_t)idx * EXTENT_LEN + 20);
 }
 
 /* Move the file's growing extent into the index. */
@@ -375,7 +339,7 @@ static int log_append(struct spool *s, const void *data, size_t len)
 		return err;
 	if (len >= LOG_BUF_SIZE) {
 		/* Large pieces go straight to the file. */
-		err = pwrite_all(s->log_fd, data, len, s->log_size);
+		err = full_pwrite(s->log_fd, data, len, s->log_size);
 		if (err)
 			return err;
 	} else {
@@ -557,9 +521,9 @@ static int replay_extent(struct spool *s, const struct extent *e, int fd, uint8_
 	}
 	while (done < e->len) {
 		size_t n = e->len - done > COPY_BUF_SIZE ? COPY_BUF_SIZE : (size_t)(e->len - done);
-		int err = pread_all(s->log_fd, buf, n, e->log_off + done);
+		int err = full_pread(s->log_fd, buf, n, e->log_off + done);
 		if (!err)
-			err = pwrite_all(fd, buf, n, e->art_off + done);
+			err = full_pwrite(fd, buf, n, e->art_off + done);
 		if (err)
 			return err;
 		done += n;
@@ -622,7 +586,7 @@ struct pending {
 
 static int pending_flush(struct pending *p, int fd)
 {
-	int err = p->len ? pwrite_all(fd, p->buf, p->len, p->off) : 0;
+	int err = p->len ? full_pwrite(fd, p->buf, p->len, p->off) : 0;
 	p->len = 0;
 	return err;
 }
@@ -885,7 +849,7 @@ int spool_walk_read(struct spool *s, void *buf, size_t len)
 		if (!err)
 			memcpy(buf, data, len);
 	} else {
-		err = pread_all(s->log_fd, buf, len, w->log_off);
+		err = full_pread(s->log_fd, buf, len, w->log_off);
 	}
 	if (err)
 		return err;
