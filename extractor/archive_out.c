@@ -158,11 +158,7 @@ struct archive_out *archive_out_open(const char *path, char *err, size_t errlen)
 static uint64_t path_key(const struct archive_out *ao, const char *path,
 			 uint8_t d[SHA256_DIGEST_LEN])
 {
-	struct sha256 h;
-
-	sha256_init(&h);
-	sha256_update(&h, path, strlen(path));
-	sha256_final(&h, d);
+	sha256_digest(path, strlen(path), d);
 	return spill_map_hash(ao->paths, d, SHA256_DIGEST_LEN);
 }
 
@@ -318,7 +314,6 @@ int archive_out_add_buffer(struct archive_out *ao, const char *path, const void 
 			   mode_t mode, int64_t mtime_ns)
 {
 	struct archive_entry *e = NULL;
-	struct sha256 hash;
 	int err = 0;
 
 	if (reserved(ao, path))
@@ -336,9 +331,8 @@ int archive_out_add_buffer(struct archive_out *ao, const char *path, const void 
 	if (!err) {
 		uint8_t digest[SHA256_DIGEST_LEN];
 
-		sha256_init(&hash);
-		sha256_update(&hash, buf, len);
-		err = note_digest(ao, path, &hash, digest);
+		sha256_digest(buf, len, digest);
+		err = note(ao, path, digest);
 	}
 	if (!err) {
 		ao->files++;

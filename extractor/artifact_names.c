@@ -65,11 +65,7 @@ void artifact_names_free(struct artifact_names *names)
 static uint64_t key_of(const struct artifact_names *names, const char *name,
 		       uint8_t d[SHA256_DIGEST_LEN])
 {
-	struct sha256 h;
-
-	sha256_init(&h);
-	sha256_update(&h, name, strlen(name));
-	sha256_final(&h, d);
+	sha256_digest(name, strlen(name), d);
 	return spill_map_hash(names->claimed, d, SHA256_DIGEST_LEN);
 }
 

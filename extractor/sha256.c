@@ -235,6 +235,15 @@ void sha256_final(struct sha256 *s, uint8_t digest[SHA256_DIGEST_LEN])
 		store_be32(digest + 4 * i, s->state[i]);
 }
 
+void sha256_digest(const void *data, size_t len, uint8_t digest[SHA256_DIGEST_LEN])
+{
+	struct sha256 h;
+
+	sha256_init(&h);
+	sha256_update(&h, data, len);
+	sha256_final(&h, digest);
+}
+
 void sha256_hex(const uint8_t digest[SHA256_DIGEST_LEN], char hex[SHA256_HEX_LEN])
 {
 	static const char digits[] = "0123456789abcdef";

@@ -34,6 +34,8 @@ void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *data, size_t len);
 /* Pads, writes the digest; s must be re-initialised before reuse. */
 void sha256_final(struct sha256 *s, uint8_t digest[SHA256_DIGEST_LEN]);
+/* The digest of len bytes at data, in one call. */
+void sha256_digest(const void *data, size_t len, uint8_t digest[SHA256_DIGEST_LEN]);
 /* Lower-case hex of a digest, NUL-terminated (sha256sum's spelling). */
 void sha256_hex(const uint8_t digest[SHA256_DIGEST_LEN], char hex[SHA256_HEX_LEN]);
 

@@ -71,12 +71,9 @@ static int check(struct spool *s, struct model *m, int idx)
 	}
 	/* the digest hashed as the pieces came: the model's, for a file in order */
 	uint8_t want[SHA256_DIGEST_LEN], got[SHA256_DIGEST_LEN];
-	struct sha256 h;
 	int r = spool_digest(s, m->id, got);
 
-	sha256_init(&h);
-	sha256_update(&h, m->data, m->size);
-	sha256_final(&h, want);
+	sha256_digest(m->data, m->size, want);
 	const char *early = getenv("TRACEE_EXTRACT_EARLY_HASH");
 
 	if (early && strcmp(early, "0") == 0) {
