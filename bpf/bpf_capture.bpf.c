@@ -17,6 +17,7 @@
 #include "bpf/bpf_capture.h"
 #include "bpf/load_results.bpf.h"
 #include "bpf/user_chunks.bpf.h"
+#include "bpf/syscall_dispatch.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -55,8 +56,8 @@ static int copy_insn_chunk(__u32 index, void *data)
 	return user_chunk_copy(index, &ic->chunks, &ic->head, sizeof(ic->head));
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(bpf_sys_enter, struct pt_regs *regs, long id)
+/* A bpf(BPF_PROG_LOAD) of an in-scope task: its instructions. */
+static __always_inline void on_sys_enter(struct pt_regs *regs, long id)
 {
 	struct prog_load_attr attr = {};
 	struct insn_copy ic = {};
@@ -64,9 +65,9 @@ int BPF_PROG(bpf_sys_enter, struct pt_regs *regs, long id)
 	__u32 cnt;
 
 	if (id != NR_bpf || PT_REGS_PARM1_SYSCALL(regs) != CMD_PROG_LOAD)
-		return 0;
+		return;
 	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
-		return 0;
+		return;
 
 	uattr = PT_REGS_PARM2_SYSCALL(regs);
 	size = PT_REGS_PARM3_SYSCALL(regs);
@@ -74,15 +75,15 @@ int BPF_PROG(bpf_sys_enter, struct pt_regs *regs, long id)
 	if (size >= sizeof(attr)) {
 		if (bpf_probe_read_user(&attr, sizeof(attr), (void *)uattr)) {
 			count_loss(LOSS_USER_READ_FAILED, 0);
-			return 0;
+			return;
 		}
 	} else if (size >= 16) {
 		if (bpf_probe_read_user(&attr, 16, (void *)uattr)) {
 			count_loss(LOSS_USER_READ_FAILED, 0);
-			return 0;
+			return;
 		}
 	} else {
-		return 0; /* too short to name instructions: the kernel refuses it */
+		return; /* too short to name instructions: the kernel refuses it */
 	}
 
 	fill_event_header(&ic.head.hdr, EV_BPF_PROG_CHUNK, 0);
@@ -97,13 +98,23 @@ int BPF_PROG(bpf_sys_enter, struct pt_regs *regs, long id)
 	bpf_loop(ic.chunks.chunks, copy_insn_chunk, &ic, 0);
 
 	load_started(&ic.head.hdr, id);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bpf_sys_enter, struct pt_regs *regs, long id)
+{
+	on_sys_enter(regs, id);
+	dispatch_enter_next(ctx, id, DISPATCH_BPF);
 	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(bpf_sys_exit, struct pt_regs *regs, long ret)
 {
-	if (syscall_nr_of(regs) == NR_bpf)
+	long id = syscall_nr_of(regs);
+
+	if (id == NR_bpf)
 		load_finished(ret, EV_SYSCALL_RESULT, 0, LOSS_RINGBUF_BPF);
+	dispatch_exit_next(ctx, id, DISPATCH_BPF);
 	return 0;
 }

@@ -11,6 +11,12 @@
 #include "bpf/syscall_result.h"
 #include "bpf/user_chunks.h"
 
+/*
+ * Every syscall bpf_sys_enter and bpf_sys_exit act on (the NR_* of
+ * bpf/syscall_nr.h): the recorder's syscall dispatcher runs them for these only.
+ */
+#define BPF_CAPTURE_SYSCALLS NR_bpf
+
 #define BPF_INSN_SIZE 8
 #define BPF_PROG_NAME_LEN 16
 

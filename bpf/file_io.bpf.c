@@ -54,6 +54,7 @@
 #include "bpf/ring_submit.bpf.h"
 #include "bpf/shared_maps.bpf.h"
 #include "bpf/syscall_nr.bpf.h"
+#include "bpf/syscall_dispatch.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -738,13 +739,17 @@ static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const boo
 SEC("tp_btf/sys_enter")
 int BPF_PROG(file_io_enter, struct pt_regs *regs, long nr)
 {
-	return on_sys_enter(regs, nr, true);
+	on_sys_enter(regs, nr, true);
+	dispatch_enter_next(ctx, nr, DISPATCH_FILE_IO);
+	return 0;
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(file_io_enter_portable, struct pt_regs *regs, long nr)
 {
-	return on_sys_enter(regs, nr, false);
+	on_sys_enter(regs, nr, false);
+	dispatch_enter_next(ctx, nr, DISPATCH_FILE_IO);
+	return 0;
 }
 
 /* Walk state of one syscall's payload, handed to bpf_loop. */
@@ -1473,13 +1478,17 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 SEC("tp_btf/sys_exit")
 int BPF_PROG(file_io_exit, struct pt_regs *regs, long ret)
 {
-	return on_sys_exit(regs, ret, true);
+	on_sys_exit(regs, ret, true);
+	dispatch_exit_next(ctx, syscall_nr_of(regs), DISPATCH_FILE_IO);
+	return 0;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(file_io_exit_portable, struct pt_regs *regs, long ret)
 {
-	return on_sys_exit(regs, ret, false);
+	on_sys_exit(regs, ret, false);
+	dispatch_exit_next(ctx, syscall_nr_of(regs), DISPATCH_FILE_IO);
+	return 0;
 }
 
 /* io_uring opcodes (include/uapi/linux/io_uring.h) */

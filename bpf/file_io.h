@@ -20,6 +20,22 @@
 /* Path bytes the BPF side builds (bpf/file_path.h). */
 #define FILE_IO_PATH_MAX FILE_PATH_MAX
 
+/*
+ * The syscalls the programs act on (the NR_* of bpf/syscall_nr.h), by what
+ * they need: the recorder's syscall dispatcher runs the programs only for
+ * those the capture options ask for. Calls with user buffers are looked at
+ * on entry and on exit (bpf/file_io.bpf.c), copies and mappings on exit only.
+ */
+#define FILE_IO_WRITE_SYSCALLS NR_write, NR_pwrite64, NR_writev, NR_pwritev, NR_pwritev2
+#define FILE_IO_READ_SYSCALLS NR_read, NR_pread64, NR_readv, NR_preadv, NR_preadv2
+/* Only with type=socket in that direction's filter, as in Tracee. */
+#define FILE_IO_SEND_SYSCALLS NR_sendto, NR_sendmsg
+#define FILE_IO_RECV_SYSCALLS NR_recvfrom, NR_recvmsg
+/* At exit, for either direction: the destination is written, the source read. */
+#define FILE_IO_COPY_SYSCALLS NR_copy_file_range, NR_sendfile, NR_splice, NR_tee
+/* At exit, writes only: a shared writable mapping. */
+#define FILE_IO_MAP_SYSCALLS NR_mmap
+
 /* io_chunk_sample.direction */
 #define FILE_IO_WRITE 0
 #define FILE_IO_READ 1

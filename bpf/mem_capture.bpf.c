@@ -18,6 +18,7 @@
 #include "bpf/syscall_nr.h"
 #include "bpf/scope.bpf.h"
 #include "bpf/mem_capture.h"
+#include "bpf/syscall_dispatch.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -197,14 +198,14 @@ static __noinline int capture_if_unpacked(__u64 addr, __u64 len, __u32 prot, __u
 	return 0;
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(mem_sys_enter, struct pt_regs *regs, long id)
+/* The syscalls of MEM_CAPTURE_SYSCALLS, at entry. */
+static __always_inline void on_sys_enter(struct pt_regs *regs, long id)
 {
 	__u64 addr, len;
 	__u32 prot;
 
 	if (id != NR_mprotect && id != NR_pkey_mprotect && id != NR_mmap)
-		return 0;
+		return;
 	/*
 	 * Runs on every mprotect of every process: the cheapest tests first.
 	 * The arguments are plain loads from the typed regs (x86), and a call
@@ -212,15 +213,23 @@ int BPF_PROG(mem_sys_enter, struct pt_regs *regs, long id)
 	 */
 	prot = PT_REGS_PARM3_SYSCALL(regs);
 	if (!(prot & MEM_PROT_EXEC))
-		return 0;
+		return;
 	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
-		return 0;
+		return;
 
 	addr = PT_REGS_PARM1_SYSCALL(regs);
 	len = PT_REGS_PARM2_SYSCALL(regs);
 	if (prot & MEM_PROT_WRITE)
 		report_wx(addr, len, prot, id);
 	if (id == NR_mmap)
-		return 0;
-	return capture_if_unpacked(addr, len, prot, id);
+		return;
+	capture_if_unpacked(addr, len, prot, id);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(mem_sys_enter, struct pt_regs *regs, long id)
+{
+	on_sys_enter(regs, id);
+	dispatch_enter_next(ctx, id, DISPATCH_MEM);
+	return 0;
 }

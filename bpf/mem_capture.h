@@ -13,6 +13,12 @@
  */
 #define MEM_CHUNK_SIZE 4096
 
+/*
+ * Every syscall mem_sys_enter acts on (the NR_* of bpf/syscall_nr.h): the
+ * recorder's syscall dispatcher runs the program for these only.
+ */
+#define MEM_CAPTURE_SYSCALLS NR_mprotect, NR_pkey_mprotect, NR_mmap
+
 /* PROT_* bits; the low bits of vm_flags (VM_READ/WRITE/EXEC) have the same values. */
 #define MEM_PROT_READ 0x1
 #define MEM_PROT_WRITE 0x2

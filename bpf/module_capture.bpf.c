@@ -22,6 +22,7 @@
 #include "bpf/module_capture.h"
 #include "bpf/load_results.bpf.h"
 #include "bpf/user_chunks.bpf.h"
+#include "bpf/syscall_dispatch.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -94,15 +95,15 @@ static void report_module_file(const struct event_header *hdr, __u32 fd, __u32 n
 	ring_submit(e, RING_BATCH);
 }
 
-SEC("tp_btf/sys_enter")
-int BPF_PROG(module_sys_enter, struct pt_regs *regs, long id)
+/* An init_module or finit_module of an in-scope task: its image, or its file. */
+static __always_inline void on_sys_enter(struct pt_regs *regs, long id)
 {
 	struct event_header hdr;
 
 	if (id != NR_init_module && id != NR_finit_module)
-		return 0;
+		return;
 	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
-		return 0;
+		return;
 
 	fill_event_header(&hdr, EV_MODULE_LOAD, 0);
 	if (id == NR_init_module)
@@ -111,6 +112,13 @@ int BPF_PROG(module_sys_enter, struct pt_regs *regs, long id)
 		report_module_file(&hdr, PT_REGS_PARM1_SYSCALL(regs), id);
 
 	load_started(&hdr, id);
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(module_sys_enter, struct pt_regs *regs, long id)
+{
+	on_sys_enter(regs, id);
+	dispatch_enter_next(ctx, id, DISPATCH_MODULE);
 	return 0;
 }
 
@@ -121,5 +129,6 @@ int BPF_PROG(module_sys_exit, struct pt_regs *regs, long ret)
 
 	if (id == NR_init_module || id == NR_finit_module)
 		load_finished(ret, EV_MODULE_LOAD, MODULE_LOAD_RESULT, LOSS_RINGBUF_MODULE);
+	dispatch_exit_next(ctx, id, DISPATCH_MODULE);
 	return 0;
 }

@@ -17,6 +17,12 @@
 #include "bpf/syscall_result.h"
 #include "bpf/user_chunks.h"
 
+/*
+ * Every syscall module_sys_enter and module_sys_exit act on (the NR_* of
+ * bpf/syscall_nr.h): the recorder's syscall dispatcher runs them for these only.
+ */
+#define MODULE_CAPTURE_SYSCALLS NR_init_module, NR_finit_module
+
 /* What every EV_MODULE_CHUNK sample of one init_module image carries. */
 struct module_chunk_head {
 	struct event_header hdr; /* time_ns: the syscall's entry, same for every chunk */

@@ -13,12 +13,15 @@
 
 #include "bpf/events.h"
 #include "bpf/bpf_capture.h"
+#include "bpf/syscall_dispatch.h"
+#include "bpf/syscall_nr.h"
 #include "format/trace_records.h"
 #include "bpf_capture.skel.h"
 #include "recorder/load_samples.h"
 #include "recorder/probe.h"
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
+#include "recorder/syscall_dispatch.h"
 
 struct bpf_capture {
 	struct bpf_capture_bpf *skel;
@@ -41,8 +44,11 @@ static int bpf_open(struct recorder *rec, void **state)
 	bc->rec = rec;
 	bc->skel = bpf_capture_bpf__open();
 	err = probe_skeleton_opened(rec, bc->skel ? bc->skel->obj : NULL, "bpf capture");
-	if (err)
+	if (!err)
+		err = syscall_dispatch_join(rec, bc->skel->obj);
+	if (err < 0)
 		goto cleanup;
+	bc->skel->rodata->dispatch_chained = err;
 	bc->skel->rodata->self_pid = rec->self_pid;
 	*state = bc;
 	return 0;
@@ -55,10 +61,20 @@ cleanup:
 
 static int bpf_load(void *state)
 {
+	static const unsigned int syscalls[] = { BPF_CAPTURE_SYSCALLS };
+	const size_t n = sizeof(syscalls) / sizeof(syscalls[0]);
 	struct bpf_capture *bc = state;
+	int err;
 
-	return probe_skeleton_load(bc->rec, bc->skel->skeleton, "bpf capture",
-				   "kernel 5.17 for bpf_loop");
+	err = probe_skeleton_load(bc->rec, bc->skel->skeleton, "bpf capture",
+				  "kernel 5.17 for bpf_loop");
+	if (!err)
+		err = syscall_dispatch_add(bc->rec, DISPATCH_BPF, bc->skel->progs.bpf_sys_enter,
+					   false, syscalls, n);
+	if (!err)
+		err = syscall_dispatch_add(bc->rec, DISPATCH_BPF, bc->skel->progs.bpf_sys_exit,
+					   true, syscalls, n);
+	return err;
 }
 
 static int bpf_attach(void *state)

@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 
 #include "bpf/file_io.h"
+#include "bpf/syscall_dispatch.h"
+#include "bpf/syscall_nr.h"
 #include "file_io.skel.h"
 #include "format/trace_records.h"
 #include "recorder/capture_options.h"
@@ -25,6 +27,7 @@
 #include "recorder/probe.h"
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
+#include "recorder/syscall_dispatch.h"
 
 _Static_assert(FILE_IO_TYPE_REGULAR == TR_FILTER_TYPE_REGULAR &&
 		       FILE_IO_TYPE_PIPE == TR_FILTER_TYPE_PIPE &&
@@ -89,10 +92,13 @@ static int open_variant(struct file_io *fio)
 	struct file_io_bpf *skel = file_io_bpf__open();
 	int err = probe_skeleton_opened(rec, skel ? skel->obj : NULL, "file_io");
 
-	if (err) {
+	if (!err)
+		err = syscall_dispatch_join(rec, skel->obj);
+	if (err < 0) {
 		file_io_bpf__destroy(skel);
 		return err;
 	}
+	skel->rodata->dispatch_chained = err;
 	bpf_program__set_autoload(skel->progs.file_io_enter, fio->typed);
 	bpf_program__set_autoload(skel->progs.file_io_exit, fio->typed);
 	bpf_program__set_autoload(skel->progs.file_io_enter_portable, !fio->typed);
@@ -126,6 +132,71 @@ static int file_io_open(struct recorder *rec, void **state)
 
 cleanup:
 	free(fio);
+	return err;
+}
+
+/* Room for every syscall bpf/file_io.h names, in one direction's list. */
+#define FILE_IO_MAX_SYSCALLS 32
+
+/* Append list to nrs (n entries so far); add_to_dispatcher asserts the room. */
+static void add_syscalls(unsigned int *nrs, size_t *n, const unsigned int *list, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		nrs[(*n)++] = list[i];
+}
+
+#define ADD_SYSCALLS(nrs, n, list) add_syscalls(nrs, n, list, sizeof(list) / sizeof(list[0]))
+
+/*
+ * Have the syscall dispatcher run the loaded programs for the syscalls the
+ * options need (bpf/file_io.h): a capture of writes leaves every read
+ * syscall of the host alone, and send/recv calls are looked at only when
+ * the type filter asks for sockets, as the programs themselves decide.
+ */
+static int add_to_dispatcher(struct file_io *fio)
+{
+	static const unsigned int writes[] = { FILE_IO_WRITE_SYSCALLS },
+				  sends[] = { FILE_IO_SEND_SYSCALLS },
+				  reads[] = { FILE_IO_READ_SYSCALLS },
+				  recvs[] = { FILE_IO_RECV_SYSCALLS },
+				  copies[] = { FILE_IO_COPY_SYSCALLS },
+				  maps[] = { FILE_IO_MAP_SYSCALLS };
+	const struct capture_options *o = fio->rec->opts;
+	struct file_io_bpf *skel = fio->skel;
+	unsigned int enter_nrs[FILE_IO_MAX_SYSCALLS], exit_nrs[FILE_IO_MAX_SYSCALLS];
+	size_t n_enter = 0, n_exit;
+	int err;
+
+	_Static_assert(sizeof(writes) + sizeof(sends) + sizeof(reads) + sizeof(recvs) +
+				       sizeof(copies) + sizeof(maps) <=
+			       sizeof(exit_nrs),
+		       "FILE_IO_MAX_SYSCALLS is too small for the lists of bpf/file_io.h");
+	if (o->write.enabled) {
+		ADD_SYSCALLS(enter_nrs, &n_enter, writes);
+		if (o->write.type_mask & FILE_IO_TYPE_SOCKET)
+			ADD_SYSCALLS(enter_nrs, &n_enter, sends);
+	}
+	if (o->read.enabled) {
+		ADD_SYSCALLS(enter_nrs, &n_enter, reads);
+		if (o->read.type_mask & FILE_IO_TYPE_SOCKET)
+			ADD_SYSCALLS(enter_nrs, &n_enter, recvs);
+	}
+	/* every call looked at on entry is finished on exit */
+	memcpy(exit_nrs, enter_nrs, n_enter * sizeof(enter_nrs[0]));
+	n_exit = n_enter;
+	ADD_SYSCALLS(exit_nrs, &n_exit, copies);
+	if (o->write.enabled)
+		ADD_SYSCALLS(exit_nrs, &n_exit, maps);
+
+	err = syscall_dispatch_add(fio->rec, DISPATCH_FILE_IO,
+				   fio->typed ? skel->progs.file_io_enter
+					      : skel->progs.file_io_enter_portable,
+				   false, enter_nrs, n_enter);
+	if (!err)
+		err = syscall_dispatch_add(fio->rec, DISPATCH_FILE_IO,
+					   fio->typed ? skel->progs.file_io_exit
+						      : skel->progs.file_io_exit_portable,
+					   true, exit_nrs, n_exit);
 	return err;
 }
 
@@ -167,7 +238,7 @@ static int file_io_load(void *state)
 			fio->typed ? "typed (bpf_rdonly_cast)" : "portable (bpf_probe_read_kernel)",
 			fio->uring ? ", io_uring completions followed"
 				   : "; no io_uring tracepoint: its reads and writes are not seen");
-	return 0;
+	return add_to_dispatcher(fio);
 }
 
 static int file_io_attach(void *state)

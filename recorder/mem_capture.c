@@ -12,11 +12,14 @@
 
 #include "bpf/events.h"
 #include "bpf/mem_capture.h"
+#include "bpf/syscall_dispatch.h"
+#include "bpf/syscall_nr.h"
 #include "format/trace_records.h"
 #include "mem_capture.skel.h"
 #include "recorder/probe.h"
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
+#include "recorder/syscall_dispatch.h"
 
 struct mem_capture {
 	struct mem_capture_bpf *skel;
@@ -39,8 +42,11 @@ static int mem_open(struct recorder *rec, void **state)
 	mc->rec = rec;
 	mc->skel = mem_capture_bpf__open();
 	err = probe_skeleton_opened(rec, mc->skel ? mc->skel->obj : NULL, "mem capture");
-	if (err)
+	if (!err)
+		err = syscall_dispatch_join(rec, mc->skel->obj);
+	if (err < 0)
 		goto cleanup;
+	mc->skel->rodata->dispatch_chained = err;
 	mc->skel->rodata->self_pid = rec->self_pid;
 	*state = mc;
 	return 0;
@@ -53,10 +59,16 @@ cleanup:
 
 static int mem_load(void *state)
 {
+	static const unsigned int syscalls[] = { MEM_CAPTURE_SYSCALLS };
 	struct mem_capture *mc = state;
+	int err;
 
-	return probe_skeleton_load(mc->rec, mc->skel->skeleton, "mem capture",
-				   "kernel 5.17 for bpf_find_vma and bpf_loop");
+	err = probe_skeleton_load(mc->rec, mc->skel->skeleton, "mem capture",
+				  "kernel 5.17 for bpf_find_vma and bpf_loop");
+	if (err)
+		return err;
+	return syscall_dispatch_add(mc->rec, DISPATCH_MEM, mc->skel->progs.mem_sys_enter, false,
+				    syscalls, sizeof(syscalls) / sizeof(syscalls[0]));
 }
 
 static int mem_attach(void *state)

@@ -23,6 +23,8 @@
 
 #include "bpf/events.h"
 #include "bpf/module_capture.h"
+#include "bpf/syscall_dispatch.h"
+#include "bpf/syscall_nr.h"
 #include "format/trace_records.h"
 #include "module_capture.skel.h"
 #include "recorder/kernel_dev.h"
@@ -30,6 +32,7 @@
 #include "recorder/probe.h"
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
+#include "recorder/syscall_dispatch.h"
 
 /* Size of the MODULE_CHUNK records made from a file (a frame holds ~1 MiB). */
 #define FILE_CHUNK_SIZE (64 * 1024)
@@ -86,8 +89,11 @@ static int module_open(struct recorder *rec, void **state)
 	mc->rec = rec;
 	mc->skel = module_capture_bpf__open();
 	err = probe_skeleton_opened(rec, mc->skel ? mc->skel->obj : NULL, "module capture");
-	if (err)
+	if (!err)
+		err = syscall_dispatch_join(rec, mc->skel->obj);
+	if (err < 0)
 		goto cleanup;
+	mc->skel->rodata->dispatch_chained = err;
 	mc->skel->rodata->self_pid = rec->self_pid;
 	say_if_modules_cannot_load();
 	*state = mc;
@@ -101,10 +107,20 @@ cleanup:
 
 static int module_load(void *state)
 {
+	static const unsigned int syscalls[] = { MODULE_CAPTURE_SYSCALLS };
+	const size_t n = sizeof(syscalls) / sizeof(syscalls[0]);
 	struct module_capture *mc = state;
+	int err;
 
-	return probe_skeleton_load(mc->rec, mc->skel->skeleton, "module capture",
-				   "kernel 5.17 for bpf_loop");
+	err = probe_skeleton_load(mc->rec, mc->skel->skeleton, "module capture",
+				  "kernel 5.17 for bpf_loop");
+	if (!err)
+		err = syscall_dispatch_add(mc->rec, DISPATCH_MODULE,
+					   mc->skel->progs.module_sys_enter, false, syscalls, n);
+	if (!err)
+		err = syscall_dispatch_add(mc->rec, DISPATCH_MODULE,
+					   mc->skel->progs.module_sys_exit, true, syscalls, n);
+	return err;
 }
 
 static int module_attach(void *state)

@@ -18,7 +18,11 @@ struct capture_options;
 
 struct probe {
 	const char *name;
-	/* Sample types [first_event, last_event] go to handle_sample. */
+	/*
+	 * Sample types [first_event, last_event] go to handle_sample. A probe
+	 * with no samples of its own (the syscall dispatcher) leaves
+	 * first_event 0 and handle_sample NULL.
+	 */
 	unsigned int first_event, last_event;
 	/* Does this capture configuration need the probe? */
 	bool (*wanted)(const struct capture_options *opts);

@@ -2,7 +2,11 @@
 /*
  * Every capture concern the recorder knows, in attach order. The process
  * tracker comes first: it seeds the scope cache and writes the snapshot of
- * running processes before the other probes start sending samples.
+ * running processes before the other probes start sending samples. The
+ * syscall dispatcher comes next, before every concern with syscall
+ * programs: they join it when they are opened, after it is loaded, and it
+ * decides, before they attach, whether it runs their programs or they
+ * attach them (recorder/syscall_dispatch.h).
  * To add a concern: one extern line and one table entry.
  */
 #include <stddef.h>
@@ -10,6 +14,7 @@
 #include "recorder/probe.h"
 
 extern const struct probe process_tracker_probe;
+extern const struct probe syscall_dispatch_probe;
 extern const struct probe file_io_probe;
 extern const struct probe net_capture_probe;
 extern const struct probe mem_capture_probe;
@@ -18,6 +23,7 @@ extern const struct probe bpf_capture_probe;
 
 const struct probe *const recorder_probes[] = {
 	&process_tracker_probe,
+	&syscall_dispatch_probe,
 	&file_io_probe,
 	&net_capture_probe,
 	&mem_capture_probe,

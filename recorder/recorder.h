@@ -12,6 +12,7 @@
 #include "recorder/capture_options.h"
 
 struct bpf_object;
+struct syscall_dispatch;
 struct tr_writer;
 
 struct recorder {
@@ -25,6 +26,8 @@ struct recorder {
 	int64_t boot_wall_offset_ns;
 	/* the recorder's own pid, so probes can exclude it */
 	uint32_t self_pid;
+	/* the syscall dispatcher, which concerns join (recorder/syscall_dispatch.h) */
+	struct syscall_dispatch *dispatch;
 	/* why a probe's setup failed (recorder_fail); "" while nothing failed */
 	char failure[512];
 };

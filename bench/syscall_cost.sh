@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# What a recording costs every syscall of the host that it does not capture
+# (printed figures, not a test; needs root for BPF).
+#
+# A loop of getppid() calls (bench/syscall_loop), a syscall no capture
+# wants, timed from inside the loop by the CPU time it takes (on this shared
+# machine steadier than wall time, and what every process of a host pays
+# for the hooks all the same), while a recorder runs with nothing in
+# scope (--scope comm=<a name no process has>), so that every figure is the
+# price of the hooks alone:
+#   - without any BPF program: the baseline;
+#   - the floor: an empty tp_btf sys_enter + sys_exit pair
+#     (bench/syscall_floor empty), what any program on these tracepoints costs;
+#   - tracee-rec -c write (one concern);
+#   - tracee-rec -c exec -c mem -c module -c bpf (target <= 1.15);
+#   - tracee-rec with every capture kind (target <= 1.25).
+# Each ratio is against the baseline and against the floor, on medians of
+# RUNS runs (default 5) that alternate the configurations, so a noisy
+# neighbour hurts all of them alike; the best runs' ratio is printed too.
+# The loop runs on CPU 0 and the recorder on CPU 1 when there are 2 CPUs.
+# Environment: OUTPUT (build dir), RUNS, CALLS (getppid calls per run,
+# default 2000000), REC (the recorder to measure, default ./tracee-rec: e.g.
+# an older build, to compare).
+set -euo pipefail
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib/figures.sh"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUTPUT=${OUTPUT:-.output}
+case $OUTPUT in /*) ;; *) OUTPUT=$ROOT/$OUTPUT ;; esac
+REC=${REC:-$ROOT/tracee-rec}
+LOOP=$OUTPUT/bench/syscall_loop
+FLOOR=$OUTPUT/bench/syscall_floor
+RUNS=${RUNS:-5}
+CALLS=${CALLS:-2000000}
+NOBODY=trc-bench-none # a comm no process has: nothing in scope
+
+[ "$(id -u)" = 0 ] || { echo "syscall_cost bench: needs root (BPF)"; exit 77; }
+for f in "$REC" "$LOOP" "$FLOOR"; do
+	[ -x "$f" ] || { echo "syscall_cost bench: $f not built (make bench)"; exit 1; }
+done
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/bench-syscall.XXXXXX")
+recpid=''
+# SIGTERM, not SIGINT: a background job of a script ignores SIGINT until the
+# recorder installs its handler, so a recorder still starting would stay
+stop_rec() {
+	[ -n "$recpid" ] || return 0
+	kill -TERM "$recpid" 2>/dev/null || true
+	wait "$recpid" 2>/dev/null || true
+	recpid=''
+}
+trap 'stop_rec; rm -rf "$TMP"' EXIT
+
+REC_AT=() WORK_AT=()
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
+	REC_AT=(taskset -c 1) WORK_AT=(taskset -c 0)
+fi
+
+loop_ns() { "${WORK_AT[@]}" "$LOOP" "$CALLS" | awk '{ print $6 }'; }
+
+# recorded NAME CAPTURE-ARGS...: one loop under a recorder, ns to t.NAME
+recorded() {
+	local name=$1
+	shift
+	"${REC_AT[@]}" "$REC" -v "$@" --scope comm=$NOBODY -o "$TMP/$name.trc" --force \
+		2>"$TMP/$name.err" &
+	recpid=$!
+	for _ in $(seq 1200); do # up to a minute: a busy machine slows the verifier
+		grep -qs '^tracee-rec: recording to' "$TMP/$name.err" && break
+		kill -0 "$recpid" 2>/dev/null || { cat "$TMP/$name.err"; exit 1; }
+		sleep 0.05
+	done
+	grep -qs '^tracee-rec: recording to' "$TMP/$name.err" ||
+		{ echo "the recorder did not start:"; cat "$TMP/$name.err"; exit 1; }
+	loop_ns >>"$TMP/t.$name"
+	stop_rec
+	rm -f "$TMP/$name.trc"
+}
+
+ALL=(-c write -c read -c exec -c mem -c module -c bpf -c network)
+EMMB=(-c exec -c mem -c module -c bpf)
+CONFIGS="base floor write emmb all"
+for c in $CONFIGS; do : >"$TMP/t.$c"; done
+loop_ns >/dev/null # warm-up: binaries into the cache
+for i in $(seq "$RUNS"); do
+	loop_ns >>"$TMP/t.base"
+	"${REC_AT[@]}" "$FLOOR" empty -- "${WORK_AT[@]}" "$LOOP" "$CALLS" 2>"$TMP/floor.err" |
+		awk '{ print $6 }' >>"$TMP/t.floor"
+	[ -s "$TMP/t.floor" ] || { cat "$TMP/floor.err"; exit 1; }
+	recorded write -c write
+	recorded emmb "${EMMB[@]}"
+	recorded all "${ALL[@]}"
+done
+
+best() { sort -g | head -n1; }
+base=$(median <"$TMP/t.base")
+floor=$(median <"$TMP/t.floor")
+base_best=$(best <"$TMP/t.base")
+per_call() { awk -v t="$1" -v n="$CALLS" 'BEGIN { printf "%.0f", t / n }'; }
+echo "== syscall_cost: CPU time of $CALLS getppid calls, nothing in scope, median of $RUNS runs" \
+	"(${REC#"$ROOT"/})"
+line() { # NAME LABEL [TARGET]
+	local t
+	t=$(median <"$TMP/t.$1")
+	printf '   %-34s %4s ns/call   ratio %s to no recorder (best runs %s), %s to the floor%s\n' \
+		"$2" "$(per_call "$t")" "$(ratio "$t" "$base")" \
+		"$(ratio "$(best <"$TMP/t.$1")" "$base_best")" "$(ratio "$t" "$floor")" "${3:+   (target <= $3)}"
+}
+printf '   %-34s %4s ns/call\n' "no recorder" "$(per_call "$base")"
+line floor "empty sys_enter+sys_exit pair"
+line write "tracee-rec -c write"
+line emmb "tracee-rec -c exec,mem,module,bpf" 1.15
+line all "tracee-rec, every capture kind" 1.25
+# which path the recorder took (its -v line), so figures are not compared across paths unknowingly
+path=$(grep -h -m1 '^tracee-rec: syscall' "$TMP/all.err" || true)
+echo "   ${path:-the recorder printed no syscall dispatch line (a build before the dispatcher)}"

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The syscall dispatcher: the only programs of the recorder on the
+ * sys_enter and sys_exit tracepoints, whatever is captured.
+ *
+ * Every program attached to these tracepoints runs on every syscall of
+ * every process of the host, so a pair per capture concern (seven programs
+ * with every capture on) made a getppid() nobody captures twice as slow
+ * (bench/syscall_cost.sh). Here one program per tracepoint looks the
+ * syscall number up in dispatch_interest, returns at once for a syscall
+ * nobody wants, and otherwise tail-calls the first concern that wants it,
+ * which hands it on to the next (bpf/syscall_dispatch.bpf.h). The
+ * concerns' programs are loaded from their own objects, never attached.
+ *
+ * A tail call needs programs of the same type and the same attach
+ * prototype: every program of dispatch_enter is a tp_btf/sys_enter one,
+ * every program of dispatch_exit a tp_btf/sys_exit one.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "bpf/syscall_nr.bpf.h"
+#include "bpf/syscall_dispatch.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(syscall_dispatch_enter, struct pt_regs *regs, long nr)
+{
+	__u32 wanted = dispatch_interest_of(nr) & DISPATCH_ENTER_MASK;
+
+	if (wanted)
+		dispatch_first(ctx, &dispatch_enter, wanted);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(syscall_dispatch_exit, struct pt_regs *regs, long ret)
+{
+	__u32 wanted = dispatch_interest_of(syscall_nr_of(regs)) >> 16;
+
+	if (wanted)
+		dispatch_first(ctx, &dispatch_exit, wanted);
+	return 0;
+}
+
+/*
+ * Never attached, only loaded: the concerns' programs make BPF-to-BPF calls
+ * (global functions, bpf_loop callbacks) and tail calls both, which a
+ * kernel or JIT without support for the mix refuses. This program has the
+ * same mix, so such a kernel refuses the dispatcher's object, and the
+ * recorder falls back to attaching each concern's programs, which then
+ * make no tail call, instead of failing to load a concern.
+ */
+__noinline int syscall_dispatch_probe_call(long nr)
+{
+	return nr == DISPATCH_NR_MAX;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(syscall_dispatch_probe, struct pt_regs *regs, long nr)
+{
+	if (syscall_dispatch_probe_call(nr))
+		dispatch_first(ctx, &dispatch_enter, DISPATCH_AT_ENTER(DISPATCH_FILE_IO));
+	return 0;
+}
