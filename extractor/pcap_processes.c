@@ -1,26 +1,35 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include <errno.h>
-#include <search.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "extractor/pcap_processes.h"
 #include "extractor/process_table.h"
+#include "extractor/spill.h"
+#include "extractor/spill_table.h"
 #include "extractor/text_store.h"
 
-/* An instance, as the tree keys it and the array numbers it. */
+/*
+ * Instances and execs are kept in tables in a spill of their own
+ * (extractor/spill.h): a trace can name millions of processes.
+ */
+
+/* An instance, keyed by its start and pid, numbered in the order of the table. */
 struct instance {
-	uint32_t pid;
 	uint64_t start_ns; /* CLOCK_BOOTTIME; 0 when unknown */
+	uint32_t pid;
 	uint32_t id;
 	struct pcap_process info;
 	bool has_args;
 	struct text_ref args;
 };
+#define INSTANCE_KEY_LEN 12
+_Static_assert(offsetof(struct instance, pid) == 8, "an instance starts with its key");
 
 /* The last exec of a pid: its time and arguments. */
 struct exec_args {
-	uint32_t pid;
+	uint32_t pid; /* the key */
 	uint64_t time_ns;
 	struct text_ref args;
 };
@@ -41,74 +50,53 @@ struct owner_entry {
 struct pcap_processes {
 	struct owner_entry owners[OWNER_CACHE];
 	struct text_store *texts;
-	void *by_key;		/* struct instance *, borrowed from list */
-	struct instance **list; /* by id, owned */
-	size_t count, cap;
-	void *execs; /* struct exec_args *, owned, by pid */
+	struct spill *spill;
+	struct spill_table *instances; /* struct instance, by id */
+	struct spill_table *execs;     /* struct exec_args, by pid */
 };
-
-static int cmp_instance(const void *a, const void *b)
-{
-	const struct instance *x = a, *y = b;
-
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
-}
-
-static int cmp_exec(const void *a, const void *b)
-{
-	const struct exec_args *x = a, *y = b;
-
-	return x->pid < y->pid ? -1 : x->pid > y->pid;
-}
 
 struct pcap_processes *pcap_processes_new(const char *dir)
 {
 	struct pcap_processes *pp = calloc(1, sizeof(*pp));
+	int e;
 
 	if (!pp)
 		return NULL;
 	pp->texts = text_store_new(dir);
-	if (!pp->texts) {
-		int e = errno;
-
-		free(pp);
+	pp->spill = pp->texts ? spill_new(dir) : NULL;
+	pp->instances = pp->spill ? spill_table_new(pp->spill, sizeof(struct instance), 0,
+						    INSTANCE_KEY_LEN)
+				  : NULL;
+	pp->execs = pp->instances ? spill_table_new(pp->spill, sizeof(struct exec_args), 0,
+						    sizeof(uint32_t))
+				  : NULL;
+	if (!pp->execs) {
+		e = errno;
+		pcap_processes_free(pp);
 		errno = e;
 		return NULL;
 	}
 	return pp;
 }
 
-static void no_free(void *p)
-{
-	(void)p;
-}
-
 void pcap_processes_free(struct pcap_processes *pp)
 {
-	size_t i;
-
 	if (!pp)
 		return;
-	tdestroy(pp->by_key, no_free);
-	tdestroy(pp->execs, free);
-	for (i = 0; i < pp->count; i++) {
-		free(pp->list[i]->info.exe);
-		free(pp->list[i]);
-	}
-	free(pp->list);
+	/* instances, execs and their strings are the spill's */
+	spill_table_free(pp->instances);
+	spill_table_free(pp->execs);
+	spill_free(pp->spill);
 	text_store_free(pp->texts);
 	free(pp);
 }
 
 int pcap_processes_on_record(struct pcap_processes *pp, const struct tr_record *rec)
 {
-	struct exec_args key, *e;
+	struct exec_args *e;
 	struct tr_exec_info info;
 	const uint8_t *argv;
 	size_t len;
-	void **slot;
 
 	if (rec->type != TR_REC_EXEC_INFO)
 		return 0;
@@ -121,20 +109,9 @@ int pcap_processes_on_record(struct pcap_processes *pp, const struct tr_record *
 	/* NUL-terminated arguments; the block wants them NUL-separated */
 	if (len && argv[len - 1] == '\0')
 		len--;
-	key.pid = info.pid;
-	slot = tfind(&key, &pp->execs, cmp_exec);
-	if (slot) {
-		e = *slot;
-	} else {
-		e = calloc(1, sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		e->pid = info.pid;
-		if (!tsearch(e, &pp->execs, cmp_exec)) {
-			free(e);
-			return -ENOMEM;
-		}
-	}
+	e = spill_table_find(pp->execs, &info.pid);
+	if (!e && !(e = spill_table_add(pp->execs, &info.pid)))
+		return -errno;
 	e->time_ns = info.time_ns;
 	return text_store_put(pp->texts, argv, len, &e->args);
 }
@@ -159,32 +136,18 @@ static const struct proc_info *table_entry(const struct process_table *pt, uint3
 	return NULL;
 }
 
-static struct instance *add_instance(struct pcap_processes *pp, uint32_t pid, uint64_t start_ns)
+static struct instance *add_instance(struct pcap_processes *pp, const struct instance *key)
 {
+	size_t id = spill_table_count(pp->instances);
 	struct instance *in;
 
-	if (pp->count == pp->cap) {
-		size_t cap = pp->cap ? pp->cap * 2 : 64;
-		struct instance **list = realloc(pp->list, cap * sizeof(*list));
-
-		if (!list)
-			return NULL;
-		pp->list = list;
-		pp->cap = cap;
-	}
-	if (pp->count >= UINT32_MAX)
-		return NULL;
-	in = calloc(1, sizeof(*in));
-	if (!in)
-		return NULL;
-	in->pid = pid;
-	in->start_ns = start_ns;
-	in->id = (uint32_t)pp->count;
-	if (!tsearch(in, &pp->by_key, cmp_instance)) {
-		free(in);
+	if (id >= UINT32_MAX) {
+		errno = ENOMEM;
 		return NULL;
 	}
-	pp->list[pp->count++] = in;
+	in = spill_table_add(pp->instances, key);
+	if (in)
+		in->id = (uint32_t)id;
 	return in;
 }
 
@@ -193,8 +156,7 @@ static int describe(struct pcap_processes *pp, const struct extract_ctx *ctx, st
 		    const struct tr_packet *pkt, const struct proc_info *pi)
 {
 	struct pcap_process *p = &in->info;
-	struct exec_args key = { .pid = in->pid };
-	void **slot;
+	const struct exec_args *e;
 
 	p->pid = in->pid;
 	memcpy(p->comm, pkt->comm, TR_COMM_LEN);
@@ -210,20 +172,19 @@ static int describe(struct pcap_processes *pp, const struct extract_ctx *ctx, st
 		if (pi->tid == pi->pid) /* the leader's name is the process's */
 			memcpy(p->comm, pi->comm, sizeof(p->comm));
 		if (pi->exe) {
-			p->exe = strdup(pi->exe);
+			size_t n = strlen(pi->exe);
+
+			p->exe = spill_alloc(pp->spill, n + 1);
 			if (!p->exe)
-				return -ENOMEM;
+				return -errno;
+			memcpy(p->exe, pi->exe, n);
 		}
 	}
 	/* the arguments of an exec of this instance (not of an earlier holder of the pid) */
-	slot = tfind(&key, &pp->execs, cmp_exec);
-	if (slot) {
-		const struct exec_args *e = *slot;
-
-		if (!in->start_ns || e->time_ns >= in->start_ns) {
-			in->has_args = true;
-			in->args = e->args;
-		}
+	e = spill_table_find(pp->execs, &in->pid);
+	if (e && (!in->start_ns || e->time_ns >= in->start_ns)) {
+		in->has_args = true;
+		in->args = e->args;
 	}
 	return 0;
 }
@@ -234,7 +195,6 @@ int pcap_processes_owner(struct pcap_processes *pp, const struct extract_ctx *ct
 	struct owner_entry *o = &pp->owners[(pkt->tid * 2654435761u) % OWNER_CACHE];
 	const struct proc_info *pi;
 	struct instance key = { .pid = pkt->pid }, *in;
-	void **slot;
 	int err;
 
 	if (o->used && o->tid == pkt->tid && o->pid == pkt->pid &&
@@ -248,13 +208,11 @@ int pcap_processes_owner(struct pcap_processes *pp, const struct extract_ctx *ct
 		key.start_ns = pkt->owner_start_ns;
 	else if (pi && pi->tid == pi->pid)
 		key.start_ns = pi->start_ns;
-	slot = tfind(&key, &pp->by_key, cmp_instance);
-	if (slot) {
-		in = *slot;
-	} else {
-		in = add_instance(pp, key.pid, key.start_ns);
+	in = spill_table_find(pp->instances, &key);
+	if (!in) {
+		in = add_instance(pp, &key);
 		if (!in)
-			return -ENOMEM;
+			return -errno;
 		err = describe(pp, ctx, in, pkt, pi);
 		if (err)
 			return err;
@@ -270,12 +228,12 @@ int pcap_processes_owner(struct pcap_processes *pp, const struct extract_ctx *ct
 
 const struct pcap_process *pcap_processes_get(const struct pcap_processes *pp, uint32_t id)
 {
-	return &pp->list[id]->info;
+	return &((const struct instance *)spill_table_at(pp->instances, id))->info;
 }
 
 int pcap_processes_pib(struct pcap_processes *pp, uint32_t id, struct pcapng_process *out)
 {
-	const struct instance *in = pp->list[id];
+	const struct instance *in = spill_table_at(pp->instances, id);
 	const struct pcap_process *p = &in->info;
 	int err = 0;
 

@@ -13,8 +13,9 @@
  * the thread's own when the owner is the leader. When the table has no
  * leader that started by then, the start is unknown (no pib_starttime).
  *
- * Memory: one small entry per instance and per pid that exec'd; the
- * arguments (up to 4 KiB an exec) wait on disk (extractor/text_store.h).
+ * Memory: none per instance or per pid that exec'd: their entries are
+ * kept in a spill (extractor/spill.h), the arguments (up to 4 KiB an
+ * exec) on disk (extractor/text_store.h).
  */
 #ifndef TRACEE_EXTRACT_PCAP_PROCESSES_H
 #define TRACEE_EXTRACT_PCAP_PROCESSES_H
