@@ -88,15 +88,18 @@ struct out_packet {
 
 /*
  * Comments made lately: most packets come from a few owners in a row, and
- * a comment costs more to make than its packet does to write.
+ * a comment costs more to make than its packet does to write. Each is kept
+ * as the option it is in a block, which then only copies it.
  */
 #define COMMENT_CACHE 16
+_Static_assert(PCAP_COMMENT_MAX % 4 == 0, "a comment's option: header, text, padding");
 struct comment_entry {
 	bool used, ingress;
 	uint32_t proc_id, tid;
 	uint64_t cgroup_id;
 	char comm[TR_COMM_LEN + 1];
-	char text[PCAP_COMMENT_MAX];
+	struct pcapng_option option; /* points into bytes */
+	uint8_t bytes[4 + PCAP_COMMENT_MAX];
 };
 
 struct pcap_handler {
@@ -117,7 +120,7 @@ struct pcap_handler {
 	int64_t last_wall_ns;
 	void *cut_files; /* struct cut_file by path: pcaps holding packets cut short */
 	/* the comments of the packet being written: its owner's, its twin's */
-	const char *comment[2];
+	struct pcapng_option comment[2];
 	struct comment_entry comments[COMMENT_CACHE];
 };
 
@@ -257,13 +260,15 @@ static const struct comment_entry *owner_comment(struct pcap_handler *h, const s
 {
 	size_t i = (o->tid * 2654435761u ^ o->proc_id ^ o->ingress) % COMMENT_CACHE;
 	struct comment_entry *e = &h->comments[i];
+	char text[PCAP_COMMENT_MAX];
 	struct pcap_owner_text t;
 
 	if (e == keep)
 		e = &h->comments[(i + 1) % COMMENT_CACHE];
+	/* the whole comm array: one padded otherwise only has its comment made again */
 	if (e->used && e->proc_id == o->proc_id && e->tid == o->tid &&
 	    e->cgroup_id == o->cgroup_id && e->ingress == o->ingress &&
-	    strcmp(e->comm, o->comm) == 0)
+	    memcmp(e->comm, o->comm, sizeof(e->comm)) == 0)
 		return e;
 	t = (struct pcap_owner_text){
 		.pid = o->pid,
@@ -272,7 +277,10 @@ static const struct comment_entry *owner_comment(struct pcap_handler *h, const s
 		.container_id = process_table_container_id(h->ctx->procs, o->cgroup_id),
 		.ingress = o->ingress,
 	};
-	pcap_comment_text(e->text, sizeof(e->text), &t);
+	pcap_comment_text(text, sizeof(text), &t);
+	e->option.data = e->bytes;
+	e->option.len = pcapng_string_option_size(text);
+	pcapng_encode_string_option(e->bytes, PCAPNG_OPT_COMMENT, text);
 	e->used = true;
 	e->proc_id = o->proc_id;
 	e->tid = o->tid;
@@ -342,7 +350,7 @@ static int write_layout(struct pcap_handler *h, uint32_t layout, const struct ou
 			const struct owner *o, const struct owner *twin)
 {
 	const struct owner *pid_owner = o->attributed ? o : twin;
-	const char *comments[2];
+	struct pcapng_option comments[2];
 	struct pcap_owner po = {
 		.cid = o->cid,
 		.comm = o->comm,
@@ -416,11 +424,11 @@ static void make_comments(struct pcap_handler *h, const struct owner *o, const s
 		return;
 	if (o->attributed) {
 		first = owner_comment(h, o, NULL);
-		h->comment[0] = first->text;
+		h->comment[0] = first->option;
 	}
 	if (twin && twin->attributed) {
 		second = owner_comment(h, twin, first);
-		h->comment[1] = second->text;
+		h->comment[1] = second->option;
 	}
 }
 

@@ -26,6 +26,12 @@
 _Static_assert(NULL_HEADER_LEN + PCAP_PACKET_MAX_BYTES <= PCAP_FILE_SNAPLEN,
 	       "a whole packet fits the file's snaplen");
 #define PCAPNG_USER_APPL "tracee-extract " TRACEE_REC_VERSION
+/*
+ * pcapng: the bytes of blocks an open file gathers before they are
+ * written. Blocks are a few hundred bytes; a write of each would cost the
+ * file system more than the block costs to make (larger writes than this
+ * gain nothing more).
+ */
 #define PCAPNG_FILE_BUFFER (64 * 1024)
 /* Tracee's interface name and comment, which tools written for its pcaps may look for */
 #define PCAPNG_IF_NAME "tracee"
@@ -35,8 +41,10 @@ struct pcap_file {
 	char *archive_path;
 	char *spool_path;
 	size_t index;
-	FILE *fp;	       /* NULL while closed */
+	FILE *fp;	       /* classic pcap: NULL while closed */
 	pcap_dumper_t *dumper; /* classic pcap: the libpcap writer over fp */
+	int fd;		       /* pcapng: -1 while closed */
+	struct pcapng_buf out; /* pcapng: its blocks not written yet, encoded in place */
 	bool spooled;	       /* the spool file exists: the next open appends */
 	uint64_t packets, bytes;
 	/*
@@ -55,7 +63,6 @@ struct pcap_file {
 struct pcap_files {
 	enum pcap_format format;
 	pcap_t *dead; /* classic: DLT_NULL, ns timestamps, only for writing */
-	struct pcapng_buf block; /* pcapng: the block being written */
 	void *described; /* pcapng: (file index << 32 | proc_id) of the PIBs written, uint64_t * */
 	char *dir;
 	int lock_fd; /* LOCK_EX on dir/lock for as long as the directory is ours */
@@ -263,31 +270,65 @@ static void lru_push_front(struct pcap_files *pf, struct pcap_file *f)
 		pf->lru_tail = f;
 }
 
+static bool is_open(const struct pcap_file *f)
+{
+	return f->fp || f->fd >= 0;
+}
+
+static int write_failed(struct pcap_files *pf, const struct pcap_file *f, int err)
+{
+	snprintf(pf->errmsg, sizeof(pf->errmsg), "pcap: cannot write %s (spool file %s): %s",
+		 f->archive_path, f->spool_path, strerror(-err));
+	return err;
+}
+
+/* pcapng: write the blocks f gathered to its spool file. 0 or -errno. */
+static int write_out(struct pcap_files *pf, struct pcap_file *f)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < f->out.len) {
+		n = write(f->fd, f->out.data + done, f->out.len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return write_failed(pf, f, n < 0 ? -errno : -EIO);
+		done += (size_t)n;
+	}
+	f->out.len = 0;
+	return 0;
+}
+
 /*
- * Flush and close one open file. libpcap's close cannot report errors and
- * neither can a FILE once closed, so the flush is checked first.
+ * Flush and close one open file. libpcap's close cannot report errors, so
+ * the flush is checked first; so is the write of pcapng's last blocks.
  */
 static int close_file(struct pcap_files *pf, struct pcap_file *f)
 {
 	int err = 0;
 
-	if (!f->fp)
+	if (!is_open(f))
 		return 0;
-	errno = 0;
-	if (f->dumper ? pcap_dump_flush(f->dumper) == -1 : fflush(f->fp) == EOF)
-		err = errno ? -errno : -EIO;
-	else if (ferror(f->fp))
-		err = -EIO;
-	if (f->dumper)
+	if (f->dumper) {
+		errno = 0;
+		if (pcap_dump_flush(f->dumper) == -1)
+			err = errno ? -errno : -EIO;
+		else if (ferror(f->fp))
+			err = -EIO;
 		pcap_dump_close(f->dumper); /* closes fp */
-	else if (fclose(f->fp) == EOF && !err)
-		err = errno ? -errno : -EIO;
-	if (err)
-		snprintf(pf->errmsg, sizeof(pf->errmsg),
-			 "pcap: cannot write %s (spool file %s): %s", f->archive_path,
-			 f->spool_path, strerror(-err));
+		if (err)
+			write_failed(pf, f, err);
+	} else {
+		err = write_out(pf, f);
+		if (close(f->fd) < 0 && !err)
+			err = write_failed(pf, f, -errno);
+		/* a closed file holds no buffer: memory is max_open buffers at most */
+		pcapng_buf_free(&f->out);
+	}
 	f->fp = NULL;
 	f->dumper = NULL;
+	f->fd = -1;
 	lru_unlink(pf, f);
 	pf->open_now--;
 	return err;
@@ -349,6 +390,7 @@ static struct pcap_file *add_file(struct pcap_files *pf, const char *path)
 		return NULL;
 	}
 	f->index = pf->count;
+	f->fd = -1;
 	h = hash_str(path) % pf->nbuckets;
 	f->hash_next = pf->buckets[h];
 	pf->buckets[h] = f;
@@ -364,7 +406,7 @@ static int open_file(struct pcap_files *pf, struct pcap_file *f)
 {
 	int err;
 
-	if (f->fp) {
+	if (is_open(f)) {
 		lru_unlink(pf, f);
 		lru_push_front(pf, f);
 		return 0;
@@ -386,17 +428,18 @@ static int open_file(struct pcap_files *pf, struct pcap_file *f)
 		}
 		f->fp = pcap_dump_file(f->dumper);
 	} else {
-		/* "x": a spool file is ours alone, never one found in place */
-		f->fp = fopen(f->spool_path, f->spooled ? "abe" : "wbxe");
-		if (!f->fp) {
+		/* O_EXCL: a spool file is ours alone, never one found in place */
+		f->fd = open(f->spool_path,
+			     O_WRONLY | O_CREAT | O_CLOEXEC |
+				     (f->spooled ? O_APPEND : O_EXCL | O_TRUNC),
+			     0666);
+		if (f->fd < 0) {
 			err = -errno;
 			snprintf(pf->errmsg, sizeof(pf->errmsg),
 				 "pcap: cannot open spool file %s for %s: %s", f->spool_path,
 				 f->archive_path, strerror(errno));
 			return err;
 		}
-		/* blocks are small: fewer, larger writes (max_open buffers at most) */
-		setvbuf(f->fp, NULL, _IOFBF, PCAPNG_FILE_BUFFER);
 	}
 	f->spooled = true;
 	lru_push_front(pf, f);
@@ -426,40 +469,38 @@ int pcap_files_get(struct pcap_files *pf, const char *archive_path, bool *create
 	return (int)f->index;
 }
 
-/* Write pf->block (whole pcapng blocks) at the end of f. 0 or -errno. */
-static int write_block(struct pcap_files *pf, struct pcap_file *f)
-{
-	int err = open_file(pf, f);
-
-	if (err)
-		return err;
-	errno = 0;
-	if (fwrite(pf->block.data, 1, pf->block.len, f->fp) != pf->block.len) {
-		err = errno ? -errno : -EIO;
-		snprintf(pf->errmsg, sizeof(pf->errmsg),
-			 "pcap: cannot write %s (spool file %s): %s", f->archive_path,
-			 f->spool_path, strerror(-err));
-		return err;
-	}
-	return 0;
-}
-
 static int out_of_memory(struct pcap_files *pf)
 {
 	snprintf(pf->errmsg, sizeof(pf->errmsg), "pcap: out of memory");
 	return -ENOMEM;
 }
 
+/*
+ * pcapng: the blocks just encoded into f->out (err: how that went) are
+ * written once the file has gathered enough of them. 0 or -errno.
+ */
+static int blocks_added(struct pcap_files *pf, struct pcap_file *f, int err)
+{
+	if (err)
+		return out_of_memory(pf);
+	return f->out.len >= PCAPNG_FILE_BUFFER ? write_out(pf, f) : 0;
+}
+
 int pcap_files_begin(struct pcap_files *pf, size_t i, const char *description)
 {
+	struct pcap_file *f = pf->files[i];
+	int err;
+
 	if (pf->format != PCAP_FORMAT_PCAPNG)
 		return 0;
-	pf->block.len = 0;
-	if (pcapng_put_shb(&pf->block, PCAPNG_USER_APPL) < 0 ||
-	    pcapng_put_idb(&pf->block, PCAPNG_LINKTYPE_NULL, PCAPNG_IF_NAME, description,
-			   PCAPNG_IF_COMMENT) < 0)
-		return out_of_memory(pf);
-	return write_block(pf, pf->files[i]);
+	err = open_file(pf, f);
+	if (err)
+		return err;
+	err = pcapng_put_shb(&f->out, PCAPNG_USER_APPL);
+	if (!err)
+		err = pcapng_put_idb(&f->out, PCAPNG_LINKTYPE_NULL, PCAPNG_IF_NAME, description,
+				     PCAPNG_IF_COMMENT);
+	return blocks_added(pf, f, err);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -486,6 +527,7 @@ int pcap_files_describe(struct pcap_files *pf, size_t i, uint32_t proc_id,
 {
 	struct pcap_file *f = pf->files[i];
 	uint64_t *key, **slot;
+	int err;
 
 	if (pf->format != PCAP_FORMAT_PCAPNG)
 		return 0;
@@ -504,10 +546,10 @@ int pcap_files_describe(struct pcap_files *pf, size_t i, uint32_t proc_id,
 	}
 	f->recent[1] = f->recent[0];
 	f->recent[0] = proc_id + 1;
-	pf->block.len = 0;
-	if (pcapng_put_pib(&pf->block, proc) < 0)
-		return out_of_memory(pf);
-	return write_block(pf, f);
+	err = open_file(pf, f);
+	if (err)
+		return err;
+	return blocks_added(pf, f, pcapng_put_pib(&f->out, proc));
 }
 
 /* A classic pcap record, through libpcap. */
@@ -552,15 +594,15 @@ static int write_epb(struct pcap_files *pf, struct pcap_file *f, const struct pc
 		.has_pid_tid = pkt->has_pid_tid,
 		.pid = pkt->pid,
 		.tid = pkt->tid,
-		.comments = pkt->comments,
-		.ncomments = pkt->ncomments,
+		.encoded = pkt->comments,
+		.nencoded = pkt->ncomments,
 	};
+	int err = open_file(pf, f);
 
+	if (err)
+		return err;
 	le32_put(link, af); /* the section's byte order */
-	pf->block.len = 0;
-	if (pcapng_put_epb(&pf->block, &e) < 0)
-		return out_of_memory(pf);
-	return write_block(pf, f);
+	return blocks_added(pf, f, pcapng_put_epb(&f->out, &e));
 }
 
 int pcap_files_packet(struct pcap_files *pf, size_t i, const struct pcap_packet *pkt)
@@ -644,8 +686,9 @@ void pcap_files_free(struct pcap_files *pf)
 
 		if (f->dumper)
 			pcap_dump_close(f->dumper);
-		else if (f->fp)
-			fclose(f->fp);
+		if (f->fd >= 0)
+			close(f->fd);
+		pcapng_buf_free(&f->out);
 		unlink(f->spool_path);
 		free(f->spool_path);
 		free(f->archive_path);
@@ -666,7 +709,6 @@ void pcap_files_free(struct pcap_files *pf)
 	if (pf->dead)
 		pcap_close(pf->dead);
 	tdestroy(pf->described, free);
-	pcapng_buf_free(&pf->block);
 	free(pf->files);
 	free(pf->buckets);
 	free(pf);

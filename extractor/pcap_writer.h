@@ -23,8 +23,9 @@
  * per-process files. At most max_open of them are open at a time; the
  * least recently written one is flushed and closed when another is needed,
  * and reopened for appending when it gets its next block. Memory holds one
- * small struct per file and one entry per (file, process described in it),
- * never packets. The spool files live in a private directory removed by
+ * small struct per file, one entry per (file, process described in it)
+ * and the blocks of each open pcapng file not written yet (64 KiB), never
+ * more packets. The spool files live in a private directory removed by
  * pcap_files_free(), or by pcap_files_discard_now() from a signal handler;
  * its extractor holds a lock in it, so that a directory left by one killed
  * outright (SIGKILL, a crash) is removed by the next pcap_files_new() in
@@ -71,7 +72,7 @@ struct pcap_packet {
 	uint32_t epb_flags; /* PCAPNG_EPB_DIR_* */
 	bool has_pid_tid;
 	uint32_t pid, tid;
-	const char *const *comments;
+	const struct pcapng_option *comments; /* opt_comment options, encoded ahead */
 	size_t ncomments;
 };
 

@@ -64,14 +64,20 @@ static size_t option_size(size_t n)
 	return 4 + n + pad4(n);
 }
 
+/* An option's code and value length (room reserved before); its value follows. */
+static void put_option_head(struct pcapng_buf *b, uint16_t code, uint16_t n)
+{
+	le16_put(b->data + b->len, code);
+	le16_put(b->data + b->len + 2, n);
+	b->len += 4;
+}
+
 /* One option (room reserved before); values past OPTION_MAX are cut there. */
 static void put_option(struct pcapng_buf *b, uint16_t code, const void *value, size_t n)
 {
 	if (n > OPTION_MAX)
 		n = OPTION_MAX;
-	le16_put(b->data + b->len, code);
-	le16_put(b->data + b->len + 2, (uint16_t)n);
-	b->len += 4;
+	put_option_head(b, code, (uint16_t)n);
 	put_padded(b, value, n);
 }
 
@@ -84,6 +90,19 @@ static void put_string_option(struct pcapng_buf *b, uint16_t code, const char *s
 {
 	if (s && s[0])
 		put_option(b, code, s, strlen(s));
+}
+
+size_t pcapng_string_option_size(const char *s)
+{
+	return string_option_size(s);
+}
+
+void pcapng_encode_string_option(uint8_t *out, uint16_t code, const char *s)
+{
+	/* the very encoder of the blocks, over the caller's bytes (room there already) */
+	struct pcapng_buf b = { .data = out, .cap = string_option_size(s) };
+
+	put_string_option(&b, code, s);
 }
 
 /*
@@ -164,7 +183,6 @@ int pcapng_put_epb(struct pcapng_buf *b, const struct pcapng_epb *e)
 {
 	size_t caplen = (size_t)e->link_header_len + e->data_len;
 	size_t opts = 0, start, i;
-	uint8_t v[8];
 	int err;
 
 	if (caplen > e->orig_len)
@@ -175,6 +193,8 @@ int pcapng_put_epb(struct pcapng_buf *b, const struct pcapng_epb *e)
 		opts += option_size(8);
 	for (i = 0; i < e->ncomments; i++)
 		opts += string_option_size(e->comments[i]);
+	for (i = 0; i < e->nencoded; i++)
+		opts += e->encoded[i].len;
 	if (opts)
 		opts += 4;
 	err = begin_block(b, PCAPNG_EPB, 20 + caplen + pad4(caplen) + opts, &start);
@@ -194,19 +214,25 @@ int pcapng_put_epb(struct pcapng_buf *b, const struct pcapng_epb *e)
 	/* the packet as a whole (link header and data) is padded */
 	memset(b->data + b->len, 0, pad4(caplen));
 	b->len += pad4(caplen);
+	/* every packet has these: their values written in place, no padding to add */
 	if (e->flags) {
-		le32_put(v, e->flags);
-		put_option(b, PCAPNG_OPT_EPB_FLAGS, v, 4);
+		put_option_head(b, PCAPNG_OPT_EPB_FLAGS, 4);
+		put_u32(b, e->flags);
 	}
 	if (e->has_pid_tid) {
-		le32_put(v, e->pid);
-		le32_put(v + 4, e->tid);
-		put_option(b, PCAPNG_OPT_EPB_PID_TID, v, 8);
+		put_option_head(b, PCAPNG_OPT_EPB_PID_TID, 8);
+		put_u32(b, e->pid);
+		put_u32(b, e->tid);
 	}
 	for (i = 0; i < e->ncomments; i++)
 		put_string_option(b, PCAPNG_OPT_COMMENT, e->comments[i]);
+	for (i = 0; i < e->nencoded; i++) {
+		if (e->encoded[i].len)
+			memcpy(b->data + b->len, e->encoded[i].data, e->encoded[i].len);
+		b->len += e->encoded[i].len;
+	}
 	if (opts)
-		put_option(b, PCAPNG_OPT_ENDOFOPT, NULL, 0);
+		put_option_head(b, PCAPNG_OPT_ENDOFOPT, 0);
 	end_block(b, start);
 	return 0;
 }

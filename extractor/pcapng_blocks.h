@@ -92,6 +92,24 @@ int pcapng_put_shb(struct pcapng_buf *b, const char *user_appl);
 int pcapng_put_idb(struct pcapng_buf *b, uint16_t link_type, const char *name,
 		   const char *description, const char *comment);
 
+/*
+ * An option encoded ahead: a value that many blocks repeat (the comment
+ * naming a packet's process goes with each of its packets) is encoded
+ * once, padding included, and copied into each block as it is.
+ */
+struct pcapng_option {
+	const uint8_t *data;
+	size_t len; /* a multiple of 4; 0: no option */
+};
+
+/*
+ * Bytes the option code = s takes (header, value, padding), 0 for NULL or
+ * "" (no option, as in a block); pcapng_encode_string_option() writes them
+ * at out, the same bytes a block would have.
+ */
+size_t pcapng_string_option_size(const char *s);
+void pcapng_encode_string_option(uint8_t *out, uint16_t code, const char *s);
+
 struct pcapng_epb {
 	uint32_t interface_id;
 	uint64_t time_ns; /* ns since the epoch (if_tsresol 9) */
@@ -106,6 +124,8 @@ struct pcapng_epb {
 	uint32_t pid, tid;
 	const char *const *comments; /* opt_comment each, in order */
 	size_t ncomments;
+	const struct pcapng_option *encoded; /* then these, in order */
+	size_t nencoded;
 };
 
 /* An Enhanced Packet Block. 0, -ENOMEM, or -EINVAL when orig_len < the bytes given. */

@@ -61,6 +61,8 @@ static void test_epb(void)
 	static const uint8_t link[4] = { 2, 0, 0, 0 };
 	static const uint8_t data[5] = { 0x45, 1, 2, 3, 4 };
 	const char *comments[] = { "PID: 1", "xy" };
+	struct pcapng_option encoded[3];
+	uint8_t ahead[24];
 	struct pcapng_epb e = {
 		.time_ns = 0x0102030405060708ull,
 		.link_header = link,
@@ -92,6 +94,28 @@ static void test_epb(void)
 
 	CHECK(pcapng_put_epb(&b, &e) == 0, "epb");
 	check_bytes(&b, want, sizeof(want), "EPB");
+	/* the comments encoded ahead: the same block, byte for byte */
+	CHECK(pcapng_string_option_size(comments[0]) == 12 &&
+		      pcapng_string_option_size(comments[1]) == 8 &&
+		      pcapng_string_option_size("") == 0 && pcapng_string_option_size(NULL) == 0,
+	      "string option sizes");
+	memset(ahead, 0xa5, sizeof(ahead));
+	pcapng_encode_string_option(ahead, PCAPNG_OPT_COMMENT, comments[0]);
+	pcapng_encode_string_option(ahead + 12, PCAPNG_OPT_COMMENT, comments[1]);
+	CHECK(ahead[20] == 0xa5, "encoded ahead: no byte past its size");
+	encoded[0] = (struct pcapng_option){ .data = ahead, .len = 12 };
+	encoded[1] = (struct pcapng_option){ .data = ahead + 12, .len = 8 };
+	encoded[2] = (struct pcapng_option){ .data = NULL, .len = 0 }; /* an empty one: none */
+	e.comments = NULL, e.ncomments = 0, e.encoded = encoded, e.nencoded = 3;
+	b.len = 0;
+	CHECK(pcapng_put_epb(&b, &e) == 0, "epb, comments encoded ahead");
+	check_bytes(&b, want, sizeof(want), "EPB, comments encoded ahead");
+	/* both kinds: the comments, then the options encoded ahead */
+	e.comments = comments, e.ncomments = 1, e.encoded = encoded + 1, e.nencoded = 1;
+	b.len = 0;
+	CHECK(pcapng_put_epb(&b, &e) == 0, "epb, comment and option encoded ahead");
+	check_bytes(&b, want, sizeof(want), "EPB, comment and option encoded ahead");
+	e.nencoded = 0;
 	/* without options: no end marker either */
 	b.len = 0;
 	e.flags = 0, e.has_pid_tid = false, e.ncomments = 0, e.data_len = 4;
