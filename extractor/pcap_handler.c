@@ -627,7 +627,8 @@ static int pcap_on_record(void *state, struct extract_ctx *ctx, const struct tr_
 				rec->frame_index);
 		return -EBADMSG;
 	}
-	if (pkt.data_len > pkt.orig_len || (pkt.family != 4 && pkt.family != 6)) {
+	if (pkt.data_len > pkt.orig_len || pkt.orig_len > PCAP_WIRE_LEN_MAX ||
+	    (pkt.family != 4 && pkt.family != 6)) {
 		fprintf(stderr,
 			"tracee-extract: malformed PACKET record (frame %" PRIu64
 			"): family %u, %zu bytes captured of %u\n",

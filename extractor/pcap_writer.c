@@ -25,6 +25,8 @@
 #define PCAP_FILE_SNAPLEN 262144
 _Static_assert(NULL_HEADER_LEN + PCAP_PACKET_MAX_BYTES <= PCAP_FILE_SNAPLEN,
 	       "a whole packet fits the file's snaplen");
+_Static_assert(PCAP_WIRE_LEN_MAX == UINT32_MAX - NULL_HEADER_LEN,
+	       "pcap_writer.h's wire length bound is the link header's");
 #define PCAPNG_USER_APPL "tracee-extract " TRACEE_REC_VERSION
 /*
  * pcapng: the bytes of blocks an open file gathers before they are
@@ -612,7 +614,7 @@ int pcap_files_packet(struct pcap_files *pf, size_t i, const struct pcap_packet 
 	int err;
 
 	if (pkt->caplen > PCAP_PACKET_MAX_BYTES || pkt->caplen > pkt->orig_len ||
-	    pkt->orig_len > UINT32_MAX - NULL_HEADER_LEN) {
+	    pkt->orig_len > PCAP_WIRE_LEN_MAX) {
 		snprintf(pf->errmsg, sizeof(pf->errmsg),
 			 "pcap: packet of %u captured bytes (wire length %u) does not fit %s",
 			 pkt->caplen, pkt->orig_len, f->archive_path);

@@ -50,6 +50,12 @@ struct pcap_files;
  * family word (what the recorder keeps at most).
  */
 #define PCAP_PACKET_MAX_BYTES TR_PACKET_MAX_BYTES
+/*
+ * The largest wire length a packet may claim: a record adds a 4-byte link
+ * header to it and says the sum in 32 bits. A trace that claims more is
+ * wrong about that packet (nothing on the wire is 4 GiB long).
+ */
+#define PCAP_WIRE_LEN_MAX (UINT32_MAX - 4u)
 
 enum pcap_format {
 	PCAP_FORMAT_PCAPNG,

@@ -56,6 +56,9 @@ PKT=4500001400010000401100000a0000010a000002
 	echo "packet time_ns=1 pid=7 tid=7 orig_len=300000 family=4 l4_proto=17 flags=7 comm=cut data=hex:$PKT"
 	echo "packet time_ns=2 pid=8 tid=8 orig_len=300000 family=4 l4_proto=17 flags=1 comm=huge data=fill:0x45:300000"
 	echo "packet time_ns=3 pid=9 tid=9 orig_len=20 family=4 l4_proto=17 flags=1 comm=fine data=hex:$PKT"
+	# a wire length no record can say once the link header is added: a record
+	# that cannot be true, skipped as such, not the end of the extraction
+	echo "packet time_ns=4 pid=10 tid=10 orig_len=4294967295 family=4 l4_proto=17 flags=1 comm=wire data=hex:$PKT"
 } | "$TOOLS/trace_builder" -o pkt.trc
 rc=0
 "$EXTRACT" --snaplen max pkt.trc -o pkt.tar 2>pkt.err || rc=$?
@@ -65,6 +68,8 @@ assert_eq "damaged pcaps" "pcap/commands/host/cut.pcap packet_cut
 pcap/commands/host/huge.pcap packet_cut
 pcap/single.pcap packet_cut" "$(jq -r '"\(.artifact) \(.kind)"' p/damage.jsonl | sort)"
 assert_eq "packets in single.pcap" 3 "$(tcpdump -r p/pcap/single.pcap 2>/dev/null | wc -l)"
+grep_quiet "malformed PACKET record .*4294967295" pkt.err || fail "the impossible packet is not named: $(cat pkt.err)"
+[ ! -e p/pcap/commands/host/wire.pcap ] || fail "the impossible packet has a pcap"
 # (-Y null: the packets, not tshark 4.0's frames for the Process Information Blocks)
 assert_eq "captured length of the huge packet" 262140 \
 	"$(tshark -r p/pcap/commands/host/huge.pcap -Y null -T fields -e frame.cap_len 2>/dev/null | awk '{ print $1 - 4 }')"
