@@ -14,7 +14,13 @@
 #     (bench/syscall_floor empty), what any program on these tracepoints costs;
 #   - tracee-rec -c write (one concern);
 #   - tracee-rec -c exec -c mem -c module -c bpf (target <= 1.15);
-#   - tracee-rec with every capture kind (target <= 1.25).
+#   - tracee-rec with every capture kind (target <= 1.25);
+#   - the last two again with TRACEE_REC_NO_SYSCALL_TRACEPOINTS set: the
+#     raw sys_enter/sys_exit dispatcher for every concern, next to the
+#     per-syscall tracepoints the recorder prefers (mem, module, bpf);
+#   - tracee-rec -c exec -c mem -c bpf: per-syscall tracepoints only on a
+#     kernel without module support (no syscalls/sys_enter_init_module,
+#     where module capture keeps to the raw tracepoints).
 # Each ratio is against the baseline and against the floor, on medians of
 # RUNS runs (default 5) that alternate the configurations, so a noisy
 # neighbour hurts all of them alike; the best runs' ratio is printed too.
@@ -57,11 +63,13 @@ fi
 
 loop_ns() { "${WORK_AT[@]}" "$LOOP" "$CALLS" | awk '{ print $6 }'; }
 
-# recorded NAME CAPTURE-ARGS...: one loop under a recorder, ns to t.NAME
+# recorded NAME CAPTURE-ARGS...: one loop under a recorder, ns to t.NAME;
+# a NAME ending in _raw runs it with the raw syscall tracepoints only
 recorded() {
-	local name=$1
+	local name=$1 raw=()
 	shift
-	"${REC_AT[@]}" "$REC" -v "$@" --scope comm=$NOBODY -o "$TMP/$name.trc" --force \
+	case $name in *_raw) raw=(env TRACEE_REC_NO_SYSCALL_TRACEPOINTS=1) ;; esac
+	"${raw[@]}" "${REC_AT[@]}" "$REC" -v "$@" --scope comm=$NOBODY -o "$TMP/$name.trc" --force \
 		2>"$TMP/$name.err" &
 	recpid=$!
 	for _ in $(seq 1200); do # up to a minute: a busy machine slows the verifier
@@ -78,7 +86,7 @@ recorded() {
 
 ALL=(-c write -c read -c exec -c mem -c module -c bpf -c network)
 EMMB=(-c exec -c mem -c module -c bpf)
-CONFIGS="base floor write emmb all"
+CONFIGS="base floor write emmb_raw emmb emb all_raw all"
 for c in $CONFIGS; do : >"$TMP/t.$c"; done
 loop_ns >/dev/null # warm-up: binaries into the cache
 for i in $(seq "$RUNS"); do
@@ -87,7 +95,10 @@ for i in $(seq "$RUNS"); do
 		awk '{ print $6 }' >>"$TMP/t.floor"
 	[ -s "$TMP/t.floor" ] || { cat "$TMP/floor.err"; exit 1; }
 	recorded write -c write
+	recorded emmb_raw "${EMMB[@]}"
 	recorded emmb "${EMMB[@]}"
+	recorded emb -c exec -c mem -c bpf
+	recorded all_raw "${ALL[@]}"
 	recorded all "${ALL[@]}"
 done
 
@@ -108,8 +119,15 @@ line() { # NAME LABEL [TARGET]
 printf '   %-34s %4s ns/call\n' "no recorder" "$(per_call "$base")"
 line floor "empty sys_enter+sys_exit pair"
 line write "tracee-rec -c write"
-line emmb "tracee-rec -c exec,mem,module,bpf" 1.15
-line all "tracee-rec, every capture kind" 1.25
-# which path the recorder took (its -v line), so figures are not compared across paths unknowingly
-path=$(grep -h -m1 '^tracee-rec: syscall' "$TMP/all.err" || true)
-echo "   ${path:-the recorder printed no syscall dispatch line (a build before the dispatcher)}"
+line emmb_raw "-c exec,mem,module,bpf, raw only" 1.15
+line emmb "-c exec,mem,module,bpf" 1.15
+line emb "-c exec,mem,bpf" 1.15
+line all_raw "every capture kind, raw only" 1.25
+line all "every capture kind" 1.25
+# which path each concern took (the recorder's -v lines), so figures are not compared across
+# paths unknowingly
+for c in emmb_raw emmb; do
+	echo "   $c:"
+	grep -h '^tracee-rec: syscall' "$TMP/$c.err" | sed 's/^tracee-rec: syscall programs: /     /' ||
+		echo "     no syscall programs line (a build before the dispatcher)"
+done

@@ -3,7 +3,11 @@
  * BPF program loads: at the entry of bpf(BPF_PROG_LOAD, attr, size) read the
  * caller's union bpf_attr, then its instructions (insn_cnt * 8 bytes) in
  * chunks; at exit report the result (the program fd or -errno).
- * Tracee hooks security_bpf with a kprobe; we use syscall tracepoints only.
+ * Tracee hooks security_bpf with a kprobe; we use syscall tracepoints only:
+ * bpf_tp_enter/exit on syscalls/sys_enter_bpf and sys_exit_bpf where
+ * tracefs has them, which no other syscall pays for, else
+ * bpf_sys_enter/exit on tp_btf/sys_enter and sys_exit. One logic for both;
+ * the recorder loads one pair (recorder/bpf_capture.c).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -18,6 +22,7 @@
 #include "bpf/load_results.bpf.h"
 #include "bpf/user_chunks.bpf.h"
 #include "bpf/syscall_dispatch.bpf.h"
+#include "bpf/syscall_args.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -57,20 +62,21 @@ static int copy_insn_chunk(__u32 index, void *data)
 }
 
 /* A bpf(BPF_PROG_LOAD) of an in-scope task: its instructions. */
-static __always_inline void on_sys_enter(struct pt_regs *regs, long id)
+static __always_inline void on_sys_enter(const struct syscall_args *sa)
 {
+	long id = sa->nr;
 	struct prog_load_attr attr = {};
 	struct insn_copy ic = {};
 	__u64 uattr, size;
 	__u32 cnt;
 
-	if (id != NR_bpf || PT_REGS_PARM1_SYSCALL(regs) != CMD_PROG_LOAD)
+	if (id != NR_bpf || sa->arg[0] != CMD_PROG_LOAD)
 		return;
 	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
 		return;
 
-	uattr = PT_REGS_PARM2_SYSCALL(regs);
-	size = PT_REGS_PARM3_SYSCALL(regs);
+	uattr = sa->arg[1];
+	size = sa->arg[2];
 	/* The kernel zero-fills what the caller's (older) attr does not cover. */
 	if (size >= sizeof(attr)) {
 		if (bpf_probe_read_user(&attr, sizeof(attr), (void *)uattr)) {
@@ -100,10 +106,19 @@ static __always_inline void on_sys_enter(struct pt_regs *regs, long id)
 	load_started(&ic.head.hdr, id);
 }
 
+/* The result of a load noted at entry. */
+static __always_inline void on_sys_exit(long id, long ret)
+{
+	if (id == NR_bpf)
+		load_finished(ret, EV_SYSCALL_RESULT, 0, LOSS_RINGBUF_BPF);
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(bpf_sys_enter, struct pt_regs *regs, long id)
 {
-	on_sys_enter(regs, id);
+	struct syscall_args sa = syscall_args_of_regs(regs, id);
+
+	on_sys_enter(&sa);
 	dispatch_enter_next(ctx, id, DISPATCH_BPF);
 	return 0;
 }
@@ -113,8 +128,24 @@ int BPF_PROG(bpf_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = syscall_nr_of(regs);
 
-	if (id == NR_bpf)
-		load_finished(ret, EV_SYSCALL_RESULT, 0, LOSS_RINGBUF_BPF);
+	on_sys_exit(id, ret);
 	dispatch_exit_next(ctx, id, DISPATCH_BPF);
+	return 0;
+}
+
+/* Attached by the recorder to syscalls/sys_enter_bpf and sys_exit_bpf (BPF_CAPTURE_EVENTS). */
+SEC("tracepoint")
+int bpf_tp_enter(struct syscall_event_enter *ctx)
+{
+	struct syscall_args sa = syscall_args_of_event(ctx, 3);
+
+	on_sys_enter(&sa);
+	return 0;
+}
+
+SEC("tracepoint")
+int bpf_tp_exit(struct syscall_event_exit *ctx)
+{
+	on_sys_exit(ctx->nr, ctx->ret);
 	return 0;
 }

@@ -16,6 +16,8 @@
  * bpf/syscall_nr.h): the recorder's syscall dispatcher runs them for these only.
  */
 #define BPF_CAPTURE_SYSCALLS NR_bpf
+/* The same by its tracefs name: bpf_tp_enter/exit's events. */
+#define BPF_CAPTURE_EVENTS "bpf"
 
 #define BPF_INSN_SIZE 8
 #define BPF_PROG_NAME_LEN 16

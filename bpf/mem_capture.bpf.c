@@ -5,8 +5,13 @@
  * page per ring buffer sample, for as many pages as the region has. Also
  * report mmap/mprotect calls that ask for write and execute at once.
  *
- * Runs at tp_btf/sys_enter: our kernels allow no kprobes. The region's old
- * protection comes from bpf_find_vma. Needs kernel 5.17 (bpf_find_vma, bpf_loop).
+ * Runs at syscall entry: our kernels allow no kprobes. Two programs, one
+ * logic (on_sys_enter): mem_tp_enter on the per-syscall tracepoints of
+ * these syscalls, where tracefs has them, which no other syscall pays
+ * for; mem_sys_enter on tp_btf/sys_enter (run by the syscall dispatcher)
+ * otherwise. The recorder loads one of the two (recorder/mem_capture.c).
+ * The region's old protection comes from bpf_find_vma. Needs kernel 5.17
+ * (bpf_find_vma, bpf_loop).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -19,6 +24,7 @@
 #include "bpf/scope.bpf.h"
 #include "bpf/mem_capture.h"
 #include "bpf/syscall_dispatch.bpf.h"
+#include "bpf/syscall_args.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -199,8 +205,9 @@ static __noinline int capture_if_unpacked(__u64 addr, __u64 len, __u32 prot, __u
 }
 
 /* The syscalls of MEM_CAPTURE_SYSCALLS, at entry. */
-static __always_inline void on_sys_enter(struct pt_regs *regs, long id)
+static __always_inline void on_sys_enter(const struct syscall_args *sa)
 {
+	long id = sa->nr;
 	__u64 addr, len;
 	__u32 prot;
 
@@ -208,17 +215,18 @@ static __always_inline void on_sys_enter(struct pt_regs *regs, long id)
 		return;
 	/*
 	 * Runs on every mprotect of every process: the cheapest tests first.
-	 * The arguments are plain loads from the typed regs (x86), and a call
-	 * that asks for no execute right is done with before the scope lookup.
+	 * The arguments are plain loads (from the typed regs or the event's
+	 * record), and a call that asks for no execute right is done with
+	 * before the scope lookup.
 	 */
-	prot = PT_REGS_PARM3_SYSCALL(regs);
+	prot = sa->arg[2];
 	if (!(prot & MEM_PROT_EXEC))
 		return;
 	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
 		return;
 
-	addr = PT_REGS_PARM1_SYSCALL(regs);
-	len = PT_REGS_PARM2_SYSCALL(regs);
+	addr = sa->arg[0];
+	len = sa->arg[1];
 	if (prot & MEM_PROT_WRITE)
 		report_wx(addr, len, prot, id);
 	if (id == NR_mmap)
@@ -229,7 +237,22 @@ static __always_inline void on_sys_enter(struct pt_regs *regs, long id)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(mem_sys_enter, struct pt_regs *regs, long id)
 {
-	on_sys_enter(regs, id);
+	struct syscall_args sa = syscall_args_of_regs(regs, id);
+
+	on_sys_enter(&sa);
 	dispatch_enter_next(ctx, id, DISPATCH_MEM);
+	return 0;
+}
+
+/*
+ * Attached by the recorder to syscalls/sys_enter_<name> for each name of
+ * MEM_CAPTURE_EVENTS; reads 3 arguments, as many as mprotect has.
+ */
+SEC("tracepoint")
+int mem_tp_enter(struct syscall_event_enter *ctx)
+{
+	struct syscall_args sa = syscall_args_of_event(ctx, 3);
+
+	on_sys_enter(&sa);
 	return 0;
 }

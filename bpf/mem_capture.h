@@ -18,6 +18,12 @@
  * recorder's syscall dispatcher runs the program for these only.
  */
 #define MEM_CAPTURE_SYSCALLS NR_mprotect, NR_pkey_mprotect, NR_mmap
+/*
+ * The same syscalls by their tracefs names (syscalls/sys_enter_<name>),
+ * in the same order: where the kernel has these per-syscall tracepoints,
+ * mem_tp_enter is attached to them instead (recorder/syscall_tracepoints.h).
+ */
+#define MEM_CAPTURE_EVENTS "mprotect", "pkey_mprotect", "mmap"
 
 /* PROT_* bits; the low bits of vm_flags (VM_READ/WRITE/EXEC) have the same values. */
 #define MEM_PROT_READ 0x1

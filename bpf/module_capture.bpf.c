@@ -8,6 +8,12 @@
  * Tracee reads the image in security_kernel_post_read_file (a kprobe); we
  * have only syscall tracepoints, and on our kernels modules are
  * compiled out, yet sys_enter still sees every attempt.
+ *
+ * Two pairs of programs, one logic: module_tp_enter/exit on the
+ * per-syscall tracepoints of init_module and finit_module where tracefs
+ * has them (a kernel without module support has not: its sys_enter still
+ * sees the attempts, so the raw pair is used there), module_sys_enter/exit
+ * on tp_btf/sys_enter and sys_exit otherwise. The recorder loads one pair.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -23,6 +29,7 @@
 #include "bpf/load_results.bpf.h"
 #include "bpf/user_chunks.bpf.h"
 #include "bpf/syscall_dispatch.bpf.h"
+#include "bpf/syscall_args.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -96,9 +103,10 @@ static void report_module_file(const struct event_header *hdr, __u32 fd, __u32 n
 }
 
 /* An init_module or finit_module of an in-scope task: its image, or its file. */
-static __always_inline void on_sys_enter(struct pt_regs *regs, long id)
+static __always_inline void on_sys_enter(const struct syscall_args *sa)
 {
 	struct event_header hdr;
+	long id = sa->nr;
 
 	if (id != NR_init_module && id != NR_finit_module)
 		return;
@@ -107,17 +115,26 @@ static __always_inline void on_sys_enter(struct pt_regs *regs, long id)
 
 	fill_event_header(&hdr, EV_MODULE_LOAD, 0);
 	if (id == NR_init_module)
-		capture_image(&hdr, PT_REGS_PARM1_SYSCALL(regs), PT_REGS_PARM2_SYSCALL(regs), id);
+		capture_image(&hdr, sa->arg[0], sa->arg[1], id);
 	else
-		report_module_file(&hdr, PT_REGS_PARM1_SYSCALL(regs), id);
+		report_module_file(&hdr, sa->arg[0], id);
 
 	load_started(&hdr, id);
+}
+
+/* The result of a load noted at entry. */
+static __always_inline void on_sys_exit(long id, long ret)
+{
+	if (id == NR_init_module || id == NR_finit_module)
+		load_finished(ret, EV_MODULE_LOAD, MODULE_LOAD_RESULT, LOSS_RINGBUF_MODULE);
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(module_sys_enter, struct pt_regs *regs, long id)
 {
-	on_sys_enter(regs, id);
+	struct syscall_args sa = syscall_args_of_regs(regs, id);
+
+	on_sys_enter(&sa);
 	dispatch_enter_next(ctx, id, DISPATCH_MODULE);
 	return 0;
 }
@@ -127,8 +144,28 @@ int BPF_PROG(module_sys_exit, struct pt_regs *regs, long ret)
 {
 	long id = syscall_nr_of(regs);
 
-	if (id == NR_init_module || id == NR_finit_module)
-		load_finished(ret, EV_MODULE_LOAD, MODULE_LOAD_RESULT, LOSS_RINGBUF_MODULE);
+	on_sys_exit(id, ret);
 	dispatch_exit_next(ctx, id, DISPATCH_MODULE);
+	return 0;
+}
+
+/*
+ * Attached by the recorder to syscalls/sys_enter_<name> and sys_exit_<name>
+ * for each name of MODULE_CAPTURE_EVENTS; 2 arguments are read (both
+ * syscalls have 3).
+ */
+SEC("tracepoint")
+int module_tp_enter(struct syscall_event_enter *ctx)
+{
+	struct syscall_args sa = syscall_args_of_event(ctx, 2);
+
+	on_sys_enter(&sa);
+	return 0;
+}
+
+SEC("tracepoint")
+int module_tp_exit(struct syscall_event_exit *ctx)
+{
+	on_sys_exit(ctx->nr, ctx->ret);
 	return 0;
 }

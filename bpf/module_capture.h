@@ -22,6 +22,8 @@
  * bpf/syscall_nr.h): the recorder's syscall dispatcher runs them for these only.
  */
 #define MODULE_CAPTURE_SYSCALLS NR_init_module, NR_finit_module
+/* The same by their tracefs names, in the same order: module_tp_enter/exit's events. */
+#define MODULE_CAPTURE_EVENTS "init_module", "finit_module"
 
 /* What every EV_MODULE_CHUNK sample of one init_module image carries. */
 struct module_chunk_head {

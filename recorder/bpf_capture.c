@@ -22,11 +22,19 @@
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
 #include "recorder/syscall_dispatch.h"
+#include "recorder/syscall_tracepoints.h"
 
 struct bpf_capture {
 	struct bpf_capture_bpf *skel;
 	struct recorder *rec;
+	bool per_syscall; /* bpf_tp_enter/exit on per-syscall tracepoints, not bpf_sys_enter/exit */
 };
+
+static const unsigned int bpf_syscalls[] = { BPF_CAPTURE_SYSCALLS };
+static const char *const bpf_events[] = { BPF_CAPTURE_EVENTS };
+#define BPF_SYSCALL_COUNT (sizeof(bpf_syscalls) / sizeof(bpf_syscalls[0]))
+_Static_assert(sizeof(bpf_events) / sizeof(bpf_events[0]) == BPF_SYSCALL_COUNT,
+	       "BPF_CAPTURE_EVENTS must name the syscalls of BPF_CAPTURE_SYSCALLS");
 
 static bool bpf_wanted(const struct capture_options *opts)
 {
@@ -44,8 +52,16 @@ static int bpf_open(struct recorder *rec, void **state)
 	bc->rec = rec;
 	bc->skel = bpf_capture_bpf__open();
 	err = probe_skeleton_opened(rec, bc->skel ? bc->skel->obj : NULL, "bpf capture");
-	if (!err)
-		err = syscall_dispatch_join(rec, bc->skel->obj);
+	if (err)
+		goto cleanup;
+	bc->per_syscall = syscall_tracepoints_usable(rec, "bpf capture", bpf_events,
+						     BPF_SYSCALL_COUNT, true);
+	/* one pair of programs is loaded: the other would cost its verification only */
+	bpf_program__set_autoload(bc->skel->progs.bpf_tp_enter, bc->per_syscall);
+	bpf_program__set_autoload(bc->skel->progs.bpf_tp_exit, bc->per_syscall);
+	bpf_program__set_autoload(bc->skel->progs.bpf_sys_enter, !bc->per_syscall);
+	bpf_program__set_autoload(bc->skel->progs.bpf_sys_exit, !bc->per_syscall);
+	err = bc->per_syscall ? 0 : syscall_dispatch_join(rec, bc->skel->obj);
 	if (err < 0)
 		goto cleanup;
 	bc->skel->rodata->dispatch_chained = err;
@@ -61,19 +77,24 @@ cleanup:
 
 static int bpf_load(void *state)
 {
-	static const unsigned int syscalls[] = { BPF_CAPTURE_SYSCALLS };
-	const size_t n = sizeof(syscalls) / sizeof(syscalls[0]);
 	struct bpf_capture *bc = state;
+	struct bpf_capture_bpf *skel = bc->skel;
 	int err;
 
-	err = probe_skeleton_load(bc->rec, bc->skel->skeleton, "bpf capture",
+	err = probe_skeleton_load(bc->rec, skel->skeleton, "bpf capture",
 				  "kernel 5.17 for bpf_loop");
-	if (!err)
-		err = syscall_dispatch_add(bc->rec, DISPATCH_BPF, bc->skel->progs.bpf_sys_enter,
-					   false, syscalls, n);
-	if (!err)
-		err = syscall_dispatch_add(bc->rec, DISPATCH_BPF, bc->skel->progs.bpf_sys_exit,
-					   true, syscalls, n);
+	if (!err && bc->per_syscall)
+		err = syscall_tracepoints_add(bc->rec, skel->progs.bpf_tp_enter, false,
+					      bpf_events, BPF_SYSCALL_COUNT);
+	if (!err && bc->per_syscall)
+		err = syscall_tracepoints_add(bc->rec, skel->progs.bpf_tp_exit, true,
+					      bpf_events, BPF_SYSCALL_COUNT);
+	if (!err && !bc->per_syscall)
+		err = syscall_dispatch_add(bc->rec, DISPATCH_BPF, skel->progs.bpf_sys_enter, false,
+					   bpf_syscalls, BPF_SYSCALL_COUNT);
+	if (!err && !bc->per_syscall)
+		err = syscall_dispatch_add(bc->rec, DISPATCH_BPF, skel->progs.bpf_sys_exit, true,
+					   bpf_syscalls, BPF_SYSCALL_COUNT);
 	return err;
 }
 

@@ -20,11 +20,19 @@
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
 #include "recorder/syscall_dispatch.h"
+#include "recorder/syscall_tracepoints.h"
 
 struct mem_capture {
 	struct mem_capture_bpf *skel;
 	struct recorder *rec;
+	bool per_syscall; /* mem_tp_enter on per-syscall tracepoints, not mem_sys_enter */
 };
+
+static const unsigned int mem_syscalls[] = { MEM_CAPTURE_SYSCALLS };
+static const char *const mem_events[] = { MEM_CAPTURE_EVENTS };
+#define MEM_SYSCALL_COUNT (sizeof(mem_syscalls) / sizeof(mem_syscalls[0]))
+_Static_assert(sizeof(mem_events) / sizeof(mem_events[0]) == MEM_SYSCALL_COUNT,
+	       "MEM_CAPTURE_EVENTS must name the syscalls of MEM_CAPTURE_SYSCALLS");
 
 static bool mem_wanted(const struct capture_options *opts)
 {
@@ -42,8 +50,14 @@ static int mem_open(struct recorder *rec, void **state)
 	mc->rec = rec;
 	mc->skel = mem_capture_bpf__open();
 	err = probe_skeleton_opened(rec, mc->skel ? mc->skel->obj : NULL, "mem capture");
-	if (!err)
-		err = syscall_dispatch_join(rec, mc->skel->obj);
+	if (err)
+		goto cleanup;
+	mc->per_syscall = syscall_tracepoints_usable(rec, "mem capture", mem_events,
+						     MEM_SYSCALL_COUNT, false);
+	/* one program of the two is loaded: the other would cost its verification only */
+	bpf_program__set_autoload(mc->skel->progs.mem_tp_enter, mc->per_syscall);
+	bpf_program__set_autoload(mc->skel->progs.mem_sys_enter, !mc->per_syscall);
+	err = mc->per_syscall ? 0 : syscall_dispatch_join(rec, mc->skel->obj);
 	if (err < 0)
 		goto cleanup;
 	mc->skel->rodata->dispatch_chained = err;
@@ -59,7 +73,6 @@ cleanup:
 
 static int mem_load(void *state)
 {
-	static const unsigned int syscalls[] = { MEM_CAPTURE_SYSCALLS };
 	struct mem_capture *mc = state;
 	int err;
 
@@ -67,8 +80,11 @@ static int mem_load(void *state)
 				  "kernel 5.17 for bpf_find_vma and bpf_loop");
 	if (err)
 		return err;
+	if (mc->per_syscall)
+		return syscall_tracepoints_add(mc->rec, mc->skel->progs.mem_tp_enter, false,
+					       mem_events, MEM_SYSCALL_COUNT);
 	return syscall_dispatch_add(mc->rec, DISPATCH_MEM, mc->skel->progs.mem_sys_enter, false,
-				    syscalls, sizeof(syscalls) / sizeof(syscalls[0]));
+				    mem_syscalls, MEM_SYSCALL_COUNT);
 }
 
 static int mem_attach(void *state)

@@ -33,6 +33,7 @@
 #include "recorder/probe_skeleton.h"
 #include "recorder/recorder.h"
 #include "recorder/syscall_dispatch.h"
+#include "recorder/syscall_tracepoints.h"
 
 /* Size of the MODULE_CHUNK records made from a file (a frame holds ~1 MiB). */
 #define FILE_CHUNK_SIZE (64 * 1024)
@@ -45,8 +46,15 @@
 struct module_capture {
 	struct module_capture_bpf *skel;
 	struct recorder *rec;
+	bool per_syscall; /* module_tp_enter/exit on per-syscall tracepoints, not module_sys_enter/exit */
 	uint8_t buf[FILE_CHUNK_SIZE];
 };
+
+static const unsigned int module_syscalls[] = { MODULE_CAPTURE_SYSCALLS };
+static const char *const module_events[] = { MODULE_CAPTURE_EVENTS };
+#define MODULE_SYSCALL_COUNT (sizeof(module_syscalls) / sizeof(module_syscalls[0]))
+_Static_assert(sizeof(module_events) / sizeof(module_events[0]) == MODULE_SYSCALL_COUNT,
+	       "MODULE_CAPTURE_EVENTS must name the syscalls of MODULE_CAPTURE_SYSCALLS");
 
 static bool module_wanted(const struct capture_options *opts)
 {
@@ -89,8 +97,16 @@ static int module_open(struct recorder *rec, void **state)
 	mc->rec = rec;
 	mc->skel = module_capture_bpf__open();
 	err = probe_skeleton_opened(rec, mc->skel ? mc->skel->obj : NULL, "module capture");
-	if (!err)
-		err = syscall_dispatch_join(rec, mc->skel->obj);
+	if (err)
+		goto cleanup;
+	mc->per_syscall = syscall_tracepoints_usable(rec, "module capture", module_events,
+						     MODULE_SYSCALL_COUNT, true);
+	/* one pair of programs is loaded: the other would cost its verification only */
+	bpf_program__set_autoload(mc->skel->progs.module_tp_enter, mc->per_syscall);
+	bpf_program__set_autoload(mc->skel->progs.module_tp_exit, mc->per_syscall);
+	bpf_program__set_autoload(mc->skel->progs.module_sys_enter, !mc->per_syscall);
+	bpf_program__set_autoload(mc->skel->progs.module_sys_exit, !mc->per_syscall);
+	err = mc->per_syscall ? 0 : syscall_dispatch_join(rec, mc->skel->obj);
 	if (err < 0)
 		goto cleanup;
 	mc->skel->rodata->dispatch_chained = err;
@@ -107,19 +123,24 @@ cleanup:
 
 static int module_load(void *state)
 {
-	static const unsigned int syscalls[] = { MODULE_CAPTURE_SYSCALLS };
-	const size_t n = sizeof(syscalls) / sizeof(syscalls[0]);
 	struct module_capture *mc = state;
+	struct module_capture_bpf *skel = mc->skel;
 	int err;
 
-	err = probe_skeleton_load(mc->rec, mc->skel->skeleton, "module capture",
+	err = probe_skeleton_load(mc->rec, skel->skeleton, "module capture",
 				  "kernel 5.17 for bpf_loop");
-	if (!err)
-		err = syscall_dispatch_add(mc->rec, DISPATCH_MODULE,
-					   mc->skel->progs.module_sys_enter, false, syscalls, n);
-	if (!err)
-		err = syscall_dispatch_add(mc->rec, DISPATCH_MODULE,
-					   mc->skel->progs.module_sys_exit, true, syscalls, n);
+	if (!err && mc->per_syscall)
+		err = syscall_tracepoints_add(mc->rec, skel->progs.module_tp_enter, false,
+					      module_events, MODULE_SYSCALL_COUNT);
+	if (!err && mc->per_syscall)
+		err = syscall_tracepoints_add(mc->rec, skel->progs.module_tp_exit, true,
+					      module_events, MODULE_SYSCALL_COUNT);
+	if (!err && !mc->per_syscall)
+		err = syscall_dispatch_add(mc->rec, DISPATCH_MODULE, skel->progs.module_sys_enter, false,
+					   module_syscalls, MODULE_SYSCALL_COUNT);
+	if (!err && !mc->per_syscall)
+		err = syscall_dispatch_add(mc->rec, DISPATCH_MODULE, skel->progs.module_sys_exit, true,
+					   module_syscalls, MODULE_SYSCALL_COUNT);
 	return err;
 }
 

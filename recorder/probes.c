@@ -6,7 +6,10 @@
  * syscall dispatcher comes next, before every concern with syscall
  * programs: they join it when they are opened, after it is loaded, and it
  * decides, before they attach, whether it runs their programs or they
- * attach them (recorder/syscall_dispatch.h).
+ * attach them (recorder/syscall_dispatch.h). The per-syscall tracepoints
+ * come after it, before the concerns too: a concern asks them, when it is
+ * opened, whether its syscalls can be hooked there instead
+ * (recorder/syscall_tracepoints.h).
  * To add a concern: one extern line and one table entry.
  */
 #include <stddef.h>
@@ -15,6 +18,7 @@
 
 extern const struct probe process_tracker_probe;
 extern const struct probe syscall_dispatch_probe;
+extern const struct probe syscall_tracepoints_probe;
 extern const struct probe file_io_probe;
 extern const struct probe net_capture_probe;
 extern const struct probe mem_capture_probe;
@@ -24,6 +28,7 @@ extern const struct probe bpf_capture_probe;
 const struct probe *const recorder_probes[] = {
 	&process_tracker_probe,
 	&syscall_dispatch_probe,
+	&syscall_tracepoints_probe,
 	&file_io_probe,
 	&net_capture_probe,
 	&mem_capture_probe,

@@ -13,6 +13,7 @@
 
 struct bpf_object;
 struct syscall_dispatch;
+struct syscall_tracepoints;
 struct tr_writer;
 
 struct recorder {
@@ -28,6 +29,8 @@ struct recorder {
 	uint32_t self_pid;
 	/* the syscall dispatcher, which concerns join (recorder/syscall_dispatch.h) */
 	struct syscall_dispatch *dispatch;
+	/* per-syscall tracepoints, which concerns use where they can (recorder/syscall_tracepoints.h) */
+	struct syscall_tracepoints *tracepoints;
 	/* why a probe's setup failed (recorder_fail); "" while nothing failed */
 	char failure[512];
 };

@@ -22,6 +22,7 @@
 #include "recorder/probe.h"
 #include "recorder/recorder.h"
 #include "recorder/syscall_dispatch.h"
+#include "recorder/syscall_tracepoints.h"
 #include "syscall_dispatch.skel.h"
 
 _Static_assert(DISPATCH_CONCERNS <= 16, "a concern's entry and exit bits share one 32-bit word");
@@ -257,8 +258,12 @@ static int dispatch_attach(void *state)
 		return 0;
 	if (!d->nhooks) {
 		if (d->rec->opts->verbose)
-			fprintf(stderr, "tracee-rec: syscall programs: none (no capture asked for "
-					"looks at syscalls)\n");
+			fprintf(stderr, "tracee-rec: syscall programs: no raw sys_enter/sys_exit "
+					"program (%s)\n",
+				syscall_tracepoints_count(d->rec)
+					? "the captures that look at syscalls all use "
+					  "per-syscall tracepoints"
+					: "no capture asked for looks at syscalls");
 		return 0;
 	}
 	for (size_t i = 0; i < d->nhooks; i++) {

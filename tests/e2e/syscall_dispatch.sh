@@ -15,8 +15,12 @@
 # - with TRACEE_REC_NO_SYSCALL_DISPATCH (the path taken when the dispatcher
 #   cannot load) -v says so, each concern attaches its own programs (7 for
 #   those five kinds), and the same mmap gives the same evidence.
+# Every concern is kept on the raw tracepoints here
+# (TRACEE_REC_NO_SYSCALL_TRACEPOINTS): mem, module and bpf prefer per-syscall
+# tracepoints where the kernel has them, tested in syscall_tracepoints.sh.
 . "$(dirname "$0")/../lib.sh"
 require_bpf
+export TRACEE_REC_NO_SYSCALL_TRACEPOINTS=1
 command -v bpftool >/dev/null || fail "bpftool is missing (make deps)"
 command -v python3 >/dev/null || fail "python3 is missing (make deps)"
 NOBODY=trc-none-$$ # a comm no process has: the link counts need no workload
