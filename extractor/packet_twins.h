@@ -63,7 +63,7 @@ struct twin_limits {
 };
 
 #define TWIN_DEFAULT_MAX_HELD 16384
-#define TWIN_DEFAULT_MAX_BYTES (32u << 20)
+#define TWIN_DEFAULT_MAX_BYTES (16u << 20) /* with the rest, within the extractor's 64 MiB */
 #define TWIN_DEFAULT_WINDOW_NS 100000000ull /* 100 ms; twins are microseconds apart */
 
 /* No packet to attach to (twin_line_hold()). */

@@ -9,11 +9,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <search.h>
+#include <limits.h>
 
 #include <pcap/pcap.h>
 
 #include "extractor/pcap_writer.h"
+#include "extractor/sha256.h"
+#include "extractor/spill.h"
+#include "extractor/spill_table.h"
 #include "extractor/spool.h"
 #include "format/le.h"
 
@@ -39,9 +42,14 @@ _Static_assert(PCAP_WIRE_LEN_MAX == UINT32_MAX - NULL_HEADER_LEN,
 #define PCAPNG_IF_NAME "tracee"
 #define PCAPNG_IF_COMMENT "tracee packet capture"
 
+/*
+ * A pcap file's record, in a table in the spill (a trace can make millions
+ * of per-process files), found by the SHA-256 of its archive path; its
+ * spool file is named by its index (spool_name).
+ */
 struct pcap_file {
-	char *archive_path;
-	char *spool_path;
+	uint8_t key[SHA256_DIGEST_LEN]; /* of archive_path */
+	char *archive_path;		 /* in the spill */
 	size_t index;
 	FILE *fp;	       /* classic pcap: NULL while closed */
 	pcap_dumper_t *dumper; /* classic pcap: the libpcap writer over fp */
@@ -54,7 +62,6 @@ struct pcap_file {
 	 * need no lookup, the two owners of a packet written once neither
 	 */
 	uint32_t recent[2];
-	struct pcap_file *hash_next;
 	struct pcap_file *lru_prev, *lru_next; /* open files, most recent first */
 };
 
@@ -65,26 +72,30 @@ struct pcap_file {
 struct pcap_files {
 	enum pcap_format format;
 	pcap_t *dead; /* classic: DLT_NULL, ns timestamps, only for writing */
-	void *described; /* pcapng: (file index << 32 | proc_id) of the PIBs written, uint64_t * */
+	struct spill *spill;
+	struct spill_table *files;     /* struct pcap_file, in creation order */
+	struct spill_table *described; /* pcapng: file index << 32 | proc_id of the PIBs written */
 	char *dir;
 	int lock_fd; /* LOCK_EX on dir/lock for as long as the directory is ours */
-	struct pcap_file **files; /* creation order */
-	size_t count, cap;
-	struct pcap_file **buckets;
-	size_t nbuckets;
+	size_t count;
 	struct pcap_file *lru_head, *lru_tail;
 	unsigned int max_open, open_now, open_peak;
 	uint8_t frame[NULL_HEADER_LEN + PCAP_PACKET_MAX_BYTES]; /* classic: one record */
 	char errmsg[512];
 };
 
-static uint64_t hash_str(const char *s)
+/* File i's record. */
+static struct pcap_file *file_at(const struct pcap_files *pf, size_t i)
 {
-	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+	return spill_table_at(pf->files, i);
+}
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
+/* The spool file of f, named by its number, in buf. */
+static const char *spool_name(const struct pcap_files *pf, const struct pcap_file *f, char *buf,
+			      size_t len)
+{
+	snprintf(buf, len, "%s/%zu.pcap", pf->dir, f->index);
+	return buf;
 }
 
 /* The spool directory a signal handler must remove (one extraction per process). */
@@ -190,12 +201,22 @@ struct pcap_files *pcap_files_new(const char *spool_dir, unsigned int max_open,
 	}
 	signal_victim = pf;
 	pf->max_open = max_open ? max_open : PCAP_FILES_DEFAULT_OPEN;
-	pf->nbuckets = 256;
-	pf->buckets = calloc(pf->nbuckets, sizeof(*pf->buckets));
+	pf->spill = spill_new(spool_dir);
+	pf->files = pf->spill ? spill_table_new(pf->spill, sizeof(struct pcap_file), 0,
+						SHA256_DIGEST_LEN)
+			      : NULL;
+	pf->described = pf->files ? spill_table_new(pf->spill, sizeof(uint64_t), 0,
+						    sizeof(uint64_t))
+				  : NULL;
+	if (!pf->described) {
+		snprintf(err, errlen, "pcap: cannot keep the files' records in %s: %s", spool_dir,
+			 strerror(errno));
+		goto fail;
+	}
 	if (format == PCAP_FORMAT_PCAP)
 		pf->dead = pcap_open_dead_with_tstamp_precision(DLT_NULL, PCAP_FILE_SNAPLEN,
 								PCAP_TSTAMP_PRECISION_NANO);
-	if (!pf->buckets || (format == PCAP_FORMAT_PCAP && !pf->dead)) {
+	if (format == PCAP_FORMAT_PCAP && !pf->dead) {
 		snprintf(err, errlen, "pcap: out of memory");
 		goto fail;
 	}
@@ -279,8 +300,10 @@ static bool is_open(const struct pcap_file *f)
 
 static int write_failed(struct pcap_files *pf, const struct pcap_file *f, int err)
 {
-	snprintf(pf->errmsg, sizeof(pf->errmsg), "pcap: cannot write %s (spool file %s): %s",
-		 f->archive_path, f->spool_path, strerror(-err));
+	char spool[PATH_MAX];
+
+	snprintf(pf->errmsg, sizeof(pf->errmsg), "pcap: cannot write %s (spool file %.200s): %s",
+		 f->archive_path, spool_name(pf, f, spool, sizeof(spool)), strerror(-err));
 	return err;
 }
 
@@ -336,67 +359,27 @@ static int close_file(struct pcap_files *pf, struct pcap_file *f)
 	return err;
 }
 
-static struct pcap_file *find_file(struct pcap_files *pf, const char *path)
+static struct pcap_file *find_file(struct pcap_files *pf, const char *path,
+				   uint8_t key[SHA256_DIGEST_LEN])
 {
-	struct pcap_file *f;
-
-	for (f = pf->buckets[hash_str(path) % pf->nbuckets]; f; f = f->hash_next)
-		if (strcmp(f->archive_path, path) == 0)
-			return f;
-	return NULL;
+	sha256_digest(path, strlen(path), key);
+	return spill_table_find(pf->files, key);
 }
 
-static int grow_hash(struct pcap_files *pf)
+static struct pcap_file *add_file(struct pcap_files *pf, const char *path,
+				  const uint8_t key[SHA256_DIGEST_LEN])
 {
-	size_t n = pf->nbuckets * 2, i;
-	struct pcap_file **b = calloc(n, sizeof(*b));
+	size_t n = strlen(path);
+	struct pcap_file *f = spill_table_add(pf->files, key);
 
-	if (!b)
-		return -ENOMEM;
-	for (i = 0; i < pf->count; i++) {
-		struct pcap_file *f = pf->files[i];
-		size_t h = hash_str(f->archive_path) % n;
-
-		f->hash_next = b[h];
-		b[h] = f;
-	}
-	free(pf->buckets);
-	pf->buckets = b;
-	pf->nbuckets = n;
-	return 0;
-}
-
-static struct pcap_file *add_file(struct pcap_files *pf, const char *path)
-{
-	struct pcap_file *f;
-	size_t h;
-
-	if (pf->count == pf->cap) {
-		size_t cap = pf->cap ? pf->cap * 2 : 64;
-		struct pcap_file **files = realloc(pf->files, cap * sizeof(*files));
-
-		if (!files)
-			return NULL;
-		pf->files = files;
-		pf->cap = cap;
-	}
-	if (pf->count >= pf->nbuckets && grow_hash(pf) < 0)
-		return NULL;
-	f = calloc(1, sizeof(*f));
 	if (!f)
 		return NULL;
-	f->archive_path = strdup(path);
-	if (!f->archive_path || asprintf(&f->spool_path, "%s/%zu.pcap", pf->dir, pf->count) < 0) {
-		free(f->archive_path);
-		free(f);
+	f->archive_path = spill_alloc(pf->spill, n + 1);
+	if (!f->archive_path)
 		return NULL;
-	}
-	f->index = pf->count;
+	memcpy(f->archive_path, path, n);
+	f->index = pf->count++;
 	f->fd = -1;
-	h = hash_str(path) % pf->nbuckets;
-	f->hash_next = pf->buckets[h];
-	pf->buckets[h] = f;
-	pf->files[pf->count++] = f;
 	return f;
 }
 
@@ -406,6 +389,7 @@ static struct pcap_file *add_file(struct pcap_files *pf, const char *path)
  */
 static int open_file(struct pcap_files *pf, struct pcap_file *f)
 {
+	char spool[PATH_MAX];
 	int err;
 
 	if (is_open(f)) {
@@ -418,27 +402,28 @@ static int open_file(struct pcap_files *pf, struct pcap_file *f)
 		if (err)
 			return err;
 	}
+	spool_name(pf, f, spool, sizeof(spool));
 	if (pf->format == PCAP_FORMAT_PCAP) {
 		/* the first open writes the file header; later ones append after checking it */
-		f->dumper = f->spooled ? pcap_dump_open_append(pf->dead, f->spool_path)
-				       : pcap_dump_open(pf->dead, f->spool_path);
+		f->dumper = f->spooled ? pcap_dump_open_append(pf->dead, spool)
+				       : pcap_dump_open(pf->dead, spool);
 		if (!f->dumper) {
 			snprintf(pf->errmsg, sizeof(pf->errmsg),
-				 "pcap: cannot open spool file %s for %s: %s", f->spool_path,
+				 "pcap: cannot open spool file %.200s for %s: %s", spool,
 				 f->archive_path, pcap_geterr(pf->dead));
 			return -EIO;
 		}
 		f->fp = pcap_dump_file(f->dumper);
 	} else {
 		/* O_EXCL: a spool file is ours alone, never one found in place */
-		f->fd = open(f->spool_path,
+		f->fd = open(spool,
 			     O_WRONLY | O_CREAT | O_CLOEXEC |
 				     (f->spooled ? O_APPEND : O_EXCL | O_TRUNC),
 			     0666);
 		if (f->fd < 0) {
 			err = -errno;
 			snprintf(pf->errmsg, sizeof(pf->errmsg),
-				 "pcap: cannot open spool file %s for %s: %s", f->spool_path,
+				 "pcap: cannot open spool file %.200s for %s: %s", spool,
 				 f->archive_path, strerror(errno));
 			return err;
 		}
@@ -458,14 +443,18 @@ enum pcap_format pcap_files_format(const struct pcap_files *pf)
 
 int pcap_files_get(struct pcap_files *pf, const char *archive_path, bool *created)
 {
-	struct pcap_file *f = find_file(pf, archive_path);
+	uint8_t key[SHA256_DIGEST_LEN];
+	struct pcap_file *f = find_file(pf, archive_path, key);
 
 	*created = !f;
 	if (!f) {
-		f = add_file(pf, archive_path);
+		f = add_file(pf, archive_path, key);
 		if (!f) {
-			snprintf(pf->errmsg, sizeof(pf->errmsg), "pcap: out of memory");
-			return -ENOMEM;
+			int e = errno ? errno : ENOMEM;
+
+			snprintf(pf->errmsg, sizeof(pf->errmsg), "pcap: cannot note %s: %s",
+				 archive_path, strerror(e));
+			return -e;
 		}
 	}
 	return (int)f->index;
@@ -490,7 +479,7 @@ static int blocks_added(struct pcap_files *pf, struct pcap_file *f, int err)
 
 int pcap_files_begin(struct pcap_files *pf, size_t i, const char *description)
 {
-	struct pcap_file *f = pf->files[i];
+	struct pcap_file *f = file_at(pf, i);
 	int err;
 
 	if (pf->format != PCAP_FORMAT_PCAPNG)
@@ -505,47 +494,32 @@ int pcap_files_begin(struct pcap_files *pf, size_t i, const char *description)
 	return blocks_added(pf, f, err);
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 bool pcap_files_described(const struct pcap_files *pf, size_t i, uint32_t proc_id)
 {
-	const struct pcap_file *f = pf->files[i];
+	const struct pcap_file *f = file_at(pf, i);
 	uint64_t key = (uint64_t)i << 32 | proc_id;
 
 	if (pf->format != PCAP_FORMAT_PCAPNG)
 		return true;
 	if (f->recent[0] == proc_id + 1 || f->recent[1] == proc_id + 1)
 		return true;
-	return tfind(&key, &pf->described, cmp_u64) != NULL;
+	return spill_table_find(pf->described, &key) != NULL;
 }
 
 int pcap_files_describe(struct pcap_files *pf, size_t i, uint32_t proc_id,
 			const struct pcapng_process *proc)
 {
-	struct pcap_file *f = pf->files[i];
-	uint64_t *key, **slot;
+	struct pcap_file *f = file_at(pf, i);
+	uint64_t key = (uint64_t)i << 32 | proc_id;
 	int err;
 
 	if (pf->format != PCAP_FORMAT_PCAPNG)
 		return 0;
-	key = malloc(sizeof(*key));
-	if (!key)
-		return out_of_memory(pf);
-	*key = (uint64_t)i << 32 | proc_id;
-	slot = tsearch(key, &pf->described, cmp_u64);
-	if (!slot) {
-		free(key);
-		return out_of_memory(pf);
-	}
-	if (*slot != key) {
-		free(key); /* described already: one block per process and file */
+	/* described already: one block per process and file */
+	if (spill_table_find(pf->described, &key))
 		return 0;
-	}
+	if (!spill_table_add(pf->described, &key))
+		return out_of_memory(pf);
 	f->recent[1] = f->recent[0];
 	f->recent[0] = proc_id + 1;
 	err = open_file(pf, f);
@@ -572,9 +546,7 @@ static int write_record(struct pcap_files *pf, struct pcap_file *f, const struct
 	memcpy(pf->frame + NULL_HEADER_LEN, pkt->data, pkt->caplen);
 	pcap_dump((u_char *)f->dumper, &hdr, pf->frame);
 	if (ferror(f->fp)) {
-		snprintf(pf->errmsg, sizeof(pf->errmsg),
-			 "pcap: cannot write %s (spool file %s): %s", f->archive_path,
-			 f->spool_path, strerror(errno ? errno : EIO));
+		write_failed(pf, f, errno ? -errno : -EIO);
 		return -EIO;
 	}
 	return 0;
@@ -609,7 +581,7 @@ static int write_epb(struct pcap_files *pf, struct pcap_file *f, const struct pc
 
 int pcap_files_packet(struct pcap_files *pf, size_t i, const struct pcap_packet *pkt)
 {
-	struct pcap_file *f = pf->files[i];
+	struct pcap_file *f = file_at(pf, i);
 	uint32_t af = pkt->family == 6 ? NULL_AF_INET6 : NULL_AF_INET;
 	int err;
 
@@ -650,14 +622,17 @@ size_t pcap_files_count(const struct pcap_files *pf)
 
 void pcap_files_info(const struct pcap_files *pf, size_t i, struct pcap_file_info *info)
 {
-	info->archive_path = pf->files[i]->archive_path;
-	info->packets = pf->files[i]->packets;
-	info->bytes = pf->files[i]->bytes;
+	const struct pcap_file *f = file_at(pf, i);
+
+	info->archive_path = f->archive_path;
+	info->packets = f->packets;
+	info->bytes = f->bytes;
 }
 
 int pcap_files_open_read(const struct pcap_files *pf, size_t i)
 {
-	int fd = open(pf->files[i]->spool_path, O_RDONLY | O_CLOEXEC);
+	char spool[PATH_MAX];
+	int fd = open(spool_name(pf, file_at(pf, i), spool, sizeof(spool)), O_RDONLY | O_CLOEXEC);
 
 	return fd < 0 ? -errno : fd;
 }
@@ -683,18 +658,20 @@ void pcap_files_free(struct pcap_files *pf)
 
 	if (!pf)
 		return;
-	for (i = 0; i < pf->count; i++) {
-		struct pcap_file *f = pf->files[i];
-
+	/* only open files hold a descriptor or a buffer; the records are the spill's */
+	for (struct pcap_file *f = pf->lru_head, *next; f; f = next) {
+		next = f->lru_next;
 		if (f->dumper)
 			pcap_dump_close(f->dumper);
 		if (f->fd >= 0)
 			close(f->fd);
 		pcapng_buf_free(&f->out);
-		unlink(f->spool_path);
-		free(f->spool_path);
-		free(f->archive_path);
-		free(f);
+	}
+	for (i = 0; pf->dir && i < pf->count; i++) {
+		char spool[PATH_MAX];
+
+		snprintf(spool, sizeof(spool), "%s/%zu.pcap", pf->dir, i);
+		unlink(spool);
 	}
 	if (signal_victim == pf)
 		signal_victim = NULL;
@@ -710,8 +687,8 @@ void pcap_files_free(struct pcap_files *pf)
 		close(pf->lock_fd);
 	if (pf->dead)
 		pcap_close(pf->dead);
-	tdestroy(pf->described, free);
-	free(pf->files);
-	free(pf->buckets);
+	spill_table_free(pf->described);
+	spill_table_free(pf->files);
+	spill_free(pf->spill);
 	free(pf);
 }

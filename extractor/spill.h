@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 /* Above this size, the arena's pages are dropped from the process now and then. */
-#define SPILL_RESIDENT (24u << 20)
+#define SPILL_RESIDENT (16u << 20)
 /* Uses (allocations, lookups, spill_tick) between two drops. */
 #define SPILL_TRIM_TICKS 128u
 
