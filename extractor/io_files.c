@@ -872,11 +872,21 @@ static int write_indexes(struct io_state *st, struct extract_ctx *ctx, int64_t m
 }
 
 /* A stream artifact's damage offsets as they are once the cut room is out. */
-static void settle_offsets(struct io_file *f)
+static int settle_offsets(struct io_file *f)
 {
+	uint64_t **offs;
+
 	stream_target_settle(&f->st);
+	if (!f->ndmg)
+		return 0;
+	offs = malloc(f->ndmg * sizeof(*offs));
+	if (!offs)
+		return -ENOMEM;
 	for (size_t i = 0; i < f->ndmg; i++)
-		f->dmg[i].off = stream_target_final_offset(&f->st, f->dmg[i].off);
+		offs[i] = &f->dmg[i].off;
+	stream_target_map_offsets(&f->st, offs, f->ndmg);
+	free(offs);
+	return 0;
 }
 
 static int io_finish(void *state, struct extract_ctx *ctx)
@@ -893,7 +903,9 @@ static int io_finish(void *state, struct extract_ctx *ctx)
 		if (!f->st.positioned) {
 			/* the room of lost bytes at the end is part of the stream */
 			spool_extend(ctx->spool, f->sid, f->st.end);
-			settle_offsets(f);
+			err = settle_offsets(f);
+			if (err)
+				break;
 		}
 		err = spool_archive_add(ctx->spool, f->sid, f->st.cut, f->st.ncut, ctx->out, name,
 					0640, extract_wall_ns(ctx, f->last_ns), NULL);

@@ -75,6 +75,34 @@ uint64_t stream_target_final_offset(const struct stream_target *t, uint64_t off)
 	return off - below;
 }
 
+static int cmp_offset_ptr(const void *a, const void *b)
+{
+	uint64_t x = **(uint64_t *const *)a, y = **(uint64_t *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void stream_target_map_offsets(const struct stream_target *t, uint64_t **offs, size_t n)
+{
+	uint64_t below = 0; /* bytes of the cuts wholly before the current offset */
+	size_t c = 0;
+
+	qsort(offs, n, sizeof(*offs), cmp_offset_ptr);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t off = *offs[i];
+
+		if (off == STREAM_NOWHERE)
+			break; /* the largest value: the rest are nowhere too */
+		while (c < t->ncut && t->cut[c].off + t->cut[c].len <= off)
+			below += t->cut[c++].len;
+		/* inside a cut: what of it comes before the offset */
+		if (c < t->ncut && t->cut[c].off < off)
+			*offs[i] = off - below - (off - t->cut[c].off);
+		else
+			*offs[i] = off - below;
+	}
+}
+
 static int add_cut(struct io_streams *ss, struct stream_target *t, uint64_t off, uint64_t len)
 {
 	if (t->ncut == t->cut_cap) {

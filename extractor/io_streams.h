@@ -57,6 +57,14 @@ void stream_target_settle(struct stream_target *t);
 /* Where a byte offset of the target moves once the cut ranges are out. */
 uint64_t stream_target_final_offset(const struct stream_target *t, uint64_t off);
 
+/*
+ * The same for n offsets at once (STREAM_NOWHERE stays): one pass over the
+ * settled cut ranges for all of them, not one each (an artifact can have
+ * thousands of damaged ranges and a stream as many cuts). offs is sorted
+ * by the offsets it points to.
+ */
+void stream_target_map_offsets(const struct stream_target *t, uint64_t **offs, size_t n);
+
 struct stream_key {
 	uint64_t dev, ino;
 	uint32_t generation, epoch;

@@ -168,6 +168,21 @@ static void run(int ntargets, unsigned shuffle)
 		got_missing += x->missing;
 		stream_target_settle(&x->t);
 		end = stream_target_final_offset(&x->t, x->t.end);
+		/* all offsets in one pass (damage ranges): the same as one by one */
+		{
+			enum { N = 64 };
+			uint64_t offs[N], want[N], *ptrs[N];
+
+			for (int i = 0; i < N; i++) {
+				offs[i] = i == N - 1 ? STREAM_NOWHERE : rnd(x->t.end + 2);
+				want[i] = stream_target_final_offset(&x->t, offs[i]);
+				ptrs[i] = &offs[i];
+			}
+			stream_target_map_offsets(&x->t, ptrs, N);
+			for (int i = 0; i < N; i++)
+				CHECK(offs[i] == want[i], "target %d: offset %d maps to %llu, want %llu",
+				      t, i, (unsigned long long)offs[i], (unsigned long long)want[i]);
+		}
 		/* the cut room takes no place: compact what the sink saw */
 		for (uint64_t off = 0; off < x->t.end && off < sizeof(x->data); off++) {
 			uint64_t to = stream_target_final_offset(&x->t, off);
