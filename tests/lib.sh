@@ -252,6 +252,18 @@ start_recording() {
 	fail "recorder did not start: $(cat "$RECLOG")"
 }
 
+# links_while LISTER NAME REC-ARGS...: a recorder with these options and
+# nothing in scope (a comm no process has: counting its programs needs no
+# workload), and what "LISTER PID" prints of it in $TMP/NAME.links; its -v
+# output in $TMP/NAME.trc.err
+links_while() {
+	local lister=$1 name=$2
+	shift 2
+	start_recording "$TMP/$name.trc" "$@" --scope comm=trc-none-$$
+	"$lister" "$RECPID" >"$TMP/$name.links"
+	stop_recording
+}
+
 # recorder_waited [PID...]: the test waited for these recorders (default
 # RECPID) itself: nothing of theirs is left to stop at exit
 recorder_waited() {

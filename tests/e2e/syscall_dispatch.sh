@@ -23,7 +23,6 @@ require_bpf
 export TRACEE_REC_NO_SYSCALL_TRACEPOINTS=1
 command -v bpftool >/dev/null || fail "bpftool is missing (make deps)"
 command -v python3 >/dev/null || fail "python3 is missing (make deps)"
-NOBODY=trc-none-$$ # a comm no process has: the link counts need no workload
 
 # syscall_links PID: one line per link of process PID on sys_enter or
 # sys_exit: "TRACEPOINT PROGRAM-NAME", the program named by bpftool
@@ -40,19 +39,10 @@ syscall_links() {
 	done | sort
 }
 
-# links_while NAME REC-ARGS...: the syscall links of a recorder with these
-# options and nothing in scope, in $TMP/NAME.links; its -v output in $TMP/NAME.trc.err
-links_while() {
-	local name=$1
-	shift
-	start_recording "$TMP/$name.trc" "$@" --scope comm=$NOBODY
-	syscall_links "$RECPID" >"$TMP/$name.links"
-	stop_recording
-}
 
-links_while write -c write
-links_while five -c write -c mem -c module -c bpf -c exec
-links_while mem -c mem
+links_while syscall_links write -c write
+links_while syscall_links five -c write -c mem -c module -c bpf -c exec
+links_while syscall_links mem -c mem
 dispatcher=$'sys_enter syscall_dispatch_enter\nsys_exit syscall_dispatch_exit'
 assert_eq "syscall links with -c write" "$dispatcher" "$(cat "$TMP/write.links")"
 assert_eq "syscall links with write, mem, module, bpf and exec (one more kind adds none)" \
@@ -90,7 +80,7 @@ grep -q '^tracee-rec: syscall programs: one dispatcher' "$TMP/mmap-dispatched.er
 	fail "the recording did not use the dispatcher: $(cat "$TMP/mmap-dispatched.err")"
 
 export TRACEE_REC_NO_SYSCALL_DISPATCH=1
-links_while fallback -c write -c mem -c module -c bpf -c exec
+links_while syscall_links fallback -c write -c mem -c module -c bpf -c exec
 grep -q "^tracee-rec: syscall programs: the dispatcher is not used (TRACEE_REC_NO_SYSCALL_DISPATCH is set): each capture attaches its own" \
 	"$TMP/fallback.trc.err" || fail "-v does not say that the dispatcher is not used: $(cat "$TMP/fallback.trc.err")"
 assert_eq "syscall links without the dispatcher (each concern's own)" \

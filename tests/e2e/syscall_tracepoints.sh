@@ -17,7 +17,6 @@
 #   checked here to be the per-syscall tracepoints).
 . "$(dirname "$0")/../lib.sh"
 require_bpf
-NOBODY=trc-none-$$ # a comm no process has: the link counts need no workload
 EVENTS=/sys/kernel/tracing/events/syscalls
 
 # links PID: "raw TRACEPOINT" per raw tracepoint link of process PID on
@@ -38,18 +37,9 @@ links() {
 	} 2>/dev/null | sort
 }
 
-# links_while NAME REC-ARGS...: the links of a recorder with these options
-# and nothing in scope, in $TMP/NAME.links; its -v output in $TMP/NAME.trc.err
-links_while() {
-	local name=$1
-	shift
-	start_recording "$TMP/$name.trc" "$@" --scope comm=$NOBODY
-	links "$RECPID" >"$TMP/$name.links"
-	stop_recording
-}
 
 # tracefs is mounted by the recorder when it is not (the first recording)
-links_while emb -c exec -c mem -c bpf
+links_while links emb -c exec -c mem -c bpf
 [ -d "$EVENTS" ] || fail "no $EVENTS after a recording: $(cat "$TMP/emb.trc.err")"
 assert_eq "links with exec, mem and bpf (no raw syscall program)" \
 	"$(printf 'perf\n%.0s' 1 2 3 4 5)" "$(cat "$TMP/emb.links")"
@@ -60,7 +50,7 @@ done
 grep -q '^tracee-rec: syscall programs: no raw sys_enter/sys_exit program' "$TMP/emb.trc.err" ||
 	fail "-v does not say that no raw syscall program is attached: $(cat "$TMP/emb.trc.err")"
 
-links_while emmb -c exec -c mem -c module -c bpf
+links_while links emmb -c exec -c mem -c module -c bpf
 if [ -e "$EVENTS/sys_enter_init_module" ]; then
 	assert_eq "links with exec, mem, module and bpf" \
 		"$(printf 'perf\n%.0s' $(seq 9))" "$(cat "$TMP/emmb.links")"
@@ -72,7 +62,7 @@ else
 		"$TMP/emmb.trc.err" || fail "-v does not say why module is on raw tracepoints: $(cat "$TMP/emmb.trc.err")"
 fi
 
-TRACEE_REC_NO_SYSCALL_TRACEPOINTS=1 links_while raw -c exec -c mem -c module -c bpf
+TRACEE_REC_NO_SYSCALL_TRACEPOINTS=1 links_while links raw -c exec -c mem -c module -c bpf
 assert_eq "links with the raw path forced (the dispatcher's pair)" \
 	"$(printf '%s\n' 'raw sys_enter' 'raw sys_exit')" "$(cat "$TMP/raw.links")"
 grep -q '^tracee-rec: syscall programs: mem capture on raw sys_enter (TRACEE_REC_NO_SYSCALL_TRACEPOINTS is set)' \
