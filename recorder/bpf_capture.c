@@ -83,18 +83,18 @@ static int bpf_load(void *state)
 
 	err = probe_skeleton_load(bc->rec, skel->skeleton, "bpf capture",
 				  "kernel 5.17 for bpf_loop");
-	if (!err && bc->per_syscall)
-		err = syscall_tracepoints_add(bc->rec, skel->progs.bpf_tp_enter, false,
-					      bpf_events, BPF_SYSCALL_COUNT);
-	if (!err && bc->per_syscall)
-		err = syscall_tracepoints_add(bc->rec, skel->progs.bpf_tp_exit, true,
-					      bpf_events, BPF_SYSCALL_COUNT);
-	if (!err && !bc->per_syscall)
-		err = syscall_dispatch_add(bc->rec, DISPATCH_BPF, skel->progs.bpf_sys_enter, false,
-					   bpf_syscalls, BPF_SYSCALL_COUNT);
-	if (!err && !bc->per_syscall)
-		err = syscall_dispatch_add(bc->rec, DISPATCH_BPF, skel->progs.bpf_sys_exit, true,
-					   bpf_syscalls, BPF_SYSCALL_COUNT);
+	if (!err)
+		err = syscall_hooks_add(bc->rec, bc->per_syscall,
+					&(struct syscall_hooks){
+						.concern = DISPATCH_BPF,
+						.tp_enter = skel->progs.bpf_tp_enter,
+						.tp_exit = skel->progs.bpf_tp_exit,
+						.raw_enter = skel->progs.bpf_sys_enter,
+						.raw_exit = skel->progs.bpf_sys_exit,
+						.events = bpf_events,
+						.nrs = bpf_syscalls,
+						.count = BPF_SYSCALL_COUNT,
+					});
 	return err;
 }
 

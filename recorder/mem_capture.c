@@ -80,11 +80,16 @@ static int mem_load(void *state)
 				  "kernel 5.17 for bpf_find_vma and bpf_loop");
 	if (err)
 		return err;
-	if (mc->per_syscall)
-		return syscall_tracepoints_add(mc->rec, mc->skel->progs.mem_tp_enter, false,
-					       mem_events, MEM_SYSCALL_COUNT);
-	return syscall_dispatch_add(mc->rec, DISPATCH_MEM, mc->skel->progs.mem_sys_enter, false,
-				    mem_syscalls, MEM_SYSCALL_COUNT);
+	/* entries only */
+	return syscall_hooks_add(mc->rec, mc->per_syscall,
+				 &(struct syscall_hooks){
+					 .concern = DISPATCH_MEM,
+					 .tp_enter = mc->skel->progs.mem_tp_enter,
+					 .raw_enter = mc->skel->progs.mem_sys_enter,
+					 .events = mem_events,
+					 .nrs = mem_syscalls,
+					 .count = MEM_SYSCALL_COUNT,
+				 });
 }
 
 static int mem_attach(void *state)

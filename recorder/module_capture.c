@@ -129,18 +129,18 @@ static int module_load(void *state)
 
 	err = probe_skeleton_load(mc->rec, skel->skeleton, "module capture",
 				  "kernel 5.17 for bpf_loop");
-	if (!err && mc->per_syscall)
-		err = syscall_tracepoints_add(mc->rec, skel->progs.module_tp_enter, false,
-					      module_events, MODULE_SYSCALL_COUNT);
-	if (!err && mc->per_syscall)
-		err = syscall_tracepoints_add(mc->rec, skel->progs.module_tp_exit, true,
-					      module_events, MODULE_SYSCALL_COUNT);
-	if (!err && !mc->per_syscall)
-		err = syscall_dispatch_add(mc->rec, DISPATCH_MODULE, skel->progs.module_sys_enter, false,
-					   module_syscalls, MODULE_SYSCALL_COUNT);
-	if (!err && !mc->per_syscall)
-		err = syscall_dispatch_add(mc->rec, DISPATCH_MODULE, skel->progs.module_sys_exit, true,
-					   module_syscalls, MODULE_SYSCALL_COUNT);
+	if (!err)
+		err = syscall_hooks_add(mc->rec, mc->per_syscall,
+					&(struct syscall_hooks){
+						.concern = DISPATCH_MODULE,
+						.tp_enter = skel->progs.module_tp_enter,
+						.tp_exit = skel->progs.module_tp_exit,
+						.raw_enter = skel->progs.module_sys_enter,
+						.raw_exit = skel->progs.module_sys_exit,
+						.events = module_events,
+						.nrs = module_syscalls,
+						.count = MODULE_SYSCALL_COUNT,
+					});
 	return err;
 }
 

@@ -19,6 +19,7 @@
 
 #include "recorder/probe.h"
 #include "recorder/recorder.h"
+#include "recorder/syscall_dispatch.h"
 #include "recorder/syscall_tracepoints.h"
 
 /* Where libbpf and tracing tools look for tracefs, in the order we try them. */
@@ -299,3 +300,19 @@ const struct probe syscall_tracepoints_probe = {
 	.detach = tracepoints_detach,
 	.destroy = tracepoints_destroy,
 };
+
+int syscall_hooks_add(struct recorder *rec, bool per_syscall, const struct syscall_hooks *h)
+{
+	int err;
+
+	if (per_syscall) {
+		err = syscall_tracepoints_add(rec, h->tp_enter, false, h->events, h->count);
+		if (!err && h->tp_exit)
+			err = syscall_tracepoints_add(rec, h->tp_exit, true, h->events, h->count);
+		return err;
+	}
+	err = syscall_dispatch_add(rec, h->concern, h->raw_enter, false, h->nrs, h->count);
+	if (!err && h->raw_exit)
+		err = syscall_dispatch_add(rec, h->concern, h->raw_exit, true, h->nrs, h->count);
+	return err;
+}

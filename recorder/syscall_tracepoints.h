@@ -54,6 +54,25 @@ bool syscall_tracepoints_usable(struct recorder *rec, const char *capture,
 int syscall_tracepoints_add(struct recorder *rec, struct bpf_program *prog, bool at_exit,
 			    const char *const *names, size_t count);
 
+/*
+ * A concern's syscall programs, for both paths: the per-syscall ones and
+ * the raw ones the dispatcher runs (exit programs NULL: entries only).
+ */
+struct syscall_hooks {
+	unsigned int concern; /* its dispatcher slot (bpf/syscall_dispatch.h) */
+	struct bpf_program *tp_enter, *tp_exit;
+	struct bpf_program *raw_enter, *raw_exit;
+	const char *const *events; /* the syscalls' names, for their tracepoints */
+	const unsigned int *nrs;   /* the same syscalls' numbers, for the dispatcher */
+	size_t count;
+};
+
+/*
+ * Add the programs of the path chosen for the concern when it was opened
+ * (per_syscall: what syscall_tracepoints_usable() said). 0 or -errno.
+ */
+int syscall_hooks_add(struct recorder *rec, bool per_syscall, const struct syscall_hooks *h);
+
 /* How many programs were added: the dispatcher's -v line says where the others went. */
 size_t syscall_tracepoints_count(const struct recorder *rec);
 
