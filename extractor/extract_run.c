@@ -31,6 +31,7 @@
 #include "extractor/spool.h"
 #include "extractor/summary.h"
 #include "extractor/terminal_text.h"
+#include "extractor/trace_prefetch.h"
 #include "format/trace_records.h"
 
 int64_t extract_wall_ns(const struct extract_ctx *ctx, uint64_t boot_ns)
@@ -192,37 +193,68 @@ static void note_unnamed_cgroups(struct run *run)
 		     n, n > 1 ? "s" : "", list, n > 8 ? ", ..." : "");
 }
 
-/* Read every record; 0 when done (clean or damaged), -1 on a fatal error. */
-static int read_loop(struct run *run, struct tr_reader *r)
+/* Hand every record out; 0 when done (clean or damaged), -1 on a fatal error. */
+static int dispatch_all(struct run *run, struct trace_prefetch *p)
 {
 	struct tr_record rec;
 	int n;
 
 	for (;;) {
-		n = tr_reader_next(r, &rec);
+		n = trace_prefetch_next(p, &rec);
 		if (n > 0) {
 			if (dispatch(run, &rec) < 0)
 				return -1;
 			continue;
 		}
 		if (n == 0)
-			break;
+			return 0;
 		/* Damage: say so now (the user may wait for a long extraction) and in the summary.
 		 */
 		terminal_printf(run->err, "tracee-extract: %s: %s\n", run->trace_name,
-				tr_reader_errmsg(r));
-		summary_trace_damage(run->ctx.summary, "%s", tr_reader_errmsg(r));
+				trace_prefetch_errmsg(p));
+		summary_trace_damage(run->ctx.summary, "%s", trace_prefetch_errmsg(p));
 		run->partial = 1;
 		if (n != -TR_E_CORRUPT)
 			return 0; /* truncated, I/O error: nothing more can be read */
-		n = tr_reader_resync(r);
+		n = trace_prefetch_resync(p);
 		if (n < 0) {
 			terminal_printf(run->err, "tracee-extract: %s: %s\n", run->trace_name,
-					tr_reader_errmsg(r));
-			summary_trace_damage(run->ctx.summary, "%s", tr_reader_errmsg(r));
+					trace_prefetch_errmsg(p));
+			summary_trace_damage(run->ctx.summary, "%s", trace_prefetch_errmsg(p));
 			return 0;
 		}
 	}
+}
+
+/*
+ * Frames are decoded ahead on a thread of their own, unless the trace is a
+ * pipe (a stop would wait for its writer) or TRACEE_EXTRACT_PREFETCH=0.
+ */
+static int prefetch_threaded(int fd)
+{
+	const char *env = getenv("TRACEE_EXTRACT_PREFETCH");
+	struct stat st;
+
+	if (env && strcmp(env, "0") == 0)
+		return 0;
+	return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Read every record; 0 when done (clean or damaged), -1 on a fatal error. */
+static int read_loop(struct run *run, struct tr_reader *r, int fd)
+{
+	struct trace_prefetch *p = trace_prefetch_start(r, prefetch_threaded(fd));
+	int done;
+
+	if (!p) {
+		terminal_printf(run->err, "tracee-extract: cannot start reading %s: %s\n",
+				run->trace_name, strerror(errno));
+		return -1;
+	}
+	done = dispatch_all(run, p);
+	trace_prefetch_stop(p);
+	if (done < 0)
+		return -1;
 
 	struct tr_reader_stats st;
 	tr_reader_stats(r, &st);
@@ -424,7 +456,7 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		}
 	}
 
-	if (read_loop(&run, reader) < 0)
+	if (read_loop(&run, reader, fd) < 0)
 		goto cleanup;
 
 	for (size_t i = 0; i < run.nhandlers; i++) {

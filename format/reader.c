@@ -389,6 +389,37 @@ static int check_records(struct tr_reader *r)
 	return 0;
 }
 
+/* Next record of buf[*pos..len), which check_records() vouched for. */
+static void record_at(const uint8_t *buf, size_t *pos, struct tr_record *rec)
+{
+	const uint8_t *h = buf + *pos;
+
+	rec->type = le16_get(h);
+	rec->fixed_len = le16_get(h + 2);
+	rec->body_len = le32_get(h + 4);
+	rec->fixed = h + TR_RECORD_HEAD_LEN;
+	rec->tail = rec->fixed + rec->fixed_len;
+	rec->tail_len = rec->body_len - rec->fixed_len;
+	*pos += TR_RECORD_HEAD_LEN + rec->body_len;
+}
+
+/*
+ * The records of the frame just taken count as read, whoever hands them
+ * out: tr_reader_next() one by one or tr_reader_next_frame() at once.
+ */
+static void count_records(struct tr_reader *r)
+{
+	size_t p = r->dpos;
+	struct tr_record rec;
+
+	while (p < r->dlen) {
+		record_at(r->dbuf, &p, &rec);
+		r->stats.records++;
+		if (rec.type == TR_REC_TRAILER)
+			r->stats.trailer_seen = 1;
+	}
+}
+
 /*
  * In a trace that names itself (format 1.3), a data frame is taken only if
  * its first record is a FRAME record with the header's trace id and a
@@ -542,6 +573,7 @@ static int next_frame(struct tr_reader *r)
 		r->frame_index = r->stats.frames++;
 		r->pos += shape.extent;
 		r->stats.bytes_consumed = offset_of(r, 0);
+		count_records(r);
 		if (r->dpos < r->dlen)
 			return 1;
 	}
@@ -549,7 +581,24 @@ static int next_frame(struct tr_reader *r)
 
 int tr_reader_next(struct tr_reader *r, struct tr_record *rec)
 {
-	const uint8_t *h;
+	if (r->err)
+		return r->err;
+	if (r->dpos >= r->dlen) {
+		int n = next_frame(r);
+
+		if (n <= 0)
+			return n;
+	}
+	record_at(r->dbuf, &r->dpos, rec);
+	rec->frame_offset = r->frame_offset;
+	rec->frame_index = r->frame_index;
+	return 1;
+}
+
+int tr_reader_next_frame(struct tr_reader *r, struct tr_frame *f)
+{
+	uint8_t *spare = f->buf;
+	size_t spare_cap = f->cap;
 
 	if (r->err)
 		return r->err;
@@ -559,21 +608,33 @@ int tr_reader_next(struct tr_reader *r, struct tr_record *rec)
 		if (n <= 0)
 			return n;
 	}
-	/* check_records() vouched for every length used here. */
-	h = r->dbuf + r->dpos;
-	rec->type = le16_get(h);
-	rec->fixed_len = le16_get(h + 2);
-	rec->body_len = le32_get(h + 4);
-	rec->fixed = h + TR_RECORD_HEAD_LEN;
-	rec->tail = rec->fixed + rec->fixed_len;
-	rec->tail_len = rec->body_len - rec->fixed_len;
-	rec->frame_offset = r->frame_offset;
-	rec->frame_index = r->frame_index;
-	r->dpos += TR_RECORD_HEAD_LEN + rec->body_len;
-	r->stats.records++;
-	if (rec->type == TR_REC_TRAILER)
-		r->stats.trailer_seen = 1;
+	/* the frame's buffer changes hands: no copy of its content */
+	f->buf = r->dbuf;
+	f->cap = r->dcap;
+	f->len = r->dlen;
+	f->pos = r->dpos;
+	f->offset = r->frame_offset;
+	f->index = r->frame_index;
+	r->dbuf = spare;
+	r->dcap = spare ? spare_cap : 0;
+	r->dlen = r->dpos = 0;
 	return 1;
+}
+
+int tr_frame_next(struct tr_frame *f, struct tr_record *rec)
+{
+	if (f->pos >= f->len)
+		return 0;
+	record_at(f->buf, &f->pos, rec);
+	rec->frame_offset = f->offset;
+	rec->frame_index = f->index;
+	return 1;
+}
+
+void tr_frame_release(struct tr_frame *f)
+{
+	free(f->buf);
+	*f = (struct tr_frame){ 0 };
 }
 
 /*

@@ -41,7 +41,7 @@ struct tr_record {
 
 struct tr_reader_stats {
 	uint64_t frames;	 /* complete data frames read */
-	uint64_t records;	 /* records handed out (known and unknown types) */
+	uint64_t records;	 /* records of the data frames taken (any type) */
 	uint64_t bytes_consumed; /* file bytes consumed so far */
 	uint64_t bytes_skipped;	 /* file bytes skipped while resyncing */
 	uint64_t corrupt_frames; /* frames dropped as corrupt */
@@ -76,6 +76,31 @@ const char *tr_reader_header_problem(const struct tr_reader *r);
  * After -TR_E_CORRUPT, tr_reader_resync() may be called to go on.
  */
 int tr_reader_next(struct tr_reader *r, struct tr_record *rec);
+
+/*
+ * A data frame's records at once, for a reader that parses them apart from
+ * the one that decodes frames (e.g. on another thread). buf is malloc'ed;
+ * it changes hands with the reader's on each call, so nothing is copied.
+ */
+struct tr_frame {
+	uint8_t *buf;
+	size_t cap, len, pos;
+	uint64_t offset, index; /* as tr_record's frame_offset and frame_index */
+};
+
+/*
+ * Like tr_reader_next(), a frame at a time: 1 and *f holding the records of
+ * the next data frame (those tr_reader_next() has not handed out yet), 0 at
+ * a clean end, or a negative TR_E_*. f's old buffer (zeroed struct for none)
+ * becomes the reader's. f stays valid until passed to the reader again.
+ */
+int tr_reader_next_frame(struct tr_reader *r, struct tr_frame *f);
+
+/* The frame's next record: 1 and *rec filled (pointing into f->buf), or 0. */
+int tr_frame_next(struct tr_frame *f, struct tr_record *rec);
+
+/* Free f's buffer; f is a zeroed frame again. */
+void tr_frame_release(struct tr_frame *f);
 
 /*
  * After a corrupt frame: scan forward to the next frame magic and continue.
