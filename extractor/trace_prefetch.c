@@ -24,7 +24,7 @@
 /* a buffer grown past this by a big frame is freed once read, not kept */
 #define KEEP_BUF_BYTES ((size_t)4 << 20)
 /* decoded bytes held ahead of the caller before the worker waits */
-#define AHEAD_BYTES ((size_t)8 << 20)
+#define AHEAD_BYTES ((size_t)4 << 20)
 
 enum command { CMD_NONE, CMD_RESYNC, CMD_STOP };
 

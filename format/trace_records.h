@@ -73,8 +73,13 @@ const char *tr_loss_kind_name(uint32_t kind);
 
 #define TR_COMM_LEN 16
 
-/* Largest body_len (fixed part + tail) a record may have (FORMAT.md §4). */
-#define TR_RECORD_MAX_BODY (64u << 20)
+/*
+ * Largest body_len (fixed part + tail) a record may have (FORMAT.md §4):
+ * four times the recorder's largest (a 1 MiB BINARY_CHUNK), small enough
+ * that a reader holding a frame or two stays within the extractor's memory
+ * bound whatever a trace claims.
+ */
+#define TR_RECORD_MAX_BODY (4u << 20)
 
 /*
  * FRAME: u8[16] trace_id | u64 sequence (0 for the first data frame). The

@@ -32,6 +32,23 @@ big=$(peak_kb big.trc big.tar)
 echo "peak RSS: tiny trace $tiny KiB, 64 MiB trace $big KiB"
 [ $((big - tiny)) -lt 16384 ] || fail "memory grows with the artifact: $tiny KiB -> $big KiB"
 
+# The largest records and frames a trace may hold (4 MiB each, FORMAT.md
+# section 4), decoded ahead of the handlers on a thread of their own: the
+# frames held at once stay few, and every artifact is exact.
+head -c $(((4 << 20) - 100)) big >rec4
+for i in $(seq 1 40); do
+	echo "io time_ns=$i pid=1 tid=1 dev=3 ino=$i mode=0100644 dir=write off=0 data=file:rec4"
+done | "$TOOLS/trace_builder" -b $((4 << 20)) -o frames4.trc
+frames4=$(peak_kb frames4.trc frames4.tar)
+echo "peak RSS: 40 records and frames of 4 MiB: $frames4 KiB"
+[ $((frames4 - tiny)) -lt 32768 ] ||
+	fail "the largest frames take $frames4 KiB, $tiny KiB for a tiny trace"
+mkdir f4 && tar -xf frames4.tar -C f4
+want=$(sha256sum <rec4 | cut -d' ' -f1)
+n=$(cd f4 && sha256sum host/write.dev-3.* | awk -v w="$want" '$1 == w' | wc -l)
+assert_eq "exact artifacts of the largest records" 40 "$n"
+rm -rf f4 frames4.tar frames4.trc rec4
+
 # Memory does not grow with what a trace names: 20,000 files named by
 # 4 KiB paths (80 MB of text, a trace of a few hundred KiB) keep their
 # paths on disk, not in memory, and the index has every byte of them.
