@@ -21,6 +21,12 @@
 #   - tracee-rec -c exec -c mem -c bpf: per-syscall tracepoints only on a
 #     kernel without module support (no syscalls/sys_enter_init_module,
 #     where module capture keeps to the raw tracepoints).
+# Then the question the write and read capture poses (it wants about 20
+# syscalls, every one of them frequent): what does an empty program cost per
+# call of a syscall it is attached to, on the raw pair and on that syscall's
+# own tracefs pair (bench/syscall_floor tracefs)? A loop of 64-byte writes
+# to /dev/null under neither, each, and the getppid loop under the tracefs
+# pair (write's hooks only: what the other syscalls pay then).
 # Each ratio is against the baseline and against the floor, on medians of
 # RUNS runs (default 5) that alternate the configurations, so a noisy
 # neighbour hurts all of them alike; the best runs' ratio is printed too.
@@ -61,7 +67,15 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null; then
 	REC_AT=(taskset -c 1) WORK_AT=(taskset -c 0)
 fi
 
-loop_ns() { "${WORK_AT[@]}" "$LOOP" "$CALLS" | awk '{ print $6 }'; }
+loop_ns() { "${WORK_AT[@]}" "$LOOP" "$CALLS" "$@" | awk '{ print $6 }'; }
+# floored MODE FILE [write]: one loop under bench/syscall_floor MODE, ns to FILE
+floored() {
+	local mode=$1 file=$2
+	shift 2
+	"${REC_AT[@]}" "$FLOOR" "$mode" -- "${WORK_AT[@]}" "$LOOP" "$CALLS" "$@" 2>"$TMP/floor.err" |
+		awk '{ print $6 }' >>"$file"
+	[ -s "$file" ] || { cat "$TMP/floor.err"; exit 1; }
+}
 
 # recorded NAME CAPTURE-ARGS...: one loop under a recorder, ns to t.NAME;
 # a NAME ending in _raw runs it with the raw syscall tracepoints only
@@ -91,9 +105,7 @@ for c in $CONFIGS; do : >"$TMP/t.$c"; done
 loop_ns >/dev/null # warm-up: binaries into the cache
 for i in $(seq "$RUNS"); do
 	loop_ns >>"$TMP/t.base"
-	"${REC_AT[@]}" "$FLOOR" empty -- "${WORK_AT[@]}" "$LOOP" "$CALLS" 2>"$TMP/floor.err" |
-		awk '{ print $6 }' >>"$TMP/t.floor"
-	[ -s "$TMP/t.floor" ] || { cat "$TMP/floor.err"; exit 1; }
+	floored empty "$TMP/t.floor"
 	recorded write -c write
 	recorded emmb_raw "${EMMB[@]}"
 	recorded emmb "${EMMB[@]}"
@@ -131,3 +143,25 @@ for c in emmb_raw emmb; do
 	grep -h '^tracee-rec: syscall' "$TMP/$c.err" | sed 's/^tracee-rec: syscall programs: /     /' ||
 		echo "     no syscall programs line (a build before the dispatcher)"
 done
+
+# the hooks' cost on a syscall they are attached to: raw pair or per-syscall pair
+for c in w_base w_raw w_tracefs g_tracefs; do : >"$TMP/t.$c"; done
+for i in $(seq "$RUNS"); do
+	loop_ns write >>"$TMP/t.w_base"
+	floored empty "$TMP/t.w_raw" write
+	floored tracefs "$TMP/t.w_tracefs" write
+	floored tracefs "$TMP/t.g_tracefs"
+done
+w_base=$(median <"$TMP/t.w_base")
+echo "== the same hooks on a syscall they are attached to: $CALLS writes of 64 bytes to /dev/null"
+wline() { # NAME LABEL
+	local t
+	t=$(median <"$TMP/t.$1")
+	printf '   %-34s %4s ns/call   +%s ns/call   ratio %s\n' "$2" "$(per_call "$t")" \
+		"$(per_call "$(awk -v a="$t" -v b="$w_base" 'BEGIN { print a - b }')")" \
+		"$(ratio "$t" "$w_base")"
+}
+printf '   %-34s %4s ns/call\n' "no program" "$(per_call "$w_base")"
+wline w_raw "raw sys_enter+sys_exit, empty"
+wline w_tracefs "sys_enter_write+exit_write, empty"
+line g_tracefs "getppid, write's tracefs pair only"

@@ -10,6 +10,11 @@
  * - copy: the least a recorder can do per write(): at exit, reserve a
  *   sample, read the clock, copy the caller's buffer (up to 64 KiB) and
  *   submit without a wakeup. No scope, no file lookup, no filters.
+ * - tracefs: an empty program on each of the per-syscall tracepoints of
+ *   write (syscalls/sys_enter_write, sys_exit_write) instead: nothing for
+ *   the other syscalls, and for write() what such a tracepoint costs per
+ *   call (the kernel fills the event's record before the program runs),
+ *   to set against the raw pair's for the write and read capture.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -62,6 +67,18 @@ static __always_inline void copy_write(__u64 id, __u64 buf, __u32 len, const __u
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(floor_enter, struct pt_regs *regs, long nr)
+{
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_write")
+int floor_write_enter(void *ctx)
+{
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_write")
+int floor_write_exit(void *ctx)
 {
 	return 0;
 }

@@ -112,7 +112,7 @@ int main(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	struct consumed consumed = { 0 };
 	unsigned long long buffer_size = 16 << 20;
-	int copy, cmd = 2, go_fd = -1, status = 0, err, exit_code = 1;
+	int copy, tracefs, cmd = 2, go_fd = -1, status = 0, err, exit_code = 1;
 	pid_t pid = -1;
 
 	if (argc >= 4 && !strcmp(argv[2], "--buffer-size")) {
@@ -126,12 +126,13 @@ int main(int argc, char **argv)
 		cmd = 4;
 	}
 	if (argc < cmd + 2 || strcmp(argv[cmd], "--") ||
-	    (strcmp(argv[1], "empty") && strcmp(argv[1], "copy"))) {
-		fprintf(stderr, "usage: syscall_floor empty|copy [--buffer-size BYTES] -- COMMAND "
-				"[ARG...]\n");
+	    (strcmp(argv[1], "empty") && strcmp(argv[1], "copy") && strcmp(argv[1], "tracefs"))) {
+		fprintf(stderr, "usage: syscall_floor empty|copy|tracefs [--buffer-size BYTES] -- "
+				"COMMAND [ARG...]\n");
 		return 2;
 	}
 	copy = !strcmp(argv[1], "copy");
+	tracefs = !strcmp(argv[1], "tracefs");
 	pid = start_held(argv + cmd + 1, &go_fd);
 	if (pid < 0) {
 		fprintf(stderr, "syscall_floor: fork: %s\n", strerror(errno));
@@ -144,6 +145,11 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->target_tgid = (__u32)pid;
 	skel->rodata->copy_writes = (__u8)copy;
+	/* one pair or the other: the raw one runs for every syscall */
+	bpf_program__set_autoload(skel->progs.floor_enter, !tracefs);
+	bpf_program__set_autoload(skel->progs.floor_exit, !tracefs);
+	bpf_program__set_autoload(skel->progs.floor_write_enter, tracefs);
+	bpf_program__set_autoload(skel->progs.floor_write_exit, tracefs);
 	err = bpf_map__set_max_entries(skel->maps.samples, (__u32)buffer_size);
 	if (!err)
 		err = syscall_floor_bpf__load(skel);

@@ -4,18 +4,22 @@
  * that what a recorder adds to every syscall of the host shows with
  * nothing else in the figure (no start-up, no exit, no I/O).
  *
- *	syscall_loop N
+ *	syscall_loop N [write]
  *
  * Makes N getppid() calls (through syscall(2): nothing in the C library
- * answers it from a cache) and prints "loop N ns T cpu_ns C" on stdout: T
+ * answers it from a cache), or with "write" N writes of 64 bytes to
+ * /dev/null (the cost of hooks on a syscall a capture wants, with next to
+ * nothing of the syscall's own in the figure), and prints "loop N ns T cpu_ns C" on stdout: T
  * the wall nanoseconds the N calls took, C the CPU time the thread spent
  * in them (user and kernel, BPF programs run on its syscalls included). On
  * a machine shared with other work C is the steadier figure: time the
  * thread waited for a CPU is not in it. Exit status 2 on bad usage.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -31,18 +35,33 @@ static unsigned long long now_ns(clockid_t clock)
 int main(int argc, char **argv)
 {
 	unsigned long long n, start, cpu_start, took, cpu;
+	static const char bytes[64];
+	int writes = argc == 3 && strcmp(argv[2], "write") == 0, fd = -1;
 	char *end;
 
 	errno = 0;
-	n = argc == 2 ? strtoull(argv[1], &end, 10) : 0;
-	if (argc != 2 || errno || end == argv[1] || *end || n == 0) {
-		fprintf(stderr, "usage: syscall_loop N (N > 0 getppid calls)\n");
+	n = argc >= 2 ? strtoull(argv[1], &end, 10) : 0;
+	if (argc < 2 || argc > 3 || (argc == 3 && !writes) || errno || end == argv[1] || *end ||
+	    n == 0) {
+		fprintf(stderr, "usage: syscall_loop N [write] (N > 0 getppid calls, or writes "
+				"of 64 bytes to /dev/null)\n");
 		return 2;
+	}
+	if (writes) {
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			fprintf(stderr, "syscall_loop: /dev/null: %s\n", strerror(errno));
+			return 1;
+		}
 	}
 	start = now_ns(CLOCK_MONOTONIC);
 	cpu_start = now_ns(CLOCK_THREAD_CPUTIME_ID);
-	for (unsigned long long i = 0; i < n; i++)
-		syscall(SYS_getppid);
+	if (writes)
+		for (unsigned long long i = 0; i < n; i++)
+			(void)!write(fd, bytes, sizeof(bytes));
+	else
+		for (unsigned long long i = 0; i < n; i++)
+			syscall(SYS_getppid);
 	cpu = now_ns(CLOCK_THREAD_CPUTIME_ID) - cpu_start;
 	took = now_ns(CLOCK_MONOTONIC) - start;
 	printf("loop %llu ns %llu cpu_ns %llu\n", n, took, cpu);
