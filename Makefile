@@ -47,7 +47,7 @@ ALL_CFLAGS := $(BASE_CFLAGS) $(INCLUDES) $(CFLAGS)
 ALL_LDFLAGS := $(SAN_FLAGS) $(LDFLAGS)
 
 # Libraries, one variable per tool so the extractor never pulls in libbpf.
-FORMAT_LIBS := -llz4
+FORMAT_LIBS := -llz4 -pthread
 EXTRACT_LIBS := -lpcap -larchive -pthread $(FORMAT_LIBS)
 RECORD_LIBS := $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null || echo -lbpf) -lelf -lz $(FORMAT_LIBS)
 

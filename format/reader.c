@@ -21,25 +21,22 @@
 
 #include "format/header_codec.h"
 #include "format/le.h"
+#include "format/lz4_frame.h"
 #include "format/record_layout.h"
 #include "format/trace_reader.h"
 #include "format/trace_records.h"
 
-#define LZ4_FRAME_MAGIC 0x184D2204u
 #define SKIPPABLE_MAGIC_MASK 0xFFFFFFF0u
 #define SKIPPABLE_MAGIC_BASE 0x184D2A50u
 
 /* FLG byte of an LZ4 frame descriptor. */
 #define FLG_VERSION_MASK 0xC0u
-#define FLG_VERSION_01 0x40u
 #define FLG_BLOCK_CHECKSUM 0x10u
 #define FLG_CONTENT_SIZE 0x08u
-#define FLG_CONTENT_CHECKSUM 0x04u
 #define FLG_RESERVED 0x02u
 #define FLG_DICT_ID 0x01u
 /* BD byte: bits 6-4 block max size id, the rest reserved. */
 #define BD_RESERVED 0x8Fu
-#define BLOCK_UNCOMPRESSED 0x80000000u
 
 /* One frame holds at most one maximal record's worth of content, after its FRAME record. */
 #define FRAME_RECORD_LEN ((size_t)TR_RECORD_HEAD_LEN + TR_FRAME_FIXED_LEN)
@@ -200,7 +197,7 @@ static int scan_frame(struct tr_reader *r, struct frame_shape *shape)
 	p = r->data + r->pos;
 	flg = p[4];
 	bd = p[5];
-	if ((flg & FLG_VERSION_MASK) != FLG_VERSION_01)
+	if ((flg & FLG_VERSION_MASK) != TR_LZ4_FLG_VERSION_01)
 		return corrupt(r, "unknown LZ4 frame version %u", flg >> 6);
 	if ((flg & FLG_RESERVED) || (bd & BD_RESERVED))
 		return corrupt(r, "reserved bits set in the LZ4 frame descriptor");
@@ -208,7 +205,7 @@ static int scan_frame(struct tr_reader *r, struct frame_shape *shape)
 		return corrupt(r, "invalid LZ4 block size id %u", (bd >> 4) & 7);
 	if (flg & FLG_DICT_ID)
 		return corrupt(r, "frame needs an LZ4 dictionary (not allowed in a trace)");
-	if (!(flg & FLG_CONTENT_CHECKSUM))
+	if (!(flg & TR_LZ4_FLG_CONTENT_CHECKSUM))
 		return corrupt(r, "frame has no content checksum (required in a trace)");
 	block_max = (size_t)1 << (8 + 2 * ((bd >> 4) & 7));
 	has_content_size = !!(flg & FLG_CONTENT_SIZE);
@@ -238,12 +235,12 @@ static int scan_frame(struct tr_reader *r, struct frame_shape *shape)
 		off += 4;
 		if (raw == 0)
 			break; /* end mark */
-		bsize = raw & ~BLOCK_UNCOMPRESSED;
+		bsize = raw & ~TR_LZ4_BLOCK_UNCOMPRESSED;
 		if (bsize > block_max)
 			return corrupt(
 				r, "block at byte %llu claims %zu bytes, blocks are at most %zu",
 				(unsigned long long)offset_of(r, off - 4), bsize, block_max);
-		if (raw & BLOCK_UNCOMPRESSED)
+		if (raw & TR_LZ4_BLOCK_UNCOMPRESSED)
 			shape->content_bound += bsize;
 		else if (bsize > block_max / LZ4_MAX_EXPANSION)
 			shape->content_bound += block_max;
@@ -502,7 +499,7 @@ static int later_frame(const struct tr_reader *r, uint64_t *at)
 		uint32_t magic = le32_get(p);
 
 		if ((magic & SKIPPABLE_MAGIC_MASK) == SKIPPABLE_MAGIC_BASE ||
-		    (magic == LZ4_FRAME_MAGIC && (p[4] & FLG_VERSION_MASK) == FLG_VERSION_01 &&
+		    (magic == TR_LZ4_FRAME_MAGIC && (p[4] & FLG_VERSION_MASK) == TR_LZ4_FLG_VERSION_01 &&
 		     !(p[4] & FLG_RESERVED) && !(p[5] & BD_RESERVED) && ((p[5] >> 4) & 7) >= 4)) {
 			*at = r->base + i;
 			return 1;
@@ -547,7 +544,7 @@ static int next_frame(struct tr_reader *r)
 				return err;
 			continue;
 		}
-		if (magic != LZ4_FRAME_MAGIC)
+		if (magic != TR_LZ4_FRAME_MAGIC)
 			return corrupt(r, "no LZ4 frame magic (found 0x%08x)", magic);
 		err = scan_frame(r, &shape);
 		if (err == -TR_E_TRUNCATED) {
@@ -643,7 +640,7 @@ void tr_frame_release(struct tr_frame *f)
  */
 static int is_frame_magic(const uint8_t *p)
 {
-	return le32_get(p) == LZ4_FRAME_MAGIC;
+	return le32_get(p) == TR_LZ4_FRAME_MAGIC;
 }
 
 int tr_reader_resync(struct tr_reader *r)
@@ -686,7 +683,7 @@ int tr_reader_resync(struct tr_reader *r)
 static int frame_after_header(const struct tr_reader *r)
 {
 	for (size_t i = 8; i + 4 <= r->len; i++)
-		if (le32_get(r->data + i) == LZ4_FRAME_MAGIC)
+		if (le32_get(r->data + i) == TR_LZ4_FRAME_MAGIC)
 			return 1;
 	return 0;
 }
@@ -715,9 +712,9 @@ __attribute__((format(printf, 3, 4))) static int damaged_header(struct tr_reader
 	 * The first data frame: where the header says it is, unless the size
 	 * was damaged too; then the first frame magic past the header's start.
 	 */
-	if (next + 4 > r->len || le32_get(r->data + next) != LZ4_FRAME_MAGIC)
+	if (next + 4 > r->len || le32_get(r->data + next) != TR_LZ4_FRAME_MAGIC)
 		for (next = 8; next + 4 <= r->len; next++)
-			if (le32_get(r->data + next) == LZ4_FRAME_MAGIC)
+			if (le32_get(r->data + next) == TR_LZ4_FRAME_MAGIC)
 				break;
 	r->pos = next < r->len ? next : r->len;
 	r->stats.bytes_consumed = offset_of(r, 0);

@@ -31,6 +31,15 @@ struct tr_writer;
 struct tr_writer_opts {
 	size_t frame_bound;    /* close a frame once its content reaches this; 0 = 1 MiB */
 	int compression_level; /* LZ4F compression level; 0 = fast default */
+	/*
+	 * Worker threads that compress frames, each an independent LZ4 frame,
+	 * written in order; 0 = none, the caller's thread compresses. With
+	 * workers, tr_writer_append() copies records into the frame's buffer
+	 * and may wait for a free buffer while every one is in flight;
+	 * tr_writer_flush() hands the frame over, tr_writer_finish() waits
+	 * until every frame is written.
+	 */
+	int compress_threads;
 };
 
 /* Write the header to fd and get ready. 0, or negative TR_E_* with errbuf. */
@@ -54,6 +63,15 @@ int tr_writer_appendv(struct tr_writer *w, uint16_t type, const void *fixed, uin
  * acceleration N + 1), 0 is the default, above 2 is LZ4 HC.
  */
 void tr_writer_set_compression_level(struct tr_writer *w, int level);
+
+/*
+ * Whether the frames begun from now on are stored: their records in
+ * uncompressed LZ4 blocks, written straight from the caller's memory (a
+ * large tail is never copied). Such a frame costs its content checksum
+ * and the write, nothing else; the file grows by what it holds. Off by
+ * default.
+ */
+void tr_writer_set_stored(struct tr_writer *w, int stored);
 
 /* Close the current frame (if it holds records) and write it out. */
 int tr_writer_flush(struct tr_writer *w);

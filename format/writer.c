@@ -4,6 +4,17 @@
  * through the LZ4 frame compressor into standard frames with a content
  * checksum. Each frame is closed once its content reaches the size bound
  * (or on flush) so a trace cut at any byte keeps every earlier frame.
+ *
+ * A stored frame (tr_writer_set_stored) holds the same records in
+ * uncompressed LZ4 blocks, written with writev() straight from the
+ * caller's memory: no compression and no copy in user space, only the
+ * content checksum. It is what a consumer that has fallen behind its
+ * producer can still afford.
+ *
+ * With compress_threads > 0 the records of a frame are copied into a
+ * buffer instead, and worker threads encode and write the frames in order
+ * (format/frame_pool.h): the caller pays a copy per record, the workers
+ * the rest, on other cores.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,19 +22,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <lz4frame.h>
 
+#include "format/frame_pool.h"
 #include "format/header_codec.h"
+#include "format/lz4_frame.h"
 #include "format/le.h"
 #include "format/record_layout.h"
 #include "format/trace_writer.h"
 #include "format/xxh32.h"
 
 #define DEFAULT_FRAME_BOUND (1u << 20)
-/* C.Checksum: bit 2 of the FLG byte of an LZ4 frame descriptor */
-#define LZ4_FLG_CONTENT_CHECKSUM 0x04
+/* iovecs of one stored block: pending bytes, block size, pieces of records */
+#define STORED_IOV_MAX 16
 /*
  * Largest piece of input given to one LZ4F_compressUpdate() call; big tails
  * are fed in pieces so the output buffer stays bounded.
@@ -50,10 +64,16 @@ struct tr_writer {
 	size_t olen, ocap;
 
 	int in_frame;
-	uint64_t frame_content;	      /* decompressed bytes in the open frame */
+	int stored;		/* the open frame holds stored blocks */
+	int stored_next;	/* frames begun from now on do */
+	uint64_t frame_content; /* decompressed bytes in the open frame */
 	uint8_t trace_id[TR_TRACE_ID_LEN];
-	uint64_t frame_seq; /* of the next data frame */
+	uint64_t frame_seq;	      /* of the next data frame */
 	struct tr_xxh32 content_hash; /* of the open frame: its content checksum */
+
+	/* with compress_threads: the workers, and the job of the open frame */
+	struct frame_pool *pool;
+	struct frame_job *job;
 
 	struct tr_writer_stats stats;
 	int finished;
@@ -105,6 +125,31 @@ static int drain(struct tr_writer *w)
 	return err;
 }
 
+/* writev() all of iov (changed on the way), retrying short writes. */
+static int writev_all(struct tr_writer *w, struct iovec *iov, int cnt)
+{
+	while (cnt) {
+		ssize_t n = writev(w->fd, iov, cnt);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail(w, -TR_E_IO, "writing the trace failed: %s", strerror(errno));
+		}
+		w->stats.file_bytes += (uint64_t)n;
+		while (cnt && (size_t)n >= iov->iov_len) {
+			n -= (ssize_t)iov->iov_len;
+			iov++;
+			cnt--;
+		}
+		if (cnt) {
+			iov->iov_base = (uint8_t *)iov->iov_base + n;
+			iov->iov_len -= (size_t)n;
+		}
+	}
+	return 0;
+}
+
 /* Make room for `need` more compressed bytes, writing out what is pending. */
 static int reserve(struct tr_writer *w, size_t need)
 {
@@ -118,53 +163,86 @@ static int lz4_fail(struct tr_writer *w, const char *what, size_t code)
 	return fail(w, -TR_E_LZ4, "lz4 %s failed: %s", what, LZ4F_getErrorName(code));
 }
 
+/* The FRAME record that opens every frame (FORMAT.md §5.19): whose, and where. */
+static size_t put_frame_record(struct tr_writer *w, uint8_t *p)
+{
+	le16_put(p, TR_REC_FRAME);
+	le16_put(p + 2, TR_FRAME_FIXED_LEN);
+	le32_put(p + 4, TR_FRAME_FIXED_LEN);
+	memcpy(p + TR_RECORD_HEAD_LEN, w->trace_id, TR_TRACE_ID_LEN);
+	le64_put(p + TR_RECORD_HEAD_LEN + TR_TRACE_ID_LEN, w->frame_seq++);
+	w->stats.frames_begun = w->frame_seq;
+	return TR_RECORD_HEAD_LEN + TR_FRAME_FIXED_LEN;
+}
+
+static int pool_failed(struct tr_writer *w)
+{
+	char msg[TR_ERRMSG_LEN];
+	int err = frame_pool_error(w->pool, msg, sizeof(msg));
+
+	return fail(w, err ? err : -TR_E_IO, "%s", err ? msg : "the frame workers stopped");
+}
+
+static int gather(struct tr_writer *w, const void *src, size_t len);
+
+/* A frame for the workers: its content gathered in a job's buffer. */
+static int begin_pooled_frame(struct tr_writer *w)
+{
+	uint8_t rec[TR_RECORD_HEAD_LEN + TR_FRAME_FIXED_LEN];
+
+	w->job = frame_pool_get(w->pool);
+	if (!w->job)
+		return pool_failed(w);
+	w->job->level = w->prefs.compressionLevel;
+	w->job->stored = w->stored_next;
+	w->stored = w->stored_next;
+	w->in_frame = 1;
+	w->frame_content = put_frame_record(w, rec);
+	return gather(w, rec, sizeof(rec));
+}
+
 static int begin_frame(struct tr_writer *w)
 {
-	uint8_t *hdr;
 	size_t n;
-	int err = reserve(w, LZ4F_HEADER_SIZE_MAX);
+	int err;
 
+	if (w->pool)
+		return begin_pooled_frame(w);
+	err = reserve(w, LZ4F_HEADER_SIZE_MAX);
 	if (err)
 		return err;
-	n = LZ4F_compressBegin(w->cctx, w->obuf + w->olen, w->ocap - w->olen, &w->prefs);
-	if (LZ4F_isError(n))
-		return lz4_fail(w, "frame start", n);
-	/*
-	 * liblz4 makes the frame without a content checksum (see tr_xxh32):
-	 * announce one in the descriptor's FLG byte, whose last byte (HC) is
-	 * the second byte of the XXH32 of the descriptor from FLG on.
-	 */
-	hdr = w->obuf + w->olen;
-	if (n < 7 || (hdr[4] & LZ4_FLG_CONTENT_CHECKSUM))
-		return fail(w, -TR_E_LZ4, "lz4 frame start: unexpected %zu byte frame header", n);
-	hdr[4] |= LZ4_FLG_CONTENT_CHECKSUM;
-	hdr[n - 1] = (uint8_t)(tr_xxh32(hdr + 4, n - 5, 0) >> 8);
-	w->olen += n;
+	w->stored = w->stored_next;
+	if (w->stored) {
+		w->olen += tr_lz4_put_stored_header(w->obuf + w->olen);
+	} else {
+		n = LZ4F_compressBegin(w->cctx, w->obuf + w->olen, w->ocap - w->olen, &w->prefs);
+		if (LZ4F_isError(n))
+			return lz4_fail(w, "frame start", n);
+		if (tr_lz4_announce_checksum(w->obuf + w->olen, n))
+			return fail(w, -TR_E_LZ4,
+				    "lz4 frame start: unexpected %zu byte frame header", n);
+		w->olen += n;
+	}
 	w->in_frame = 1;
-	w->frame_content = 0;
 	tr_xxh32_reset(&w->content_hash, 0);
-	/* first in the frame: whose it is, and where it stands (FORMAT.md §5.19) */
-	le16_put(w->stage, TR_REC_FRAME);
-	le16_put(w->stage + 2, TR_FRAME_FIXED_LEN);
-	le32_put(w->stage + 4, TR_FRAME_FIXED_LEN);
-	memcpy(w->stage + TR_RECORD_HEAD_LEN, w->trace_id, TR_TRACE_ID_LEN);
-	le64_put(w->stage + TR_RECORD_HEAD_LEN + TR_TRACE_ID_LEN, w->frame_seq++);
-	w->stats.frames_begun = w->frame_seq;
-	w->stage_len = TR_RECORD_HEAD_LEN + TR_FRAME_FIXED_LEN;
+	/* first in the frame: whose it is, and where it stands */
+	w->stage_len = put_frame_record(w, w->stage);
 	w->frame_content = w->stage_len;
 	return 0;
 }
 
 static int compress(struct tr_writer *w, const uint8_t *src, size_t len);
+static int store(struct tr_writer *w, const struct iovec *src, int cnt);
 
 /* Hand the staged records to the compressor (before anything that follows them). */
 static int flush_stage(struct tr_writer *w)
 {
+	struct iovec iov = { .iov_base = w->stage, .iov_len = w->stage_len };
 	int err;
 
 	if (!w->stage_len)
 		return 0;
-	err = compress(w, w->stage, w->stage_len);
+	err = w->stored ? store(w, &iov, 1) : compress(w, w->stage, w->stage_len);
 	w->stage_len = 0;
 	return err;
 }
@@ -172,16 +250,30 @@ static int flush_stage(struct tr_writer *w)
 static int close_frame(struct tr_writer *w)
 {
 	size_t n;
-	int err = flush_stage(w);
+	int err;
+
+	if (w->pool) {
+		frame_pool_submit(w->pool, w->job);
+		w->job = NULL;
+		w->in_frame = 0;
+		w->stats.frames++;
+		return 0;
+	}
+	err = flush_stage(w);
 
 	if (!err)
 		err = reserve(w, LZ4F_compressBound(0, &w->prefs) + 4);
 
 	if (err)
 		return err;
-	n = LZ4F_compressEnd(w->cctx, w->obuf + w->olen, w->ocap - w->olen, NULL);
-	if (LZ4F_isError(n))
-		return lz4_fail(w, "frame end", n);
+	if (w->stored) {
+		n = 4;
+		le32_put(w->obuf + w->olen, 0); /* the end mark */
+	} else {
+		n = LZ4F_compressEnd(w->cctx, w->obuf + w->olen, w->ocap - w->olen, NULL);
+		if (LZ4F_isError(n))
+			return lz4_fail(w, "frame end", n);
+	}
 	w->olen += n;
 	/* the content checksum follows the end mark */
 	le32_put(w->obuf + w->olen, tr_xxh32_digest(&w->content_hash));
@@ -209,6 +301,56 @@ static int compress(struct tr_writer *w, const uint8_t *src, size_t len)
 		w->olen += n;
 		src += piece;
 		len -= piece;
+	}
+	return 0;
+}
+
+/*
+ * Write the pieces of src as stored blocks of at most TR_LZ4_BLOCK_MAX
+ * bytes, each with what is pending in obuf before it, in one writev() a
+ * block: the bytes go from the caller's memory to the file unchanged.
+ * They are hashed first, which brings them into the cache the copy into
+ * the file then reads them from.
+ */
+static int store(struct tr_writer *w, const struct iovec *src, int cnt)
+{
+	uint8_t size[4];
+	size_t at = 0; /* bytes of src[i] already stored */
+	int i = 0;
+
+	while (i < cnt) {
+		struct iovec out[STORED_IOV_MAX];
+		size_t block = 0;
+		int n = 0, err;
+
+		if (w->olen)
+			out[n++] = (struct iovec){ .iov_base = w->obuf, .iov_len = w->olen };
+		out[n++] = (struct iovec){ .iov_base = size, .iov_len = sizeof(size) };
+		while (i < cnt && block < TR_LZ4_BLOCK_MAX && n < STORED_IOV_MAX) {
+			size_t take = src[i].iov_len - at;
+
+			if (take > TR_LZ4_BLOCK_MAX - block)
+				take = TR_LZ4_BLOCK_MAX - block;
+			if (take) {
+				out[n].iov_base = (uint8_t *)src[i].iov_base + at;
+				out[n++].iov_len = take;
+				tr_xxh32_update(&w->content_hash, (uint8_t *)src[i].iov_base + at,
+						take);
+			}
+			block += take;
+			at += take;
+			if (at == src[i].iov_len) {
+				i++;
+				at = 0;
+			}
+		}
+		if (!block)
+			break; /* nothing but empty pieces left */
+		le32_put(size, (uint32_t)block | TR_LZ4_BLOCK_UNCOMPRESSED);
+		err = writev_all(w, out, n);
+		w->olen = 0;
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -258,17 +400,7 @@ int tr_writer_open_fd(struct tr_writer **out, int fd, const struct tr_header *hd
 		err = -TR_E_INVALID;
 		goto cleanup;
 	}
-	/*
-	 * 256 KiB linked blocks: as fast as any size in bench/format.sh, a
-	 * better ratio than independent blocks, and a reader's LZ4F context
-	 * needs buffers of one block (4 MiB blocks cost it ~8 MiB per reader).
-	 */
-	w->prefs.frameInfo.blockSizeID = LZ4F_max256KB;
-	w->prefs.frameInfo.blockMode = LZ4F_blockLinked;
-	/* announced and computed by the writer itself (begin_frame, close_frame) */
-	w->prefs.frameInfo.contentChecksumFlag = LZ4F_noContentChecksum;
-	w->prefs.frameInfo.frameType = LZ4F_frame;
-	w->prefs.compressionLevel = opts ? opts->compression_level : 0;
+	tr_lz4_prefs(&w->prefs, opts ? opts->compression_level : 0);
 	w->ocap = LZ4F_compressBound(UPDATE_PIECE, &w->prefs) + LZ4F_HEADER_SIZE_MAX;
 	w->obuf = malloc(w->ocap);
 	if (!w->obuf) {
@@ -294,10 +426,12 @@ int tr_writer_open_fd(struct tr_writer **out, int fd, const struct tr_header *hd
 	if (err)
 		goto cleanup;
 	err = write_all(w, hbuf, hlen);
-	if (err) {
+	if (err)
 		snprintf(errbuf, errlen, "%s", w->errmsg);
+	else if (opts && opts->compress_threads > 0)
+		err = frame_pool_new(&w->pool, fd, opts->compress_threads, errbuf, errlen);
+	if (err)
 		goto cleanup;
-	}
 	*out = w;
 	w = NULL;
 cleanup:
@@ -312,6 +446,8 @@ static int check_usable(struct tr_writer *w)
 		return w->broken; /* errmsg still names the first failure */
 	if (w->finished)
 		return fail(w, -TR_E_INVALID, "the trace is finished; no record may follow");
+	if (w->pool && frame_pool_error(w->pool, NULL, 0))
+		return pool_failed(w);
 	return 0;
 }
 
@@ -321,6 +457,68 @@ static void put_record_head(uint8_t *p, uint16_t type, uint16_t fixed_len, uint6
 	le16_put(p, type);
 	le16_put(p + 2, fixed_len);
 	le32_put(p + 4, (uint32_t)(fixed_len + tail_len));
+}
+
+/* Copy len bytes to the end of the open job's content, growing it as needed. */
+static int gather(struct tr_writer *w, const void *src, size_t len)
+{
+	struct frame_job *job = w->job;
+
+	if (job->cap - job->len < len) {
+		/* a frame holds its bound and one record more, at most */
+		size_t cap = job->cap ? job->cap : w->frame_bound + STAGE_CAP;
+		uint8_t *c;
+
+		while (cap - job->len < len)
+			cap *= 2;
+		c = realloc(job->content, cap);
+		if (!c)
+			return fail(w, -TR_E_NOMEM, "out of memory gathering a frame of %zu bytes",
+				    cap);
+		job->content = c;
+		job->cap = cap;
+	}
+	memcpy(job->content + job->len, src, len);
+	job->len += len;
+	return 0;
+}
+
+static int gather_record(struct tr_writer *w, uint16_t type, const void *fixed, uint16_t fixed_len,
+			 const struct iovec *tail, int tail_cnt, uint64_t tail_len)
+{
+	uint8_t head[TR_RECORD_HEAD_LEN];
+	int err;
+
+	put_record_head(head, type, fixed_len, tail_len);
+	err = gather(w, head, sizeof(head));
+	if (!err && fixed_len)
+		err = gather(w, fixed, fixed_len);
+	for (int i = 0; !err && i < tail_cnt; i++)
+		if (tail[i].iov_len)
+			err = gather(w, tail[i].iov_base, tail[i].iov_len);
+	return err;
+}
+
+/* A large record of a stored frame: its head from w->head, its tail where it is. */
+static int store_record(struct tr_writer *w, size_t head_len, const struct iovec *tail,
+			int tail_cnt)
+{
+	struct iovec pieces[STORED_IOV_MAX];
+	int n = 0;
+
+	pieces[n++] = (struct iovec){ .iov_base = w->head, .iov_len = head_len };
+	for (int i = 0; i < tail_cnt; i++) {
+		int err;
+
+		if (n == STORED_IOV_MAX) {
+			err = store(w, pieces, n);
+			if (err)
+				return err;
+			n = 0;
+		}
+		pieces[n++] = tail[i];
+	}
+	return store(w, pieces, n);
 }
 
 static int append(struct tr_writer *w, uint16_t type, const void *fixed, uint16_t fixed_len,
@@ -356,7 +554,11 @@ static int append(struct tr_writer *w, uint16_t type, const void *fixed, uint16_
 		if (err)
 			return err;
 	}
-	if (rec_len <= STAGE_RECORD_MAX) {
+	if (w->pool) {
+		err = gather_record(w, type, fixed, fixed_len, tail, tail_cnt, tail_len);
+		if (err)
+			return err;
+	} else if (rec_len <= STAGE_RECORD_MAX) {
 		uint8_t *p;
 
 		if (w->stage_len + rec_len > STAGE_CAP) {
@@ -383,9 +585,14 @@ static int append(struct tr_writer *w, uint16_t type, const void *fixed, uint16_
 		put_record_head(w->head, type, fixed_len, tail_len);
 		if (fixed_len)
 			memcpy(w->head + TR_RECORD_HEAD_LEN, fixed, fixed_len);
-		err = compress(w, w->head, TR_RECORD_HEAD_LEN + (size_t)fixed_len);
-		for (int i = 0; !err && i < tail_cnt; i++)
-			err = compress(w, tail[i].iov_base, tail[i].iov_len);
+		if (w->stored) {
+			err = store_record(w, TR_RECORD_HEAD_LEN + (size_t)fixed_len, tail,
+					   tail_cnt);
+		} else {
+			err = compress(w, w->head, TR_RECORD_HEAD_LEN + (size_t)fixed_len);
+			for (int i = 0; !err && i < tail_cnt; i++)
+				err = compress(w, tail[i].iov_base, tail[i].iov_len);
+		}
 		if (err)
 			return err;
 	}
@@ -416,6 +623,11 @@ void tr_writer_set_compression_level(struct tr_writer *w, int level)
 {
 	/* LZ4F_compressBegin() takes the level from prefs: the next frame has it */
 	w->prefs.compressionLevel = level;
+}
+
+void tr_writer_set_stored(struct tr_writer *w, int stored)
+{
+	w->stored_next = !!stored;
 }
 
 int tr_writer_flush(struct tr_writer *w)
@@ -463,6 +675,8 @@ int tr_writer_finish(struct tr_writer *w, const struct tr_trailer *trailer)
 			       t.loss_totals_len);
 	if (!err && w->in_frame)
 		err = close_frame(w);
+	if (!err && w->pool && frame_pool_wait(w->pool))
+		err = pool_failed(w);
 	if (!err)
 		w->finished = 1;
 	return err;
@@ -471,6 +685,8 @@ int tr_writer_finish(struct tr_writer *w, const struct tr_trailer *trailer)
 void tr_writer_stats(const struct tr_writer *w, struct tr_writer_stats *out)
 {
 	*out = w->stats;
+	if (w->pool)
+		out->file_bytes += frame_pool_file_bytes(w->pool);
 }
 
 const char *tr_writer_errmsg(const struct tr_writer *w)
@@ -482,6 +698,8 @@ void tr_writer_free(struct tr_writer *w)
 {
 	if (!w)
 		return;
+	/* what was submitted is written; an open frame is not */
+	frame_pool_free(w->pool);
 	LZ4F_freeCompressionContext(w->cctx);
 	free(w->obuf);
 	free(w);

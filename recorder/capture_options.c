@@ -55,6 +55,9 @@ const char capture_options_usage[] =
 	"      --buffer-size BYTES  ring buffer size, a power of two from 64K to 1G (K, M, G\n"
 	"                           suffixes; default 16M)\n"
 	"      --flush-interval MS  write out the trace at least this often (default 1000)\n"
+	"      --compress-threads N threads that compress frames beside the one reading the\n"
+	"                           ring buffer, 0 to 64 (0: that one compresses; default:\n"
+	"                           1 when the recorder may run on 3 CPUs or more, else 0)\n"
 	"      --packet-cap BYTES   keep at most this many bytes of each packet (default: all\n"
 	"                           that the snap length asks for)\n"
 	"  -v, --verbose            progress and libbpf's messages (the verifier's log when\n"
@@ -96,6 +99,7 @@ void capture_options_init(struct capture_options *opts)
 	tr_net_capture_init(&opts->net);
 	opts->buffer_size = DEFAULT_BUFFER_SIZE;
 	opts->flush_interval_ms = DEFAULT_FLUSH_INTERVAL_MS;
+	opts->compress_threads = COMPRESS_THREADS_AUTO;
 }
 
 void capture_options_free(struct capture_options *opts)
@@ -418,6 +422,7 @@ static int parse_size(const char *opt, const char *arg, uint64_t *out, char *err
 enum {
 	OPT_BUFFER_SIZE = 256,
 	OPT_FLUSH_INTERVAL,
+	OPT_COMPRESS_THREADS,
 	OPT_PACKET_CAP,
 	OPT_FORCE,
 	OPT_STOP_WITH_COMMAND
@@ -433,6 +438,7 @@ int capture_options_parse(struct capture_options *opts, int argc, char **argv, c
 		{ "output", required_argument, NULL, 'o' },
 		{ "buffer-size", required_argument, NULL, OPT_BUFFER_SIZE },
 		{ "flush-interval", required_argument, NULL, OPT_FLUSH_INTERVAL },
+		{ "compress-threads", required_argument, NULL, OPT_COMPRESS_THREADS },
 		{ "packet-cap", required_argument, NULL, OPT_PACKET_CAP },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "stop-with-command", no_argument, NULL, OPT_STOP_WITH_COMMAND },
@@ -494,6 +500,22 @@ int capture_options_parse(struct capture_options *opts, int argc, char **argv, c
 					    "--flush-interval '%s': milliseconds between 1 and %u",
 					    optarg, MAX_FLUSH_INTERVAL_MS);
 			opts->flush_interval_ms = (uint32_t)ms;
+			ret = 0;
+			break;
+		}
+		case OPT_COMPRESS_THREADS: {
+			char *end;
+			unsigned long n;
+
+			errno = 0;
+			n = isdigit((unsigned char)optarg[0]) ? strtoul(optarg, &end, 10) : 0;
+			if (!isdigit((unsigned char)optarg[0]) || errno || *end ||
+			    n > COMPRESS_THREADS_MAX)
+				return fail(
+					err, errlen,
+					"--compress-threads '%s': a number of threads from 0 to %d",
+					optarg, COMPRESS_THREADS_MAX);
+			opts->compress_threads = (int)n;
 			ret = 0;
 			break;
 		}

@@ -56,6 +56,8 @@ struct capture_options {
 	bool stop_with_command;	 /* stop when the command exits, not its last descendant */
 	uint32_t buffer_size; /* ring buffer bytes */
 	uint32_t flush_interval_ms;
+	/* --compress-threads: frame compression workers; COMPRESS_THREADS_AUTO: by the CPUs */
+	int compress_threads;
 	char **command; /* argv after --, NULL-terminated, or NULL */
 	/* every token as given, for the trace header */
 	const char **capture_tokens, **scope_tokens, **event_tokens;
@@ -64,6 +66,9 @@ struct capture_options {
 	/* last `dir:`/`clear-dir` token: accepted for Tracee command lines, no effect */
 	const char *ignored_dir_token;
 };
+
+#define COMPRESS_THREADS_AUTO (-1)
+#define COMPRESS_THREADS_MAX 64
 
 /* capture_options_parse() results besides 0 and -EINVAL */
 #define CAPTURE_PARSE_HELP 1	/* --help or --usage given: print usage, exit 0 */

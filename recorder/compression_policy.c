@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 #include "recorder/compression_policy.h"
 
-void compression_policy_init(struct compression_policy *p, uint64_t ring_bytes, int normal_level)
+void compression_policy_init(struct compression_policy *p, uint64_t ring_bytes)
 {
-	*p = (struct compression_policy){ .ring_bytes = ring_bytes, .normal_level = normal_level };
+	*p = (struct compression_policy){ .ring_bytes = ring_bytes };
 }
 
 bool compression_policy_consumed(struct compression_policy *p, uint64_t bytes)
@@ -30,7 +30,7 @@ bool compression_policy_read_done(struct compression_policy *p)
 	return caught_up;
 }
 
-int compression_policy_level(const struct compression_policy *p)
+bool compression_policy_stored(const struct compression_policy *p)
 {
-	return p->behind ? COMPRESSION_LEVEL_BEHIND : p->normal_level;
+	return p->behind;
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,9 @@ struct recording {
 	struct loss_counter seen[LOSS_SLOT_COUNT];
 	uint64_t lost_events[TR_LOSS_KIND_COUNT], lost_bytes[TR_LOSS_KIND_COUNT];
 	struct compression_policy compression;
+	int compress_threads;
+	/* the consumer's own cost: sample bytes read, CPU time of all threads meanwhile */
+	uint64_t consumed_bytes, consumer_cpu_ns; /* CPU time when reading began, then spent */
 };
 
 static volatile sig_atomic_t stop_signals, last_signal;
@@ -254,9 +258,9 @@ static int handle_sample(void *ctx, void *data, size_t len)
 		r->sample_err = err;
 		return err; /* stops ring_buffer__poll */
 	}
+	r->consumed_bytes += len;
 	if (compression_policy_consumed(&r->compression, len))
-		tr_writer_set_compression_level(r->rec.writer,
-						compression_policy_level(&r->compression));
+		tr_writer_set_stored(r->rec.writer, compression_policy_stored(&r->compression));
 	return 0;
 }
 
@@ -350,7 +354,34 @@ static void install_signals(void)
 	sigaction(SIGCHLD, &sa, NULL);
 }
 
-static int build_header(const struct capture_options *opts, struct tr_header *hdr)
+/*
+ * Worker threads that compress frames. Measured on a 2-CPU VM (README,
+ * Benchmarks): a worker pays for itself only on a CPU the reading thread
+ * and the traced workload leave free, since the reading thread then copies
+ * each record once more; so the default is one worker where the recorder
+ * may run on 3 CPUs or more, none below.
+ */
+static int choose_compress_threads(const struct capture_options *opts)
+{
+	cpu_set_t cpus;
+
+	if (opts->compress_threads != COMPRESS_THREADS_AUTO)
+		return opts->compress_threads;
+	if (sched_getaffinity(0, sizeof(cpus), &cpus))
+		return 0;
+	return CPU_COUNT(&cpus) >= 3 ? 1 : 0;
+}
+
+static uint64_t process_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int build_header(const struct capture_options *opts, int compress_threads,
+			struct tr_header *hdr)
 {
 	struct utsname uts;
 	struct timespec wall, boot;
@@ -387,6 +418,8 @@ static int build_header(const struct capture_options *opts, struct tr_header *hd
 	snprintf(buf, sizeof(buf), "buffer_size=%u", opts->buffer_size);
 	err |= tr_strlist_add(&hdr->recorder_options, buf);
 	snprintf(buf, sizeof(buf), "flush_interval_ms=%u", opts->flush_interval_ms);
+	err |= tr_strlist_add(&hdr->recorder_options, buf);
+	snprintf(buf, sizeof(buf), "compress_threads=%d", compress_threads);
 	err |= tr_strlist_add(&hdr->recorder_options, buf);
 	if (opts->packet_cap) {
 		snprintf(buf, sizeof(buf), "packet_cap=%u", opts->packet_cap);
@@ -558,13 +591,19 @@ static void print_summary(struct recording *r, bool finished)
 			r->writer_failed ? " (the trace could not be written)" : "");
 	else if (!total)
 		fprintf(stderr, "tracee-rec: nothing lost\n");
+	if (r->rec.opts->verbose && finished && r->consumer_cpu_ns)
+		fprintf(stderr,
+			"tracee-rec: consumer: %llu bytes of samples in %.3f s of CPU (%d "
+			"compression thread%s): %.0f MB/s per core\n",
+			(unsigned long long)r->consumed_bytes, r->consumer_cpu_ns / 1e9,
+			r->compress_threads, r->compress_threads == 1 ? "" : "s",
+			r->consumed_bytes * 1e3 / r->consumer_cpu_ns);
 	if (r->compression.spells)
 		fprintf(stderr,
 			"tracee-rec: fell behind the ring buffer %u time%s; %llu bytes of samples "
-			"meanwhile were compressed faster (LZ4 acceleration %d)\n",
+			"meanwhile were written uncompressed (stored LZ4 blocks)\n",
 			r->compression.spells, r->compression.spells == 1 ? "" : "s",
-			(unsigned long long)r->compression.behind_bytes,
-			1 - COMPRESSION_LEVEL_BEHIND);
+			(unsigned long long)r->compression.behind_bytes);
 }
 
 static int finish_trace(struct recording *r)
@@ -578,6 +617,8 @@ static int finish_trace(struct recording *r)
 		return -EIO;
 	if (tr_writer_finish(r->rec.writer, &trl))
 		return writer_error(r, -EIO);
+	/* since reading began, the frames the workers held until now included */
+	r->consumer_cpu_ns = process_cpu_ns() - r->consumer_cpu_ns;
 	if (fsync(r->out.fd) && errno != EINVAL) {
 		fprintf(stderr, "tracee-rec: cannot sync %s: %s\n", r->rec.opts->output_path,
 			strerror(errno));
@@ -596,6 +637,7 @@ static int record_loop(struct recording *r)
 							       : POLL_MS;
 	int err = 0, pending = 0;
 
+	r->consumer_cpu_ns = process_cpu_ns();
 	for (;;) {
 		/* with a running command the first signal was passed on to it */
 		int signals_to_stop = r->has_cmd && !r->cmd.exited ? 2 : 1;
@@ -613,8 +655,8 @@ static int record_loop(struct recording *r)
 		if (err == 0)
 			err = ring_buffer__consume(r->rb);
 		if (compression_policy_read_done(&r->compression))
-			tr_writer_set_compression_level(r->rec.writer,
-							compression_policy_level(&r->compression));
+			tr_writer_set_stored(r->rec.writer,
+					     compression_policy_stored(&r->compression));
 		if (err < 0) {
 			if (!r->sample_err)
 				fprintf(stderr, "tracee-rec: reading the ring buffer failed: %s\n",
@@ -741,17 +783,20 @@ int recorder_run(const struct capture_options *opts)
 			"tracee-rec: no BPF file system at %s: other recorders may capture this "
 			"trace's writes\n",
 			TRACE_FILES_PIN);
-	err = build_header(opts, &hdr);
-	if (!err)
-		err = tr_writer_open_fd(&r->rec.writer, r->out.fd, &hdr, NULL, err_msg,
+	r->compress_threads = choose_compress_threads(opts);
+	err = build_header(opts, r->compress_threads, &hdr);
+	if (!err) {
+		struct tr_writer_opts wopts = { .compress_threads = r->compress_threads };
+
+		err = tr_writer_open_fd(&r->rec.writer, r->out.fd, &hdr, &wopts, err_msg,
 					sizeof(err_msg));
+	}
 	if (err) {
 		fprintf(stderr, "tracee-rec: cannot start the trace %s: %s\n", opts->output_path,
 			err == -ENOMEM ? "out of memory" : err_msg);
 		goto cleanup;
 	}
-	/* the writer was opened with the default level, 0 */
-	compression_policy_init(&r->compression, opts->buffer_size, 0);
+	compression_policy_init(&r->compression, opts->buffer_size);
 
 	if (opts->command) {
 		err = command_runner_start(&r->cmd, opts->command, err_msg, sizeof(err_msg));

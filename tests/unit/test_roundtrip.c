@@ -2,8 +2,10 @@
 /*
  * Seeded random round trip: random streams of every record type, tails
  * from 0 bytes to several MiB, flushes at random points and frame bounds
- * from tiny to the default, written and read back byte for byte, from
- * memory, from a file descriptor and from a pipe.
+ * from tiny to the default, frames compressed or stored (switched at
+ * random points), on the caller's thread or on worker threads, written
+ * and read back byte for byte, from memory, from a file descriptor and
+ * from a pipe.
  *
  *	test_roundtrip [-s SEED] [-i ITERATIONS]
  */
@@ -12,6 +14,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include "format/le.h"
 #include "format_test.h"
 
 enum source { FROM_MEM, FROM_FILE, FROM_PIPE };
@@ -125,6 +128,44 @@ static void check_trace(const struct gen_trace *t, enum source src)
 	}
 }
 
+/*
+ * The frames, walked from their descriptors on: how many are stored (as a
+ * consumer that fell behind writes them: independent blocks, announced in
+ * the FLG byte, every one uncompressed) and how many compressed (linked
+ * blocks, where liblz4 too may keep an incompressible block as it is).
+ */
+static void count_frame_kinds(const struct gen_trace *t, size_t *stored, size_t *compressed)
+{
+	size_t at = 8 + le32_get(t->bytes + 4); /* past the header's skippable frame */
+
+	*stored = *compressed = 0;
+	while (at + 7 <= t->len) {
+		int independent = t->bytes[at + 4] & 0x20;
+
+		CHECK(le32_get(t->bytes + at) == 0x184D2204u, "no frame magic at byte %zu", at);
+		CHECK((t->bytes[at + 4] & 0x08) == 0, "a frame with a content size");
+		at += 7;
+		for (;;) {
+			uint32_t raw;
+
+			CHECK(at + 4 <= t->len, "trace ends inside a frame");
+			raw = le32_get(t->bytes + at);
+			at += 4;
+			if (!raw)
+				break;
+			CHECK(!independent || (raw & 0x80000000u),
+			      "a compressed block in a stored frame");
+			at += raw & 0x7FFFFFFFu;
+		}
+		at += 4; /* content checksum */
+		if (independent)
+			(*stored)++;
+		else
+			(*compressed)++;
+	}
+	CHECK(at == t->len, "frames end at byte %zu of %zu", at, t->len);
+}
+
 /* Frames never exceed the bound unless one record alone does. */
 static void check_frame_sizes(const struct gen_trace *t, size_t bound)
 {
@@ -153,10 +194,20 @@ static void one_iteration(struct rng *g, unsigned long it)
 		.frame_bound = bounds[rng_below(g, sizeof(bounds) / sizeof(bounds[0]))],
 		.flush_permille = (unsigned)rng_below(g, 100),
 		.finish = 1,
+		.starts_stored = (int)rng_below(g, 2),
+		.stored_permille = rng_below(g, 2) ? (unsigned)rng_below(g, 100) : 0,
+		.compress_threads = (int)rng_below(g, 4) == 3 ? 1 + (int)rng_below(g, 3) : 0,
 	};
 	struct gen_trace t;
+	size_t stored, compressed;
 
 	gen_trace(g, &p, &t);
+	count_frame_kinds(&t, &stored, &compressed);
+	/* the first frame holds a record at least, and the trailer's frame is last */
+	CHECK(!p.starts_stored || stored, "began stored, but no stored frame (%zu compressed)",
+	      compressed);
+	CHECK(p.starts_stored || p.stored_permille || !stored, "%zu stored frames never asked for",
+	      stored);
 	check_trace(&t, (enum source)(it % 3));
 	if (it % 5 == 0)
 		check_trace(&t, FROM_MEM);
