@@ -27,6 +27,9 @@
 # own tracefs pair (bench/syscall_floor tracefs)? A loop of 64-byte writes
 # to /dev/null under neither, each, and the getppid loop under the tracefs
 # pair (write's hooks only: what the other syscalls pay then).
+# Last, a mix closer to a server's (bench/syscall_loop mix: openat, read,
+# close, getpid, clock_gettime, write, on files nobody captures) without a
+# recorder, under the empty raw pair, and under every capture kind.
 # Each ratio is against the baseline and against the floor, on medians of
 # RUNS runs (default 5) that alternate the configurations, so a noisy
 # neighbour hurts all of them alike; the best runs' ratio is printed too.
@@ -93,7 +96,7 @@ recorded() {
 	done
 	grep -qs '^tracee-rec: recording to' "$TMP/$name.err" ||
 		{ echo "the recorder did not start:"; cat "$TMP/$name.err"; exit 1; }
-	loop_ns >>"$TMP/t.$name"
+	loop_ns ${LOOP_MODE:-} >>"$TMP/t.$name"
 	stop_rec
 	rm -f "$TMP/$name.trc"
 }
@@ -165,3 +168,21 @@ printf '   %-34s %4s ns/call\n' "no program" "$(per_call "$w_base")"
 wline w_raw "raw sys_enter+sys_exit, empty"
 wline w_tracefs "sys_enter_write+exit_write, empty"
 line g_tracefs "getppid, write's tracefs pair only"
+
+# a server's mix of syscalls, nothing of it captured
+for c in mix_base mix_floor mix_all; do : >"$TMP/t.$c"; done
+for i in $(seq "$RUNS"); do
+	loop_ns mix >>"$TMP/t.mix_base"
+	floored empty "$TMP/t.mix_floor" mix
+	LOOP_MODE=mix recorded mix_all "${ALL[@]}"
+done
+mix_base=$(median <"$TMP/t.mix_base")
+echo "== $CALLS rounds of openat, read, close, getpid, clock_gettime, write (nothing in scope)"
+mline() { # NAME LABEL
+	local t
+	t=$(median <"$TMP/t.$1")
+	printf '   %-34s %5s ns/round   ratio %s\n' "$2" "$(per_call "$t")" "$(ratio "$t" "$mix_base")"
+}
+printf '   %-34s %5s ns/round\n' "no recorder" "$(per_call "$mix_base")"
+mline mix_floor "empty sys_enter+sys_exit pair"
+mline mix_all "every capture kind"
