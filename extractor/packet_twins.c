@@ -5,9 +5,17 @@
 
 #include "extractor/packet_parse.h"
 #include "extractor/packet_twins.h"
+#include "format/trace_records.h"
 #include "format/xxh32.h"
 
 #define NO_SLOT (-1)
+/*
+ * Held packets a lookup compares at most. Twins are found at once (a
+ * chain holds only what may still pair, of the other direction, newest
+ * first); only packets crafted to collide make a chain long, and a packet
+ * that gives up looking is counted (twin_line_crowded), not paired.
+ */
+#define WALK_MAX 512
 /* Packets forced out unpaired remembered, to count the twins that come too late. */
 #define GONE_SLOTS 4096
 #define PACKET_MAX 262144 /* the largest packet a pcap takes */
@@ -16,16 +24,22 @@
 /* Twins may differ in IPv4's TTL (byte 8) and checksum (10, 11), IPv6's hop limit (7). */
 #define NORMALIZED_HEAD 12
 
+/* A place in a doubly linked chain of slots, newer first: leaving it costs nothing. */
+struct link {
+	int32_t next, prev;
+	bool in;
+};
+
 struct slot {
 	uint64_t time_ns;
 	size_t off; /* of its bytes in the ring */
 	uint32_t orig_len, data_len, keep_len, hash;
-	int32_t chain; /* next slot of its hash bucket, newer first */
+	struct link by_hash; /* in its hash bucket's chain while it may pair */
 	uint8_t family, direction;
 	bool pairable, paired;
 	/* TCP: its connection, sequence range, and how much of it segments covered */
 	bool tcp;
-	int32_t flow_chain; /* next slot of its flow bucket, newer first */
+	struct link by_flow; /* in its flow's while segments may cover it */
 	uint32_t flow, seq, ack, payload_off, payload_len, covered;
 	/* segments: the first attached to this packet, the next of its parent's */
 	int32_t segments, next_segment, last_segment;
@@ -50,7 +64,7 @@ struct twin_line {
 		uint32_t hash;
 		uint8_t direction;
 	} gone[GONE_SLOTS];
-	uint64_t missed;
+	uint64_t missed, crowded;
 };
 
 struct twin_line *twin_line_new(const struct twin_limits *limits, size_t note_size)
@@ -188,13 +202,72 @@ static uint64_t distance(uint64_t a, uint64_t b)
 	return a > b ? a - b : b - a;
 }
 
+/* The direction a packet's twin or leader has. */
+static uint8_t other_direction(uint8_t direction)
+{
+	return direction == TR_PACKET_EGRESS ? TR_PACKET_INGRESS : TR_PACKET_EGRESS;
+}
+
+/* A chain of held packets: one per value of key (hash or flow) and direction. */
+static int32_t *chain_head(int32_t *heads, size_t n, uint32_t key, uint8_t direction)
+{
+	return &heads[(key ^ direction * 0x9E3779B1u) & (n - 1)];
+}
+
+static struct link *link_of(struct slot *s, bool flow)
+{
+	return flow ? &s->by_flow : &s->by_hash;
+}
+
+static void chain_push(struct twin_line *tl, int32_t *head, int32_t i, bool flow)
+{
+	struct link *l = link_of(&tl->slots[i], flow);
+
+	l->prev = NO_SLOT;
+	l->next = *head;
+	if (*head != NO_SLOT)
+		link_of(&tl->slots[*head], flow)->prev = i;
+	*head = i;
+	l->in = true;
+}
+
+static void chain_drop(struct twin_line *tl, int32_t *head, int32_t i, bool flow)
+{
+	struct link *l = link_of(&tl->slots[i], flow);
+
+	if (!l->in)
+		return;
+	if (l->prev != NO_SLOT)
+		link_of(&tl->slots[l->prev], flow)->next = l->next;
+	else
+		*head = l->next;
+	if (l->next != NO_SLOT)
+		link_of(&tl->slots[l->next], flow)->prev = l->prev;
+	l->in = false;
+}
+
+static int32_t *hash_chain(struct twin_line *tl, const struct slot *s)
+{
+	return chain_head(tl->buckets, tl->nbuckets, s->hash, s->direction);
+}
+
+static int32_t *flow_chain(struct twin_line *tl, const struct slot *s)
+{
+	return chain_head(tl->flows, tl->nbuckets, s->flow, s->direction);
+}
+
 void *twin_line_pair(struct twin_line *tl, const struct twin_packet *p)
 {
-	int32_t i;
+	int32_t i = *chain_head(tl->buckets, tl->nbuckets, p->hash, other_direction(p->direction));
+	unsigned int walked = 0;
 
-	for (i = tl->buckets[p->hash & (tl->nbuckets - 1)]; i != NO_SLOT; i = tl->slots[i].chain) {
+	for (; i != NO_SLOT; i = tl->slots[i].by_hash.next) {
 		struct slot *s = &tl->slots[i];
 
+		if (++walked > WALK_MAX) {
+			tl->crowded++;
+			return NULL;
+		}
 		/* (a packet its segments have begun to cover is not another's twin) */
 		if (!s->pairable || s->paired || s->segments != NO_SLOT || s->hash != p->hash ||
 		    s->family != p->family || s->direction == p->direction ||
@@ -206,6 +279,10 @@ void *twin_line_pair(struct twin_line *tl, const struct twin_packet *p)
 		if (!same_bytes(p->family, tl->ring + s->off, p->data, s->keep_len))
 			continue;
 		s->paired = true;
+		/* paired, it is nobody's twin or leader any more */
+		chain_drop(tl, hash_chain(tl, s), i, false);
+		if (s->tcp)
+			chain_drop(tl, flow_chain(tl, s), i, true);
 		return note_of(tl, (size_t)i);
 	}
 	return NULL;
@@ -232,12 +309,18 @@ void *twin_line_segment(struct twin_line *tl, const struct twin_packet *p, int32
 {
 	int32_t i;
 
+	unsigned int walked = 0;
+
 	if (!p->tcp)
 		return NULL;
-	for (i = tl->flows[p->flow & (tl->nbuckets - 1)]; i != NO_SLOT;
-	     i = tl->slots[i].flow_chain) {
+	for (i = *chain_head(tl->flows, tl->nbuckets, p->flow, other_direction(p->direction));
+	     i != NO_SLOT; i = tl->slots[i].by_flow.next) {
 		struct slot *s = &tl->slots[i];
 
+		if (++walked > WALK_MAX) {
+			tl->crowded++;
+			return NULL;
+		}
 		/* sequence numbers wrap: offsets from s's start, modulo 2^32 */
 		if (!s->pairable || s->paired || s->flow != p->flow || s->family != p->family ||
 		    s->direction == p->direction || s->ack != p->ack ||
@@ -246,29 +329,21 @@ void *twin_line_segment(struct twin_line *tl, const struct twin_packet *p, int32
 		    distance(s->time_ns, p->time_ns) > tl->lim.window_ns || !same_payload(tl, s, p))
 			continue;
 		s->covered += p->payload_len;
+		if (s->covered >= s->payload_len)
+			chain_drop(tl, flow_chain(tl, s), i, true); /* nothing left to cover */
 		*parent = i;
 		return note_of(tl, (size_t)i);
 	}
 	return NULL;
 }
 
-/* Take slot s out of its hash bucket's chain, and out of its flow's. */
-static void unchain(struct twin_line *tl, const struct slot *s)
+/* Take slot s out of the chains it is still in. */
+static void unchain(struct twin_line *tl, struct slot *s)
 {
 	int32_t me = (int32_t)slot_index(tl, s);
-	int32_t *link = &tl->buckets[s->hash & (tl->nbuckets - 1)];
 
-	while (*link != NO_SLOT && *link != me)
-		link = &tl->slots[*link].chain;
-	if (*link == me)
-		*link = s->chain;
-	if (!s->tcp)
-		return;
-	link = &tl->flows[s->flow & (tl->nbuckets - 1)];
-	while (*link != NO_SLOT && *link != me)
-		link = &tl->slots[*link].flow_chain;
-	if (*link == me)
-		*link = s->flow_chain;
+	chain_drop(tl, hash_chain(tl, s), me, false);
+	chain_drop(tl, flow_chain(tl, s), me, true);
 }
 
 static int emit_slot(struct twin_line *tl, const struct slot *s, bool covered, twin_emit_fn emit,
@@ -400,7 +475,6 @@ int twin_line_hold(struct twin_line *tl, const struct twin_packet *p, bool paira
 {
 	struct slot *s;
 	size_t off = 0, index;
-	int32_t *bucket;
 
 	if (tl->count == tl->lim.max_held || !ring_place(tl, p->keep_len, &off))
 		return -ENOSPC; /* twin_line_room() was not called */
@@ -420,9 +494,8 @@ int twin_line_hold(struct twin_line *tl, const struct twin_packet *p, bool paira
 	s->direction = p->direction;
 	s->pairable = pairable;
 	s->segments = s->next_segment = s->last_segment = NO_SLOT;
-	bucket = &tl->buckets[p->hash & (tl->nbuckets - 1)];
-	s->chain = *bucket;
-	*bucket = (int32_t)index;
+	if (pairable)
+		chain_push(tl, hash_chain(tl, s), (int32_t)index, false);
 	/* TCP packets large enough to have been cut into segments on their way */
 	s->tcp = pairable && p->tcp;
 	if (s->tcp) {
@@ -431,14 +504,14 @@ int twin_line_hold(struct twin_line *tl, const struct twin_packet *p, bool paira
 		s->ack = p->ack;
 		s->payload_off = p->payload_off;
 		s->payload_len = p->payload_len;
-		bucket = &tl->flows[p->flow & (tl->nbuckets - 1)];
-		s->flow_chain = *bucket;
-		*bucket = (int32_t)index;
+		chain_push(tl, flow_chain(tl, s), (int32_t)index, true);
 	}
 	if (parent != NO_SLOT) {
 		struct slot *ps = &tl->slots[parent];
 
 		s->segment = true;
+		/* covered by segments, it is no packet's twin any more */
+		chain_drop(tl, hash_chain(tl, ps), parent, false);
 		if (ps->last_segment == NO_SLOT)
 			ps->segments = (int32_t)index;
 		else
@@ -464,4 +537,9 @@ void twin_line_unpaired(struct twin_line *tl, const struct twin_packet *p)
 uint64_t twin_line_missed(const struct twin_line *tl)
 {
 	return tl->missed;
+}
+
+uint64_t twin_line_crowded(const struct twin_line *tl)
+{
+	return tl->crowded;
 }

@@ -154,4 +154,12 @@ void twin_line_unpaired(struct twin_line *tl, const struct twin_packet *p);
 /* Packets twin_line_unpaired() counted: written twice because the line was full. */
 uint64_t twin_line_missed(const struct twin_line *tl);
 
+/*
+ * Lookups that gave up before finding a twin or a packet to be a segment of:
+ * more alike packets of the other direction were held than a lookup
+ * compares (only packets crafted to collide do that). Their packets may be
+ * in the merged pcaps twice.
+ */
+uint64_t twin_line_crowded(const struct twin_line *tl);
+
 #endif /* TRACEE_EXTRACT_PACKET_TWINS_H */

@@ -698,6 +698,11 @@ static void print_summary(const struct pcap_handler *h)
 			"pcap: %" PRIu64 " packets are twice in the merged pcaps: their first copy "
 			"was written before the second came (too many packets at once)\n",
 			twin_line_missed(h->twins));
+	if (h->twins && twin_line_crowded(h->twins))
+		fprintf(stderr,
+			"pcap: %" PRIu64 " packets may be twice in the merged pcaps: more packets "
+			"alike were held than a lookup for their twin compares\n",
+			twin_line_crowded(h->twins));
 	if (h->unattributed && h->opts.layouts & ~TR_PCAP_SINGLE)
 		fprintf(stderr, "pcap: unattributed packets are only in pcap/single.pcap%s\n",
 			h->opts.layouts & TR_PCAP_SINGLE ? "" : " (not asked for: not written)");

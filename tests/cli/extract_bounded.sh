@@ -164,6 +164,27 @@ tar xOf old.tar damage.jsonl | grep_quiet '"artifact":"host/write.dev-2.inode-42
 	fail "file 4242 is not damaged by pid 43's losses"
 rm -f old.trc old.tar
 
+# A flood of identical datagrams (a DoS tool's, or a process's crafted to
+# collide): every packet waits in the twin line with all the others of its
+# bytes. Looking for a twin and letting a packet go must not walk them all:
+# 200,000 of them took 47 s here, under a second is the linear cost (the hang
+# guard is far above it, even for the sanitizer build).
+awk 'BEGIN {
+	print "header capture=network capture=pcap:single"
+	for (i = 1; i <= 200000; i++)
+		printf "packet time_ns=%d pid=7 tid=7 orig_len=28 family=4 l4_proto=17 flags=1 comm=flood data=hex:4500001c00010000401100000a0000010a0000020035003500080000\n", i * 1000
+}' | "$TOOLS/trace_builder" -o flood.trc
+SECONDS=0
+set +e
+timeout 20 "$EXTRACT" -q flood.trc -o flood.tar
+rc=$?
+set -e
+echo "200,000 identical datagrams: $SECONDS s"
+assert_eq "exit status of the flood (124: it hung)" 0 "$rc"
+assert_eq "datagrams in single.pcap" 200000 \
+	"$(tar xOf flood.tar pcap/single.pcap | tcpdump -nr - 2>/dev/null | wc -l)"
+rm -f flood.trc flood.tar
+
 assert_eq "big artifact" "$(sha256sum <big)" "$(tar xOf big.tar host/write.dev-1.inode-1 | sha256sum)"
 assert_eq "artifact count" 3001 "$(tar tf big.tar | grep -c "^host/write\.")"
 assert_eq "small artifact" small2999 "$(tar xOf big.tar host/write.dev-2.inode-2999)"

@@ -6,10 +6,12 @@
  * not matter; held packets leave in trace order, by time, when the line is
  * full (slots or bytes, the byte ring going around its end) and at the end.
  * A TCP packet cut into segments on its way leaves with its segments.
+ * Packets crafted to share a hash cannot make a lookup walk them all.
  */
 #include <errno.h>
 
 #include "extractor/packet_twins.h"
+#include "format/trace_records.h"
 #include "tests/unit/test_packet_craft.h"
 
 #define WINDOW 1000
@@ -359,6 +361,42 @@ static void test_segments(void)
 	twin_line_free(tl);
 }
 
+/*
+ * 600 held packets of one direction, all of one hash (as a process could
+ * craft them), different bytes: a lookup compares at most 512 of them,
+ * newest first, then gives up and says so. Twins among the newest still
+ * pair, and packets of the same direction never walk that chain.
+ */
+static void test_crowded(void)
+{
+	static uint8_t bytes[600][64];
+	struct twin_line *tl = line(1024, 0);
+	struct twin_packet p;
+
+	for (int k = 0; k < 600; k++) {
+		size_t len = craft_packet(bytes[k], 4, 17, 0, (uint16_t)(1000 + k), 53, "abcdefgh", 8);
+
+		p = (struct twin_packet){ .time_ns = 10, .family = 4, .direction = TR_PACKET_EGRESS,
+					  .orig_len = (uint32_t)len, .data = bytes[k],
+					  .data_len = (uint32_t)len, .keep_len = (uint32_t)len };
+		twin_prepare(&p);
+		p.hash = 42;
+		CHECK(offer(tl, &p, k) == -1, "crowded: packet %d pairs with nothing", k);
+	}
+	CHECK(twin_line_crowded(tl) == 0, "same-direction packets walk no chain");
+	/* the oldest's twin: 599 newer alike ones before it */
+	p.data = bytes[0];
+	p.direction = TR_PACKET_INGRESS;
+	CHECK(twin_line_pair(tl, &p) == NULL, "crowded: a lookup past 512 packets gives up");
+	CHECK(twin_line_crowded(tl) == 1, "crowded: counted (%llu)",
+	      (unsigned long long)twin_line_crowded(tl));
+	/* the newest's twin is found at once */
+	p.data = bytes[599];
+	CHECK(twin_line_pair(tl, &p) != NULL, "crowded: the newest's twin pairs");
+	CHECK(twin_line_crowded(tl) == 1, "crowded: no lookup more gave up");
+	twin_line_free(tl);
+}
+
 int main(void)
 {
 	test_pairs();
@@ -366,5 +404,6 @@ int main(void)
 	test_order();
 	test_full();
 	test_segments();
+	test_crowded();
 	return check_summary("packet twins");
 }
