@@ -86,6 +86,7 @@ recorded() {
 	local name=$1 raw=()
 	shift
 	case $name in *_raw) raw=(env TRACEE_REC_NO_SYSCALL_TRACEPOINTS=1) ;; esac
+	rm -f "$TMP/$name.err" # the last run's start message would pass for this one's
 	"${raw[@]}" "${REC_AT[@]}" "$REC" -v "$@" --scope comm=$NOBODY -o "$TMP/$name.trc" --force \
 		2>"$TMP/$name.err" &
 	recpid=$!

@@ -241,6 +241,9 @@ start_recording() {
 	local trace=$1
 	shift
 	RECLOG=$trace.err
+	# the background job truncates the log only once it runs: a message
+	# left by an earlier recorder of the same name would be taken for its
+	rm -f "$RECLOG"
 	"$REC" -v -o "$trace" "$@" 2>"$RECLOG" &
 	RECPID=$!
 	RECPIDS+=("$RECPID")

@@ -37,7 +37,8 @@ events_ring_size() {
 record() {
 	local opt=() rc=0 deadline
 	[ -z "$1" ] || opt=(--buffer-size "$1")
-	rm -f "$TMP/t.trc" "$TMP/go" "$D/out"
+	# rec.err too: the previous recorder's start message would pass for this one's
+	rm -f "$TMP/t.trc" "$TMP/go" "$D/out" "$TMP/rec.err"
 	mkfifo "$TMP/go"
 	"$REC" --capture "write=$D/*" "${opt[@]}" -o "$TMP/t.trc" -- \
 		sh -c "read _ <'$TMP/go' && '$W' fill '$D/out' 48K 4K >/dev/null" 2>"$TMP/rec.err" &

@@ -47,7 +47,8 @@ in_trace() {
 # observe [REC-OPTIONS...]: record work.sh, release it, and set WRITTEN_AT
 # (ms) once its write has returned; the caller polls, then calls finish.
 observe() {
-	rm -f "$TMP/t.trc" "$TMP/written" "$TMP/go" "$TMP/end" "$D/out"
+	# rec.err too: the previous recorder's start message would pass for this one's
+	rm -f "$TMP/t.trc" "$TMP/written" "$TMP/go" "$TMP/end" "$D/out" "$TMP/rec.err"
 	mkfifo "$TMP/go" "$TMP/end"
 	"$REC" --capture "write=$D/*" "$@" -o "$TMP/t.trc" -- "$TMP/work.sh" 2>"$TMP/rec.err" &
 	RECPID=$!
