@@ -16,6 +16,10 @@
  * packet there (pcap_processes.h), and name it in each packet's comment
  * (pcap_context.h).
  *
+ * Every file is written in trace order (the merged ones with each twin at
+ * the receiver's record, the packet's place on the device), and its times
+ * follow that order (packet_clock.h), as a capture on the device has them.
+ *
  * Unattributed packets (sockets whose owner the recorder could not tell,
  * e.g. the kernel's own ICMP replies) go to the single file only: the other
  * layouts are per owner. The summary counts them.
@@ -37,6 +41,7 @@
 #include "extractor/container_id.h"
 #include "extractor/extract.h"
 #include "extractor/packet_classify.h"
+#include "extractor/packet_clock.h"
 #include "extractor/packet_snap.h"
 #include "extractor/packet_twins.h"
 #include "extractor/pcap_context.h"
@@ -108,6 +113,7 @@ struct pcap_handler {
 	struct pcap_files *files;
 	struct pcap_processes *procs; /* pcapng only */
 	struct twin_line *twins;      /* when a merged layout is asked for */
+	struct packet_clock clock;    /* packet times in trace order */
 	uint64_t packets;	      /* PACKET records read */
 	uint64_t written;	      /* packets kept (each once, whatever the layouts) */
 	uint64_t unattributed;
@@ -636,6 +642,8 @@ static int pcap_on_record(void *state, struct extract_ctx *ctx, const struct tr_
 		return -EBADMSG;
 	}
 	h->packets++;
+	/* before anything uses it: the files and the twin line see one time per packet */
+	pkt.time_ns = packet_clock_next(&h->clock, pkt.time_ns);
 	if (pkt.flags & TR_PACKET_CAPPED)
 		h->capped++;
 	if (h->opts.filtered && !(packet_classify(pkt.data, pkt.data_len) & h->opts.events)) {
