@@ -107,6 +107,9 @@ struct comment_entry {
 	uint8_t bytes[4 + PCAP_COMMENT_MAX];
 };
 
+/* Malformed PACKET records whose reason is printed; the summary counts the rest. */
+#define MALFORMED_TOLD 10
+
 struct pcap_handler {
 	struct pcap_options opts;
 	struct extract_ctx *ctx;
@@ -115,6 +118,7 @@ struct pcap_handler {
 	struct twin_line *twins;      /* when a merged layout is asked for */
 	struct packet_clock clock;    /* packet times in trace order */
 	uint64_t packets;	      /* PACKET records read */
+	uint64_t malformed;	      /* PACKET records that do not decode */
 	uint64_t written;	      /* packets kept (each once, whatever the layouts) */
 	uint64_t unattributed;
 	uint64_t filtered_out;
@@ -627,18 +631,22 @@ static int pcap_on_record(void *state, struct extract_ctx *ctx, const struct tr_
 		return pcap_processes_on_record(h->procs, rec);
 	if (rec->type != TR_REC_PACKET)
 		return 0;
+	/* why, for the first few: the summary counts them all (a trace may hold millions) */
 	if (tr_packet_decode(rec, &pkt) < 0) {
-		terminal_printf(stderr,
-				"tracee-extract: PACKET record too short (frame %" PRIu64 ")\n",
-				rec->frame_index);
+		if (h->malformed++ < MALFORMED_TOLD)
+			terminal_printf(stderr,
+					"tracee-extract: PACKET record too short (frame %" PRIu64
+					")\n",
+					rec->frame_index);
 		return -EBADMSG;
 	}
 	if (pkt.data_len > pkt.orig_len || pkt.orig_len > PCAP_WIRE_LEN_MAX ||
 	    (pkt.family != 4 && pkt.family != 6)) {
-		fprintf(stderr,
-			"tracee-extract: malformed PACKET record (frame %" PRIu64
-			"): family %u, %zu bytes captured of %u\n",
-			rec->frame_index, pkt.family, pkt.data_len, pkt.orig_len);
+		if (h->malformed++ < MALFORMED_TOLD)
+			fprintf(stderr,
+				"tracee-extract: malformed PACKET record (frame %" PRIu64
+				"): family %u, %zu bytes captured of %u\n",
+				rec->frame_index, pkt.family, pkt.data_len, pkt.orig_len);
 		return -EBADMSG;
 	}
 	h->packets++;

@@ -75,4 +75,18 @@ assert_eq "captured length of the huge packet" 262140 \
 	"$(tshark -r p/pcap/commands/host/huge.pcap -Y null -T fields -e frame.cap_len 2>/dev/null | awk '{ print $1 - 4 }')"
 [ "$(tshark -r p/pcap/commands/host/fine.pcap -Y null -T fields -e frame.len 2>/dev/null)" = 24 ] ||
 	fail "the intact packet: $(tshark -r p/pcap/commands/host/fine.pcap 2>&1)"
+
+# A thousand malformed packets: each is skipped and counted, the reason is
+# printed for the first ten only (a trace of millions must not flood the
+# analyst's terminal), and the summary counts them all.
+awk 'BEGIN {
+	print "header capture=network capture=pcap:single"
+	for (i = 1; i <= 1000; i++)
+		printf "packet time_ns=%d pid=7 tid=7 orig_len=28 family=4 l4_proto=17 flags=1 comm=bad data=hex:4500001c00010000401100000a0000010a00000200350035000800000000\n", i
+}' | "$TOOLS/trace_builder" -o bad.trc
+rc=0
+"$EXTRACT" bad.trc -o bad.tar 2>bad.err || rc=$?
+assert_eq "exit status with malformed packets" 3 "$rc"
+assert_eq "reasons printed" 10 "$(grep -c '^tracee-extract: malformed PACKET record' bad.err)"
+grep_quiet '1000 malformed records in all' bad.err || fail "the summary does not count them all: $(tail -n 20 bad.err)"
 echo "hostile sizes: ok"
