@@ -158,16 +158,17 @@ for i in $(seq "$RUNS"); do
 done
 w_base=$(median <"$TMP/t.w_base")
 echo "== the same hooks on a syscall they are attached to: $CALLS writes of 64 bytes to /dev/null"
-wline() { # NAME LABEL
+# against NAME LABEL BASE UNIT: NAME's median per UNIT, what it adds to BASE's, the ratio
+against() {
 	local t
 	t=$(median <"$TMP/t.$1")
-	printf '   %-34s %4s ns/call   +%s ns/call   ratio %s\n' "$2" "$(per_call "$t")" \
-		"$(per_call "$(awk -v a="$t" -v b="$w_base" 'BEGIN { print a - b }')")" \
-		"$(ratio "$t" "$w_base")"
+	printf '   %-34s %5s ns/%s   +%s ns/%s   ratio %s\n' "$2" "$(per_call "$t")" "$4" \
+		"$(per_call "$(awk -v a="$t" -v b="$3" 'BEGIN { print a - b }')")" "$4" \
+		"$(ratio "$t" "$3")"
 }
-printf '   %-34s %4s ns/call\n' "no program" "$(per_call "$w_base")"
-wline w_raw "raw sys_enter+sys_exit, empty"
-wline w_tracefs "sys_enter_write+exit_write, empty"
+printf '   %-34s %5s ns/call\n' "no program" "$(per_call "$w_base")"
+against w_raw "raw sys_enter+sys_exit, empty" "$w_base" call
+against w_tracefs "sys_enter_write+exit_write, empty" "$w_base" call
 line g_tracefs "getppid, write's tracefs pair only"
 
 # a server's mix of syscalls, nothing of it captured
@@ -179,11 +180,6 @@ for i in $(seq "$RUNS"); do
 done
 mix_base=$(median <"$TMP/t.mix_base")
 echo "== $CALLS rounds of openat, read, close, getpid, clock_gettime, write (nothing in scope)"
-mline() { # NAME LABEL
-	local t
-	t=$(median <"$TMP/t.$1")
-	printf '   %-34s %5s ns/round   ratio %s\n' "$2" "$(per_call "$t")" "$(ratio "$t" "$mix_base")"
-}
 printf '   %-34s %5s ns/round\n' "no recorder" "$(per_call "$mix_base")"
-mline mix_floor "empty sys_enter+sys_exit pair"
-mline mix_all "every capture kind"
+against mix_floor "empty sys_enter+sys_exit pair" "$mix_base" round
+against mix_all "every capture kind" "$mix_base" round

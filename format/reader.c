@@ -576,16 +576,20 @@ static int next_frame(struct tr_reader *r)
 	}
 }
 
-int tr_reader_next(struct tr_reader *r, struct tr_record *rec)
+/* 1 while a frame's records are left to hand out (reading the next frame if need be), else as next_frame(). */
+static int records_left(struct tr_reader *r)
 {
 	if (r->err)
 		return r->err;
-	if (r->dpos >= r->dlen) {
-		int n = next_frame(r);
+	return r->dpos < r->dlen ? 1 : next_frame(r);
+}
 
-		if (n <= 0)
-			return n;
-	}
+int tr_reader_next(struct tr_reader *r, struct tr_record *rec)
+{
+	int n = records_left(r);
+
+	if (n <= 0)
+		return n;
 	record_at(r->dbuf, &r->dpos, rec);
 	rec->frame_offset = r->frame_offset;
 	rec->frame_index = r->frame_index;
@@ -596,15 +600,10 @@ int tr_reader_next_frame(struct tr_reader *r, struct tr_frame *f)
 {
 	uint8_t *spare = f->buf;
 	size_t spare_cap = f->cap;
+	int n = records_left(r);
 
-	if (r->err)
-		return r->err;
-	if (r->dpos >= r->dlen) {
-		int n = next_frame(r);
-
-		if (n <= 0)
-			return n;
-	}
+	if (n <= 0)
+		return n;
 	/* the frame's buffer changes hands: no copy of its content */
 	f->buf = r->dbuf;
 	f->cap = r->dcap;
