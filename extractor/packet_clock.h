@@ -41,6 +41,8 @@
 struct packet_clock {
 	bool started;
 	uint64_t last_ns; /* the time given to the previous packet */
+	/* what the summary says: packets given a later time, and the most one was moved */
+	uint64_t raised, most_raised_ns;
 };
 
 /* The time to write for the next packet of the trace, recorded at time_ns. */

@@ -714,6 +714,12 @@ static void print_summary(const struct pcap_handler *h)
 			"pcap: %" PRIu64 " packets are twice in the merged pcaps: their first copy "
 			"was written before the second came (too many packets at once)\n",
 			twin_line_missed(h->twins));
+	if (h->clock.raised)
+		fprintf(stderr,
+			"pcap: %" PRIu64 " packets recorded a little earlier than the packet before "
+			"them are written with its time, to keep each file's times in order (by %" PRIu64
+			" ns at most)\n",
+			h->clock.raised, h->clock.most_raised_ns);
 	if (h->twins && twin_line_crowded(h->twins))
 		fprintf(stderr,
 			"pcap: %" PRIu64 " packets may be twice in the merged pcaps: more packets "

@@ -121,6 +121,9 @@ for format in pcapng pcap; do
 	S=$format/pcap/single.pcap
 	C=$format/pcap/processes/host/client_100_$((1700000000000000000 + 100)).pcap
 	V=$format/pcap/processes/host/server_200_$((1700000000000000000 + 200)).pcap
+	# the summary says how many times were raised, and by how much at most
+	grep -Eq '^pcap: [1-9][0-9]* packets recorded a little earlier .* \(by [0-9]+ ns at most\)' $format.err ||
+		fail "$format: the summary does not say that times were raised: $(cat $format.err)"
 	# the device's order, each packet once; the server's file has what it sent
 	assert_eq "$format: single.pcap" "1 2 3 4 6 9 7 10 11 12 13" "$(ids $S)"
 	assert_eq "$format: the client's file" "1 2 3 4 6 9 7 10 11 12 13" "$(ids $C)"

@@ -26,6 +26,9 @@ int main(void)
 	CHECK(packet_clock_next(&c, B + 6999 - PACKET_CLOCK_SLACK_NS) ==
 		      B + 6999 - PACKET_CLOCK_SLACK_NS,
 	      "more than the slack behind: as recorded");
+	CHECK(c.raised == 3 && c.most_raised_ns == PACKET_CLOCK_SLACK_NS,
+	      "raised 3 times, by the slack at most (%llu, %llu)", (unsigned long long)c.raised,
+	      (unsigned long long)c.most_raised_ns);
 
 	/* a made-up time far ahead does not drag the packets after it */
 	c = (struct packet_clock){ 0 };
