@@ -86,7 +86,12 @@ cleanup_tmp() {
 		wait "$p" 2>/dev/null || true
 	done
 	KILL_AT_EXIT=()
-	rm -rf "$TMP"
+	# KEEP_TMP=1 keeps a test's traces and archives to look at after a failure
+	if [ -n "${KEEP_TMP:-}" ]; then
+		echo "kept: $TMP"
+	else
+		rm -rf "$TMP"
+	fi
 }
 trap cleanup_tmp EXIT
 # a signal ends the test through its EXIT trap (a test's own cleanup too)
