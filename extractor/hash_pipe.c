@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* SHA-256 on a second thread: see hash_pipe.h. */
 #include "extractor/hash_pipe.h"
+#include "common/quiet_thread.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -68,7 +69,6 @@ static void *hasher(void *arg)
 struct hash_pipe *hash_pipe_new(size_t size)
 {
 	struct hash_pipe *p = calloc(1, sizeof(*p));
-	sigset_t all, old;
 
 	if (!p)
 		return NULL;
@@ -83,11 +83,7 @@ struct hash_pipe *hash_pipe_new(size_t size)
 	}
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->changed, NULL);
-	/* signals stay with the main thread, whose handlers remove a half-written archive */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	p->threaded = pthread_create(&p->thread, NULL, hasher, p) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	p->threaded = quiet_thread_create(&p->thread, hasher, p) == 0;
 	if (!p->threaded) {
 		pthread_mutex_destroy(&p->lock);
 		pthread_cond_destroy(&p->changed);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "extractor/trace_prefetch.h"
+#include "common/quiet_thread.h"
 
 #define SLOTS 4
 /* a buffer grown past this by a big frame is freed once read, not kept */
@@ -109,7 +110,6 @@ static void *worker(void *arg)
 struct trace_prefetch *trace_prefetch_start(struct tr_reader *r, int threaded)
 {
 	struct trace_prefetch *p = calloc(1, sizeof(*p));
-	sigset_t all, old;
 	int err;
 
 	if (!p)
@@ -120,11 +120,7 @@ struct trace_prefetch *trace_prefetch_start(struct tr_reader *r, int threaded)
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->to_worker, NULL);
 	pthread_cond_init(&p->to_caller, NULL);
-	/* signals stay the main thread's: its handler removes the archive */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&p->thread, NULL, worker, p);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	err = quiet_thread_create(&p->thread, worker, p);
 	if (err) {
 		pthread_cond_destroy(&p->to_caller);
 		pthread_cond_destroy(&p->to_worker);

@@ -19,6 +19,7 @@
 
 #include <lz4frame.h>
 
+#include "common/quiet_thread.h"
 #include "format/frame_pool.h"
 #include "format/lz4_frame.h"
 
@@ -197,7 +198,6 @@ static void *worker(void *arg)
 int frame_pool_new(struct frame_pool **out, int fd, int threads, char *errbuf, size_t errlen)
 {
 	struct frame_pool *p;
-	sigset_t all, old;
 	int err = 0;
 
 	*out = NULL;
@@ -217,15 +217,12 @@ int frame_pool_new(struct frame_pool **out, int fd, int threads, char *errbuf, s
 		frame_pool_free(p);
 		return -TR_E_NOMEM;
 	}
-	/* signals are the caller's business: workers inherit a mask that blocks them */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
+	/* signals are the caller's business */
 	for (int i = 0; i < threads && !err; i++) {
-		err = pthread_create(&p->threads[i], NULL, worker, p);
+		err = quiet_thread_create(&p->threads[i], worker, p);
 		if (!err)
 			p->nthreads++;
 	}
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		snprintf(errbuf, errlen, "cannot start compression thread %d: %s", p->nthreads + 1,
 			 strerror(err));

@@ -68,6 +68,9 @@ struct tr_reader {
 	int header_damaged; /* the header's fields cannot be trusted */
 	char header_problem[TR_ERRMSG_LEN];
 	int id_known; /* frames are checked against trace_id */
+	/* of the frame check_records() last vouched for: its records, and whether one is a TRAILER */
+	uint64_t frame_records;
+	int frame_trailer;
 	uint8_t trace_id[TR_TRACE_ID_LEN];
 	uint64_t next_seq; /* the sequence number the next frame should have */
 	struct tr_reader_stats stats;
@@ -341,11 +344,16 @@ static int decompress_frame(struct tr_reader *r, const struct frame_shape *shape
 	return 0;
 }
 
-/* Check that the content is a sequence of whole, well-formed records. */
+/*
+ * Check that the content is a sequence of whole, well-formed records, and
+ * count them on the way (they count as read once the frame is taken).
+ */
 static int check_records(struct tr_reader *r)
 {
 	size_t p = 0;
 
+	r->frame_records = 0;
+	r->frame_trailer = 0;
 	while (p < r->dlen) {
 		const uint8_t *h = r->dbuf + p;
 		uint16_t type, fixed_len, min_fixed;
@@ -382,6 +390,8 @@ static int check_records(struct tr_reader *r)
 				       "12-byte loss totals",
 				       p, body_len - fixed_len);
 		p += TR_RECORD_HEAD_LEN + body_len;
+		r->frame_records++;
+		r->frame_trailer |= type == TR_REC_TRAILER;
 	}
 	return 0;
 }
@@ -398,23 +408,6 @@ static void record_at(const uint8_t *buf, size_t *pos, struct tr_record *rec)
 	rec->tail = rec->fixed + rec->fixed_len;
 	rec->tail_len = rec->body_len - rec->fixed_len;
 	*pos += TR_RECORD_HEAD_LEN + rec->body_len;
-}
-
-/*
- * The records of the frame just taken count as read, whoever hands them
- * out: tr_reader_next() one by one or tr_reader_next_frame() at once.
- */
-static void count_records(struct tr_reader *r)
-{
-	size_t p = r->dpos;
-	struct tr_record rec;
-
-	while (p < r->dlen) {
-		record_at(r->dbuf, &p, &rec);
-		r->stats.records++;
-		if (rec.type == TR_REC_TRAILER)
-			r->stats.trailer_seen = 1;
-	}
 }
 
 /*
@@ -570,7 +563,13 @@ static int next_frame(struct tr_reader *r)
 		r->frame_index = r->stats.frames++;
 		r->pos += shape.extent;
 		r->stats.bytes_consumed = offset_of(r, 0);
-		count_records(r);
+		/*
+		 * Its records count as read, whoever hands them out: tr_reader_next()
+		 * one by one or tr_reader_next_frame() at once; the FRAME record not.
+		 */
+		r->stats.records += r->frame_records - (r->dpos ? 1 : 0);
+		if (r->frame_trailer)
+			r->stats.trailer_seen = 1;
 		if (r->dpos < r->dlen)
 			return 1;
 	}
