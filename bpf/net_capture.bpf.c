@@ -246,6 +246,14 @@ static __always_inline void submit_packet(struct __sk_buff *skb, const struct pa
 		return;
 	}
 	/*
+	 * The time right after the place: the trace holds the packets in the
+	 * order they reserved theirs, and a clock read after the copy (up to
+	 * 64 KiB) would let a long packet say a later time than a short one
+	 * another CPU reserved after it. The extractor then has to raise the
+	 * short one's time to keep a pcap in order (extractor/packet_clock.h).
+	 */
+	e->hdr.time_ns = bpf_ktime_get_boot_ns();
+	/*
 	 * The verifier needs the copy length bounded by the reserved room; the
 	 * barrier keeps clang from dropping a check it can prove redundant.
 	 */
@@ -260,7 +268,6 @@ static __always_inline void submit_packet(struct __sk_buff *skb, const struct pa
 	e->hdr.type = EV_PACKET;
 	e->hdr.flags = (m->capped ? NET_PACKET_F_CAPPED : 0) | (m->cut ? NET_PACKET_F_CUT : 0);
 	e->hdr.size = sizeof(*e) + len;
-	e->hdr.time_ns = bpf_ktime_get_boot_ns();
 	if (m->owner) {
 		e->hdr.flags |= NET_PACKET_F_ATTRIBUTED;
 		e->hdr.pid = m->owner->pid;

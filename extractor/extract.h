@@ -72,6 +72,8 @@ struct extract_ctx {
 	/* the artifacts' bytes until they are written out (extractor/spool.h) */
 	struct spool *spool;
 	struct damage_report *damage;
+	/* lines of the damage report that extract_doubtful() added */
+	uint64_t doubtful;
 };
 
 /*
@@ -81,6 +83,16 @@ struct extract_ctx {
  */
 void extract_damaged(struct extract_ctx *ctx, const char *artifact, const char *kind,
 		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * An artifact whose bytes are all there but some of them are not exactly
+ * what was recorded, for a reason the recording itself explains (packet
+ * times raised to follow the trace's order): a line in the damage report
+ * and a note in the summary, but the evidence is not missing, so it alone
+ * does not make the exit status 3.
+ */
+void extract_doubtful(struct extract_ctx *ctx, const char *artifact, const char *kind,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 struct artifact_handler {
 	const char *name;

@@ -120,6 +120,20 @@ void extract_damaged(struct extract_ctx *ctx, const char *artifact, const char *
 	(void)damage_report_add(ctx->damage, artifact, kind, DAMAGE_UNKNOWN, DAMAGE_UNKNOWN, text);
 }
 
+void extract_doubtful(struct extract_ctx *ctx, const char *artifact, const char *kind,
+		      const char *fmt, ...)
+{
+	char text[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	summary_note(ctx->summary, "%s: %s", artifact, text);
+	if (!damage_report_add(ctx->damage, artifact, kind, DAMAGE_UNKNOWN, DAMAGE_UNKNOWN, text))
+		ctx->doubtful++;
+}
+
 /* A record that does not decode: note it (the first few in detail) and go on. */
 static void bad_record(struct run *run, const struct tr_record *rec, const char *who)
 {
@@ -477,7 +491,8 @@ int extract_run(const struct extract_options *opts, FILE *err)
 							   : strerror(-e));
 		goto cleanup;
 	}
-	if (summary_has_losses(run.ctx.summary) || damage_report_count(run.ctx.damage))
+	if (summary_has_losses(run.ctx.summary) ||
+	    damage_report_count(run.ctx.damage) > run.ctx.doubtful)
 		run.partial = 1;
 	uint64_t files = archive_out_files(out), bytes = archive_out_bytes(out);
 	int closed = archive_out_close(out, msg, sizeof(msg));

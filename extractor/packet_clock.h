@@ -2,14 +2,14 @@
 /*
  * Packet times in the order of the trace.
  *
- * A packet program of the recorder reserves its sample in the ring buffer,
- * copies the packet into it, and only then reads the clock. The trace holds
- * the packets in the order their programs reserved their place, the order
- * in which the packets passed the hooks. Their times need not follow it: a
- * program that copied 64 KiB, or was preempted, reads the clock after
- * another CPU's program that reserved its place later and copied a bare
- * ACK. Written as recorded, a pcap's times would go back by a few
- * microseconds here and there.
+ * The trace holds the packets in the order their programs reserved their
+ * place in the ring buffer, the order in which the packets passed the
+ * hooks. Their times need not follow it: each program reads the clock on
+ * its own CPU after reserving (recorders before 2026-12 only after copying
+ * the packet, up to 64 KiB), so a program preempted or slowed in between
+ * reads it after another CPU's program that reserved its place later.
+ * Written as recorded, a pcap's times would go back here and there, by
+ * nanoseconds (microseconds in older traces).
  *
  * Wireshark tells an out-of-order segment from a retransmission by the time
  * since the segment with the highest sequence number, an unsigned
@@ -21,7 +21,8 @@
  * the trace: it takes that one's time instead, when the two are at most
  * PACKET_CLOCK_SLACK_NS apart. Further apart is not this race but a time
  * made up or damaged, which is kept as it is rather than spread over the
- * packets after it. Every pcap is written in trace order, so its times then
+ * packets after it. A time raised is not the recorded one: the archive says
+ * how many were and by how much (damage.jsonl, packet_time_raised). Every pcap is written in trace order, so its times then
  * follow its order, and a packet has the same time in every file holding it.
  */
 #ifndef TRACEE_EXTRACT_PACKET_CLOCK_H

@@ -802,6 +802,29 @@ static int pcap_finish(void *state, struct extract_ctx *ctx)
 	if (h->segmented_single)
 		summary_count(ctx->summary, "segmented packets left out of single.pcap",
 			      h->segmented_single);
+	/*
+	 * Nothing lost, but the merged pcaps are not exact: a packet written
+	 * twice; or, doubtful only, written with a time that is not the
+	 * recorded one. The archive says so, not only the terminal.
+	 */
+	if (h->twins && twin_line_missed(h->twins))
+		extract_damaged(ctx, "pcap/", "packet_twice",
+				"%" PRIu64 " packets are twice in the merged pcaps (single.pcap, "
+				"container files): the first copy was let go before its twin came "
+				"(more packets at once than the extractor holds)",
+				twin_line_missed(h->twins));
+	if (h->twins && twin_line_crowded(h->twins))
+		extract_damaged(ctx, "pcap/", "packet_maybe_twice",
+				"%" PRIu64 " packets may be twice in the merged pcaps (single.pcap, "
+				"container files): more packets alike were held than a lookup "
+				"for a twin compares",
+				twin_line_crowded(h->twins));
+	if (h->clock.raised)
+		extract_doubtful(ctx, "pcap/", "packet_time_raised",
+				 "%" PRIu64 " packets recorded a little earlier than the packet "
+				 "before them in the trace carry that packet's time instead, so "
+				 "every file's times follow its order: by %" PRIu64 " ns at most",
+				 h->clock.raised, h->clock.most_raised_ns);
 	if (h->lost)
 		extract_damaged(ctx, "pcap/", "ringbuf_packet",
 				"%" PRIu64
