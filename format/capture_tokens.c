@@ -6,9 +6,9 @@
  * what was asked for, nor an extraction that quietly differs from it.
  */
 #include "format/capture_tokens.h"
+#include "format/trace_error.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,20 +57,8 @@ static const struct word net_events[] = {
 	{ "net_packet_http_response", TR_NET_EV_HTTP },
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+/* A message in err, and the parser's failure code. */
+#define fail(err, errlen, ...) tr_error_printf(err, errlen, -1, __VA_ARGS__)
 
 /* The bit of len bytes of word in words, or 0. */
 static uint32_t word_bit(const struct word *words, size_t n, const char *word, size_t len)

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* Names of the format library's error codes. */
+/* Names and messages of the format library's errors. */
 #include "format/trace_error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
 
 const char *tr_error_name(int err)
 {
@@ -17,4 +20,16 @@ const char *tr_error_name(int err)
 	default:
 		return "unknown error";
 	}
+}
+
+int tr_error_printf(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return code;
 }

@@ -32,4 +32,14 @@ const char *tr_error_name(int err);
 /* Size of the message buffers the library fills. */
 #define TR_ERRMSG_LEN 256
 
+#include <stddef.h>
+
+/*
+ * Format a message into err (errlen bytes; nothing when err is NULL) and
+ * return code: the one way the library, and the parsers built on it, fail
+ * with a message for the caller.
+ */
+int tr_error_printf(char *err, size_t errlen, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif /* TRACE_ERROR_H */

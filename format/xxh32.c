@@ -27,13 +27,23 @@ static inline uint32_t lane_round(uint32_t acc, uint32_t lane)
 /*
  * The lanes are independent: kept scalar, the CPU runs them in parallel.
  * Vectorizing them is what makes the bundled copy slow (SSE2 has no 32-bit
- * multiply), so the compiler is told not to.
+ * multiply), so the compiler is told not to: GCC per function, clang per
+ * loop (it has no optimize attribute).
  */
-__attribute__((optimize("no-tree-vectorize"))) static const uint8_t *
-consume_stripes(uint32_t acc[4], const uint8_t *p, const uint8_t *end)
+#if defined(__GNUC__) && !defined(__clang__)
+#define XXH32_SCALAR __attribute__((optimize("no-tree-vectorize")))
+#else
+#define XXH32_SCALAR
+#endif
+
+XXH32_SCALAR static const uint8_t *consume_stripes(uint32_t acc[4], const uint8_t *p,
+						   const uint8_t *end)
 {
 	uint32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
 
+#ifdef __clang__
+#pragma clang loop vectorize(disable) interleave(disable)
+#endif
 	while (end - p >= 16) {
 		a0 = lane_round(a0, le32_get(p));
 		a1 = lane_round(a1, le32_get(p + 4));

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 
 #include "recorder/capture_options.h"
 #include "common/byte_count.h"
+#include "format/trace_error.h"
 
 #define DEFAULT_BUFFER_SIZE (16u << 20)
 #define DEFAULT_FLUSH_INTERVAL_MS 1000u
@@ -78,20 +78,8 @@ const char capture_options_usage[] =
 	"Exit status: 0 success, 1 recording failed or its trace was removed, 2 bad\n"
 	"command line, 128+N stopped by signal N other than SIGINT and SIGTERM.\n";
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
+/* A message in err, and the parser's failure code. */
+#define fail(err, errlen, ...) tr_error_printf(err, errlen, -EINVAL, __VA_ARGS__)
 
 void capture_options_init(struct capture_options *opts)
 {
