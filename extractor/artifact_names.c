@@ -61,41 +61,34 @@ void artifact_names_free(struct artifact_names *names)
 	free(names);
 }
 
-/* The name's digest, and its hash in the table. */
-static uint64_t key_of(const struct artifact_names *names, const char *name,
-		       uint8_t d[SHA256_DIGEST_LEN])
-{
-	sha256_digest(name, strlen(name), d);
-	return spill_map_hash(names->claimed, d, SHA256_DIGEST_LEN);
-}
-
-static struct claimed *find(const struct artifact_names *names, const char *name)
-{
+/* A name as the table knows it: its digest, and the digest's hash. */
+struct name_key {
 	uint8_t d[SHA256_DIGEST_LEN];
-	uint64_t h = key_of(names, name, d);
+	uint64_t h;
+};
 
-	return spill_map_find(names->claimed, h, d);
+static void key_of(const struct artifact_names *names, const char *name, struct name_key *k)
+{
+	sha256_digest(name, strlen(name), k->d);
+	k->h = spill_map_hash(names->claimed, k->d, SHA256_DIGEST_LEN);
 }
 
-static bool taken(const struct artifact_names *names, const struct archive_out *out,
-		  const char *name)
+static struct claimed *find(const struct artifact_names *names, const struct name_key *k)
 {
-	return find(names, name) || archive_out_has(out, name);
+	return spill_map_find(names->claimed, k->h, k->d);
 }
 
-/* Take name (not taken yet); its claim, or NULL with errno set. */
-static struct claimed *take(struct artifact_names *names, const char *name)
+/* Take the name of k (not taken yet); its claim, or NULL with errno set. */
+static struct claimed *take(struct artifact_names *names, const struct name_key *k)
 {
-	uint8_t d[SHA256_DIGEST_LEN];
-	uint64_t h = key_of(names, name, d);
 	struct claimed *c = spill_alloc(names->spill, sizeof(*c));
 	int err;
 
 	if (!c)
 		return NULL;
-	memcpy(c->digest, d, sizeof(d));
+	memcpy(c->digest, k->d, sizeof(k->d));
 	c->next_suffix = 1;
-	err = spill_map_add(names->claimed, h, c);
+	err = spill_map_add(names->claimed, k->h, c);
 	if (err) {
 		errno = -err;
 		return NULL;
@@ -106,22 +99,28 @@ static struct claimed *take(struct artifact_names *names, const char *name)
 int artifact_names_claim(struct artifact_names *names, const struct archive_out *out,
 			 const char *base, char *buf, size_t len)
 {
-	struct claimed *first = find(names, base);
+	struct claimed *first;
+	struct name_key k;
 	int n;
 
 	if (strlen(base) >= len)
 		return -ENAMETOOLONG;
+	key_of(names, base, &k);
+	first = find(names, &k);
 	if (!first && !archive_out_has(out, base)) {
 		snprintf(buf, len, "%s", base);
-		return take(names, base) ? 0 : -errno;
+		return take(names, &k) ? 0 : -errno;
 	}
 	/* Taken by the archive alone: a claim to keep the suffix count in. */
-	if (!first && !(first = take(names, base)))
+	if (!first && !(first = take(names, &k)))
 		return -errno;
-	do {
+	for (;;) {
 		n = snprintf(buf, len, "%s.%lu", base, first->next_suffix++);
 		if (n < 0 || (size_t)n >= len)
 			return -ENAMETOOLONG;
-	} while (taken(names, out, buf));
-	return take(names, buf) ? 0 : -errno;
+		key_of(names, buf, &k);
+		if (!find(names, &k) && !archive_out_has(out, buf))
+			break;
+	}
+	return take(names, &k) ? 0 : -errno;
 }
