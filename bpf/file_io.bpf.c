@@ -217,15 +217,25 @@ struct pending_io {
 };
 
 /*
- * Per thread, in the task's local storage: cheaper than a hash keyed by
- * tid on this path (two updates per syscall), and freed with the thread,
- * so a thread that dies inside a syscall leaves nothing stale behind.
+ * Per thread: the syscall between its entry and its exit, and the
+ * thread's copy of its scope verdict, which spares a write or read the
+ * lookup in scope_tasks (bpf/scope.bpf.h).
+ */
+struct io_task {
+	struct pending_io io;
+	struct scope_cache scope;
+};
+
+/*
+ * In the task's local storage: cheaper than a hash keyed by tid on this
+ * path (two updates per syscall), and freed with the thread, so a thread
+ * that dies inside a syscall leaves nothing stale behind.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct pending_io);
+	__type(value, struct io_task);
 } io_pending SEC(".maps");
 
 struct io_op {
@@ -430,6 +440,32 @@ static __always_inline struct inode *inode_and_mode(struct file *f, const bool t
 	return inode;
 }
 
+/*
+ * The file behind descriptor fd of the task. file_of_fd() reads the slot
+ * of the descriptor array with a helper call, a tenth of what a captured
+ * 64-byte write costs. The typed programs read it as the first field of a
+ * struct kiocb (ki_filp, the struct file * at offset 0): the verifier types
+ * no array of pointers, and through bpf_rdonly_cast the read is one load,
+ * which reads 0 where the helper would fail.
+ */
+static __always_inline struct file *fd_file(struct task_struct *task, __u32 fd, const bool typed)
+{
+	struct files_struct *files;
+	struct fdtable *fdt;
+	struct kiocb *slot;
+
+	if (!typed || bpf_core_field_offset(struct kiocb, ki_filp) != 0)
+		return file_of_fd(task, fd);
+	files = task->files;
+	if (!files)
+		return NULL;
+	fdt = files->fdt;
+	if (!fdt || fd >= fdt->max_fds)
+		return NULL;
+	slot = bpf_rdonly_cast((void *)&fdt->fd[fd], bpf_core_type_id_kernel(struct kiocb));
+	return slot->ki_filp;
+}
+
 /* The file's identity (dev, ino, i_generation), read as inode_and_mode() did. */
 static __always_inline void inode_identity(struct inode *inode, const bool typed,
 					   struct pending_io *p)
@@ -486,7 +522,7 @@ static __always_inline int prepare(struct pending_io *out, __s64 pos, __u64 op_w
 	if (!out)
 		return 0;
 	/* io_uring names the file itself; a syscall names it by its descriptor */
-	f = p->file ? (struct file *)p->file : file_of_fd(task, p->fd);
+	f = p->file ? (struct file *)p->file : fd_file(task, p->fd, typed);
 	if (!f)
 		return 0;
 	inode = inode_and_mode(f, typed, &p->mode);
@@ -593,13 +629,12 @@ static __always_inline int prepare_variant(struct pending_io *out, __s64 pos, __
  * can close or replace a descriptor while the task is inside a syscall,
  * and the file behind a write's fd is the same at exit as at entry. A
  * table shared with other threads (or CLONE_FILES children) can change
- * meanwhile.
+ * meanwhile. The dispatcher's test (DISPATCH_ENTER_SHARED_FILES), so that
+ * a write it keeps from file_io_enter is one this file takes at exit.
  */
 static __always_inline bool fd_table_private(struct task_struct *task)
 {
-	struct files_struct *files = task->files;
-
-	return files && files->count.counter == 1;
+	return dispatch_files_private(task);
 }
 
 /*
@@ -654,10 +689,11 @@ static __always_inline bool copy_arguments(struct pt_regs *regs, long nr, __u8 d
  * regs: at exit too, where x86-64 and arm64 still hold them (the return
  * value goes to ax / x0, the first argument stays in orig_x0 on arm64).
  * moved: what the syscall returned, at exit; 0 at entry (never for copies).
+ * sc: the task's scope cache, or NULL to look the verdict up.
  */
 static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const struct io_op *op,
 					   long moved, struct pending_io *p, __s64 *pos,
-					   __u64 *op_word)
+					   __u64 *op_word, struct scope_cache *sc)
 {
 	const volatile struct file_io_filter *flt =
 		op->direction == FILE_IO_WRITE ? &write_filter : &read_filter;
@@ -668,7 +704,9 @@ static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const 
 	if (op->socket_call && !(flt->type_mask & FILE_IO_TYPE_SOCKET))
 		return false;
 	id = bpf_get_current_pid_tgid();
-	if ((id >> 32) == self_pid || !task_in_scope())
+	if ((id >> 32) == self_pid)
+		return false;
+	if (!(sc ? tgid_in_scope_cached(id >> 32, sc) : tgid_in_scope(id >> 32)))
 		return false;
 
 	/* a peeked message is read again later: capture it then, once */
@@ -709,8 +747,8 @@ static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const 
 static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const bool typed)
 {
 	struct task_struct *task;
-	struct pending_io *stash;
 	struct pending_io p = {};
+	struct io_task *t;
 	struct io_op op;
 	__u64 op_word;
 	__s64 pos;
@@ -721,18 +759,19 @@ static __always_inline int on_sys_enter(struct pt_regs *regs, long nr, const boo
 	task = bpf_get_current_task_btf();
 	if (op.direction == FILE_IO_WRITE && fd_table_private(task))
 		return 0;
-	if (!syscall_wanted(regs, nr, &op, 0, &p, &pos, &op_word))
+	/* made before the checks: it holds the scope verdict they use */
+	t = bpf_task_storage_get(&io_pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!syscall_wanted(regs, nr, &op, 0, &p, &pos, &op_word, t ? &t->scope : NULL))
 		return 0;
 	if (!prepare_variant(&p, pos, op_word, 0, typed))
 		return 0;
-	/* after the filters: a syscall filtered out does not pay for the clock */
-	p.time_ns = bpf_ktime_get_boot_ns();
-	stash = bpf_task_storage_get(&io_pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!stash) {
+	if (!t) {
 		count_loss(LOSS_RINGBUF_OTHER, 0);
 		return 0;
 	}
-	*stash = p;
+	/* after the filters: a syscall filtered out does not pay for the clock */
+	p.time_ns = bpf_ktime_get_boot_ns();
+	t->io = p;
 	return 0;
 }
 
@@ -761,6 +800,7 @@ struct emit_ctx {
 	__u32 ringbuf_loss; /* LOSS_RINGBUF_WRITE or _READ */
 	__u32 delivered;    /* chunks submitted */
 	__u64 cut;	    /* bytes beyond SYSCALL_BYTES_MAX: the last chunk is flagged */
+	__u64 now;	    /* boot clock read at the syscall's exit, 0: unknown (ring_submit_at) */
 	/*
 	 * Header fields every chunk shares; no payload. Its offset and
 	 * stream_pos are those of the next byte, advanced as chunks go.
@@ -864,6 +904,7 @@ __noinline int io_lose(const struct io_chunk_sample *at, __u64 len, __u32 kind)
 	run->direction = at->direction;
 	run->flags = at->flags & (FILE_IO_OFFSET_VALID | FILE_IO_STREAM_POS);
 	run->reserved = 0;
+	runs->open = 1;
 	return 0;
 }
 
@@ -872,10 +913,10 @@ __noinline int io_lose(const struct io_chunk_sample *at, __u64 len, __u32 kind)
  * not grow any more (the next loss would not continue them), so they go
  * now, while the reader can still place them near their neighbours.
  */
-__noinline int io_settle(const struct io_chunk_sample *at)
+__noinline int io_settle_scan(const struct io_chunk_sample *at)
 {
 	struct io_loss_runs *runs;
-	__u32 zero = 0;
+	__u32 zero = 0, open = 0;
 
 	if (!at)
 		return 0;
@@ -888,8 +929,27 @@ __noinline int io_settle(const struct io_chunk_sample *at)
 		if (run->bytes && run->dev == at->dev && run->ino == at->ino &&
 		    run->generation == at->generation && run->direction == at->direction)
 			send_run(run);
+		if (run->bytes)
+			open = 1;
 	}
+	runs->open = open;
 	return 0;
+}
+
+/*
+ * The scan only while this CPU holds a run: losses are rare, and a chunk
+ * that got through is the common case. `open` only hurries runs along: a
+ * run it misses stays in its slot, sent when the slot is needed or by
+ * user space when the recording stops (file_io_drain reads every slot).
+ */
+static __always_inline void io_settle(const struct io_chunk_sample *at)
+{
+	struct io_loss_runs *runs;
+	__u32 zero = 0;
+
+	runs = bpf_map_lookup_elem(&io_loss_runs, &zero);
+	if (runs && runs->open)
+		io_settle_scan(at);
 }
 
 /* Reserve a sample with room for `room` payload bytes (a constant) and fill it. */
@@ -913,7 +973,7 @@ static __always_inline int emit_sized(struct emit_ctx *c, __u64 len, const __u32
 		io_lose(&c->tmpl, len, LOSS_USER_READ_FAILED);
 		return 0;
 	}
-	ring_submit(s, RING_BATCH);
+	ring_submit_at(s, RING_BATCH, c->now);
 	c->delivered++;
 	return 0;
 }
@@ -1263,7 +1323,7 @@ static __always_inline struct exit_scratch *side_prepared(struct pt_regs *regs, 
 		return NULL;
 	p = &x->here;
 	__builtin_memset(p, 0, sizeof(*p));
-	if (!syscall_wanted(regs, nr, op, moved, p, &pos, &op_word))
+	if (!syscall_wanted(regs, nr, op, moved, p, &pos, &op_word, NULL))
 		return NULL;
 	if (!prepare_variant(p, pos, op_word, prepare_moved, typed))
 		return NULL;
@@ -1344,13 +1404,16 @@ static __always_inline void on_copy_exit(struct pt_regs *regs, long nr, long mov
 /*
  * Capture the ret bytes a write or read that passed prepare() moved: its
  * chunks, their stream positions, and what could not be captured (lost).
+ * now: the boot clock read just before, or 0 (p->time_ns may be the
+ * syscall's entry, long ago for a blocking call).
  */
-static __always_inline void capture_moved(struct pending_io *p, long ret)
+static __always_inline void capture_moved(struct pending_io *p, long ret, __u64 now)
 {
 	struct emit_ctx c = {};
 	bool unreadable = false; /* the msghdr of sendmsg/recvmsg */
 
 	c.remaining = ret;
+	c.now = now;
 	c.ringbuf_loss = p->direction == FILE_IO_WRITE ? LOSS_RINGBUF_WRITE : LOSS_RINGBUF_READ;
 	if (p->kind == BUF_FLAT) {
 		c.seg_base = p->ubuf;
@@ -1421,10 +1484,11 @@ static __always_inline void capture_moved(struct pending_io *p, long ret)
 static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const bool typed)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	struct pending_io *p;
+	struct pending_io *p = NULL;
+	struct io_task *t;
 	struct io_op op;
 	long nr = syscall_nr_of(regs);
-	__u64 op_word;
+	__u64 op_word, now = 0;
 	__s64 pos;
 
 	/* only the syscalls the entry program stashed or leaves to us */
@@ -1445,7 +1509,10 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 	 */
 	if (!(op.direction == FILE_IO_WRITE ? write_filter.enabled : read_filter.enabled))
 		return 0;
-	p = bpf_task_storage_get(&io_pending, task, 0, 0);
+	/* made for a writer's first write, for the scope verdict it caches */
+	t = bpf_task_storage_get(&io_pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (t)
+		p = &t->io;
 	if (!p || !p->valid) {
 		/*
 		 * A write of a task whose descriptor table was private at entry
@@ -1463,14 +1530,16 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 			return 0;
 		p = &x->here;
 		__builtin_memset(p, 0, sizeof(*p));
-		if (!syscall_wanted(regs, nr, &op, ret, p, &pos, &op_word))
+		if (!syscall_wanted(regs, nr, &op, ret, p, &pos, &op_word,
+				    t ? &t->scope : NULL))
 			return 0;
 		if (!prepare_variant(p, pos, op_word, ret, typed))
 			return 0;
-		p->time_ns = bpf_ktime_get_boot_ns();
+		now = bpf_ktime_get_boot_ns();
+		p->time_ns = now;
 	}
 	if (ret > 0)
-		capture_moved(p, ret);
+		capture_moved(p, ret, now);
 	p->valid = 0;
 	return 0;
 }
@@ -1623,7 +1692,7 @@ static __always_inline int on_uring_complete(struct io_kiocb *req, struct io_uri
 	p->kind = BUF_FLAT;
 	p->ubuf = BPF_CORE_READ(rw, addr);
 	p->count = BPF_CORE_READ(rw, len);
-	capture_moved(p, res);
+	capture_moved(p, res, p->time_ns);
 	return 0;
 }
 

@@ -102,7 +102,11 @@ struct io_loss_sample {
 struct io_loss_runs {
 	struct io_loss_sample run[FILE_IO_LOSS_RUNS]; /* bytes == 0: a free slot */
 	__u32 victim; /* the slot sent away next when all are busy */
-	__u32 pad;
+	/*
+	 * 0: no slot is busy (set when a run starts, cleared by the scan that
+	 * finds none), so a chunk that got through skips the scan
+	 */
+	__u32 open;
 };
 
 /*

@@ -66,7 +66,7 @@ static __always_inline __u64 inode_mtime_ns(struct inode *inode)
 }
 
 /* The cached verdict of a thread group, evaluating it when unknown. */
-static __always_inline __u8 verdict_of(const struct scope_config *cfg, struct task_struct *task)
+static __always_inline __u8 verdict_of(struct scope_config *cfg, struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 	__u8 *v = bpf_map_lookup_elem(&scope_tasks, &tgid);
@@ -75,7 +75,8 @@ static __always_inline __u8 verdict_of(const struct scope_config *cfg, struct ta
 	if (v)
 		return *v;
 	val = scope_evaluate_unknown(cfg, task);
-	bpf_map_update_elem(&scope_tasks, &tgid, &val, BPF_NOEXIST);
+	if (!bpf_map_update_elem(&scope_tasks, &tgid, &val, BPF_NOEXIST))
+		scope_tasks_changed(cfg);
 	return val;
 }
 
@@ -202,6 +203,8 @@ int BPF_PROG(pt_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 			val = cached ? scope_evaluate(cfg, p, *cached & SCOPE_TREE)
 				     : scope_evaluate_unknown(cfg, p);
 			bpf_map_update_elem(&scope_tasks, &tgid, &val, BPF_ANY);
+			/* the exec'ing task may have its old verdict cached */
+			scope_tasks_changed(cfg);
 		}
 	}
 	if (!verdict_in(cfg, val, tgid))

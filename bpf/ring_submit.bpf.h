@@ -22,7 +22,7 @@ enum ring_urgency { RING_BATCH, RING_PROMPT };
 
 #define RING_WAKEUP_INTERVAL_NS 1000000 /* 1 ms */
 
-/* Per CPU: when a batch sample of this CPU last woke the recorder. */
+/* Per CPU: when a batch sample of this CPU last woke the recorder (boot clock). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -30,21 +30,41 @@ struct {
 	__type(value, __u64);
 } ring_wakeups SEC(".maps");
 
-static __always_inline __u64 ring_wakeup_flags(enum ring_urgency urgency)
+/*
+ * Size of events, which never changes once the object is loaded: asked of
+ * the kernel once, not for every sample.
+ */
+static __u64 ring_bytes_known;
+
+/*
+ * now: bpf_ktime_get_boot_ns() read by the caller a moment ago (a write's
+ * chunk carries one), or 0 to read the clock here when it is needed.
+ *
+ * What is waiting is asked for every sample: it reads the consumer's
+ * position, a cache line the recorder writes after each sample it reads,
+ * which bpf_ringbuf_submit() reads right after anyway. Counting the bytes
+ * per CPU to ask less often costs more: one more cache line per sample.
+ */
+static __always_inline __u64 ring_wakeup_flags(enum ring_urgency urgency, __u64 now)
 {
-	__u64 waiting, now, *last;
+	__u64 size = ring_bytes_known, *last;
 	__u32 zero = 0;
 
 	if (urgency == RING_PROMPT)
 		return BPF_RB_FORCE_WAKEUP;
-	waiting = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	if (waiting < bpf_ringbuf_query(&events, BPF_RB_RING_SIZE) / 8)
+	if (!size) {
+		size = bpf_ringbuf_query(&events, BPF_RB_RING_SIZE);
+		ring_bytes_known = size;
+	}
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < size / 8)
 		return BPF_RB_NO_WAKEUP;
 	last = bpf_map_lookup_elem(&ring_wakeups, &zero);
 	if (!last)
 		return 0;
-	now = bpf_ktime_get_ns();
-	if (now - *last < RING_WAKEUP_INTERVAL_NS)
+	if (!now)
+		now = bpf_ktime_get_boot_ns();
+	/* signed: a sample of an interrupt nested in ours may have stored a later time */
+	if ((__s64)(now - *last) < RING_WAKEUP_INTERVAL_NS)
 		return BPF_RB_NO_WAKEUP;
 	*last = now;
 	return BPF_RB_FORCE_WAKEUP;
@@ -53,13 +73,19 @@ static __always_inline __u64 ring_wakeup_flags(enum ring_urgency urgency)
 /* Submit a sample reserved in events. */
 static __always_inline void ring_submit(void *sample, enum ring_urgency urgency)
 {
-	bpf_ringbuf_submit(sample, ring_wakeup_flags(urgency));
+	bpf_ringbuf_submit(sample, ring_wakeup_flags(urgency, 0));
+}
+
+/* The same, with the boot clock read by the caller shortly before (see ring_wakeup_flags). */
+static __always_inline void ring_submit_at(void *sample, enum ring_urgency urgency, __u64 now)
+{
+	bpf_ringbuf_submit(sample, ring_wakeup_flags(urgency, now));
 }
 
 /* Copy a sample into events; 0 or the helper's error. */
 static __always_inline long ring_output(void *data, __u64 size, enum ring_urgency urgency)
 {
-	return bpf_ringbuf_output(&events, data, size, ring_wakeup_flags(urgency));
+	return bpf_ringbuf_output(&events, data, size, ring_wakeup_flags(urgency, 0));
 }
 
 #endif /* TRACEE_REC_RING_SUBMIT_BPF_H */

@@ -6,6 +6,10 @@
  *
  * Interface used by every capture concern:
  *	static __always_inline bool task_in_scope(void);
+ *	static __always_inline bool tgid_in_scope(__u32 tgid); (tgid: the current task's)
+ *	static __always_inline bool tgid_in_scope_cached(__u32 tgid, struct scope_cache *c);
+ * and by whatever changes a verdict of scope_tasks (see scope_cache):
+ *	static __always_inline void scope_tasks_changed(struct scope_config *cfg);
  *
  * The verdict is cached per thread group in scope_tasks; the process
  * tracker (process_tracker.bpf.c) propagates it to children for `follow`
@@ -274,9 +278,20 @@ static __always_inline struct scope_config *scope_get_config(void)
 	return bpf_map_lookup_elem(&scope_config, &zero);
 }
 
-static __always_inline bool task_in_scope(void)
+/*
+ * After a change of scope_tasks (the map first, then this): every verdict
+ * a task cached before is looked up again. Not needed for the entry of a
+ * new thread group (no task has it cached: its tasks are new) nor for the
+ * removal of a dead one (none of its tasks runs any more).
+ */
+static __always_inline void scope_tasks_changed(struct scope_config *cfg)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__sync_fetch_and_add(&cfg->epoch, 1);
+}
+
+/* task_in_scope() for a caller that has the current tgid at hand already. */
+static __always_inline bool tgid_in_scope(__u32 tgid)
+{
 	struct scope_config *cfg = scope_get_config();
 	__u8 *cached, verdict;
 
@@ -293,8 +308,54 @@ static __always_inline bool task_in_scope(void)
 	 * also offered to non-tracing programs (cgroup/sock_create) */
 	verdict = scope_evaluate_unknown(cfg, (struct task_struct *)bpf_get_current_task());
 	/* NOEXIST: the process tracker may have decided meanwhile */
-	bpf_map_update_elem(&scope_tasks, &tgid, &verdict, BPF_NOEXIST);
+	if (!bpf_map_update_elem(&scope_tasks, &tgid, &verdict, BPF_NOEXIST))
+		scope_tasks_changed(cfg);
 	return (verdict & SCOPE_VERDICT_MASK) == SCOPE_IN;
+}
+
+/*
+ * A task's copy of its thread group's verdict, kept by a concern in the
+ * task's local storage, so that a task doing many syscalls looks the
+ * verdict up in scope_tasks only when it may have changed. Zeroed: none.
+ */
+struct scope_cache {
+	__u32 epoch;  /* scope_config.epoch read before the verdict was looked up */
+	__u8 in;      /* SCOPE_IN or SCOPE_OUT; 0: nothing cached */
+	__u8 pad[3];
+};
+
+/*
+ * tgid_in_scope() through the task's cache. The epoch is read before the
+ * verdict (an atomic read: no load of the lookup moves before it), and a
+ * change of the verdict is made before the epoch moves on: a verdict
+ * cached with the epoch it came with is the latest one until the epoch
+ * changes. A plain read of the epoch on the fast path sees, at worst, the
+ * value of a moment ago, as a lookup a moment ago would have.
+ */
+static __always_inline bool tgid_in_scope_cached(__u32 tgid, struct scope_cache *c)
+{
+	struct scope_config *cfg = scope_get_config();
+	__u32 epoch;
+	bool in;
+
+	if (!cfg)
+		return false;
+	if (tgid == cfg->self_pid)
+		return false;
+	if (!cfg->enabled)
+		return true;
+	if (c->in && c->epoch == cfg->epoch)
+		return c->in == SCOPE_IN;
+	epoch = __sync_fetch_and_add(&cfg->epoch, 0);
+	in = tgid_in_scope(tgid);
+	c->epoch = epoch;
+	c->in = in ? SCOPE_IN : SCOPE_OUT;
+	return in;
+}
+
+static __always_inline bool task_in_scope(void)
+{
+	return tgid_in_scope(bpf_get_current_pid_tgid() >> 32);
 }
 
 #endif /* TRACEE_REC_SCOPE_BPF_H */

@@ -53,6 +53,13 @@ struct scope_config {
 	__u32 container;  /* enum scope_container_mode */
 	__u32 comm_count; /* comm=a,b: one must match (comm_negate: none may) */
 	__u32 comm_negate;
+	/*
+	 * 0 from user space, then counted up by the BPF side after each change
+	 * of a verdict in scope_tasks that a running task may have cached
+	 * (struct scope_cache of bpf/scope.bpf.h); in the cache line of
+	 * enabled and self_pid, which every check of a cached verdict reads too
+	 */
+	__u32 epoch;
 	char comms[SCOPE_MAX_CONDS][SCOPE_COMM_LEN];
 	struct scope_num pid, uid;
 };

@@ -31,8 +31,12 @@ int BPF_PROG(syscall_dispatch_enter, struct pt_regs *regs, long nr)
 {
 	__u32 wanted = dispatch_interest_of(nr) & DISPATCH_ENTER_MASK;
 
-	if (wanted)
-		dispatch_first(ctx, &dispatch_enter, wanted);
+	if (!wanted)
+		return 0;
+	if ((wanted & DISPATCH_ENTER_SHARED_FILES) &&
+	    dispatch_files_private(bpf_get_current_task_btf()))
+		return 0;
+	dispatch_first(ctx, &dispatch_enter, wanted);
 	return 0;
 }
 

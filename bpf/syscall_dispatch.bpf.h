@@ -68,6 +68,18 @@ static __always_inline void dispatch_first(void *ctx, void *progs, __u32 wanted)
 		bpf_tail_call_static(ctx, progs, DISPATCH_BPF);
 }
 
+/*
+ * Does nobody but this task use its descriptor table? Then nothing can
+ * close or replace one of its descriptors while it is inside a syscall.
+ * The rule of DISPATCH_ENTER_SHARED_FILES, and the concerns' own test of it.
+ */
+static __always_inline bool dispatch_files_private(struct task_struct *task)
+{
+	struct files_struct *files = task->files;
+
+	return files && files->count.counter == 1;
+}
+
 /* The interest bits of syscall nr; 0 for a number beyond the table. */
 static __always_inline __u32 dispatch_interest_of(long nr)
 {

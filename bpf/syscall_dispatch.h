@@ -32,4 +32,14 @@
 #define DISPATCH_ENTER_MASK 0xffffu
 #define DISPATCH_EXIT_MASK 0xffff0000u
 
+/*
+ * In the entry half, above every concern's bit: every concern that wants
+ * the syscall at entry wants it only from a task that shares its file
+ * descriptor table (with other threads, or CLONE_FILES children). The
+ * write capture does the whole work of a write at exit when the table is
+ * private; this rule lets the dispatcher return at once for such a task
+ * instead of running the concern's program for nothing.
+ */
+#define DISPATCH_ENTER_SHARED_FILES (1u << 15)
+
 #endif /* TRACEE_REC_SYSCALL_DISPATCH_H */

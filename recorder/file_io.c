@@ -164,7 +164,7 @@ static int add_to_dispatcher(struct file_io *fio)
 	const struct capture_options *o = fio->rec->opts;
 	struct file_io_bpf *skel = fio->skel;
 	unsigned int enter_nrs[FILE_IO_MAX_SYSCALLS], exit_nrs[FILE_IO_MAX_SYSCALLS];
-	size_t n_enter = 0, n_exit;
+	size_t n_enter = 0, n_shared, n_exit;
 	int err;
 
 	_Static_assert(sizeof(writes) + sizeof(sends) + sizeof(reads) + sizeof(recvs) +
@@ -176,6 +176,8 @@ static int add_to_dispatcher(struct file_io *fio)
 		if (o->write.type_mask & FILE_IO_TYPE_SOCKET)
 			ADD_SYSCALLS(enter_nrs, &n_enter, sends);
 	}
+	/* so far the writes: taken whole at exit by a task with a private table */
+	n_shared = n_enter;
 	if (o->read.enabled) {
 		ADD_SYSCALLS(enter_nrs, &n_enter, reads);
 		if (o->read.type_mask & FILE_IO_TYPE_SOCKET)
@@ -192,6 +194,9 @@ static int add_to_dispatcher(struct file_io *fio)
 				   fio->typed ? skel->progs.file_io_enter
 					      : skel->progs.file_io_enter_portable,
 				   false, enter_nrs, n_enter);
+	if (!err)
+		err = syscall_dispatch_enter_shared_files(fio->rec, DISPATCH_FILE_IO, enter_nrs,
+							  n_shared);
 	if (!err)
 		err = syscall_dispatch_add(fio->rec, DISPATCH_FILE_IO,
 					   fio->typed ? skel->progs.file_io_exit

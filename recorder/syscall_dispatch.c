@@ -25,7 +25,8 @@
 #include "recorder/syscall_tracepoints.h"
 #include "syscall_dispatch.skel.h"
 
-_Static_assert(DISPATCH_CONCERNS <= 16, "a concern's entry and exit bits share one 32-bit word");
+/* DISPATCH_ENTER_SHARED_FILES takes the last bit of the entry half */
+_Static_assert(DISPATCH_CONCERNS <= 15, "a concern's entry and exit bits share one 32-bit word");
 
 /* A concern's syscall program the dispatcher runs. */
 struct dispatch_hook {
@@ -41,6 +42,8 @@ struct syscall_dispatch {
 	bool in_use;	/* loaded: the concerns opened from now on join it */
 	bool installed; /* the maps are filled and the hooks' autoattach cleared */
 	__u32 interest[DISPATCH_NR_MAX];
+	/* per syscall: the concerns wanting its entry only from shared descriptor tables */
+	__u32 shared_files_only[DISPATCH_NR_MAX];
 	struct dispatch_hook hooks[2 * DISPATCH_CONCERNS];
 	size_t nhooks;
 };
@@ -118,6 +121,40 @@ int syscall_dispatch_add(struct recorder *rec, unsigned int concern, struct bpf_
 	return 0;
 }
 
+int syscall_dispatch_enter_shared_files(struct recorder *rec, unsigned int concern,
+					const unsigned int *nrs, size_t count)
+{
+	struct syscall_dispatch *d = rec->dispatch;
+
+	if (!d || !d->in_use)
+		return 0;
+	if (concern >= DISPATCH_CONCERNS)
+		return recorder_fail(rec, -EINVAL, "syscall dispatcher: no slot %u", concern);
+	for (size_t i = 0; i < count; i++) {
+		if (nrs[i] >= DISPATCH_NR_MAX)
+			return recorder_fail(rec, -ERANGE,
+					     "syscall dispatcher: syscall %u is beyond its table "
+					     "(%u entries)",
+					     nrs[i], DISPATCH_NR_MAX);
+		d->shared_files_only[nrs[i]] |= DISPATCH_AT_ENTER(concern);
+	}
+	return 0;
+}
+
+/*
+ * The interest table's entry for nr: DISPATCH_ENTER_SHARED_FILES only when
+ * every concern wanting its entry asked for the rule; one that wants every
+ * entry gets them all.
+ */
+static __u32 interest_entry(const struct syscall_dispatch *d, __u32 nr)
+{
+	__u32 enter = d->interest[nr] & DISPATCH_ENTER_MASK;
+
+	if (enter && (d->shared_files_only[nr] & enter) == enter)
+		return d->interest[nr] | DISPATCH_ENTER_SHARED_FILES;
+	return d->interest[nr];
+}
+
 /* Empty the interest table and the program arrays: a chained program finds no next one. */
 static void uninstall(struct syscall_dispatch *d)
 {
@@ -149,8 +186,9 @@ static int install(struct syscall_dispatch *d, char *why, size_t why_len)
 	int err = 0;
 
 	for (__u32 nr = 0; nr < DISPATCH_NR_MAX; nr++) {
-		if (!d->interest[nr] ||
-		    !bpf_map_update_elem(interest_fd, &nr, &d->interest[nr], BPF_ANY))
+		__u32 entry = interest_entry(d, nr);
+
+		if (!entry || !bpf_map_update_elem(interest_fd, &nr, &entry, BPF_ANY))
 			continue;
 		err = -errno;
 		snprintf(why, why_len, "cannot fill its interest table: %s", strerror(errno));

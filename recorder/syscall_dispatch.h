@@ -52,4 +52,15 @@ int syscall_dispatch_join(struct recorder *rec, struct bpf_object *obj);
 int syscall_dispatch_add(struct recorder *rec, unsigned int concern, struct bpf_program *prog,
 			 bool at_exit, const unsigned int *nrs, size_t count);
 
+/*
+ * The concern's sys_enter program does nothing for the count syscalls nrs
+ * when the task's descriptor table is private (DISPATCH_ENTER_SHARED_FILES
+ * of bpf/syscall_dispatch.h): the dispatcher then does not run it for such
+ * a task, as long as no other concern wants those entries from every task.
+ * Without the dispatcher the program runs and decides for itself. 0 or
+ * -errno.
+ */
+int syscall_dispatch_enter_shared_files(struct recorder *rec, unsigned int concern,
+					const unsigned int *nrs, size_t count);
+
 #endif /* TRACEE_REC_RECORDER_SYSCALL_DISPATCH_H */
