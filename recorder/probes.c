@@ -29,10 +29,16 @@ const struct probe *const recorder_probes[] = {
 	&process_tracker_probe,
 	&syscall_dispatch_probe,
 	&syscall_tracepoints_probe,
+	/*
+	 * The captures that need the raw syscall tracepoints (write and read
+	 * capture; module capture on a kernel without init_module events)
+	 * before those that can do without: these then join the dispatcher
+	 * rather than add per-syscall events (syscall_tracepoints_usable).
+	 */
 	&file_io_probe,
+	&module_capture_probe,
 	&net_capture_probe,
 	&mem_capture_probe,
-	&module_capture_probe,
 	&bpf_capture_probe,
 	NULL,
 };

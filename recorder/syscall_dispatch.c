@@ -121,6 +121,13 @@ int syscall_dispatch_add(struct recorder *rec, unsigned int concern, struct bpf_
 	return 0;
 }
 
+bool syscall_dispatch_has_concerns(const struct recorder *rec)
+{
+	const struct syscall_dispatch *d = rec->dispatch;
+
+	return d && d->in_use && d->nhooks;
+}
+
 int syscall_dispatch_enter_shared_files(struct recorder *rec, unsigned int concern,
 					const unsigned int *nrs, size_t count)
 {

@@ -53,6 +53,13 @@ int syscall_dispatch_add(struct recorder *rec, unsigned int concern, struct bpf_
 			 bool at_exit, const unsigned int *nrs, size_t count);
 
 /*
+ * Whether the dispatcher is in use and a concern has added a program to it
+ * already: its programs will run on every syscall of the host whatever
+ * else is attached.
+ */
+bool syscall_dispatch_has_concerns(const struct recorder *rec);
+
+/*
  * The concern's sys_enter program does nothing for the count syscalls nrs
  * when the task's descriptor table is private (DISPATCH_ENTER_SHARED_FILES
  * of bpf/syscall_dispatch.h): the dispatcher then does not run it for such

@@ -123,6 +123,21 @@ bool syscall_tracepoints_usable(struct recorder *rec, const char *capture,
 		return false;
 	if (!t->looked)
 		find_tracefs(t);
+	/*
+	 * The dispatcher runs on every syscall already: one more concern on it
+	 * adds no program, while any per-syscall event enabled beside it adds
+	 * the kernel's perf hook to every syscall too (bench/syscall_cost.sh:
+	 * every capture kind on, a getppid loop pays about 20 ns more a call
+	 * with mem and bpf on their events than with everything dispatched).
+	 */
+	if (t->tracefs && syscall_dispatch_has_concerns(rec)) {
+		if (rec->opts->verbose)
+			fprintf(stderr,
+				"tracee-rec: syscall programs: %s on raw sys_enter%s with the "
+				"dispatcher, which other captures need on every syscall anyway\n",
+				capture, with_exit ? "/sys_exit" : "");
+		return false;
+	}
 	for (size_t i = 0; t->tracefs && !missing && i < count; i++) {
 		/* the entry's event first: a kernel without the syscall has neither */
 		missing_exit = event_id(t, names[i], false) >= 0 && with_exit &&

@@ -19,6 +19,12 @@
  *   - after its load, on that path: syscall_tracepoints_add() once per
  *     program. They are attached, to every event named, at this probe's
  *     attach step.
+ * A concern opened once the dispatcher already runs another concern's
+ * programs (the write and read capture's, which want about 20 frequent
+ * syscalls) joins it instead: the dispatcher's programs run on every
+ * syscall anyway, and per-syscall events beside them would add the
+ * kernel's perf hook to every syscall too. So the concerns that need the
+ * raw tracepoints are opened first (recorder/probes.c).
  * -v says which path each concern takes and why.
  */
 #ifndef TRACEE_REC_RECORDER_SYSCALL_TRACEPOINTS_H
@@ -40,8 +46,9 @@ struct recorder;
  * Before the concern's object is loaded: whether capture (e.g. "mem
  * capture") is to use per-syscall tracepoints for the count syscalls names
  * (tracefs names, "mprotect"): true when tracefs is mounted (or could be),
- * the environment variable is not set, and syscalls/sys_enter_<name> (and
- * sys_exit_<name> when with_exit) exist for every name.
+ * the environment variable is not set, no concern uses the dispatcher
+ * already, and syscalls/sys_enter_<name> (and sys_exit_<name> when
+ * with_exit) exist for every name.
  */
 bool syscall_tracepoints_usable(struct recorder *rec, const char *capture,
 				const char *const *names, size_t count, bool with_exit);

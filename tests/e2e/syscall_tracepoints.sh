@@ -8,8 +8,10 @@
 # - the recorder's links, read from its descriptors: with exec, mem and bpf
 #   no raw link on sys_enter/sys_exit at all, one perf-event link per event
 #   (3 mem entries, bpf's entry and exit); with module too, the same plus the
-#   dispatcher's pair for module where the kernel has no init_module events
-#   (built without module support), else 4 more perf-event links;
+#   dispatcher's pair where the kernel has no init_module events (built
+#   without module support; mem and bpf then join the dispatcher too), else
+#   4 more perf-event links; with write (which needs the dispatcher), mem and
+#   bpf on the dispatcher as well: the raw pair, no perf-event link;
 # - -v says which path each concern takes;
 # - forced raw, the dispatcher's pair and no perf-event link;
 # - the mem, module and bpf tests pass on both paths: run here with the
@@ -55,12 +57,24 @@ if [ -e "$EVENTS/sys_enter_init_module" ]; then
 	assert_eq "links with exec, mem, module and bpf" \
 		"$(printf 'perf\n%.0s' $(seq 9))" "$(cat "$TMP/emmb.links")"
 else
-	assert_eq "links with exec, mem, module and bpf (module on the dispatcher: no init_module events)" \
-		"$(printf '%s\n' perf perf perf perf perf 'raw sys_enter' 'raw sys_exit')" \
-		"$(cat "$TMP/emmb.links")"
+	# module on the dispatcher (no init_module events), and mem and bpf with
+	# it: per-syscall events beside the dispatcher would cost every syscall
+	# the kernel's perf hook on top of it
+	assert_eq "links with exec, mem, module and bpf (all on the dispatcher: no init_module events)" \
+		"$(printf '%s\n' 'raw sys_enter' 'raw sys_exit')" "$(cat "$TMP/emmb.links")"
 	grep -q '^tracee-rec: syscall programs: module capture on raw sys_enter/sys_exit (no tracepoint syscalls/sys_enter_init_module' \
 		"$TMP/emmb.trc.err" || fail "-v does not say why module is on raw tracepoints: $(cat "$TMP/emmb.trc.err")"
 fi
+
+# with the write capture, which needs the dispatcher, mem and bpf join it
+# rather than add per-syscall events: one program per syscall
+links_while links wmb -c write -c exec -c mem -c bpf
+assert_eq "links with write, exec, mem and bpf (all on the dispatcher)" \
+	"$(printf '%s\n' 'raw sys_enter' 'raw sys_exit')" "$(cat "$TMP/wmb.links")"
+for c in mem bpf; do
+	grep -q "^tracee-rec: syscall programs: $c capture on raw sys_enter.* with the dispatcher" \
+		"$TMP/wmb.trc.err" || fail "-v does not say $c joins the dispatcher: $(cat "$TMP/wmb.trc.err")"
+done
 
 TRACEE_REC_NO_SYSCALL_TRACEPOINTS=1 links_while links raw -c exec -c mem -c module -c bpf
 assert_eq "links with the raw path forced (the dispatcher's pair)" \
