@@ -15,28 +15,53 @@
  * A tail call needs programs of the same type and the same attach
  * prototype: every program of dispatch_enter is a tp_btf/sys_enter one,
  * every program of dispatch_exit a tp_btf/sys_exit one.
+ *
+ * Every concern captures the tasks in scope only, so a syscall of a task
+ * out of scope (most of a host's, with a --scope) returns here too, after
+ * the task's copy of its verdict, instead of running the concerns' programs
+ * to find that out each.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
+#include "bpf/scope.bpf.h"
 #include "bpf/syscall_nr.bpf.h"
 #include "bpf/syscall_dispatch.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+/* Per thread: its copy of its thread group's scope verdict (bpf/scope.bpf.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct scope_cache);
+} dispatch_scope SEC(".maps");
+
+static __always_inline bool dispatch_in_scope(struct task_struct *task)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct scope_cache *c =
+		bpf_task_storage_get(&dispatch_scope, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	return c ? tgid_in_scope_cached(tgid, c) : tgid_in_scope(tgid);
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(syscall_dispatch_enter, struct pt_regs *regs, long nr)
 {
 	__u32 wanted = dispatch_interest_of(nr) & DISPATCH_ENTER_MASK;
+	struct task_struct *task;
 
 	if (!wanted)
 		return 0;
-	if ((wanted & DISPATCH_ENTER_SHARED_FILES) &&
-	    dispatch_files_private(bpf_get_current_task_btf()))
+	task = bpf_get_current_task_btf();
+	if ((wanted & DISPATCH_ENTER_SHARED_FILES) && dispatch_files_private(task))
 		return 0;
-	dispatch_first(ctx, &dispatch_enter, wanted);
+	if (dispatch_in_scope(task))
+		dispatch_first(ctx, &dispatch_enter, wanted);
 	return 0;
 }
 
@@ -45,7 +70,7 @@ int BPF_PROG(syscall_dispatch_exit, struct pt_regs *regs, long ret)
 {
 	__u32 wanted = dispatch_interest_of(syscall_nr_of(regs)) >> 16;
 
-	if (wanted)
+	if (wanted && dispatch_in_scope(bpf_get_current_task_btf()))
 		dispatch_first(ctx, &dispatch_exit, wanted);
 	return 0;
 }

@@ -265,6 +265,13 @@ static int dispatch_open(struct recorder *rec, void **state)
 		fall_back(d, "cannot open its BPF object: %s", strerror(errno));
 		return 0;
 	}
+	/* its scope maps are the recorder's: it returns at once for a task out of scope */
+	if (recorder_share_maps(rec, d->skel->obj)) {
+		fall_back(d, "cannot share the recorder's scope maps with it");
+		syscall_dispatch_bpf__destroy(d->skel);
+		d->skel = NULL;
+		return 0;
+	}
 	/* only loaded: it tells whether the kernel takes the concerns' programs chained */
 	bpf_program__set_autoattach(d->skel->progs.syscall_dispatch_probe, false);
 	return 0;
