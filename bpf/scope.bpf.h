@@ -289,19 +289,24 @@ static __always_inline void scope_tasks_changed(struct scope_config *cfg)
 	__sync_fetch_and_add(&cfg->epoch, 1);
 }
 
-/* task_in_scope() for a caller that has the current tgid at hand already. */
-static __always_inline bool tgid_in_scope(__u32 tgid)
+/*
+ * Whether the configuration alone decides for tgid, and *in how: no
+ * configuration (nothing is in), the recorder itself (never in), no scope
+ * asked for (everything else is in).
+ */
+static __always_inline bool scope_config_decides(const struct scope_config *cfg, __u32 tgid,
+						 bool *in)
 {
-	struct scope_config *cfg = scope_get_config();
-	__u8 *cached, verdict;
+	*in = cfg && tgid != cfg->self_pid && !cfg->enabled;
+	return !cfg || tgid == cfg->self_pid || !cfg->enabled;
+}
 
-	if (!cfg)
-		return false;
-	if (tgid == cfg->self_pid)
-		return false;
-	if (!cfg->enabled)
-		return true;
-	cached = bpf_map_lookup_elem(&scope_tasks, &tgid);
+/* scope_tasks' verdict for tgid (the current task's), evaluated and kept there when none. */
+static __always_inline bool scope_tasks_verdict(struct scope_config *cfg, __u32 tgid)
+{
+	__u8 *cached = bpf_map_lookup_elem(&scope_tasks, &tgid);
+	__u8 verdict;
+
 	if (cached)
 		return (*cached & SCOPE_VERDICT_MASK) == SCOPE_IN;
 	/* not _btf: every read goes through BPF_CORE_READ, and this helper is
@@ -311,6 +316,17 @@ static __always_inline bool tgid_in_scope(__u32 tgid)
 	if (!bpf_map_update_elem(&scope_tasks, &tgid, &verdict, BPF_NOEXIST))
 		scope_tasks_changed(cfg);
 	return (verdict & SCOPE_VERDICT_MASK) == SCOPE_IN;
+}
+
+/* task_in_scope() for a caller that has the current tgid at hand already. */
+static __always_inline bool tgid_in_scope(__u32 tgid)
+{
+	struct scope_config *cfg = scope_get_config();
+	bool in;
+
+	if (scope_config_decides(cfg, tgid, &in))
+		return in;
+	return scope_tasks_verdict(cfg, tgid);
 }
 
 /*
@@ -338,16 +354,12 @@ static __always_inline bool tgid_in_scope_cached(__u32 tgid, struct scope_cache 
 	__u32 epoch;
 	bool in;
 
-	if (!cfg)
-		return false;
-	if (tgid == cfg->self_pid)
-		return false;
-	if (!cfg->enabled)
-		return true;
+	if (scope_config_decides(cfg, tgid, &in))
+		return in;
 	if (c->in && c->epoch == cfg->epoch)
 		return c->in == SCOPE_IN;
 	epoch = __sync_fetch_and_add(&cfg->epoch, 0);
-	in = tgid_in_scope(tgid);
+	in = scope_tasks_verdict(cfg, tgid);
 	c->epoch = epoch;
 	c->in = in ? SCOPE_IN : SCOPE_OUT;
 	return in;

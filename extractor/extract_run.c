@@ -106,32 +106,41 @@ static int core_record(struct run *run, const struct tr_record *rec)
 	return err;
 }
 
+/* A line of the damage report, and of the summary: among the damaged, or a note when doubtful. */
+static void add_damage(struct extract_ctx *ctx, const char *artifact, const char *kind,
+		       bool doubtful, const char *fmt, va_list ap)
+{
+	char text[400];
+
+	vsnprintf(text, sizeof(text), fmt, ap);
+	if (doubtful)
+		summary_note(ctx->summary, "%s: %s", artifact, text);
+	else
+		summary_damaged(ctx->summary, artifact, "%s", text);
+	/* a write error of the report is seen again when it is added to the archive */
+	if (!damage_report_add(ctx->damage, artifact, kind, DAMAGE_UNKNOWN, DAMAGE_UNKNOWN, text) &&
+	    doubtful)
+		ctx->doubtful++;
+}
+
 void extract_damaged(struct extract_ctx *ctx, const char *artifact, const char *kind,
 		     const char *fmt, ...)
 {
-	char text[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	add_damage(ctx, artifact, kind, false, fmt, ap);
 	va_end(ap);
-	summary_damaged(ctx->summary, artifact, "%s", text);
-	/* a write error of the report is seen again when it is added to the archive */
-	(void)damage_report_add(ctx->damage, artifact, kind, DAMAGE_UNKNOWN, DAMAGE_UNKNOWN, text);
 }
 
 void extract_doubtful(struct extract_ctx *ctx, const char *artifact, const char *kind,
 		      const char *fmt, ...)
 {
-	char text[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	add_damage(ctx, artifact, kind, true, fmt, ap);
 	va_end(ap);
-	summary_note(ctx->summary, "%s: %s", artifact, text);
-	if (!damage_report_add(ctx->damage, artifact, kind, DAMAGE_UNKNOWN, DAMAGE_UNKNOWN, text))
-		ctx->doubtful++;
 }
 
 /* A record that does not decode: note it (the first few in detail) and go on. */
