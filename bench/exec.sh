@@ -24,7 +24,7 @@ done
 for _ in 1 2; do (while :; do :; done) & burners+=($!); done
 
 dropper() { # env: the copies missed
-	env "$@" "$REC" -c exec -o "$TMP/d.trc" -- sh -c "
+	env "$@" "$REC" -c exec -o "$TMP/d.trc" --force -- sh -c "
 		for i in \$(seq $N); do cp '$TMP/p.'\$i '$TMP/d' && '$TMP/d' && rm '$TMP/d'; done" \
 		2>"$TMP/d.err"
 	sed -n "s/^tracee-rec: lost \([0-9]*\) binary_copy_failed.*/\1/p" "$TMP/d.err" | grep . || echo 0
@@ -44,8 +44,8 @@ loop() { # command prefix...: seconds for E execs of /bin/true
 	echo $(((e - s) / 1000000))
 }
 base=$(loop)
-watch=$(loop "$REC" -c exec -o "$TMP/l.trc" --)
-nowatch=$(loop env TRACEE_REC_NO_EXEC_WATCH=1 "$REC" -c exec -o "$TMP/l.trc" --)
+watch=$(loop "$REC" -c exec -o "$TMP/l.trc" --force --)
+nowatch=$(loop env TRACEE_REC_NO_EXEC_WATCH=1 "$REC" -c exec -o "$TMP/l.trc" --force --)
 awk -v b="$base" -v w="$watch" -v n="$nowatch" -v e=$E 'BEGIN {
 	printf "%d execs of /bin/true: %d ms alone; with the recorder %.2fx (exec watch on), %.2fx (off)\n",
 		e, b, w / b, n / b }'

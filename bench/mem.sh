@@ -34,7 +34,7 @@ measure() { # MODE
 	: >"$TMP/without"
 	for i in $(seq "$RUNS"); do
 		$LOOP "$1" | awk '{print $4}' >>"$TMP/without"
-		"$REC" -c mem -o "$TMP/t.trc" -- $LOOP "$1" 2>/dev/null |
+		"$REC" -c mem -o "$TMP/t.trc" --force -- $LOOP "$1" 2>/dev/null |
 			awk '/^loop/{print $4}' >>"$TMP/with"
 	done
 	[ -s "$TMP/with" ] && [ -s "$TMP/without" ] || { echo "mem: the workload did not run"; exit 1; }

@@ -48,7 +48,7 @@ for r in $(seq "$RUNS"); do
 	bash "$TMP/flood.sh" "$TMP/base.$r"
 	base_us+=("$(cut -d' ' -f1 "$TMP/base.$r")")
 
-	"$REC" -c network -o "$TMP/t.trc" -- bash "$TMP/flood.sh" "$TMP/rec.$r" 2>"$TMP/rec.err" ||
+	"$REC" -c network -o "$TMP/t.trc" --force -- bash "$TMP/flood.sh" "$TMP/rec.$r" 2>"$TMP/rec.err" ||
 		{ cat "$TMP/rec.err"; exit 1; }
 	rec_us+=("$(cut -d' ' -f1 "$TMP/rec.$r")")
 	rec_recv=$(cut -d' ' -f2 "$TMP/rec.$r")
@@ -94,7 +94,7 @@ rm -f "$TMP/last.trc" "$TMP/x.tar"
 
 # The same flood once more with a larger ring buffer: how much of the loss
 # is the buffer's size rather than the recorder's speed.
-"$REC" -c network --buffer-size 128M -o "$TMP/t.trc" -- bash "$TMP/flood.sh" "$TMP/big" 2>"$TMP/rec.err" ||
+"$REC" -c network --buffer-size 128M -o "$TMP/t.trc" --force -- bash "$TMP/flood.sh" "$TMP/big" 2>"$TMP/rec.err" ||
 	{ cat "$TMP/rec.err"; exit 1; }
 rc=0
 "$EXTRACT" "$TMP/t.trc" -o "$TMP/t.tar" --snaplen headers --pcap single 2>"$TMP/x.err" || rc=$?

@@ -21,7 +21,7 @@ run() { # engine [recorder]: ms for the fio job
 	rm -f "$TMP/f"
 	s=$(date +%s%N)
 	if [ "${2:-}" = rec ]; then
-		$PIN_R "$REC" --capture "write=$TMP/*" -o "$TMP/t.trc" -- $PIN_W \
+		$PIN_R "$REC" --capture "write=$TMP/*" -o "$TMP/t.trc" --force -- $PIN_W \
 			fio --name=b --ioengine="$engine" --rw=write --bs=4k --size=256M \
 			--filename="$TMP/f" --minimal >/dev/null 2>"$TMP/rec.err"
 	else
