@@ -5,7 +5,7 @@
  * The trace holds the packets in the order their programs reserved their
  * place in the ring buffer, the order in which the packets passed the
  * hooks. Their times need not follow it: each program reads the clock on
- * its own CPU after reserving (recorders before 2026-12 only after copying
+ * its own CPU after reserving (older recorders only after copying
  * the packet, up to 64 KiB), so a program preempted or slowed in between
  * reads it after another CPU's program that reserved its place later.
  * Written as recorded, a pcap's times would go back here and there, by
