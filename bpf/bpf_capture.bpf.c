@@ -72,7 +72,8 @@ static __always_inline void on_sys_enter(const struct syscall_args *sa)
 
 	if (id != NR_bpf || sa->arg[0] != CMD_PROG_LOAD)
 		return;
-	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
+	if ((bpf_get_current_pid_tgid() >> 32) == self_pid ||
+	    (dispatch_scope_unchecked() && !task_in_scope()))
 		return;
 
 	uattr = sa->arg[1];

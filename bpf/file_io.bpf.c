@@ -689,7 +689,8 @@ static __always_inline bool copy_arguments(struct pt_regs *regs, long nr, __u8 d
  * regs: at exit too, where x86-64 and arm64 still hold them (the return
  * value goes to ax / x0, the first argument stays in orig_x0 on arm64).
  * moved: what the syscall returned, at exit; 0 at entry (never for copies).
- * sc: the task's scope cache, or NULL to look the verdict up.
+ * sc: the task's scope cache, or NULL to look the verdict up (neither
+ * when the dispatcher ran the program: it checked the scope).
  */
 static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const struct io_op *op,
 					   long moved, struct pending_io *p, __s64 *pos,
@@ -706,7 +707,8 @@ static __always_inline bool syscall_wanted(struct pt_regs *regs, long nr, const 
 	id = bpf_get_current_pid_tgid();
 	if ((id >> 32) == self_pid)
 		return false;
-	if (!(sc ? tgid_in_scope_cached(id >> 32, sc) : tgid_in_scope(id >> 32)))
+	if (dispatch_scope_unchecked() &&
+	    !(sc ? tgid_in_scope_cached(id >> 32, sc) : tgid_in_scope(id >> 32)))
 		return false;
 
 	/* a peeked message is read again later: capture it then, once */
@@ -1509,8 +1511,12 @@ static __always_inline int on_sys_exit(struct pt_regs *regs, long ret, const boo
 	 */
 	if (!(op.direction == FILE_IO_WRITE ? write_filter.enabled : read_filter.enabled))
 		return 0;
-	/* made for a writer's first write, for the scope verdict it caches */
-	t = bpf_task_storage_get(&io_pending, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	/*
+	 * Without the dispatcher, made for a writer's first write, for the scope
+	 * verdict it caches; the dispatcher checks the scope itself
+	 */
+	t = bpf_task_storage_get(&io_pending, task, 0,
+				 dispatch_scope_unchecked() ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 	if (t)
 		p = &t->io;
 	if (!p || !p->valid) {

@@ -222,7 +222,8 @@ static __always_inline void on_sys_enter(const struct syscall_args *sa)
 	prot = sa->arg[2];
 	if (!(prot & MEM_PROT_EXEC))
 		return;
-	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
+	if ((bpf_get_current_pid_tgid() >> 32) == self_pid ||
+	    (dispatch_scope_unchecked() && !task_in_scope()))
 		return;
 
 	addr = sa->arg[0];

@@ -110,7 +110,8 @@ static __always_inline void on_sys_enter(const struct syscall_args *sa)
 
 	if (id != NR_init_module && id != NR_finit_module)
 		return;
-	if ((bpf_get_current_pid_tgid() >> 32) == self_pid || !task_in_scope())
+	if ((bpf_get_current_pid_tgid() >> 32) == self_pid ||
+	    (dispatch_scope_unchecked() && !task_in_scope()))
 		return;
 
 	fill_event_header(&hdr, EV_MODULE_LOAD, 0);

@@ -80,6 +80,16 @@ static __always_inline bool dispatch_files_private(struct task_struct *task)
 	return files && files->count.counter == 1;
 }
 
+/*
+ * Whether the current task's scope is still to be checked: not in a
+ * program the dispatcher ran, which returns for a task out of scope before
+ * any concern's program (bpf/syscall_dispatch.bpf.c).
+ */
+static __always_inline bool dispatch_scope_unchecked(void)
+{
+	return !dispatch_chained;
+}
+
 /* The interest bits of syscall nr; 0 for a number beyond the table. */
 static __always_inline __u32 dispatch_interest_of(long nr)
 {
