@@ -38,11 +38,8 @@
 /* BD byte: bits 6-4 block max size id, the rest reserved. */
 #define BD_RESERVED 0x8Fu
 
-/* One frame holds at most one maximal record's worth of content, after its FRAME record. */
-#define FRAME_RECORD_LEN ((size_t)TR_RECORD_HEAD_LEN + TR_FRAME_FIXED_LEN)
-#define FRAME_CONTENT_MAX (FRAME_RECORD_LEN + TR_RECORD_HEAD_LEN + TR_RECORD_MAX_BODY)
 /* A frame spread over more compressed bytes than this is not ours. */
-#define FRAME_EXTENT_MAX (2 * FRAME_CONTENT_MAX)
+#define FRAME_EXTENT_MAX (2 * TR_FRAME_CONTENT_MAX)
 /* Each compressed input byte expands to at most 255 bytes (LZ4 block format). */
 #define LZ4_MAX_EXPANSION 255u
 
@@ -220,9 +217,9 @@ static int scan_frame(struct tr_reader *r, struct frame_shape *shape)
 	p = r->data + r->pos;
 	if (has_content_size) {
 		content_size = le64_get(p + 6);
-		if (content_size > FRAME_CONTENT_MAX)
+		if (content_size > TR_FRAME_CONTENT_MAX)
 			return corrupt(r, "frame declares %llu bytes of content, more than %zu",
-				       (unsigned long long)content_size, FRAME_CONTENT_MAX);
+				       (unsigned long long)content_size, TR_FRAME_CONTENT_MAX);
 	}
 
 	shape->content_bound = 0;
@@ -302,7 +299,7 @@ static int decompress_frame(struct tr_reader *r, const struct frame_shape *shape
 	const uint8_t *src = r->data + r->pos;
 	size_t src_left = shape->extent;
 	size_t want =
-		shape->content_bound < FRAME_CONTENT_MAX ? shape->content_bound : FRAME_CONTENT_MAX;
+		shape->content_bound < TR_FRAME_CONTENT_MAX ? shape->content_bound : TR_FRAME_CONTENT_MAX;
 	LZ4F_decompressOptions_t opts = { 0 };
 	size_t rc = 1;
 	int err;
@@ -328,11 +325,11 @@ static int decompress_frame(struct tr_reader *r, const struct frame_shape *shape
 			break;
 		if (r->dlen == r->dcap) {
 			/* The bound was loose (or a hostile frame): grow up to the limit. */
-			if (r->dcap >= FRAME_CONTENT_MAX)
+			if (r->dcap >= TR_FRAME_CONTENT_MAX)
 				return corrupt(r, "frame content exceeds %zu bytes",
-					       FRAME_CONTENT_MAX);
-			err = grow_dbuf(r, r->dcap * 2 < FRAME_CONTENT_MAX ? r->dcap * 2
-									   : FRAME_CONTENT_MAX);
+					       TR_FRAME_CONTENT_MAX);
+			err = grow_dbuf(r, r->dcap * 2 < TR_FRAME_CONTENT_MAX ? r->dcap * 2
+									   : TR_FRAME_CONTENT_MAX);
 			if (err)
 				return err;
 		} else if (src_left == 0) {
@@ -425,7 +422,7 @@ static int check_frame_record(struct tr_reader *r)
 	r->dpos = 0;
 	if (!r->id_known && !r->header_damaged)
 		return 0; /* before format 1.3 */
-	if (r->dlen < FRAME_RECORD_LEN || le16_get(h) != TR_REC_FRAME ||
+	if (r->dlen < TR_FRAME_RECORD_LEN || le16_get(h) != TR_REC_FRAME ||
 	    le16_get(h + 2) < TR_FRAME_FIXED_LEN)
 		return corrupt(r, "a data frame without its FRAME record: not this trace's");
 	if (!r->id_known) {

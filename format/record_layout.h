@@ -9,8 +9,17 @@
 
 #include <stdint.h>
 
+#include "format/trace_records.h"
+
 /* type u16 | fixed_len u16 | body_len u32 */
 #define TR_RECORD_HEAD_LEN 8
+
+/*
+ * A frame's decompressed content holds at most its FRAME record and one
+ * maximal record (FORMAT.md §2): what a reader ever buffers for one frame.
+ */
+#define TR_FRAME_RECORD_LEN ((size_t)TR_RECORD_HEAD_LEN + TR_FRAME_FIXED_LEN)
+#define TR_FRAME_CONTENT_MAX (TR_FRAME_RECORD_LEN + TR_RECORD_HEAD_LEN + TR_RECORD_MAX_BODY)
 
 /* Minimum fixed part of a known type, or 0 when the type is unknown. */
 uint16_t tr_record_min_fixed(uint16_t type);

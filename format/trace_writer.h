@@ -40,6 +40,16 @@ struct tr_writer_opts {
 	 * until every frame is written.
 	 */
 	int compress_threads;
+	/*
+	 * Write the content checksum of a stored frame once the caller has
+	 * time (tr_writer_settle), not while the frame is written: a stored
+	 * frame then costs its write alone. Only where the file allows it
+	 * (a regular file opened O_RDWR, not O_APPEND, which the frames are
+	 * read back from) and without compress_threads. Until settled, a
+	 * frame fails its checksum: a trace the writer never finishes or
+	 * settles shows such frames as corrupt.
+	 */
+	int settle_stored_later;
 };
 
 /* Write the header to fd and get ready. 0, or negative TR_E_* with errbuf. */
@@ -73,6 +83,14 @@ void tr_writer_set_compression_level(struct tr_writer *w, int level);
  */
 void tr_writer_set_stored(struct tr_writer *w, int stored);
 
+/*
+ * Write the checksums of up to max_frames (0: all) stored frames that wait
+ * for theirs, oldest first, reading each back from the file. The number
+ * still waiting, or a negative TR_E_* (message in tr_writer_errmsg()).
+ * tr_writer_finish() settles them all.
+ */
+int tr_writer_settle(struct tr_writer *w, size_t max_frames);
+
 /* Close the current frame (if it holds records) and write it out. */
 int tr_writer_flush(struct tr_writer *w);
 
@@ -87,6 +105,7 @@ int tr_writer_finish(struct tr_writer *w, const struct tr_trailer *trailer);
 struct tr_writer_stats {
 	uint64_t records, payload_bytes, frames, file_bytes;
 	uint64_t frames_begun; /* data frames started (each opens with its FRAME record) */
+	uint64_t frames_settled_later; /* stored frames whose checksum was written after them */
 };
 void tr_writer_stats(const struct tr_writer *w, struct tr_writer_stats *out);
 

@@ -9,7 +9,8 @@
  * uncompressed LZ4 blocks, written with writev() straight from the
  * caller's memory: no compression and no copy in user space, only the
  * content checksum. It is what a consumer that has fallen behind its
- * producer can still afford.
+ * producer can still afford; with settle_stored_later even the checksum
+ * waits until the caller has time (format/frame_settle.h).
  *
  * With compress_threads > 0 the records of a frame are copied into a
  * buffer instead, and worker threads encode and write the frames in order
@@ -17,17 +18,20 @@
  * the rest, on other cores.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <lz4frame.h>
 
 #include "format/frame_pool.h"
+#include "format/frame_settle.h"
 #include "format/header_codec.h"
 #include "format/lz4_frame.h"
 #include "format/le.h"
@@ -52,6 +56,13 @@
  */
 #define STAGE_CAP (64u << 10)
 #define STAGE_RECORD_MAX (4u << 10)
+/*
+ * Stored frames waiting for their checksum, in file bytes: beyond this the
+ * oldest is settled before another is closed. It bounds how much of a
+ * trace a recorder killed while behind leaves failing its checksum, and
+ * keeps what is read back likely to be still in the page cache.
+ */
+#define SETTLE_PENDING_MAX (1ull << 30)
 
 struct tr_writer {
 	int fd;
@@ -70,6 +81,13 @@ struct tr_writer {
 	uint8_t trace_id[TR_TRACE_ID_LEN];
 	uint64_t frame_seq;	      /* of the next data frame */
 	struct tr_xxh32 content_hash; /* of the open frame: its content checksum */
+
+	/* stored frames checksummed later (tr_writer_opts.settle_stored_later) */
+	int settle_later;	/* the file allows it: regular, positioned writes */
+	int settling;		/* the open frame is one */
+	uint64_t file_base;	/* file offset where the header was written */
+	uint64_t frame_start;	/* file offset of the open frame */
+	struct frame_settle settle;
 
 	/* with compress_threads: the workers, and the job of the open frame */
 	struct frame_pool *pool;
@@ -212,6 +230,8 @@ static int begin_frame(struct tr_writer *w)
 	if (err)
 		return err;
 	w->stored = w->stored_next;
+	w->settling = w->stored && w->settle_later;
+	w->frame_start = w->file_base + w->stats.file_bytes + w->olen;
 	if (w->stored) {
 		w->olen += tr_lz4_put_stored_header(w->obuf + w->olen);
 	} else {
@@ -247,6 +267,31 @@ static int flush_stage(struct tr_writer *w)
 	return err;
 }
 
+static int settle_oldest(struct tr_writer *w)
+{
+	char msg[TR_ERRMSG_LEN];
+	int err = frame_settle_oldest(&w->settle, msg, sizeof(msg));
+
+	return err ? fail(w, err == -TR_E_NOMEM ? err : -TR_E_IO, "%s", msg) : 0;
+}
+
+/* The stored frame just written waits for its checksum; the oldest beyond the bound do not. */
+static int queue_settle(struct tr_writer *w)
+{
+	uint64_t sum_at = w->file_base + w->stats.file_bytes - 4;
+	int err;
+
+	if (frame_settle_add(&w->settle, w->frame_start, sum_at))
+		return fail(w, -TR_E_NOMEM, "out of memory queueing a stored frame");
+	w->stats.frames_settled_later++;
+	while (w->settle.pending_bytes > SETTLE_PENDING_MAX) {
+		err = settle_oldest(w);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int close_frame(struct tr_writer *w)
 {
 	size_t n;
@@ -275,12 +320,15 @@ static int close_frame(struct tr_writer *w)
 			return lz4_fail(w, "frame end", n);
 	}
 	w->olen += n;
-	/* the content checksum follows the end mark */
-	le32_put(w->obuf + w->olen, tr_xxh32_digest(&w->content_hash));
+	/* the content checksum follows the end mark (settled later: a placeholder) */
+	le32_put(w->obuf + w->olen, w->settling ? 0 : tr_xxh32_digest(&w->content_hash));
 	w->olen += 4;
 	w->in_frame = 0;
 	w->stats.frames++;
-	return drain(w);
+	err = drain(w);
+	if (err || !w->settling)
+		return err;
+	return queue_settle(w);
 }
 
 /* Compress len bytes straight from the caller's memory. */
@@ -334,8 +382,9 @@ static int store(struct tr_writer *w, const struct iovec *src, int cnt)
 			if (take) {
 				out[n].iov_base = (uint8_t *)src[i].iov_base + at;
 				out[n++].iov_len = take;
-				tr_xxh32_update(&w->content_hash, (uint8_t *)src[i].iov_base + at,
-						take);
+				if (!w->settling)
+					tr_xxh32_update(&w->content_hash,
+							(uint8_t *)src[i].iov_base + at, take);
 			}
 			block += take;
 			at += take;
@@ -373,6 +422,29 @@ static int draw_trace_id(const struct tr_header *hdr, uint8_t id[TR_TRACE_ID_LEN
 	return 0;
 }
 
+/*
+ * Whether the checksum of a stored frame can be written after it: a
+ * regular file, written at its own offset (an O_APPEND descriptor would
+ * append the checksum instead), which the frames are read back from.
+ * *base: where the writer starts in it.
+ */
+static int settle_allowed(int fd, uint64_t *base)
+{
+	struct stat st;
+	int flags = fcntl(fd, F_GETFL);
+	off_t at;
+
+	if (flags < 0 || (flags & O_APPEND) || (flags & O_ACCMODE) != O_RDWR)
+		return 0;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return 0;
+	at = lseek(fd, 0, SEEK_CUR);
+	if (at < 0)
+		return 0;
+	*base = (uint64_t)at;
+	return 1;
+}
+
 int tr_writer_open_fd(struct tr_writer **out, int fd, const struct tr_header *hdr,
 		      const struct tr_writer_opts *opts, char *errbuf, size_t errlen)
 {
@@ -393,6 +465,7 @@ int tr_writer_open_fd(struct tr_writer **out, int fd, const struct tr_header *hd
 		return -TR_E_NOMEM;
 	}
 	w->fd = fd;
+	frame_settle_init(&w->settle, fd);
 	w->frame_bound = opts && opts->frame_bound ? opts->frame_bound : DEFAULT_FRAME_BOUND;
 	if (w->frame_bound > TR_RECORD_MAX_BODY) {
 		snprintf(errbuf, errlen, "frame bound of %zu bytes exceeds the %u byte limit",
@@ -425,6 +498,8 @@ int tr_writer_open_fd(struct tr_writer **out, int fd, const struct tr_header *hd
 	}
 	if (err)
 		goto cleanup;
+	if (opts && opts->settle_stored_later && opts->compress_threads <= 0)
+		w->settle_later = settle_allowed(fd, &w->file_base);
 	err = write_all(w, hbuf, hlen);
 	if (err)
 		snprintf(errbuf, errlen, "%s", w->errmsg);
@@ -675,11 +750,22 @@ int tr_writer_finish(struct tr_writer *w, const struct tr_trailer *trailer)
 			       t.loss_totals_len);
 	if (!err && w->in_frame)
 		err = close_frame(w);
+	if (!err)
+		err = tr_writer_settle(w, 0);
 	if (!err && w->pool && frame_pool_wait(w->pool))
 		err = pool_failed(w);
 	if (!err)
 		w->finished = 1;
 	return err;
+}
+
+int tr_writer_settle(struct tr_writer *w, size_t max_frames)
+{
+	int err = w->broken;
+
+	for (size_t i = 0; !err && w->settle.len && (!max_frames || i < max_frames); i++)
+		err = settle_oldest(w);
+	return err ? err : (int)(w->settle.len < INT32_MAX ? w->settle.len : INT32_MAX);
 }
 
 void tr_writer_stats(const struct tr_writer *w, struct tr_writer_stats *out)
@@ -700,6 +786,7 @@ void tr_writer_free(struct tr_writer *w)
 		return;
 	/* what was submitted is written; an open frame is not */
 	frame_pool_free(w->pool);
+	frame_settle_free(&w->settle);
 	LZ4F_freeCompressionContext(w->cctx);
 	free(w->obuf);
 	free(w);

@@ -283,6 +283,9 @@ struct gen_params {
 	int starts_stored;
 	unsigned stored_permille; /* chance of switching stored frames on or off */
 	int compress_threads;	  /* the writer's workers */
+	/* stored frames' checksums written later, some settled after a record */
+	int settle_later;
+	unsigned settle_permille;
 };
 
 struct gen_trace {
@@ -330,7 +333,8 @@ static inline size_t pick_tail_len(struct rng *g, const struct gen_params *p)
 static inline void gen_trace(struct rng *g, const struct gen_params *p, struct gen_trace *t)
 {
 	struct tr_writer_opts opts = { .frame_bound = p->frame_bound,
-				       .compress_threads = p->compress_threads };
+				       .compress_threads = p->compress_threads,
+				       .settle_stored_later = p->settle_later };
 	struct tr_header hdr;
 	struct tr_writer *w;
 	char err[TR_ERRMSG_LEN];
@@ -402,6 +406,9 @@ static inline void gen_trace(struct rng *g, const struct gen_params *p, struct g
 			stored = !stored;
 			tr_writer_set_stored(w, stored);
 		}
+		if (rng_below(g, 1000) < p->settle_permille)
+			CHECK(tr_writer_settle(w, 1 + (size_t)rng_below(g, 3)) >= 0, "settle: %s",
+			      tr_writer_errmsg(w));
 	}
 	if (p->finish) {
 		struct tr_trailer trl = { .end_boot_ns = rng_next(g), .total_lost = rng_next(g) };

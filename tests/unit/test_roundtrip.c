@@ -3,7 +3,8 @@
  * Seeded random round trip: random streams of every record type, tails
  * from 0 bytes to several MiB, flushes at random points and frame bounds
  * from tiny to the default, frames compressed or stored (switched at
- * random points), on the caller's thread or on worker threads, written
+ * random points; their checksums written with them or settled later), on
+ * the caller's thread or on worker threads, written
  * and read back byte for byte, from memory, from a file descriptor and
  * from a pipe.
  *
@@ -197,6 +198,8 @@ static void one_iteration(struct rng *g, unsigned long it)
 		.starts_stored = (int)rng_below(g, 2),
 		.stored_permille = rng_below(g, 2) ? (unsigned)rng_below(g, 100) : 0,
 		.compress_threads = (int)rng_below(g, 4) == 3 ? 1 + (int)rng_below(g, 3) : 0,
+		.settle_later = (int)rng_below(g, 2),
+		.settle_permille = (unsigned)rng_below(g, 50),
 	};
 	struct gen_trace t;
 	size_t stored, compressed;
@@ -208,6 +211,11 @@ static void one_iteration(struct rng *g, unsigned long it)
 	      compressed);
 	CHECK(p.starts_stored || p.stored_permille || !stored, "%zu stored frames never asked for",
 	      stored);
+	/* settled later: every stored frame of the caller's thread, none of the workers' */
+	CHECK(t.wstats.frames_settled_later == (p.settle_later && !p.compress_threads ? stored : 0),
+	      "%llu frames settled later of %zu stored (settle_later %d, %d workers)",
+	      (unsigned long long)t.wstats.frames_settled_later, stored, p.settle_later,
+	      p.compress_threads);
 	check_trace(&t, (enum source)(it % 3));
 	if (it % 5 == 0)
 		check_trace(&t, FROM_MEM);

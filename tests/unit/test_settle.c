@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Stored frames whose content checksum the writer writes after them
+ * (tr_writer_opts.settle_stored_later): until settled, a reader takes each
+ * for corrupt and hands out none of its records; once settled, the trace
+ * reads back whole; where the file does not allow it (O_APPEND, a pipe)
+ * the checksum is written with the frame; a frame changed in the file
+ * before it is settled is an error of the writer, never a checksum that
+ * vouches for other bytes.
+ *
+ *	test_settle
+ */
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "format/le.h"
+#include "format_test.h"
+
+#define RECORDS 40
+#define TAIL 50000 /* with the 64 KiB frame bound below: a frame per record or so */
+
+struct written {
+	struct tr_writer *w;
+	uint8_t tails[RECORDS][TAIL];
+};
+
+static void write_records(struct written *x, int fd, int settle_later)
+{
+	struct tr_writer_opts opts = { .frame_bound = 64 << 10,
+				       .settle_stored_later = settle_later };
+	struct tr_header hdr;
+	char err[TR_ERRMSG_LEN];
+	struct rng g;
+
+	rng_seed(&g, 7);
+	test_header(&hdr);
+	CHECK(tr_writer_open_fd(&x->w, fd, &hdr, &opts, err, sizeof(err)) == 0, "open: %s", err);
+	tr_header_clear(&hdr);
+	tr_writer_set_stored(x->w, 1);
+	for (int i = 0; i < RECORDS; i++) {
+		uint8_t fixed[8];
+
+		le64_put(fixed, (uint64_t)i);
+		fill_payload(&g, x->tails[i], TAIL);
+		CHECK(tr_writer_append(x->w, 0x8001, fixed, sizeof(fixed), x->tails[i], TAIL) == 0,
+		      "append %d: %s", i, tr_writer_errmsg(x->w));
+	}
+	CHECK(tr_writer_flush(x->w) == 0, "flush: %s", tr_writer_errmsg(x->w));
+}
+
+/*
+ * Read the trace in fd from its start, resyncing past corrupt frames: the
+ * records handed out must be the written ones, each once, in order. Returns
+ * how many there were; *corrupt the frames dropped.
+ */
+static int read_records(const struct written *x, int fd, uint64_t *corrupt)
+{
+	struct tr_reader *r;
+	struct tr_reader_stats st;
+	struct tr_record rec;
+	char err[TR_ERRMSG_LEN];
+	int got = 0, last = -1, n;
+	uint8_t *bytes;
+	size_t len;
+
+	bytes = file_bytes(fd, &len);
+	CHECK(tr_reader_open_mem(&r, bytes, len, err, sizeof(err)) == 0, "reader: %s", err);
+	for (;;) {
+		n = tr_reader_next(r, &rec);
+		if (n == -TR_E_CORRUPT) {
+			if (tr_reader_resync(r) != 0)
+				break;
+			continue;
+		}
+		if (n <= 0)
+			break;
+		if (rec.type == TR_REC_TRAILER)
+			continue;
+		int i = (int)le64_get(rec.fixed);
+
+		CHECK(rec.type == 0x8001 && i > last && i < RECORDS, "record %d after %d", i, last);
+		CHECK(rec.tail_len == TAIL && !memcmp(rec.tail, x->tails[i], TAIL),
+		      "record %d differs from what was written", i);
+		last = i;
+		got++;
+	}
+	tr_reader_stats(r, &st);
+	*corrupt = st.corrupt_frames;
+	tr_reader_free(r);
+	free(bytes);
+	return got;
+}
+
+/* Settled one at a time: each settles one frame more, and the trace ends whole. */
+static void settled_in_steps(void)
+{
+	static struct written x;
+	struct tr_writer_stats ws;
+	uint64_t corrupt, before;
+	int fd = mem_file(), left, got;
+
+	write_records(&x, fd, 1);
+	tr_writer_stats(x.w, &ws);
+	CHECK(ws.frames >= 10 && ws.frames_settled_later == ws.frames,
+	      "%llu frames, %llu of them to settle: every stored frame waits",
+	      (unsigned long long)ws.frames, (unsigned long long)ws.frames_settled_later);
+	got = read_records(&x, fd, &corrupt);
+	CHECK(got == 0 && corrupt == ws.frames,
+	      "before settling: %d records taken from %llu frames (%llu corrupt)", got,
+	      (unsigned long long)ws.frames, (unsigned long long)corrupt);
+	before = corrupt;
+	left = tr_writer_settle(x.w, 3);
+	CHECK(left == (int)ws.frames - 3, "3 settled of %llu, %d left",
+	      (unsigned long long)ws.frames, left);
+	got = read_records(&x, fd, &corrupt);
+	CHECK(corrupt == before - 3 && got > 0, "after 3: %llu corrupt, %d records",
+	      (unsigned long long)corrupt, got);
+	CHECK(tr_writer_finish(x.w, NULL) == 0, "finish: %s", tr_writer_errmsg(x.w));
+	CHECK(tr_writer_settle(x.w, 0) == 0, "nothing left after finish");
+	got = read_records(&x, fd, &corrupt);
+	CHECK(got == RECORDS && corrupt == 0, "finished: %d records, %llu corrupt frames", got,
+	      (unsigned long long)corrupt);
+	tr_writer_free(x.w);
+	close(fd);
+}
+
+/* Where the checksum cannot be written in place, it goes with the frame. */
+static void not_settled_where_the_file_forbids(void)
+{
+	static struct written x;
+	struct tr_writer_stats ws;
+	char path[] = "/tmp/test_settle.XXXXXX";
+	uint64_t corrupt;
+	int tmp = mkstemp(path);
+	int fd, got;
+
+	CHECK(tmp >= 0, "mkstemp");
+	fd = open(path, O_RDWR | O_APPEND);
+	CHECK(fd >= 0, "open O_APPEND");
+	unlink(path);
+	close(tmp);
+	write_records(&x, fd, 1);
+	tr_writer_stats(x.w, &ws);
+	CHECK(ws.frames_settled_later == 0, "O_APPEND: %llu frames left to settle",
+	      (unsigned long long)ws.frames_settled_later);
+	got = read_records(&x, fd, &corrupt);
+	CHECK(got == RECORDS && corrupt == 0, "O_APPEND, flushed: %d records, %llu corrupt", got,
+	      (unsigned long long)corrupt);
+	tr_writer_free(x.w);
+	close(fd);
+
+	/* the option off: the same */
+	fd = mem_file();
+	write_records(&x, fd, 0);
+	tr_writer_stats(x.w, &ws);
+	CHECK(ws.frames_settled_later == 0, "option off: %llu frames left to settle",
+	      (unsigned long long)ws.frames_settled_later);
+	got = read_records(&x, fd, &corrupt);
+	CHECK(got == RECORDS && corrupt == 0, "option off: %d records, %llu corrupt", got,
+	      (unsigned long long)corrupt);
+	tr_writer_free(x.w);
+	close(fd);
+}
+
+/* A frame that changed in the file before its turn: the writer says so. */
+static void changed_before_settled(void)
+{
+	static struct written x;
+	uint8_t bytes[4];
+	size_t len;
+	uint8_t *all;
+	int fd = mem_file(), rc;
+	size_t at;
+
+	write_records(&x, fd, 1);
+	all = file_bytes(fd, &len);
+	/* the first data frame's first block size, just after its descriptor */
+	at = len;
+	for (size_t i = 0; i + 4 <= len; i++)
+		if (le32_get(all + i) == 0x184D2204u) {
+			at = i + 7;
+			break;
+		}
+	CHECK(at + 4 <= len, "no data frame in the trace");
+	le32_put(bytes, le32_get(all + at) - 1);
+	CHECK(pwrite(fd, bytes, 4, (off_t)at) == 4, "pwrite");
+	rc = tr_writer_settle(x.w, 1);
+	CHECK(rc < 0 && strstr(tr_writer_errmsg(x.w), "changed in the file"),
+	      "settling a changed frame: %d (%s)", rc, tr_writer_errmsg(x.w));
+	CHECK(tr_writer_finish(x.w, NULL) < 0, "a writer that could not settle finished");
+	tr_writer_free(x.w);
+	free(all);
+	close(fd);
+}
+
+int main(void)
+{
+	settled_in_steps();
+	not_settled_where_the_file_forbids();
+	changed_before_settled();
+	printf("test_settle: ok\n");
+	return 0;
+}
