@@ -7,7 +7,8 @@
  * speed produces several GB/s, and what the ring cannot hold is lost.
  * While the consumer is behind, frames are stored: their records go from
  * the ring's memory to the file in uncompressed LZ4 blocks, which costs
- * the content checksum and the write, no compression and no copy. The
+ * the write, no compression and no copy (their content checksums are
+ * written once the consumer has caught up: format/frame_settle.h). The
  * trace grows by what it holds meanwhile; nothing that reached the ring
  * is dropped for want of time to compress it. Once the consumer has
  * caught up, frames are compressed again.

@@ -64,6 +64,12 @@ _Static_assert(SAME_LOSS(LOSS_RINGBUF_WRITE, TR_LOSS_RINGBUF_WRITE) &&
 #define DETACH_SETTLE_US 20000
 #define MAX_EVENT_TYPE 256
 #define POLL_MS 100
+/*
+ * Stored frames settled (their checksum written: one read back and hash of
+ * up to about a megabyte each) per pass of the loop once the consumer has
+ * caught up, between reads of the ring.
+ */
+#define SETTLE_FRAMES_PER_PASS 4
 
 struct recording {
 	struct recorder rec; /* what probes see; first, so they can be cast back */
@@ -601,9 +607,12 @@ static void print_summary(struct recording *r, bool finished)
 	if (r->compression.spells)
 		fprintf(stderr,
 			"tracee-rec: fell behind the ring buffer %u time%s; %llu bytes of samples "
-			"meanwhile were written uncompressed (stored LZ4 blocks)\n",
+			"meanwhile were written uncompressed (stored LZ4 blocks), %llu frame%s "
+			"checksummed once it had caught up\n",
 			r->compression.spells, r->compression.spells == 1 ? "" : "s",
-			(unsigned long long)r->compression.behind_bytes);
+			(unsigned long long)r->compression.behind_bytes,
+			(unsigned long long)st.frames_settled_later,
+			st.frames_settled_later == 1 ? "" : "s");
 }
 
 static int finish_trace(struct recording *r)
@@ -669,6 +678,15 @@ static int record_loop(struct recording *r)
 			break;
 		}
 		err = 0;
+		if (!compression_policy_stored(&r->compression)) {
+			int left = tr_writer_settle(r->rec.writer, SETTLE_FRAMES_PER_PASS);
+
+			if (left < 0 && !r->writer_failed) {
+				err = writer_error(r, left);
+				break;
+			}
+			pending |= left > 0;
+		}
 		if (r->has_cmd &&
 		    (r->rec.opts->stop_with_command ? command_runner_poll(&r->cmd)
 						    : command_runner_tree_done(&r->cmd)))
@@ -786,7 +804,12 @@ int recorder_run(const struct capture_options *opts)
 	r->compress_threads = choose_compress_threads(opts);
 	err = build_header(opts, r->compress_threads, &hdr);
 	if (!err) {
-		struct tr_writer_opts wopts = { .compress_threads = r->compress_threads };
+		/*
+		 * While behind, a stored frame costs the write alone: its checksum
+		 * is written once the consumer has caught up (record_loop)
+		 */
+		struct tr_writer_opts wopts = { .compress_threads = r->compress_threads,
+						.settle_stored_later = 1 };
 
 		err = tr_writer_open_fd(&r->rec.writer, r->out.fd, &hdr, &wopts, err_msg,
 					sizeof(err_msg));

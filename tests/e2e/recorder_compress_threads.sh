@@ -14,7 +14,9 @@
 # extracted from the trace has the SHA-256 of the file written, nothing
 # was lost, the recorder says it fell behind, and the trace holds stored
 # frames (independent blocks, announced in the FLG byte: 64, which
-# compressed frames never have) next to compressed ones.
+# compressed frames never have) next to compressed ones. Without workers,
+# the stored frames' content checksums are written once the recorder has
+# caught up (and the extractor and `lz4 -dc` check every one of them).
 . "$(dirname "$0")/../lib.sh"
 require_bpf
 W=$TOOLS/io_workload
@@ -44,6 +46,16 @@ burst() {
 		fail "--compress-threads $threads: losses in a burst the ring holds: $(cat "$TMP/rec.err")"
 	grep -q '^tracee-rec: fell behind the ring buffer .*(stored LZ4 blocks)' "$TMP/rec.err" ||
 		fail "--compress-threads $threads: the recorder did not fall behind: $(cat "$TMP/rec.err")"
+	# on the recorder's thread a stored frame's checksum waits until it has
+	# caught up (one pass over the bytes fewer while behind); the workers
+	# write theirs with the frame
+	if [ "$threads" = 0 ]; then
+		grep -Eq '[1-9][0-9]* frames? checksummed once it had caught up' "$TMP/rec.err" ||
+			fail "--compress-threads 0: no stored frame checksummed after catching up: $(cat "$TMP/rec.err")"
+	else
+		grep -q ' 0 frames checksummed once it had caught up' "$TMP/rec.err" ||
+			fail "--compress-threads $threads: frames left for later checksums: $(cat "$TMP/rec.err")"
+	fi
 	kinds=$(frame_kinds "$TMP/t.trc")
 	[ "${kinds% *}" -gt 0 ] ||
 		fail "--compress-threads $threads: no stored frame in the trace (stored, compressed: $kinds)"
