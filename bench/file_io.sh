@@ -142,8 +142,8 @@ big_report() {
 	echo "   reference: the recorder's core appending the same bytes to a new file, and nothing else: ${sink} s (runs: $(tr '\n' ' ' <"$DIR/t.${pre}sink"))"
 	echo "      a consumer loses nothing of such a burst (16 MiB buffer) only if it handles the bytes as fast as the" \
 		"workload makes them, ${floor} s here (the copy floor); tracee-rec's takes" \
-		"$(awk -v b="$SIZE_BYTES" -v r="$(median <"$DIR/c.${pre}rec")" 'BEGIN { printf "%.3f", r > 0 ? b / (r * 1e6) : 0 }') s of CPU" \
-		"(its MB/s per core, default buffer): reading the ring, the content checksum, the write"
+		"$(awk -v b="$SIZE_BYTES" -v r="$(median <"$DIR/c.${pre}rec")" 'BEGIN { printf "%.3f", (r > 0 ? b / (r * 1e6) : 0) }') s of CPU" \
+		"(its MB/s per core, default buffer): reading the ring, the write, the content checksums (those of stored frames read back once it has caught up)"
 }
 
 echo "== file_io: 1 GiB in 64 KiB writes to a captured regular file ($BIG_RUNS runs each)"
