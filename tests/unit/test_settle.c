@@ -124,42 +124,42 @@ static void settled_in_steps(void)
 	close(fd);
 }
 
-/* Where the checksum cannot be written in place, it goes with the frame. */
-static void not_settled_where_the_file_forbids(void)
+/*
+ * Written into fd (the option as given) and flushed, never settled: every
+ * frame has its checksum already, and the trace reads back whole.
+ */
+static void checksummed_with_the_frame(int fd, int settle_later, const char *what)
 {
 	static struct written x;
 	struct tr_writer_stats ws;
-	char path[] = "/tmp/test_settle.XXXXXX";
 	uint64_t corrupt;
+	int got;
+
+	write_records(&x, fd, settle_later);
+	tr_writer_stats(x.w, &ws);
+	CHECK(ws.frames_settled_later == 0, "%s: %llu frames left to settle", what,
+	      (unsigned long long)ws.frames_settled_later);
+	got = read_records(&x, fd, &corrupt);
+	CHECK(got == RECORDS && corrupt == 0, "%s, flushed: %d records, %llu corrupt", what, got,
+	      (unsigned long long)corrupt);
+	tr_writer_free(x.w);
+	close(fd);
+}
+
+/* Where the checksum cannot be written in place, or is not asked to be, it goes with the frame. */
+static void not_settled_where_the_file_forbids(void)
+{
+	char path[] = "/tmp/test_settle.XXXXXX";
 	int tmp = mkstemp(path);
-	int fd, got;
+	int fd;
 
 	CHECK(tmp >= 0, "mkstemp");
 	fd = open(path, O_RDWR | O_APPEND);
 	CHECK(fd >= 0, "open O_APPEND");
 	unlink(path);
 	close(tmp);
-	write_records(&x, fd, 1);
-	tr_writer_stats(x.w, &ws);
-	CHECK(ws.frames_settled_later == 0, "O_APPEND: %llu frames left to settle",
-	      (unsigned long long)ws.frames_settled_later);
-	got = read_records(&x, fd, &corrupt);
-	CHECK(got == RECORDS && corrupt == 0, "O_APPEND, flushed: %d records, %llu corrupt", got,
-	      (unsigned long long)corrupt);
-	tr_writer_free(x.w);
-	close(fd);
-
-	/* the option off: the same */
-	fd = mem_file();
-	write_records(&x, fd, 0);
-	tr_writer_stats(x.w, &ws);
-	CHECK(ws.frames_settled_later == 0, "option off: %llu frames left to settle",
-	      (unsigned long long)ws.frames_settled_later);
-	got = read_records(&x, fd, &corrupt);
-	CHECK(got == RECORDS && corrupt == 0, "option off: %d records, %llu corrupt", got,
-	      (unsigned long long)corrupt);
-	tr_writer_free(x.w);
-	close(fd);
+	checksummed_with_the_frame(fd, 1, "O_APPEND");
+	checksummed_with_the_frame(mem_file(), 0, "option off");
 }
 
 /* A frame that changed in the file before its turn: the writer says so. */
