@@ -6,7 +6,8 @@
  * reads back whole; where the file does not allow it (O_APPEND, a pipe)
  * the checksum is written with the frame; a frame changed in the file
  * before it is settled is an error of the writer, never a checksum that
- * vouches for other bytes.
+ * vouches for other bytes; frames settled while more are written, hundreds
+ * waiting at times, all read back.
  *
  *	test_settle
  */
@@ -193,11 +194,70 @@ static void changed_before_settled(void)
 	close(fd);
 }
 
+/*
+ * Frames settled while more are written, hundreds waiting at times (the
+ * queue grows and wraps around): every record reads back, in order.
+ */
+static void settled_while_writing(void)
+{
+	struct tr_writer_opts opts = { .frame_bound = 1024, .settle_stored_later = 1 };
+	static uint8_t tails[600][700];
+	struct tr_reader_stats st;
+	struct tr_writer_stats ws;
+	struct tr_header hdr;
+	struct tr_reader *r;
+	struct tr_record rec;
+	struct tr_writer *w;
+	char err[TR_ERRMSG_LEN];
+	uint8_t *bytes;
+	size_t len, got = 0;
+	struct rng g;
+	int fd = mem_file(), n;
+
+	rng_seed(&g, 11);
+	test_header(&hdr);
+	CHECK(tr_writer_open_fd(&w, fd, &hdr, &opts, err, sizeof(err)) == 0, "open: %s", err);
+	tr_header_clear(&hdr);
+	tr_writer_set_stored(w, 1);
+	for (size_t i = 0; i < 600; i++) {
+		rng_fill(&g, tails[i], sizeof(tails[i]));
+		CHECK(tr_writer_append(w, 0x8002, NULL, 0, tails[i], sizeof(tails[i])) == 0,
+		      "append %zu: %s", i, tr_writer_errmsg(w));
+		/* a backlog of about 150 frames, then settled faster than written */
+		if (i >= 150 && i % 4 == 0)
+			CHECK(tr_writer_settle(w, 3) >= 0, "settle: %s", tr_writer_errmsg(w));
+	}
+	CHECK(tr_writer_finish(w, NULL) == 0, "finish: %s", tr_writer_errmsg(w));
+	tr_writer_stats(w, &ws);
+	CHECK(ws.frames_settled_later == ws.frames && ws.frames >= 600,
+	      "%llu of %llu frames settled later", (unsigned long long)ws.frames_settled_later,
+	      (unsigned long long)ws.frames);
+	tr_writer_free(w);
+	bytes = file_bytes(fd, &len);
+	CHECK(tr_reader_open_mem(&r, bytes, len, err, sizeof(err)) == 0, "reader: %s", err);
+	while ((n = tr_reader_next(r, &rec)) > 0) {
+		if (rec.type == TR_REC_TRAILER)
+			continue;
+		CHECK(got < 600 && rec.tail_len == sizeof(tails[got]) &&
+			      !memcmp(rec.tail, tails[got], rec.tail_len),
+		      "record %zu differs", got);
+		got++;
+	}
+	tr_reader_stats(r, &st);
+	CHECK(n == 0 && got == 600 && st.corrupt_frames == 0,
+	      "read %zu records, then %d (%s), %llu corrupt frames", got, n,
+	      tr_reader_errmsg(r), (unsigned long long)st.corrupt_frames);
+	tr_reader_free(r);
+	free(bytes);
+	close(fd);
+}
+
 int main(void)
 {
 	settled_in_steps();
 	not_settled_where_the_file_forbids();
 	changed_before_settled();
+	settled_while_writing();
 	printf("test_settle: ok\n");
 	return 0;
 }
