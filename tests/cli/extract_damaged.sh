@@ -3,7 +3,9 @@
 # Damaged traces: cut inside a frame (dd), a byte flipped inside a frame
 # (python), and a recording cut short without its trailer. Each gives the
 # artifacts readable around the damage, byte for byte, a message naming the
-# trace, and exit status 3 ("partial").
+# trace, and exit status 3 ("partial"). The archive says so itself, not
+# only the terminal: damage.jsonl names the trace's damage (artifact "", the
+# trace: its records there are lost, whichever artifacts they belonged to).
 source "$(dirname "$0")/../lib.sh"
 cd "$TMP"
 N=10
@@ -33,6 +35,11 @@ check_file() { # DIR I: the artifact of file I equals its payload
 	cmp -s "p.$2" "$1/host/write.dev-1.inode-$((100 + $2))" || fail "$1: file $2 differs or is missing"
 }
 
+trace_damage() { # DIR KIND: damage.jsonl of DIR names the trace's damage of KIND
+	damage_of "$1" "" | grep -qx "$2" ||
+		fail "$1: damage.jsonl does not name the trace's damage ($2): $(cat "$1/damage.jsonl")"
+}
+
 # 1. Clean trace: everything, exit 0.
 "$EXTRACT" -q t.trc -o clean.tar || fail "clean trace: exit $?"
 
@@ -49,6 +56,8 @@ grep -q "exit status 3" cut.err || fail "partial not said: $(cat cut.err)"
 mkdir cut && tar xf cut.tar -C cut
 for i in 0 1 2 3 4 5; do check_file cut $i; done
 [ ! -e cut/host/write.dev-1.inode-106 ] || fail "file of the cut frame extracted"
+trace_damage cut trace_truncated
+trace_damage cut no_trailer
 grep -qx "host/write.dev-1.inode-105 /f5" cut/written_files || fail "index of cut trace"
 
 # 3. A byte flipped in frame 4's data: frame 4 is skipped, the others extracted.
@@ -70,6 +79,7 @@ grep -q "trace damage" flip.err || fail "summary has no trace damage: $(cat flip
 mkdir flip && tar xf flip.tar -C flip
 for i in 0 1 2 3 5 6 7 8 9; do check_file flip $i; done
 [ ! -e flip/host/write.dev-1.inode-104 ] || fail "file of the corrupt frame extracted"
+trace_damage flip corrupt_frame
 
 # 4. A recording cut short exactly between frames: all records, but no trailer.
 dd if=t.trc of=short.trc bs=1 count="$(frame $((N - 1)))" status=none
@@ -81,6 +91,7 @@ assert_eq "trace without trailer exit status" 3 "$rc"
 grep -q "no trailer" short.err || fail "missing trailer not said: $(cat short.err)"
 mkdir short && tar xf short.tar -C short
 for i in $(seq 0 $((N - 2))); do check_file short $i; done
+trace_damage short no_trailer
 
 # 5. Garbage appended after the trailer is damage too, not silently ignored.
 { cat t.trc; random_bytes 100; } >tail.trc
@@ -91,6 +102,7 @@ set -e
 assert_eq "trailing garbage exit status" 3 "$rc"
 mkdir tailx && tar xf tail.tar -C tailx
 for i in $(seq 0 $((N - 1))); do check_file tailx $i; done
+[ -n "$(damage_of tailx "")" ] || fail "trailing garbage: damage.jsonl names no damage of the trace"
 # 6. A record with a fixed part too short for its type makes its frame
 # corrupt (FORMAT.md 4): that frame is skipped, the frames around it are
 # extracted; a record of an unknown type is skipped without complaint.
@@ -118,6 +130,8 @@ grep -q "0x7777\|7777" bad.err && fail "a record of an unknown type is not damag
 mkdir bad && tar xf bad.tar -C bad
 check_file bad 0
 check_file bad 1
+trace_damage bad corrupt_frame
+trace_damage bad malformed_record
 [ ! -e bad/host/write.dev-1.inode-102 ] && [ ! -e bad/host/read.dev-1.inode-102 ] ||
 	fail "the chunk with a bad direction was extracted"
 echo "damaged: ok"
