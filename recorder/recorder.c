@@ -607,12 +607,15 @@ static void print_summary(struct recording *r, bool finished)
 	if (r->compression.spells)
 		fprintf(stderr,
 			"tracee-rec: fell behind the ring buffer %u time%s; %llu bytes of samples "
-			"meanwhile were written uncompressed (stored LZ4 blocks), %llu frame%s "
-			"checksummed once it had caught up\n",
+			"meanwhile were written uncompressed (stored LZ4 blocks), %llu frame%s %s\n",
 			r->compression.spells, r->compression.spells == 1 ? "" : "s",
 			(unsigned long long)r->compression.behind_bytes,
 			(unsigned long long)st.frames_settled_later,
-			st.frames_settled_later == 1 ? "" : "s");
+			st.frames_settled_later == 1 ? "" : "s",
+			/* an unfinished trace may hold some whose checksum was never written */
+			finished ? "checksummed once it had caught up"
+				 : "to checksum once it had caught up (the trace is unfinished: any "
+				   "left fail their checksum)");
 }
 
 static int finish_trace(struct recording *r)
