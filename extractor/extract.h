@@ -74,7 +74,22 @@ struct extract_ctx {
 	struct damage_report *damage;
 	/* lines of the damage report that extract_doubtful() added */
 	uint64_t doubtful;
+	/*
+	 * Frames of the trace were lost (corrupt, skipped, never read, or the
+	 * trace was cut short): set before the handlers finish. Whose records
+	 * they held is unknown, so an artifact that nothing proves whole (a
+	 * written or read file, a pcap) may lack bytes: each says so
+	 * (extract_records_lost()).
+	 */
+	bool records_lost;
 };
+
+/*
+ * When ctx->records_lost: the damage report line (and summary line) of an
+ * artifact that may lack bytes the lost frames held; what: the end of the
+ * detail, what of the artifact may be missing.
+ */
+void extract_records_lost(struct extract_ctx *ctx, const char *artifact, const char *what);
 
 /*
  * An artifact that is damaged as a whole (no byte range to name): one line

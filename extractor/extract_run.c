@@ -143,14 +143,24 @@ void extract_doubtful(struct extract_ctx *ctx, const char *artifact, const char 
 	va_end(ap);
 }
 
+void extract_records_lost(struct extract_ctx *ctx, const char *artifact, const char *what)
+{
+	if (ctx->records_lost)
+		extract_damaged(ctx, artifact, "trace_damaged",
+				"frames of the trace were lost (damage.jsonl names them against "
+				"the trace, artifact \"\"): %s",
+				what);
+}
+
 /*
  * Damage of the trace itself: in the summary, and in the damage report
  * against the trace (artifact ""), so that the archive says it without the
- * terminal: what the lost records held is unknown, and any artifact may
- * lack bytes they carried.
+ * terminal. frames_lost: whole frames are gone (their records, whoever's
+ * they were), not a record known by its type nor the header.
  */
-__attribute__((format(printf, 3, 4))) static void trace_damage(struct run *run, const char *kind,
-							       const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static void trace_damage(struct run *run, bool frames_lost,
+							       const char *kind, const char *fmt,
+							       ...)
 {
 	char text[400];
 	va_list ap;
@@ -162,13 +172,15 @@ __attribute__((format(printf, 3, 4))) static void trace_damage(struct run *run, 
 	/* a write error of the report is seen again when it is added to the archive */
 	(void)damage_report_add(run->ctx.damage, "", kind, DAMAGE_UNKNOWN, DAMAGE_UNKNOWN, text);
 	run->partial = 1;
+	if (frames_lost)
+		run->ctx.records_lost = true;
 }
 
 /* A record that does not decode: note it (the first few in detail) and go on. */
 static void bad_record(struct run *run, const struct tr_record *rec, const char *who)
 {
 	if (run->bad_records++ < 10)
-		trace_damage(run, "malformed_record",
+		trace_damage(run, false, "malformed_record",
 			     "malformed record of type 0x%04x in frame %" PRIu64 " (byte %" PRIu64
 			     "), skipped by %s",
 			     rec->type, rec->frame_index, rec->frame_offset, who);
@@ -256,7 +268,7 @@ static int dispatch_all(struct run *run, struct trace_prefetch *p)
 		 */
 		terminal_printf(run->err, "tracee-extract: %s: %s\n", run->trace_name,
 				trace_prefetch_errmsg(p));
-		trace_damage(run,
+		trace_damage(run, true,
 			     n == -TR_E_CORRUPT     ? "corrupt_frame"
 			     : n == -TR_E_TRUNCATED ? "trace_truncated"
 						    : "trace_unreadable",
@@ -267,7 +279,8 @@ static int dispatch_all(struct run *run, struct trace_prefetch *p)
 		if (n < 0) {
 			terminal_printf(run->err, "tracee-extract: %s: %s\n", run->trace_name,
 					trace_prefetch_errmsg(p));
-			trace_damage(run, "trace_unreadable", "%s", trace_prefetch_errmsg(p));
+			trace_damage(run, true, "trace_unreadable", "%s",
+				     trace_prefetch_errmsg(p));
 			return 0;
 		}
 	}
@@ -306,20 +319,20 @@ static int read_loop(struct run *run, struct tr_reader *r, int fd)
 	struct tr_reader_stats st;
 	tr_reader_stats(r, &st);
 	if (run->bad_records > 10)
-		trace_damage(run, "malformed_record", "%" PRIu64 " malformed records in all",
+		trace_damage(run, false, "malformed_record", "%" PRIu64 " malformed records in all",
 			     run->bad_records);
 	if (st.bytes_skipped)
-		trace_damage(run, "bytes_skipped",
+		trace_damage(run, true, "bytes_skipped",
 			     "%" PRIu64 " corrupt frames, %" PRIu64 " bytes skipped",
 			     st.corrupt_frames, st.bytes_skipped);
 	if (st.frames_missing)
-		trace_damage(run, "frames_missing", "%" PRIu64 " frames of the trace never read",
+		trace_damage(run, true, "frames_missing", "%" PRIu64 " frames of the trace never read",
 			     st.frames_missing);
 	if (!st.trailer_seen) {
 		const char *msg = "no trailer: the recording was cut short (recorder killed or "
 				  "disk full); records after the last complete frame are missing";
 		terminal_printf(run->err, "tracee-extract: %s: %s\n", run->trace_name, msg);
-		trace_damage(run, "no_trailer", "%s", msg);
+		trace_damage(run, true, "no_trailer", "%s", msg);
 	}
 	return 0;
 }
@@ -461,7 +474,7 @@ int extract_run(const struct extract_options *opts, FILE *err)
 		const char *why = tr_reader_header_problem(reader);
 
 		terminal_printf(err, "tracee-extract: %s: %s\n", run.trace_name, why);
-		trace_damage(&run, "header_damaged", "%s", why);
+		trace_damage(&run, false, "header_damaged", "%s", why);
 	}
 	if (!to_stdout && same_file(fd, opts->output_path)) {
 		terminal_printf(err, "tracee-extract: %s: the archive would overwrite the trace\n",

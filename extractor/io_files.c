@@ -37,7 +37,8 @@
  *	    artifact, path, pid, comm, size, lost_bytes, missing,
  *	    truncated_chunks. missing lists the damaged ranges as OFFSET+LENGTH
  *	    (?+LENGTH where the offset is not known), comma separated, the first
- *	    ones only (then ",..."; damage.jsonl has them all), "-" for none.
+ *	    ones only (then ",..."; damage.jsonl has them all), "-" for none,
+ *	    "?" for none known in a trace that lost frames (ctx->records_lost).
  *
  * Text fields are written as recorded, except that the bytes that would
  * break a line or a field (newline, and in the .tsv also tab and carriage
@@ -851,7 +852,8 @@ static int write_indexes(struct io_state *st, struct extract_ctx *ctx, int64_t m
 			put_range(out[d][1], &f->dmg[r]);
 		}
 		if (!f->ndmg)
-			fputc('-', out[d][1]);
+			/* none known; ? when lost frames may have held some */
+			fputc(ctx->records_lost ? '?' : '-', out[d][1]);
 		else if (f->ndmg > TSV_RANGES || f->more_ranges)
 			fputs(",...", out[d][1]);
 		fprintf(out[d][1], "\t%" PRIu64 "\n", f->truncated_chunks);
@@ -911,6 +913,7 @@ static int io_finish(void *state, struct extract_ctx *ctx)
 					0640, extract_wall_ns(ctx, f->last_ns), NULL);
 		if (!err)
 			err = report_damage(st, f, name);
+		extract_records_lost(ctx, name, "bytes of this file they held are not here");
 		if (!fn || !fn->path.len)
 			unnamed++;
 		summary_artifact(ctx->summary, f->direction == TR_IO_WRITE ? "write" : "read",

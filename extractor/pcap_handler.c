@@ -825,6 +825,8 @@ static int pcap_finish(void *state, struct extract_ctx *ctx)
 				 "before them in the trace carry that packet's time instead, so "
 				 "every file's times follow its order: by %" PRIu64 " ns at most",
 				 h->clock.raised, h->clock.most_raised_ns);
+	if (pcap_files_count(h->files))
+		extract_records_lost(ctx, "pcap/", "packets they held are in no pcap");
 	if (h->lost)
 		extract_damaged(ctx, "pcap/", "ringbuf_packet",
 				"%" PRIu64

@@ -40,8 +40,27 @@ trace_damage() { # DIR KIND: damage.jsonl of DIR names the trace's damage of KIN
 		fail "$1: damage.jsonl does not name the trace's damage ($2): $(cat "$1/damage.jsonl")"
 }
 
+# DIR I...: frames were lost, so each file I extracted says it may lack
+# bytes (trace_damaged; "?" in the index's missing column): whose records
+# the lost frames held, nothing tells
+may_lack() {
+	local dir=$1 i a
+	shift
+	for i in "$@"; do
+		a=host/write.dev-1.inode-$((100 + i))
+		damage_of "$dir" "$a" | grep -qx trace_damaged ||
+			fail "$dir: $a does not say frames were lost: $(cat "$dir/damage.jsonl")"
+		[ "$(awk -F'\t' -v a="$a" '$1 == a { print $7 }' "$dir/written_files.tsv")" = "?" ] ||
+			fail "$dir: $a's missing column: $(cat "$dir/written_files.tsv")"
+	done
+}
+
 # 1. Clean trace: everything, exit 0.
 "$EXTRACT" -q t.trc -o clean.tar || fail "clean trace: exit $?"
+mkdir clean && tar xf clean.tar -C clean
+[ ! -s clean/damage.jsonl ] || fail "clean trace: damage named: $(cat clean/damage.jsonl)"
+[ "$(awk -F'\t' 'NR > 1 && $7 != "-"' clean/written_files.tsv)" = "" ] ||
+	fail "clean trace: missing ranges in the index: $(cat clean/written_files.tsv)"
 
 # 2. Cut in the middle of frame 6: frames 0-5 are extracted.
 cut=$(($(frame 6) + 40))
@@ -58,6 +77,7 @@ for i in 0 1 2 3 4 5; do check_file cut $i; done
 [ ! -e cut/host/write.dev-1.inode-106 ] || fail "file of the cut frame extracted"
 trace_damage cut trace_truncated
 trace_damage cut no_trailer
+may_lack cut 0 1 2 3 4 5
 grep -qx "host/write.dev-1.inode-105 /f5" cut/written_files || fail "index of cut trace"
 
 # 3. A byte flipped in frame 4's data: frame 4 is skipped, the others extracted.
@@ -80,6 +100,7 @@ mkdir flip && tar xf flip.tar -C flip
 for i in 0 1 2 3 5 6 7 8 9; do check_file flip $i; done
 [ ! -e flip/host/write.dev-1.inode-104 ] || fail "file of the corrupt frame extracted"
 trace_damage flip corrupt_frame
+may_lack flip 0 1 2 3 5 6 7 8 9
 
 # 4. A recording cut short exactly between frames: all records, but no trailer.
 dd if=t.trc of=short.trc bs=1 count="$(frame $((N - 1)))" status=none
@@ -92,6 +113,7 @@ grep -q "no trailer" short.err || fail "missing trailer not said: $(cat short.er
 mkdir short && tar xf short.tar -C short
 for i in $(seq 0 $((N - 2))); do check_file short $i; done
 trace_damage short no_trailer
+may_lack short $(seq 0 $((N - 2)))
 
 # 5. Garbage appended after the trailer is damage too, not silently ignored.
 { cat t.trc; random_bytes 100; } >tail.trc
@@ -132,6 +154,25 @@ check_file bad 0
 check_file bad 1
 trace_damage bad corrupt_frame
 trace_damage bad malformed_record
+may_lack bad 0 1
 [ ! -e bad/host/write.dev-1.inode-102 ] && [ ! -e bad/host/read.dev-1.inode-102 ] ||
 	fail "the chunk with a bad direction was extracted"
+
+# 7. Packets before a cut: the pcaps say packets of the lost frames are in none.
+PKT=4500001400010000401100000a0000010a000002
+{
+	echo "header capture=network capture=pcap:single"
+	echo "packet time_ns=1 pid=7 tid=7 orig_len=20 family=4 l4_proto=17 flags=1 comm=p data=hex:$PKT"
+	echo flush
+	echo "packet time_ns=2 pid=7 tid=7 orig_len=20 family=4 l4_proto=17 flags=1 comm=p data=hex:$PKT"
+} | "$TOOLS/trace_builder" -o pkt.trc
+last=$(python3 -c 'import sys; d=open("pkt.trc","rb").read(); print(d.rfind(b"\x04\x22\x4d\x18"))')
+dd if=pkt.trc of=pktcut.trc bs=1 count="$((last + 20))" status=none
+set +e
+"$EXTRACT" -q pktcut.trc -o pkt.tar 2>pkt.err
+rc=$?
+set -e
+assert_eq "cut packet trace exit status" 3 "$rc"
+mkdir pkt && tar xf pkt.tar -C pkt
+damage_of pkt pcap/ | grep -qx trace_damaged || fail "the pcaps do not say frames were lost: $(cat pkt/damage.jsonl)"
 echo "damaged: ok"
