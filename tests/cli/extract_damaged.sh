@@ -168,11 +168,7 @@ PKT=4500001400010000401100000a0000010a000002
 } | "$TOOLS/trace_builder" -o pkt.trc
 last=$(python3 -c 'import sys; d=open("pkt.trc","rb").read(); print(d.rfind(b"\x04\x22\x4d\x18"))')
 dd if=pkt.trc of=pktcut.trc bs=1 count="$((last + 20))" status=none
-set +e
-"$EXTRACT" -q pktcut.trc -o pkt.tar 2>pkt.err
-rc=$?
-set -e
-assert_eq "cut packet trace exit status" 3 "$rc"
+extract_partial pktcut.trc pkt.tar pkt.err
 mkdir pkt && tar xf pkt.tar -C pkt
 damage_of pkt pcap/ | grep -qx trace_damaged || fail "the pcaps do not say frames were lost: $(cat pkt/damage.jsonl)"
 echo "damaged: ok"
